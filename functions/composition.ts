@@ -1,0 +1,54 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from './adapters/clock';
+import { timeOrderedIds } from './adapters/ids';
+import { SesMailer } from './adapters/ses-mailer';
+import { loadTokenSecret } from './adapters/token-secret';
+import { loadConfig } from './config';
+import { TokenSigner } from './core/tokens';
+
+/**
+ * The composition root: config is read and the adapters are built once per process, at module load, and
+ * every handler takes what it needs from here. In AWS the environment comes from the CDK stateless stack;
+ * offline, local/runtime.ts sets the same variables (plus the engine endpoints) before any handler loads,
+ * so the local twin runs exactly this wiring against DynamoDB Local and the SES emulator.
+ */
+export const config = loadConfig(process.env);
+
+const clock = systemClock;
+
+const dynamo = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
+
+const ses = new SESv2Client({
+  region: config.AWS_REGION,
+  ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
+});
+
+let tokenSigner: Promise<TokenSigner> | undefined;
+
+export const app = {
+  config,
+  clock,
+  ids: timeOrderedIds(clock),
+  siteUrl: config.PUBLIC_BASE_URL,
+  tableName: config.TABLE_NAME,
+  dynamo,
+  mailer: new SesMailer(ses, {
+    fromAddress: config.MAIL_FROM_ADDRESS,
+    fromName: config.MAIL_FROM_NAME,
+    ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
+    ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+  }),
+  /** Resolved on first use: only functions that sign or check links read the secret. */
+  tokens: (): Promise<TokenSigner> => {
+    tokenSigner ??= loadTokenSecret(config).then((secret) => new TokenSigner(secret, clock));
+    return tokenSigner;
+  },
+};

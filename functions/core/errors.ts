@@ -1,0 +1,60 @@
+/**
+ * Domain errors. The core throws these; one edge (functions/handlers/http/edge.ts) maps them to HTTP:
+ * problem+json for the API, a Dutch page for pages. Messages are Dutch because they reach people.
+ */
+
+/** One problem with one input field; `field` is the name the form or JSON body used. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  /** Stable, machine-readable; becomes the problem type. */
+  abstract readonly code: string;
+}
+
+/** The input breaks a rule; nothing was written. */
+export class InvalidInput extends DomainError {
+  readonly code = 'invalid-input';
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ') || 'Ongeldige invoer.');
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'not-found';
+  constructor(message = 'Deze pagina bestaat niet (meer).') {
+    super(message);
+  }
+}
+
+/** No (valid) identity where one is required. */
+export class NotAuthenticated extends DomainError {
+  readonly code = 'not-authenticated';
+  constructor(message = 'Je bent niet ingelogd.') {
+    super(message);
+  }
+}
+
+/** A known caller without the right to do this. */
+export class NotPermitted extends DomainError {
+  readonly code = 'not-permitted';
+  constructor(message = 'Je hebt geen toegang tot deze functie.') {
+    super(message);
+  }
+}
+
+export type TokenFault = 'malformed' | 'signature' | 'purpose' | 'expired';
+
+/** A signed link that is tampered with, expired or meant for something else. */
+export class InvalidToken extends DomainError {
+  readonly code = 'invalid-token';
+  constructor(readonly fault: TokenFault) {
+    super(
+      fault === 'expired'
+        ? 'Deze link is verlopen. Vraag een nieuwe aan.'
+        : 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
+    );
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The ports the core owns. Adapters (functions/adapters, local/) implement them for AWS and offline;
+ * unit tests use the in-memory implementations in test/support.
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Opaque, unguessable identifiers (never derived from an address). */
+export interface IdGenerator {
+  next(): string;
+}
+
+export interface MailAddress {
+  /** The bare address; it alone goes into the envelope (Destination.ToAddresses). */
+  readonly address: string;
+  /** Used in the greeting of the mail, never in the envelope. */
+  readonly name?: string;
+}
+
+export interface MailHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface MailAttachment {
+  readonly fileName: string;
+  /** MIME type, including parameters, e.g. `text/calendar; method=REQUEST; charset=UTF-8`. */
+  readonly contentType: string;
+  readonly content: string | Uint8Array;
+  readonly disposition?: 'attachment' | 'inline';
+}
+
+export interface OutgoingMail {
+  readonly to: MailAddress;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  readonly headers?: readonly MailHeader[];
+  readonly attachments?: readonly MailAttachment[];
+}
+
+export interface SentMail {
+  readonly messageId: string;
+}
+
+/** Sends one mail to one recipient. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<SentMail>;
+}

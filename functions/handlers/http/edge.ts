@@ -1,0 +1,117 @@
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../../adapters/logger';
+import { DomainError, InvalidInput, InvalidToken, NotPermitted } from '../../core/errors';
+import { isOrganiser } from '../../core/organisers/identity';
+import { isApiPath, routeByKey } from '../../routes';
+import { renderErrorPage } from '../../web/pages/error';
+import type { HttpEvent } from './request';
+import { organiserOf } from './request';
+import { type HttpResult, page, problem } from './respond';
+import { withSecurityHeaders } from './security-headers';
+import { TransportError } from './transport-errors';
+
+const statusByDomainCode: Record<string, number> = {
+  'invalid-input': 400,
+  'invalid-token': 400,
+  'not-authenticated': 401,
+  'not-permitted': 403,
+  'not-found': 404,
+};
+
+const titles: Record<number, string> = {
+  400: 'Ongeldig verzoek',
+  401: 'Niet ingelogd',
+  403: 'Geen toegang',
+  404: 'Niet gevonden',
+  409: 'Conflict',
+  412: 'Gewijzigd door iemand anders',
+  413: 'Verzoek te groot',
+  415: 'Niet-ondersteund formaat',
+  500: 'Interne fout',
+};
+
+interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+  issues?: InvalidInput['issues'];
+}
+
+/** Maps any thrown error to what the caller may see: 4xx details, never 5xx details. */
+export const mapError = (error: unknown): MappedError => {
+  if (error instanceof TransportError) {
+    return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  }
+  if (error instanceof DomainError) {
+    const status = statusByDomainCode[error.code] ?? 409;
+    return {
+      status,
+      code: error.code,
+      message: error.message,
+      headers: {},
+      ...(error instanceof InvalidInput ? { issues: error.issues } : {}),
+    };
+  }
+  return { status: 500, code: 'internal', message: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.', headers: {} };
+};
+
+/** Addresses must never reach the logs, not even inside an SDK's error message. */
+const redact = (text: string): string => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]');
+
+/**
+ * The one HTTP edge, around every HTTP handler:
+ * - before: enforces the route's access from the route table (organiser routes: the JWT authorizer has
+ *   checked the token; here the group is checked);
+ * - after: adds the security headers;
+ * - onError: maps the error to problem+json (API) or a Dutch page (pages), and logs 5xx without PII.
+ */
+export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context> => ({
+  before: ({ event }) => {
+    const route = routeByKey(event.routeKey);
+    if (!route && event.routeKey !== '$default') {
+      throw new Error(`Route ${event.routeKey} is not in the route table`);
+    }
+    if (route?.access === 'organiser' && !isOrganiser(organiserOf(event).groups)) throw new NotPermitted();
+  },
+  after: (request) => {
+    const kind = isApiPath(request.event.rawPath) ? 'api' : 'page';
+    if (request.response) request.response.headers = withSecurityHeaders(request.response.headers, kind);
+  },
+  onError: (request) => {
+    const { event, error } = request;
+    const mapped = mapError(error);
+    if (mapped.status >= 500) {
+      logger.error('Request failed', {
+        routeKey: event.routeKey,
+        requestId: event.requestContext.requestId,
+        errorName: error?.name,
+        errorMessage: redact(error?.message ?? ''),
+        stack: error?.stack ? redact(error.stack) : undefined,
+      });
+    } else if (error instanceof InvalidToken) {
+      logger.info('Rejected token', { routeKey: event.routeKey, fault: error.fault });
+    }
+    const api = isApiPath(event.rawPath);
+    const response = api
+      ? problem(
+          {
+            status: mapped.status,
+            code: mapped.code,
+            title: titles[mapped.status] ?? titles[mapped.status >= 500 ? 500 : 400] ?? 'Fout',
+            detail: mapped.message,
+            ...(mapped.issues ? { errors: mapped.issues } : {}),
+          },
+          event.rawPath,
+          mapped.headers,
+        )
+      : page(mapped.status, renderErrorPage(mapped.status, mapped.message), mapped.headers);
+    request.response = { ...response, headers: withSecurityHeaders(response.headers, api ? 'api' : 'page') };
+  },
+});
+
+/** Wraps a route handler in the HTTP edge. The handler itself stays: parse → use case → response. */
+export const httpRoute = (handle: (event: HttpEvent) => Promise<HttpResult>) =>
+  middy<HttpEvent, HttpResult, Error, Context>().use(httpEdge()).handler(handle);

@@ -1,0 +1,104 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { z } from 'zod';
+import { type FieldIssue, InvalidInput, NotAuthenticated } from '../../core/errors';
+import type { Organiser } from '../../core/organisers/identity';
+import { MalformedBody, PayloadTooLarge, UnsupportedMediaType } from './transport-errors';
+
+/** Validation messages reach Dutch readers. */
+z.config(z.locales.nl());
+
+/** An HTTP API (payload v2) event; the JWT authorizer context is present on organiser routes only. */
+export type HttpEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: Partial<APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer']>;
+  };
+};
+
+/** Default limit for JSON and form bodies. */
+export const maxBodyBytes = 16 * 1024;
+
+/** The raw body bytes; API Gateway base64-encodes bodies it does not consider text. */
+export const bodyBytes = (event: HttpEvent): Buffer => {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+};
+
+/** The media type without parameters, lower-cased, and its charset if given. */
+export const contentTypeOf = (event: HttpEvent): { mediaType: string; charset?: string } => {
+  const [type = '', ...params] = (event.headers['content-type'] ?? '').split(';');
+  const charset = params
+    .map((param) => param.trim().toLowerCase())
+    .find((param) => param.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  return { mediaType: type.trim().toLowerCase(), ...(charset ? { charset } : {}) };
+};
+
+const decodeUtf8 = (bytes: Buffer, what: string): string => {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new MalformedBody(what);
+  }
+};
+
+/** zod issues as field issues, with the field named as the client named it. */
+export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+    message: issue.message,
+  }));
+
+/**
+ * Reads a JSON body: size (413) before media type (415) before syntax (400) before the schema (400 with a
+ * message per field). Nothing is written before this returns, so bad input never writes.
+ */
+export const parseJsonBody = <Schema extends z.ZodType>(
+  event: HttpEvent,
+  schema: Schema,
+  { limitBytes = maxBodyBytes }: { limitBytes?: number } = {},
+): z.output<Schema> => {
+  const bytes = bodyBytes(event);
+  if (bytes.length > limitBytes) throw new PayloadTooLarge(limitBytes);
+  const { mediaType, charset } = contentTypeOf(event);
+  const isJson = mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
+  if (!isJson || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+    throw new UnsupportedMediaType(['application/json']);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(decodeUtf8(bytes, 'JSON'));
+  } catch {
+    throw new MalformedBody('JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
+  return parsed.data;
+};
+
+/**
+ * API Gateway hands JWT claims over as strings: an array claim such as `cognito:groups` arrives as
+ * `"[organisers admins]"`. Accept that form, a plain string and (for safety) a real array.
+ */
+export const parseGroupsClaim = (value: unknown): string[] => {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  const inner = value.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return inner.split(/[\s,]+/).filter((group) => group.length > 0);
+};
+
+/** The organiser the JWT authorizer vouched for; throws NotAuthenticated when there is none. */
+export const organiserOf = (event: HttpEvent): Organiser => {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const subject = claims?.sub;
+  if (!claims || typeof subject !== 'string' || subject.length === 0) throw new NotAuthenticated();
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+  const email = text(claims.email);
+  const name = text(claims.name);
+  return {
+    subject,
+    ...(email ? { email } : {}),
+    ...(name ? { name } : {}),
+    groups: parseGroupsClaim(claims['cognito:groups']),
+  };
+};

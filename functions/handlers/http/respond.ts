@@ -1,0 +1,47 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldIssue } from '../../core/errors';
+
+export type HttpResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const page = (statusCode: number, html: string, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+  body: html,
+});
+
+export interface Problem {
+  readonly status: number;
+  /** Stable code; the problem type is `urn:dropin:problem:<code>`. */
+  readonly code: string;
+  readonly title: string;
+  readonly detail?: string;
+  readonly errors?: readonly FieldIssue[];
+}
+
+/** RFC 9457 problem details. `instance` is the path only: query strings may carry tokens. */
+export const problem = (
+  { status, code, title, detail, errors }: Problem,
+  path: string,
+  headers: Record<string, string> = {},
+): HttpResult =>
+  json(
+    status,
+    {
+      type: `urn:dropin:problem:${code}`,
+      title,
+      status,
+      ...(detail ? { detail } : {}),
+      instance: path,
+      ...(errors?.length ? { errors } : {}),
+    },
+    { ...headers, 'content-type': 'application/problem+json; charset=utf-8' },
+  );

@@ -1,0 +1,34 @@
+/**
+ * Errors of the HTTP transport itself (not of the domain): the request cannot even be read. Mapped at the
+ * same edge as domain errors.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLarge extends TransportError {
+  constructor(maxBytes: number) {
+    super(413, 'payload-too-large', `Het verzoek is groter dan ${Math.floor(maxBytes / 1024)} KiB.`);
+  }
+}
+
+export class UnsupportedMediaType extends TransportError {
+  constructor(accepted: readonly string[]) {
+    super(415, 'unsupported-media-type', `Stuur de gegevens als ${accepted.join(' of ')} (UTF-8).`, {
+      'accept-post': accepted.join(', '),
+    });
+  }
+}
+
+export class MalformedBody extends TransportError {
+  constructor(what: string) {
+    super(400, 'malformed-body', `De inhoud van het verzoek is geen geldige ${what}.`);
+  }
+}

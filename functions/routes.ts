@@ -1,0 +1,43 @@
+import type { EntryName } from './entries';
+
+/**
+ * The one route table. The CDK HTTP API and the local server are both built from it, so a route exists in
+ * both or in neither. Paths use API Gateway's syntax (`/bijeenkomsten/{id}`).
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. `organiser`: a valid JWT (checked by the authorizer) and membership of a group in
+ * `organiserGroups` (checked by the handler middleware). */
+export type Access = 'public' | 'organiser';
+
+/** Cognito groups whose members may use organiser routes. */
+export const organiserGroups = ['organisers', 'admins'] as const;
+export type OrganiserGroup = (typeof organiserGroups)[number];
+
+export interface Route {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly entry: EntryName;
+  readonly access: Access;
+}
+
+export const routes = [
+  { method: 'GET', path: '/', entry: 'home', access: 'public' },
+  { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
+  { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
+] as const satisfies readonly Route[];
+
+/** API Gateway's `$default` route: everything no route matches. */
+export const fallbackEntry: EntryName = 'notFound';
+
+/** The API Gateway route key, as it arrives in `event.routeKey`. */
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+const byKey = new Map<string, Route>(routes.map((route) => [routeKey(route), route]));
+
+/** The route an event was routed by; undefined for `$default`. */
+export const routeByKey = (key: string): Route | undefined => byKey.get(key);
+
+/** API routes answer problem+json; every other path is a page and answers Dutch HTML. */
+export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
