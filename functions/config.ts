@@ -42,6 +42,8 @@ export class ConfigError extends Error {
 export const loadConfig = (env: Record<string, string | undefined>): Config => {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`,
+  );
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 };

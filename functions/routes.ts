@@ -7,13 +7,9 @@ import type { EntryName } from './entries';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call a route. `organiser`: a valid JWT (checked by the authorizer) and membership of a group in
- * `organiserGroups` (checked by the handler middleware). */
+/** Who may call a route. `organiser`: a valid JWT (checked by the API Gateway authorizer) and membership of
+ * one of `organiserGroups` (core/organisers/identity.ts, checked by the handler's HTTP edge). */
 export type Access = 'public' | 'organiser';
-
-/** Cognito groups whose members may use organiser routes. */
-export const organiserGroups = ['organisers', 'admins'] as const;
-export type OrganiserGroup = (typeof organiserGroups)[number];
 
 export interface Route {
   readonly method: HttpMethod;

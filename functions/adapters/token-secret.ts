@@ -12,7 +12,9 @@ export const loadTokenSecret = async (settings: {
   if (settings.TOKEN_SECRET) return settings.TOKEN_SECRET;
   if (!settings.TOKEN_SECRET_ARN) throw new Error('No token secret configured');
   const client = new SecretsManagerClient({ region: settings.AWS_REGION });
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: settings.TOKEN_SECRET_ARN }));
+  const { SecretString } = await client.send(
+    new GetSecretValueCommand({ SecretId: settings.TOKEN_SECRET_ARN }),
+  );
   if (!SecretString) throw new Error('The token secret is empty');
   return SecretString;
 };

@@ -63,7 +63,8 @@ export class TokenSigner {
   verify(token: string, purpose: TokenPurpose): VerifiedToken {
     const parts = token.split('.');
     const [payload, signature] = parts;
-    if (parts.length !== 2 || !payload || !signature || token.length > 1024) throw new InvalidToken('malformed');
+    if (parts.length !== 2 || !payload || !signature || token.length > 1024)
+      throw new InvalidToken('malformed');
     const claims = parseClaims(payload);
     if (!claims) throw new InvalidToken('malformed');
     const expected = Buffer.from(this.#signature(purpose, payload), 'base64url');
@@ -72,7 +73,8 @@ export class TokenSigner {
       // Tell a wrong-purpose token apart from a forged one only when it is genuinely ours.
       const ownPurpose = tokenPurposes.find((p) => p === claims.p);
       const genuine =
-        ownPurpose !== undefined && safeEqual(Buffer.from(this.#signature(ownPurpose, payload), 'base64url'), given);
+        ownPurpose !== undefined &&
+        safeEqual(Buffer.from(this.#signature(ownPurpose, payload), 'base64url'), given);
       throw new InvalidToken(genuine ? 'purpose' : 'signature');
     }
     if (!safeEqual(expected, given)) throw new InvalidToken('signature');

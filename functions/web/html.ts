@@ -6,8 +6,7 @@ export class Html {
   }
 }
 
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 type Interpolation = Html | string | number | null | undefined | false | readonly Interpolation[];
 

@@ -28,7 +28,9 @@ export const sendTestMail = async (
   input: TestMailInput,
 ): Promise<SentMail> => {
   if (!organiser.email) {
-    throw new InvalidInput([{ field: 'email', message: 'Je account heeft geen e-mailadres om naar te sturen.' }]);
+    throw new InvalidInput([
+      { field: 'email', message: 'Je account heeft geen e-mailadres om naar te sturen.' },
+    ]);
   }
   const paragraphs = input.body
     .split(/\r?\n\s*\r?\n/)

@@ -55,11 +55,17 @@ export const mapError = (error: unknown): MappedError => {
       ...(error instanceof InvalidInput ? { issues: error.issues } : {}),
     };
   }
-  return { status: 500, code: 'internal', message: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.', headers: {} };
+  return {
+    status: 500,
+    code: 'internal',
+    message: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
+    headers: {},
+  };
 };
 
 /** Addresses must never reach the logs, not even inside an SDK's error message. */
-const redact = (text: string): string => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]');
+export const redactAddresses = (text: string): string =>
+  text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[address]');
 
 /**
  * The one HTTP edge, around every HTTP handler:
@@ -88,8 +94,8 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
         routeKey: event.routeKey,
         requestId: event.requestContext.requestId,
         errorName: error?.name,
-        errorMessage: redact(error?.message ?? ''),
-        stack: error?.stack ? redact(error.stack) : undefined,
+        errorMessage: redactAddresses(error?.message ?? ''),
+        stack: error?.stack ? redactAddresses(error.stack) : undefined,
       });
     } else if (error instanceof InvalidToken) {
       logger.info('Rejected token', { routeKey: event.routeKey, fault: error.fault });

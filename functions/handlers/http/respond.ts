@@ -6,7 +6,11 @@ export type HttpResult = APIGatewayProxyStructuredResultV2 & {
   headers: Record<string, string>;
 };
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   body: JSON.stringify(body),

@@ -38,7 +38,9 @@ export const withSecurityHeaders = (
   headers: Record<string, string> | undefined,
   kind: 'page' | 'api',
 ): Record<string, string> => {
-  const own = Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const own = Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return { ...(kind === 'page' ? pageHeaders : apiHeaders), 'cache-control': 'no-store', ...own };
 };
 

@@ -68,9 +68,7 @@ ${paragraph('Met vriendelijke groet,\nHet team van Drop In').replace('\n', '<br>
 <tr><td style="padding:16px 24px;border-top:1px solid #e5e1da;font-size:13px;line-height:1.5;color:#4a4a48">
 ${escapeHtml(input.reason)}<br>
 <a href="${escapeHtml(siteUrl)}" style="color:#8a1c3a">${escapeHtml(siteUrl.replace(/^https?:\/\//, ''))}</a>${
-    unsubscribeUrl
-      ? ` · <a href="${escapeHtml(unsubscribeUrl)}" style="color:#8a1c3a">Afmelden</a>`
-      : ''
+    unsubscribeUrl ? ` · <a href="${escapeHtml(unsubscribeUrl)}" style="color:#8a1c3a">Afmelden</a>` : ''
   }
 </td></tr>
 </table>

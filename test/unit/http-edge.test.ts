@@ -1,0 +1,159 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { logger } from '../../functions/adapters/logger';
+import { httpRoute } from '../../functions/handlers/http/edge';
+import { type HttpEvent, parseGroupsClaim, parseJsonBody } from '../../functions/handlers/http/request';
+import { json } from '../../functions/handlers/http/respond';
+import { handler as notFound } from '../../functions/handlers/not-found';
+import { handler as organiserMe } from '../../functions/handlers/organiser-me';
+
+/** A minimal payload v2 event; the integration tests use the local server's exact events instead. */
+const event = (overrides: Partial<HttpEvent> & { claims?: Record<string, string> }): HttpEvent => {
+  const { claims, ...rest } = overrides;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'offline',
+      apiId: 'offline',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: 'GET',
+        path: rest.rawPath ?? '/',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'test',
+      },
+      requestId: 'r-1',
+      routeKey: rest.routeKey ?? '$default',
+      stage: '$default',
+      time: '28/Nov/2026:12:00:00 +0000',
+      timeEpoch: 0,
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    },
+    ...rest,
+  } as HttpEvent;
+};
+const context = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+const echo = httpRoute(async (e) =>
+  json(200, parseJsonBody(e, z.strictObject({ name: z.string().max(5) }), { limitBytes: 64 })),
+);
+const post = (body: string, contentType?: string, isBase64Encoded = false) =>
+  echo(
+    event({
+      rawPath: '/api/echo',
+      body,
+      isBase64Encoded,
+      headers: contentType ? { 'content-type': contentType } : {},
+    }),
+    context,
+  );
+const problemOf = (result: { body?: string }) => JSON.parse(result.body ?? '{}') as Record<string, unknown>;
+
+describe('the HTTP edge', () => {
+  it('answers an unknown page with the Dutch 404 page and the security headers', async () => {
+    const result = await notFound(event({ rawPath: '/bestaat-niet' }), context);
+
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.body).toContain('<html lang="nl">');
+    expect(result.body).toContain('Pagina niet gevonden');
+    expect(result.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(result.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers an unknown API path with problem+json', async () => {
+    const result = await notFound(event({ rawPath: '/api/bestaat-niet' }), context);
+
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(problemOf(result)).toMatchObject({ type: 'urn:dropin:problem:not-found', status: 404 });
+  });
+
+  it('reads JSON in the order size, media type, syntax, schema', async () => {
+    expect((await post('{"name":"x"}', 'application/json; charset=utf-8')).statusCode).toBe(200);
+    expect((await post(`{"name":"${'x'.repeat(100)}"}`, 'text/plain')).statusCode).toBe(413);
+    expect((await post('{"name":"x"}', 'text/plain')).statusCode).toBe(415);
+    expect((await post('{"name":"x"}', 'application/json; charset=latin1')).statusCode).toBe(415);
+    expect((await post('{"name":', 'application/json')).statusCode).toBe(400);
+    expect(problemOf(await post('{"name":', 'application/json')).type).toBe(
+      'urn:dropin:problem:malformed-body',
+    );
+    const invalid = problemOf(await post('{"name":"too long"}', 'application/json'));
+    expect(invalid).toMatchObject({ status: 400, type: 'urn:dropin:problem:invalid-input' });
+    expect(invalid.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
+  });
+
+  it('decodes base64 bodies as API Gateway sends them', async () => {
+    const result = await post(Buffer.from('{"name":"é"}').toString('base64'), 'application/json', true);
+
+    expect(JSON.parse(result.body ?? '')).toEqual({ name: 'é' });
+  });
+
+  it('hides the details of a 5xx and keeps those of a 4xx', async () => {
+    const failing = httpRoute(async () => {
+      throw new Error('database password is hunter2, user dilly@example.org');
+    });
+
+    const logError = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    const result = await failing(event({ rawPath: '/api/x' }), context);
+    const logged = JSON.stringify(logError.mock.calls);
+    logError.mockRestore();
+
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('hunter2');
+    expect(logged).toContain('user [address]');
+    expect(logged).not.toContain('dilly@example.org');
+  });
+});
+
+describe('organiser access', () => {
+  const me = (claims?: Record<string, string>) =>
+    organiserMe(
+      event({
+        rawPath: '/api/organiser/me',
+        routeKey: 'GET /api/organiser/me',
+        ...(claims ? { claims } : {}),
+      }),
+      context,
+    );
+
+  it('gives an organiser their identity, groups parsed from the API Gateway string form', async () => {
+    const result = await me({
+      sub: 'u-1',
+      email: 'dilly.timmer@example.org',
+      'cognito:groups': '[organisers admins]',
+    });
+
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      subject: 'u-1',
+      email: 'dilly.timmer@example.org',
+      name: null,
+      groups: ['organisers', 'admins'],
+      isAdmin: true,
+    });
+  });
+
+  it('refuses a valid identity without an organiser group (403) and a missing identity (401)', async () => {
+    expect((await me({ sub: 'u-2', 'cognito:groups': '[readers]' })).statusCode).toBe(403);
+    expect((await me({ sub: 'u-2' })).statusCode).toBe(403);
+    expect((await me()).statusCode).toBe(401);
+  });
+
+  it('parses every form a groups claim arrives in', () => {
+    expect(parseGroupsClaim('[organisers]')).toEqual(['organisers']);
+    expect(parseGroupsClaim('[organisers admins]')).toEqual(['organisers', 'admins']);
+    expect(parseGroupsClaim('organisers')).toEqual(['organisers']);
+    expect(parseGroupsClaim(['admins'])).toEqual(['admins']);
+    expect(parseGroupsClaim(undefined)).toEqual([]);
+  });
+});

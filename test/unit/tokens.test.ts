@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidToken } from '../../functions/core/errors';
+import { TokenSigner } from '../../functions/core/tokens';
+import { FixedClock } from '../support/in-memory-ports';
+
+const secret = 'a-test-secret-that-is-long-enough-0123456789';
+const fault = (action: () => unknown): string | undefined => {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof InvalidToken) return error.fault;
+    throw error;
+  }
+  return undefined;
+};
+
+describe('TokenSigner', () => {
+  it('round-trips purpose, id and expiry', () => {
+    const clock = new FixedClock(new Date('2027-03-28T00:30:00Z'));
+    const signer = new TokenSigner(secret, clock);
+
+    const token = signer.sign('confirm-subscription', 'sub_01', { ttlSeconds: 7 * 86400 });
+
+    expect(signer.verify(token, 'confirm-subscription')).toEqual({
+      purpose: 'confirm-subscription',
+      id: 'sub_01',
+      expiresAt: new Date('2027-04-04T00:30:00Z'),
+    });
+  });
+
+  it('rejects a token after its expiry and accepts it just before', () => {
+    const clock = new FixedClock(new Date('2027-01-01T00:00:00Z'));
+    const signer = new TokenSigner(secret, clock);
+    const token = signer.sign('confirm-subscription', 'sub_01', { ttlSeconds: 60 });
+
+    clock.advance(59);
+    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBeUndefined();
+    clock.advance(1);
+    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBe('expired');
+  });
+
+  it('rejects a token of another purpose, even a genuine one', () => {
+    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+    const token = signer.sign('manage-preferences', 'sub_01', { ttlSeconds: 60 });
+
+    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBe('purpose');
+  });
+
+  it('rejects a tampered payload, a tampered signature and another secret', () => {
+    const clock = new FixedClock(new Date());
+    const signer = new TokenSigner(secret, clock);
+    const token = signer.sign('unsubscribe', 'sub_01', { ttlSeconds: null });
+    const [payload = '', signature = ''] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ v: 1, p: 'unsubscribe', i: 'sub_02', e: 0 })).toString(
+      'base64url',
+    );
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+
+    expect(fault(() => signer.verify(`${forgedPayload}.${signature}`, 'unsubscribe'))).toBe('signature');
+    expect(fault(() => signer.verify(`${payload}.${flipped}`, 'unsubscribe'))).toBe('signature');
+    expect(fault(() => new TokenSigner(`${secret}x`, clock).verify(token, 'unsubscribe'))).toBe('signature');
+  });
+
+  it('rejects garbage as malformed', () => {
+    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+    for (const garbage of ['', 'abc', 'a.b.c', '!!!.???', `${'x'.repeat(2000)}.y`]) {
+      expect(fault(() => signer.verify(garbage, 'unsubscribe'))).toBe('malformed');
+    }
+  });
+
+  it('lets only unsubscribe tokens live forever, and never carries an address', () => {
+    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+
+    expect(signer.verify(signer.sign('unsubscribe', 'sub_01', { ttlSeconds: null }), 'unsubscribe')).toEqual({
+      purpose: 'unsubscribe',
+      id: 'sub_01',
+    });
+    expect(() => signer.sign('confirm-subscription', 'sub_01', { ttlSeconds: null })).toThrow(/must expire/);
+    expect(() => signer.sign('unsubscribe', 'dilly@example.org', { ttlSeconds: null })).toThrow(/opaque/);
+  });
+});
