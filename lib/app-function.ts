@@ -1,0 +1,204 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { EntryNeeds, LambdaEntry } from '../functions/entries';
+import type { MailSending } from './mail-sending';
+
+/** The repository root: holds package-lock.json and functions/. */
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The shared resources an entry's `needs` may ask for; AppFunction turns each need into one narrow grant. */
+export interface AppResources {
+  /** The single table (`needs.table`). */
+  readonly table: dynamodb.ITable;
+  /** Names of the table's global secondary indexes; a table grant covers exactly these (Query only). */
+  readonly tableIndexNames: readonly string[];
+  /** The SES identity and configuration set (`needs.mail`). */
+  readonly mail: MailSending;
+  /** The only sender address a mail grant allows. */
+  readonly mailFromAddress: string;
+  /** The token-signing key (`needs.tokens`). */
+  readonly tokenSecret: secretsmanager.ISecret;
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface AppFunctionProps {
+  /** The entry from functions/entries.ts: source file, description, needs, timeout and memory. */
+  readonly entry: LambdaEntry;
+  /** The resources the entry's `needs` are granted on. */
+  readonly resources: AppResources;
+  /** The config environment every function reads (functions/config.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * Powertools service name, the `service` key of every log line.
+   * @default 'dropin'
+   */
+  readonly serviceName?: string;
+  /**
+   * The folder holding functions/ and package-lock.json.
+   * @default the repository root
+   */
+  readonly projectRoot?: string;
+}
+
+/** Lets esbuild's ESM output load the CommonJS dependencies that still call `require`. */
+const esmRequireBanner =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * One Lambda function of the system with the house defaults: Node.js 24 on arm64, an ESM bundle built
+ * locally by esbuild with the AWS SDK inside (the pinned SDK version, not whatever the runtime ships),
+ * source maps, X-Ray tracing, an explicit log group, its own role holding exactly the grants the entry's
+ * `needs` ask for, and alarms on errors and throttles.
+ *
+ * No reserved concurrency: a new account has only 10 unreserved executions to give, so reserving would fail
+ * the deploy there; the HTTP API stage throttle is what bounds the load instead.
+ */
+export class AppFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+  readonly errorsAlarm: cloudwatch.Alarm;
+  readonly throttlesAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const { entry } = props;
+    const projectRoot = props.projectRoot ?? repositoryRoot;
+    const logLevel = props.logLevel ?? 'INFO';
+
+    // Retained: the logs age out by their retention anyway, and a replaced function or a deleted stack must
+    // not take the evidence of an incident with it.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Drop In: ${entry.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(projectRoot, 'functions', entry.file),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      description: entry.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: entry.memoryMiB ?? 512,
+      timeout: Duration.seconds(entry.timeoutSeconds ?? 10),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'dropin',
+        // Powertools 2 reads POWERTOOLS_LOG_LEVEL and still honours the older LOG_LEVEL.
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        LOG_LEVEL: logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK: the code is tested against the pinned version, not the runtime's.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+
+    // X-Ray on, with its statement in a policy of its own (see allowXRayWrites).
+    (this.function.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    this.allowXRayWrites();
+
+    this.grantNeeds(entry.needs, props.resources);
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `${entry.description}: the function failed (uncaught error or timeout)`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription: `${entry.description}: invocations were throttled (account concurrency exhausted)`,
+      metric: this.function.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * X-Ray accepts trace writes only on `Resource: *`. Lambda's own tracing switch would put that statement
+   * into the role's default policy, where acknowledging the wildcard would also hide any future wildcard on
+   * data; in a policy of its own the acknowledgement covers these two actions and nothing else.
+   */
+  private allowXRayWrites(): void {
+    const policy = new iam.Policy(this, 'XRayWrites', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    this.function.node.addDependency(policy);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (Resource must be *); ' +
+        'this policy holds only those two actions.',
+    });
+  }
+
+  /** Each need becomes the narrowest grant that serves it; an entry without needs gets none. */
+  private grantNeeds(needs: EntryNeeds, resources: AppResources): void {
+    if (needs.table !== undefined) {
+      // Table-level actions from CDK's canned read or read/write sets (never `dynamodb:*`), on the table
+      // alone: `grantReadData` would add `<table>/index/*`, a wildcard cdk-nag cannot acknowledge stably
+      // across stacks. The indexes are granted by name below.
+      const tableGrants = dynamodb.TableGrants.fromTable(resources.table, [], false);
+      if (needs.table === 'read') tableGrants.readData(this.function);
+      else tableGrants.readWriteData(this.function);
+      if (resources.tableIndexNames.length > 0) {
+        iam.Grant.addToPrincipal({
+          grantee: this.function,
+          actions: ['dynamodb:Query'],
+          resourceArns: resources.tableIndexNames.map((name) => `${resources.table.tableArn}/index/${name}`),
+        });
+      }
+    }
+    if (needs.mail === true) resources.mail.grantSend(this.function, resources.mailFromAddress);
+    if (needs.tokens === true) resources.tokenSecret.grantRead(this.function);
+  }
+}

@@ -1,0 +1,159 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * The per-stage settings from the `stages` context in cdk.json (`-c stage=<name>` picks one). Read and checked
+ * once here, so a typo fails the synth with the setting's name instead of deploying a broken stage.
+ */
+export interface StageSettings {
+  /**
+   * The AWS region of the stage. Pinned here because the data is about people in the Netherlands: without it
+   * the CLI's default (us-east-1 on a machine without an AWS profile) would decide where it is stored.
+   * Default: CDK_DEFAULT_REGION, else eu-west-1.
+   */
+  readonly region?: string;
+  /** The AWS account of the stage. Default: CDK_DEFAULT_ACCOUNT (the CLI's credentials). */
+  readonly account?: string;
+  /** Absolute https base of every link in pages and mails (the config's PUBLIC_BASE_URL). */
+  readonly publicBaseUrl: string;
+  /** The sender address; must be at `sesIdentity`, the only identity the functions may send from. */
+  readonly mailFromAddress: string;
+  readonly mailFromName: string;
+  /** Reply address shown to recipients. Default: none (replies go to the sender). */
+  readonly mailReplyTo?: string;
+  /** The SES domain identity the mail is sent from. */
+  readonly sesIdentity: string;
+  /** Retention of function and access logs, in days (one of CloudWatch's allowed values). */
+  readonly logRetentionDays: RetentionDays;
+  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). Default: no domain. */
+  readonly cognitoDomainPrefix?: string;
+  /** Where the hosted sign-in may send organisers back to (authorization code + PKCE). Default: none. */
+  readonly organiserCallbackUrls?: readonly string[];
+  /** Where the hosted sign-out may send organisers back to. Default: `publicBaseUrl`. */
+  readonly organiserLogoutUrls?: readonly string[];
+  /** Steady-state requests per second of the HTTP API's default stage. Default 50. */
+  readonly apiRateLimit?: number;
+  /** Burst of requests of the HTTP API's default stage. Default 100. */
+  readonly apiBurstLimit?: number;
+  /** Powertools log level of every function. Default INFO. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** CloudFormation termination protection of the stateful stack. Default true. */
+  readonly terminationProtection?: boolean;
+}
+
+export class StageSettingsError extends Error {
+  override readonly name = 'StageSettingsError';
+}
+
+const allowedRetentionDays = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Picks the stage's settings out of the `stages` context value and checks them.
+ * @throws StageSettingsError naming every missing or malformed setting.
+ */
+export const readStageSettings = (stages: unknown, stageName: string): StageSettings => {
+  if (!isRecord(stages)) throw new StageSettingsError('The cdk.json context has no `stages` object');
+  const raw = stages[stageName];
+  if (!isRecord(raw)) {
+    throw new StageSettingsError(
+      `Unknown stage "${stageName}"; cdk.json defines: ${Object.keys(stages).join(', ') || '(none)'}`,
+    );
+  }
+
+  const problems: string[] = [];
+  const text = (key: string, optional = false): string | undefined => {
+    const value = raw[key];
+    if (value === undefined && optional) return undefined;
+    if (typeof value !== 'string' || value.trim() === '')
+      problems.push(`${key}: expected a non-empty string`);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const textList = (key: string): string[] | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) {
+      problems.push(`${key}: expected a list of non-empty strings`);
+      return undefined;
+    }
+    return value as string[];
+  };
+  const positive = (key: string): number | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+      problems.push(`${key}: expected a positive whole number`);
+      return undefined;
+    }
+    return value;
+  };
+
+  const region = text('region', true);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    problems.push('region: expected e.g. eu-west-1');
+  const account = text('account', true);
+  if (account !== undefined && !/^\d{12}$/.test(account)) problems.push('account: expected 12 digits');
+  const publicBaseUrl = text('publicBaseUrl');
+  if (publicBaseUrl !== undefined && !/^https:\/\/[^/]+/.test(publicBaseUrl)) {
+    problems.push('publicBaseUrl: expected an https URL');
+  }
+  const sesIdentity = text('sesIdentity');
+  const mailFromAddress = text('mailFromAddress');
+  if (
+    mailFromAddress !== undefined &&
+    sesIdentity !== undefined &&
+    !mailFromAddress.endsWith(`@${sesIdentity}`)
+  ) {
+    // The send permission is limited to this identity, so any other sender would fail at the first mail.
+    problems.push(`mailFromAddress: must be an address at the SES identity ${sesIdentity}`);
+  }
+  const mailFromName = text('mailFromName');
+  const mailReplyTo = text('mailReplyTo', true);
+  const logRetentionDays = raw.logRetentionDays;
+  if (typeof logRetentionDays !== 'number' || !allowedRetentionDays.has(logRetentionDays)) {
+    problems.push(`logRetentionDays: expected one of ${[...allowedRetentionDays].join(', ')}`);
+  }
+  const cognitoDomainPrefix = text('cognitoDomainPrefix', true);
+  if (
+    cognitoDomainPrefix !== undefined &&
+    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix)
+  ) {
+    problems.push('cognitoDomainPrefix: lower-case letters, digits and hyphens only');
+  }
+  const organiserCallbackUrls = textList('organiserCallbackUrls');
+  const organiserLogoutUrls = textList('organiserLogoutUrls');
+  const apiRateLimit = positive('apiRateLimit');
+  const apiBurstLimit = positive('apiBurstLimit');
+  const logLevel = raw.logLevel;
+  if (logLevel !== undefined && !['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(String(logLevel))) {
+    problems.push('logLevel: expected DEBUG, INFO, WARN or ERROR');
+  }
+  const terminationProtection = raw.terminationProtection;
+  if (terminationProtection !== undefined && typeof terminationProtection !== 'boolean') {
+    problems.push('terminationProtection: expected true or false');
+  }
+
+  if (problems.length > 0) {
+    throw new StageSettingsError(`Invalid settings for stage "${stageName}": ${problems.join('; ')}`);
+  }
+  return {
+    publicBaseUrl: publicBaseUrl as string,
+    mailFromAddress: mailFromAddress as string,
+    mailFromName: mailFromName as string,
+    sesIdentity: sesIdentity as string,
+    logRetentionDays: logRetentionDays as RetentionDays,
+    ...(region !== undefined && { region }),
+    ...(account !== undefined && { account }),
+    ...(mailReplyTo !== undefined && { mailReplyTo }),
+    ...(cognitoDomainPrefix !== undefined && { cognitoDomainPrefix }),
+    ...(organiserCallbackUrls !== undefined && { organiserCallbackUrls }),
+    ...(organiserLogoutUrls !== undefined && { organiserLogoutUrls }),
+    ...(apiRateLimit !== undefined && { apiRateLimit }),
+    ...(apiBurstLimit !== undefined && { apiBurstLimit }),
+    ...(logLevel !== undefined && { logLevel: logLevel as StageSettings['logLevel'] }),
+    ...(terminationProtection !== undefined && { terminationProtection: terminationProtection as boolean }),
+  };
+};

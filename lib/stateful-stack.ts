@@ -1,0 +1,62 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { tableDesign } from '../functions/adapters/dynamo/table-design';
+import { MailSending } from './mail-sending';
+import { OrganiserDirectory } from './organiser-directory';
+import { SingleTable } from './single-table';
+import type { StageSettings } from './stage-settings';
+
+export interface StatefulStackProps extends StackProps {
+  readonly settings: StageSettings;
+}
+
+/**
+ * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
+ * identity and configuration set, the token-signing key and the organisers' user pool. Kept apart from the
+ * stateless stack so that replacing functions or the API can never touch them.
+ */
+export class StatefulStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly mail: MailSending;
+  /** The key that signs the tokens in links (DESIGN.md decision 10). */
+  readonly tokenSecret: secretsmanager.Secret;
+  readonly organisers: OrganiserDirectory;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.table = new SingleTable(this, 'Data', { design: tableDesign }).table;
+
+    this.mail = new MailSending(this, 'Mail', { domain: settings.sesIdentity });
+
+    this.tokenSecret = new secretsmanager.Secret(this, 'TokenSigningKey', {
+      description: 'HMAC key that signs the tokens in Drop In links (unsubscribe, confirm, cancel)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // Losing the key would invalidate every unsubscribe link ever mailed.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.tokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Unsubscribe links carry a token without expiry (RFC 8058 one-click, DESIGN.md decision 10); rotating ' +
+        'the single signing key would break every link already mailed. Rotation needs a key ring with a key id ' +
+        'in the token first.',
+    });
+
+    this.organisers = new OrganiserDirectory(this, 'Organisers', {
+      ...(settings.cognitoDomainPrefix !== undefined && { domainPrefix: settings.cognitoDomainPrefix }),
+      ...(settings.organiserCallbackUrls !== undefined && { callbackUrls: settings.organiserCallbackUrls }),
+      logoutUrls: settings.organiserLogoutUrls ?? [settings.publicBaseUrl],
+    });
+    Validations.of(this.organisers.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP only, no SMS) by product decision: organisers are volunteers and staff invited ' +
+        'by an admin, and the Plus tier threat protection (adaptive authentication, compromised-credential ' +
+        'checks) guards the password sign-in. Switch to Mfa.REQUIRED once every organiser has enrolled TOTP.',
+    });
+  }
+}

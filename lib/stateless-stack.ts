@@ -1,0 +1,76 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { tableDesign } from '../functions/adapters/dynamo/table-design';
+import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
+import { fallbackEntry, type Route, routes } from '../functions/routes';
+import type { AppResources } from './app-function';
+import { HttpApi } from './http-api';
+import type { StageSettings } from './stage-settings';
+import type { StatefulStack } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  readonly settings: StageSettings;
+  /** The table, mail identity, token key and user pool this stack's functions use. */
+  readonly stateful: StatefulStack;
+  /**
+   * The route table.
+   * @default the one in functions/routes.ts
+   */
+  readonly routes?: readonly Route[];
+  /**
+   * The Lambda entries.
+   * @default the ones in functions/entries.ts
+   */
+  readonly entries?: Readonly<Record<EntryName, LambdaEntry>>;
+}
+
+/**
+ * The code: functions and the HTTP API. Everything here can be replaced or destroyed and redeployed without
+ * losing data, because the data lives in the stateful stack.
+ */
+export class StatelessStack extends Stack {
+  readonly httpApi: HttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { settings, stateful } = props;
+
+    const resources: AppResources = {
+      table: stateful.table,
+      tableIndexNames: tableDesign.globalIndexes.map((index) => index.indexName),
+      mail: stateful.mail,
+      mailFromAddress: settings.mailFromAddress,
+      tokenSecret: stateful.tokenSecret,
+    };
+
+    // What functions/config.ts reads; every function gets all of it, since config is validated as a whole at
+    // load. An ARN or a name is no permission: the grants follow each entry's needs.
+    const environment: Record<string, string> = {
+      TABLE_NAME: stateful.table.tableName,
+      PUBLIC_BASE_URL: settings.publicBaseUrl,
+      MAIL_FROM_ADDRESS: settings.mailFromAddress,
+      MAIL_FROM_NAME: settings.mailFromName,
+      ...(settings.mailReplyTo !== undefined && { MAIL_REPLY_TO: settings.mailReplyTo }),
+      SES_CONFIGURATION_SET: stateful.mail.configurationSet.configurationSetName,
+      TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+    };
+
+    this.httpApi = new HttpApi(this, 'Http', {
+      routes: props.routes ?? routes,
+      fallbackEntry,
+      entries: props.entries ?? lambdaEntries,
+      resources,
+      environment,
+      jwtIssuer: stateful.organisers.issuerUrl,
+      jwtAudience: [stateful.organisers.client.userPoolClientId],
+      logRetention: settings.logRetentionDays,
+      ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
+      throttle: { rateLimit: settings.apiRateLimit ?? 50, burstLimit: settings.apiBurstLimit ?? 100 },
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'The HTTP API default stage; point the public domain (publicBaseUrl) here',
+      value: this.httpApi.url,
+    });
+  }
+}

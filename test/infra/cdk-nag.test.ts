@@ -1,0 +1,80 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../functions/routes';
+import { buildStage } from './synth';
+
+// As bin/app.ts: the AwsSolutions pack as a policy validation plugin. cdk-nag 3 reports through CDK's
+// validation report, and an in-memory synth throws on any finding (its report fails on warnings too).
+const { app, stateless } = buildStage();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+const synthFailure = ((): string | undefined => {
+  try {
+    app.synth();
+    return undefined;
+  } catch (error) {
+    return String(error);
+  }
+})();
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const acknowledgements: Acknowledgement[] = app.node.findAll().flatMap((construct) =>
+  construct.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) =>
+      Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+        path: construct.node.path,
+        id: id.replace(/^annotation::/i, ''),
+        reason,
+      })),
+    ),
+);
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning in either stack', () => {
+    const findings = new AwsSolutionsChecks().validateScope(app).violations.map((violation) => ({
+      rule: violation.ruleName,
+      severity: violation.severity,
+      at: violation.violatingResources.map((resource) => resource.constructPath),
+    }));
+    expect(findings).toEqual([]);
+  });
+
+  it('lets the synth pass as the plugin registered like in bin/app.ts', () => {
+    expect(synthFailure).toBeUndefined();
+  });
+
+  it('acknowledges only the expected rules, each where it applies', () => {
+    const publicRoutes = routes.filter((route) => route.access === 'public').length;
+    const functionCount = stateless.httpApi.functions.size;
+    const count = (id: string) => acknowledgements.filter((ack) => ack.id === id).length;
+
+    expect(new Set(acknowledgements.map((ack) => ack.id))).toEqual(
+      new Set([
+        'AwsSolutions-SMG4',
+        'AwsSolutions-COG2',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-IAM5[Resource::*]',
+      ]),
+    );
+    expect(count('AwsSolutions-SMG4')).toBe(1);
+    expect(count('AwsSolutions-COG2')).toBe(1);
+    // One per public route and one for $default; never on an organiser route.
+    expect(count('AwsSolutions-APIG4')).toBe(publicRoutes + 1);
+    // One per function, on the policy holding nothing but the X-Ray writes.
+    const xray = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]');
+    expect(xray).toHaveLength(functionCount);
+    for (const ack of xray) expect(ack.path).toMatch(/\/XRayWrites$/);
+  });
+
+  it('gives every acknowledgement a concrete reason', () => {
+    for (const ack of acknowledgements) {
+      expect(ack.reason.length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(60);
+    }
+  });
+});

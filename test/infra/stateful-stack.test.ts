@@ -1,0 +1,175 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { tableDesign } from '../../functions/adapters/dynamo/table-design';
+import { readStageSettings } from '../../lib/stage-settings';
+import { cdkContext, synthesizeStage } from './synth';
+
+// The CLI on a machine without an AWS profile passes us-east-1; the stage must still land in its own region.
+const { stateful, statefulTemplate: template } = synthesizeStage({ defaultEnv: { region: 'us-east-1' } });
+
+const onlyResource = (type: string) => {
+  const resources = Object.values(template.findResources(type));
+  expect(resources).toHaveLength(1);
+  return resources[0] as {
+    Properties: Record<string, unknown>;
+    DeletionPolicy?: string;
+    UpdateReplacePolicy?: string;
+  };
+};
+
+describe('the stateful stack', () => {
+  it('is named after the stage and deployed to the region the stage pins, not the CLI default', () => {
+    expect(stateful.stackName).toBe('DropIn-prod-Stateful');
+    expect(stateful.region).toBe('eu-west-1');
+    expect(stateful.terminationProtection).toBe(true);
+  });
+});
+
+describe('the table', () => {
+  const table = onlyResource('AWS::DynamoDB::Table');
+
+  it('has the keys, every global index, the TTL attribute and the stream of the table design', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDesign.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: tableDesign.sortKey.name, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableDesign.globalIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: tableDesign.stream },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const keys = [tableDesign.partitionKey, tableDesign.sortKey].concat(
+      tableDesign.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    );
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type }))),
+    );
+  });
+
+  it('is protected: point-in-time recovery, deletion protection, retained on stack deletion or replacement', () => {
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('is encrypted with the AWS-managed key', () => {
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+  });
+});
+
+describe('mail sending', () => {
+  it('has a configuration set that sends, requires TLS and keeps reputation metrics', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      SendingOptions: { SendingEnabled: true },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+  });
+
+  it('reports bounces, complaints, deliveries, rejects and delays to the default event bus', () => {
+    const destination = onlyResource('AWS::SES::ConfigurationSetEventDestination');
+    const eventDestination = destination.Properties.EventDestination as Record<string, unknown>;
+    expect(eventDestination.Enabled).toBe(true);
+    expect([...(eventDestination.MatchingEventTypes as string[])].sort()).toEqual(
+      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject'].sort(),
+    );
+    expect(JSON.stringify(eventDestination.EventBridgeDestination)).toMatch(/:event-bus\/default"/);
+  });
+
+  it('verifies the domain of the stage and sends its mail through the configuration set by default', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: stateful.node.tryGetContext('stages').prod.sesIdentity,
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: Match.stringLikeRegexp('ConfigurationSet') },
+      },
+    });
+  });
+});
+
+describe('the token-signing key', () => {
+  it('is a generated 64-character secret that outlives the stack', () => {
+    const secret = onlyResource('AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('the organiser accounts', () => {
+  const userPool = onlyResource('AWS::Cognito::UserPool');
+
+  it('allow no self sign-up and are protected from deletion', () => {
+    expect(userPool.Properties.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(userPool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(userPool.DeletionPolicy).toBe('Retain');
+    expect(userPool.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('offer TOTP (no SMS) as second factor and demand a strong password', () => {
+    expect(userPool.Properties.MfaConfiguration).toBe('OPTIONAL');
+    expect(userPool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(userPool.Properties.Policies).toMatchObject({
+      PasswordPolicy: {
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      },
+    });
+    const { PasswordPolicy } = userPool.Properties.Policies as { PasswordPolicy: { MinimumLength: number } };
+    expect(PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+  });
+
+  it('are on the Plus tier with threat protection enforced', () => {
+    expect(userPool.Properties.UserPoolTier).toBe('PLUS');
+    expect(userPool.Properties.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+  });
+
+  it('have exactly the groups organisers and admins', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (group) => group.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(['admins', 'organisers']);
+  });
+
+  it('have one public SRP client that may read the email address (so ID tokens carry it)', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+      ReadAttributes: Match.arrayWith(['email']),
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    const client = onlyResource('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  });
+});
+
+describe('the stage settings', () => {
+  const prod = (cdkContext.stages as Record<string, Record<string, unknown>>).prod;
+
+  it('refuse a sender outside the SES identity, which the send grant would not allow', () => {
+    expect(() =>
+      readStageSettings({ prod: { ...prod, mailFromAddress: 'nieuws@elders.example.org' } }, 'prod'),
+    ).toThrow(/mailFromAddress/);
+  });
+
+  it('refuse an unknown stage and name the known ones', () => {
+    expect(() => readStageSettings({ prod }, 'acceptatie')).toThrow(/Unknown stage "acceptatie".*prod/);
+  });
+
+  it('refuse a log retention CloudWatch does not offer', () => {
+    expect(() => readStageSettings({ prod: { ...prod, logRetentionDays: 42 } }, 'prod')).toThrow(
+      /logRetentionDays/,
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addDropInStage, type DropInStage, type DropInStageOptions } from '../../lib/drop-in-stage';
+
+/** The context of cdk.json, so the tests build the app `cdk synth` builds. */
+export const cdkContext: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+export interface SynthesizedStage extends DropInStage {
+  readonly app: App;
+  readonly statefulTemplate: Template;
+  readonly statelessTemplate: Template;
+}
+
+export type StageOptions = Partial<DropInStageOptions> & { readonly context?: Record<string, unknown> };
+
+/** Builds the prod stage as bin/app.ts does, without running esbuild (`aws:cdk:bundling-stacks: []`). */
+export const buildStage = (options: StageOptions = {}): DropInStage & { readonly app: App } => {
+  const app = new App({
+    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...options.context },
+  });
+  return { app, ...addDropInStage(app, { stageName: 'prod', ...options }) };
+};
+
+/** Builds the prod stage and synthesizes it once. Call it once per test file, at module level. */
+export const synthesizeStage = (options: StageOptions = {}): SynthesizedStage => {
+  const stage = buildStage(options);
+  return {
+    ...stage,
+    statefulTemplate: Template.fromStack(stage.stateful),
+    statelessTemplate: Template.fromStack(stage.stateless),
+  };
+};
+
+export interface PolicyStatementJson {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every IAM policy statement in the template (role default policies and standalone policies). */
+export const policyStatements = (template: Template): PolicyStatementJson[] =>
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatementJson[],
+  );
+
+/** The statements of the policies attached to the role of the function with this description. */
+export const statementsOfFunction = (template: Template, description: string): PolicyStatementJson[] => {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: description },
+  });
+  const [fn, ...others] = Object.values(functions);
+  if (!fn || others.length > 0) throw new Error(`Expected one function described "${description}"`);
+  const roleLogicalId: string = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleLogicalId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatementJson[]);
+};
+
+export const actionsOf = (statements: readonly PolicyStatementJson[]): string[] =>
+  statements.flatMap((statement) => asList(statement.Action));
