@@ -7,6 +7,11 @@ export interface PageInput {
   readonly main: Html;
 }
 
+/** An inline icon, so browsers do not ask for /favicon.ico (a 404 on every first visit). */
+const favicon = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#8a1c3a"/><text x="16" y="23" font-family="Arial" font-size="20" font-weight="bold" fill="#fff" text-anchor="middle">D</text></svg>',
+)}`;
+
 /** Pages in the main navigation. Only pages that exist are listed. */
 const navigation: readonly { href: string; label: string }[] = [{ href: '/', label: 'Home' }];
 
@@ -18,6 +23,7 @@ export const renderPage = ({ title, main }: PageInput): string =>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Drop In</title>
+<link rel="icon" href="${favicon}">
 <style>${new Html(siteCss)}</style>
 </head>
 <body>

@@ -16,7 +16,7 @@ const pageHeaders: Record<string, string> = {
   'content-security-policy': [
     "default-src 'none'",
     `style-src '${siteCssHash}'`,
-    "img-src 'self'",
+    "img-src 'self' data:",
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTestsEnabled, launchChromium } from '../support/browser';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+describe.runIf(browserTestsEnabled)('the home page in Chromium', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  beforeAll(async () => {
+    [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('renders in Dutch with its styles, no CSP violation and a working skip link', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+
+    const response = await page.goto(system.baseUrl);
+
+    expect(response?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('nl');
+    expect(await page.title()).toContain('Drop In');
+    expect(await page.textContent('h1')).toBe('Drop In');
+    // The inline stylesheet is allowed by its hash: the header gets the accent colour.
+    expect(await page.$eval('header.site', (el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(138, 28, 58)',
+    );
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Direct naar de inhoud');
+    expect(problems).toEqual([]);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/home.png', fullPage: true });
+  });
+});
