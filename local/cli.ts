@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
+import { loadOrCreateSigningKey } from './auth/signing-key';
+import { resolveDataDir } from './data-dir';
+import { startPorts } from './engines/ports';
+import { Mailbox } from './engines/ses-emulator';
+import { LocalSetupError } from './setup-errors';
+
+/**
+ * `npm run local -- <command>`: conveniences for the offline twin. Commands, not routes (DESIGN.md
+ * decision 1): nothing here exists in AWS.
+ */
+
+const usage = `Usage: npm run local -- <command> [options]
+
+Commands:
+  token [--group organisers|admins|none] [--email <address>] [--name <name>] [--ttl <12h|30m|3600s|1d>]
+        Prints an organiser ID token signed with the key in the data folder, which the running
+        \`npm start\` accepts. --group may be repeated; default organisers. Use it as
+        curl -H "Authorization: Bearer $(npm run -s local -- token)" http://localhost:3000/api/organiser/me
+  mailbox [--limit <n>]
+        Lists the latest mails in the running SES emulator: time, recipients, subject (default 20).
+  help  This text.
+
+Environment: DROPIN_DATA_DIR (default .data), DROPIN_SES_PORT (default ${startPorts.ses}).`;
+
+/** A wrong invocation: usage and exit code 2. */
+class UsageError extends Error {}
+
+type Command = (args: string[]) => Promise<void>;
+
+const parseTtl = (text: string): number => {
+  const match = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!match?.[1]) throw new UsageError(`--ttl ${text}: use a number with s, m, h or d, e.g. 12h`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] ?? ''] ?? 1;
+  return Number(match[1]) * unit;
+};
+
+const token: Command = async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      group: { type: 'string', multiple: true },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      ttl: { type: 'string', default: '12h' },
+    },
+  });
+  const groupOptions = values.group ?? ['organisers'];
+  for (const group of groupOptions) {
+    if (!['organisers', 'admins', 'none'].includes(group)) {
+      throw new UsageError(`--group ${group}: choose organisers, admins or none`);
+    }
+  }
+  if (values.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(values.email)) {
+    throw new UsageError(`--email ${values.email} is not an address`);
+  }
+  const email = values.email ?? defaultOrganiser.email;
+  const auth = createOrganiserAuth(loadOrCreateSigningKey(resolveDataDir()));
+  const signed = auth.signOrganiserToken({
+    groups: groupOptions.filter((group) => group !== 'none'),
+    email,
+    ...(values.name ? { name: values.name } : {}),
+    ttlSeconds: parseTtl(values.ttl ?? '12h'),
+  });
+  // The token alone on stdout, so `$(npm run -s local -- token)` works; the rest on stderr.
+  process.stdout.write(`${signed}\n`);
+};
+
+const mailbox: Command = async (args) => {
+  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '20' } } });
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit ${values.limit}: give a positive number`);
+  const port = process.env.DROPIN_SES_PORT || String(startPorts.ses);
+  const inbox = new Mailbox(`http://127.0.0.1:${port}`);
+  let mails: Awaited<ReturnType<Mailbox['list']>>;
+  try {
+    mails = await inbox.list();
+  } catch {
+    throw new LocalSetupError(`No SES emulator answers on ${inbox.endpoint}; is \`npm start\` running?`);
+  }
+  if (mails.length === 0) {
+    console.log(`No mail yet (mailbox page: ${inbox.endpoint}/).`);
+    return;
+  }
+  const time = new Intl.DateTimeFormat('nl-NL', {
+    timeZone: 'Europe/Amsterdam',
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  });
+  for (const mail of mails.slice(-limit)) {
+    const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
+    console.log(`${time.format(new Date(mail.at * 1000))}  ${to}  ${mail.subject}`);
+  }
+  console.log(`(${Math.min(limit, mails.length)} of ${mails.length}; read them on ${inbox.endpoint}/)`);
+};
+
+const help: Command = async () => {
+  console.log(usage);
+};
+
+const commands: Record<string, Command> = {
+  token,
+  mailbox,
+  help,
+  // `fire <schedule>` joins here with the local scheduler (DESIGN.md decision 8): it fires one schedule now.
+};
+
+const run = async (): Promise<number> => {
+  const [name, ...args] = process.argv.slice(2);
+  if (name === undefined) {
+    console.error(usage);
+    return 2;
+  }
+  const command = name === '--help' || name === '-h' ? help : commands[name];
+  if (!command) {
+    console.error(`Unknown command: ${name}\n\n${usage}`);
+    return 2;
+  }
+  try {
+    await command(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+      // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed options.
+      console.error(`${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (error instanceof LocalSetupError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+};
+
+process.exitCode = await run();

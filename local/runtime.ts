@@ -1,0 +1,74 @@
+import { type EntryName, lambdaEntries } from '../functions/entries';
+import type { LambdaHttpHandler } from './http/server';
+
+/**
+ * The local composition root's process side: the environment every handler reads at module load (the same
+ * variables the CDK sets on each function, pointed at the local engines) and the lazy, cached import of each
+ * entry's handler module. The environment must be complete before the first handler import.
+ */
+
+export const localTableName = 'dropin';
+export const localRegion = 'eu-west-1';
+
+export interface HandlerEnvironmentSettings {
+  /** PUBLIC_BASE_URL: where the site is reached, e.g. `http://localhost:3000`. */
+  readonly siteUrl: string;
+  readonly dynamoDbEndpoint: string;
+  readonly sesEndpoint: string;
+  readonly tokenSecret: string;
+  /** Default `dropin`. */
+  readonly tableName?: string;
+  /** POWERTOOLS_LOG_LEVEL. Default INFO. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record<string, string> => ({
+  TABLE_NAME: settings.tableName ?? localTableName,
+  PUBLIC_BASE_URL: settings.siteUrl,
+  MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
+  MAIL_FROM_NAME: 'Drop In',
+  TOKEN_SECRET: settings.tokenSecret,
+  AWS_REGION: localRegion,
+  // Dummy credentials: DynamoDB Local (-sharedDb) and the SES emulator accept any, and a developer's own
+  // AWS profile must never be used by the offline twin.
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  DYNAMODB_ENDPOINT: settings.dynamoDbEndpoint,
+  SES_ENDPOINT: settings.sesEndpoint,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_SERVICE_NAME: 'dropin',
+  POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
+});
+
+export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): void => {
+  Object.assign(process.env, handlerEnvironment(settings));
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.TOKEN_SECRET_ARN;
+};
+
+/**
+ * Imports each entry's module on first use and keeps it, as a warm Lambda does. Lazy on purpose: handlers
+ * read their configuration at module load, so the environment has to be set first.
+ */
+export const createHandlerLoader = (): ((entry: EntryName) => Promise<LambdaHttpHandler>) => {
+  const modules = new Map<EntryName, Promise<LambdaHttpHandler>>();
+  return (entry) => {
+    let loading = modules.get(entry);
+    if (!loading) {
+      if (!process.env.TABLE_NAME) {
+        return Promise.reject(
+          new Error('Set the handler environment (applyHandlerEnvironment) before loading handlers'),
+        );
+      }
+      const url = new URL(`../functions/${lambdaEntries[entry].file}`, import.meta.url).href;
+      loading = import(url).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function')
+          throw new Error(`functions/${lambdaEntries[entry].file} exports no handler`);
+        return module.handler as LambdaHttpHandler;
+      });
+      modules.set(entry, loading);
+    }
+    return loading;
+  };
+};

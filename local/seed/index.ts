@@ -1,0 +1,57 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/adapters/dynamo/table-design';
+
+/**
+ * The demo data of the offline twin, transcribed from the programme's 2024 year update (DESIGN.md). Seeded
+ * once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
+ * the seed changes in a way an existing `.data` folder should receive.
+ */
+export const seedVersion = 'v1';
+
+export interface SeedContext {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** The first start: upcoming meetings are dated relative to it. */
+  readonly now: Date;
+}
+
+/**
+ * One part of the demo data (meetings, reports, subscribers, …). A step must be idempotent (conditional
+ * puts, or the use cases themselves), because a start that dies half-way seeds again.
+ */
+export type SeedStep = (context: SeedContext) => Promise<void>;
+
+/** The extension point: later issues append steps here, in the order they must run. */
+const seedSteps: readonly SeedStep[] = [];
+
+export type SeedOutcome = 'seeded' | 'already-seeded';
+
+/** Seeds the demo data unless this table has it already; the marker is written last. */
+export const seedDemoData = async (
+  documentClient: DynamoDBDocumentClient,
+  tableName: string,
+  now: Date,
+): Promise<SeedOutcome> => {
+  const marker = keys.seedMarker(seedVersion);
+  const existing = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: marker, ConsistentRead: true }),
+  );
+  if (existing.Item) return 'already-seeded';
+
+  for (const step of seedSteps) await step({ documentClient, tableName, now });
+
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...marker, seededAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return 'seeded';
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return 'already-seeded';
+    throw error;
+  }
+};

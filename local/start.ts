@@ -1,0 +1,160 @@
+import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
+import { loadOrCreateSigningKey } from './auth/signing-key';
+import { dataPaths, loadOrCreateTokenSecret, resolveDataDir } from './data-dir';
+import {
+  checkJava,
+  killDynamoDbLocalsNow,
+  localAwsSettings,
+  startDynamoDbLocal,
+} from './engines/dynamodb-local';
+import { assertPortFree, startPorts } from './engines/ports';
+import { type SesEmulator, startSesEmulator } from './engines/ses-emulator';
+import { createLocalApiServer } from './http/server';
+import { watchLauncher } from './launcher-watch';
+import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
+import { seedDemoData } from './seed';
+import { LocalSetupError, PortInUse } from './setup-errors';
+import { ensureTable } from './table';
+
+// The SDK warns about Node 20 on its first client; the pinned versions are known to work (DESIGN.md).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/**
+ * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator,
+ * makes the table, seeds the demo once, writes an organiser token, and only then opens the site. Every
+ * child stops on Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
+ */
+
+const portFrom = (variable: string, fallback: number): number => {
+  const text = process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new LocalSetupError(`${variable}=${text} is not a port number (1-65535).`);
+  }
+  return port;
+};
+
+const organiserTokenTtlSeconds = 12 * 3600;
+
+/** What to stop, newest first; filled as things start, so a failure half-way stops what did start. */
+const running: Array<() => Promise<void>> = [];
+let shuttingDown = false;
+
+const shutDown = async (exitCode: number): Promise<never> => {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    for (const stop of running.reverse()) await stop().catch(() => undefined);
+  }
+  process.exit(exitCode);
+};
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) {
+      // A second Ctrl-C: do not wait for a graceful stop.
+      process.exit(1);
+    }
+    console.log(`\nStopping (${signal}) …`);
+    void shutDown(0);
+  });
+}
+watchLauncher(() => {
+  console.log('\nStopping (the process that started this one is gone) …');
+  void shutDown(0);
+});
+// Whatever ends this process, no JVM may outlive it, not even one still starting.
+process.on('exit', killDynamoDbLocalsNow);
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  void shutDown(1);
+});
+
+const listen = (server: Server, port: number, host: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUse(port, 'site', 'PORT') : error),
+    );
+    server.listen(port, host, () => resolve());
+  });
+
+const start = async (): Promise<void> => {
+  const sitePort = portFrom('PORT', startPorts.site);
+  const dynamoDbPort = portFrom('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb);
+  const sesPort = portFrom('DROPIN_SES_PORT', startPorts.ses);
+  const dataDir = resolveDataDir();
+  const paths = dataPaths(dataDir);
+
+  // The site opens last; check its port first, so a taken port fails before anything starts.
+  await assertPortFree(sitePort, '127.0.0.1', 'site', 'PORT');
+
+  await checkJava();
+  console.log(`Starting DynamoDB Local on port ${dynamoDbPort} (data in ${paths.dynamoDb}) …`);
+  const dynamoDb = await startDynamoDbLocal({
+    port: dynamoDbPort,
+    dbPath: paths.dynamoDb,
+    portVariable: 'DROPIN_DYNAMODB_PORT',
+  });
+  running.push(() => dynamoDb.stop());
+
+  const ses: SesEmulator = await startSesEmulator({ port: sesPort, portVariable: 'DROPIN_SES_PORT' });
+  running.push(() => ses.stop());
+
+  const siteUrl = `http://localhost:${sitePort}`;
+  applyHandlerEnvironment({
+    siteUrl,
+    dynamoDbEndpoint: dynamoDb.endpoint,
+    sesEndpoint: ses.endpoint,
+    tokenSecret: loadOrCreateTokenSecret(dataDir),
+  });
+
+  const client = new DynamoDBClient({ ...localAwsSettings, endpoint: dynamoDb.endpoint });
+  running.push(async () => client.destroy());
+  const table = await ensureTable(client, localTableName);
+  const seed = await seedDemoData(DynamoDBDocumentClient.from(client), localTableName, new Date());
+  console.log(`Table ${localTableName}: ${table}; demo data: ${seed}.`);
+
+  const organiserAuth = createOrganiserAuth(loadOrCreateSigningKey(dataDir));
+  const token = organiserAuth.signOrganiserToken({
+    groups: ['organisers'],
+    ttlSeconds: organiserTokenTtlSeconds,
+  });
+  writeFileSync(paths.organiserToken, `${token}\n`, { mode: 0o600 });
+
+  const server = createLocalApiServer({
+    loadHandler: createHandlerLoader(),
+    authorize: organiserAuth.authorize,
+  });
+  await listen(server, sitePort, '127.0.0.1');
+  running.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+
+  console.log(
+    [
+      '',
+      'Drop In runs offline.',
+      `  Site:             ${siteUrl}/`,
+      `  Mailbox:          ${ses.endpoint}/   (every mail the site sends)`,
+      `  Organiser token:  ${paths.organiserToken}   (${defaultOrganiser.email}, group organisers, valid 12 h;`,
+      '                    another: npm run -s local -- token)',
+      `  Try:              curl -H "Authorization: Bearer $(cat '${paths.organiserToken}')" ${siteUrl}/api/organiser/me`,
+      'Stop with Ctrl-C.',
+      '',
+    ].join('\n'),
+  );
+};
+
+start().catch(async (error: unknown) => {
+  if (error instanceof LocalSetupError) console.error(`Cannot start: ${error.message}`);
+  else console.error(error);
+  await shutDown(1);
+});
