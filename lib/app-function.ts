@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -59,6 +59,21 @@ export interface AppFunctionProps {
    */
   readonly projectRoot?: string;
 }
+
+/** Item reads; TransactGetItems is authorised through GetItem. No Scan. */
+const tableReadActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+/** Item writes; TransactWriteItems is authorised through these. */
+const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 
 /** Lets esbuild's ESM output load the CommonJS dependencies that still call `require`. */
 const esmRequireBanner =
@@ -184,12 +199,14 @@ export class AppFunction extends Construct {
   /** Each need becomes the narrowest grant that serves it; an entry without needs gets none. */
   private grantNeeds(needs: EntryNeeds, resources: AppResources): void {
     if (needs.table !== undefined) {
-      // Table-level actions from CDK's canned read or read/write sets (never `dynamodb:*`), on the table
-      // alone: `grantReadData` would add `<table>/index/*`, a wildcard cdk-nag cannot acknowledge stably
-      // across stacks. The indexes are granted by name below.
-      const tableGrants = dynamodb.TableGrants.fromTable(resources.table, [], false);
-      if (needs.table === 'read') tableGrants.readData(this.function);
-      else tableGrants.readWriteData(this.function);
+      // Explicit item actions on the table alone. Not CDK's canned sets: they include dynamodb:Scan, which no
+      // request or job path may use (DESIGN.md decision 2), and `grantReadData` would add `<table>/index/*`,
+      // a wildcard cdk-nag cannot acknowledge stably across stacks. The indexes are granted by name below.
+      iam.Grant.addToPrincipal({
+        grantee: this.function,
+        actions: needs.table === 'read' ? tableReadActions : [...tableReadActions, ...tableWriteActions],
+        resourceArns: [resources.table.tableArn],
+      });
       if (resources.tableIndexNames.length > 0) {
         iam.Grant.addToPrincipal({
           grantee: this.function,

@@ -32,6 +32,8 @@ describe('a table grant', () => {
     expect(dynamoStatements.length).toBeGreaterThan(0);
     for (const statement of dynamoStatements) {
       expect(actionsOf([statement]).filter((action) => action.includes('*'))).toEqual([]);
+      // No Scan in any request or job path (DESIGN.md decision 2): not even the permission for one.
+      expect(actionsOf([statement])).not.toContain('dynamodb:Scan');
       expect(asList(statement.Resource)).not.toContain('*');
       expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
     }
