@@ -3,10 +3,15 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from './adapters/clock';
 import { timeOrderedIds } from './adapters/ids';
+import { DynamoSendLedger } from './adapters/dynamo/send-ledger';
+import { DynamoSubscriptionStore } from './adapters/dynamo/subscription-store';
 import { SesMailer } from './adapters/ses-mailer';
 import { loadTokenSecret } from './adapters/token-secret';
 import { loadConfig } from './config';
+import { PersonIds } from './core/people/person-id';
+import type { SubscriptionPorts } from './core/subscriptions/use-cases';
 import { TokenSigner } from './core/tokens';
+import { outboxComposer } from './web/mail/composers';
 
 /**
  * The composition root: config is read and the adapters are built once per process, at module load, and
@@ -31,12 +36,25 @@ const ses = new SESv2Client({
   ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
 });
 
-let tokenSigner: Promise<TokenSigner> | undefined;
+/** Resolved on first use: only functions that sign or check links (or key people) read the secret. */
+let secret: Promise<string> | undefined;
+const tokenSecret = (): Promise<string> => {
+  secret ??= loadTokenSecret(config);
+  return secret;
+};
+let tokenSigner: TokenSigner | undefined;
+const tokens = async (): Promise<TokenSigner> => {
+  tokenSigner ??= new TokenSigner(await tokenSecret(), clock);
+  return tokenSigner;
+};
+const ids = timeOrderedIds(clock);
+const subscriptionStore = new DynamoSubscriptionStore(dynamo, config.TABLE_NAME);
+let subscriptionPorts: (SubscriptionPorts & { tokens: TokenSigner }) | undefined;
 
 export const app = {
   config,
   clock,
-  ids: timeOrderedIds(clock),
+  ids,
   siteUrl: config.PUBLIC_BASE_URL,
   tableName: config.TABLE_NAME,
   dynamo,
@@ -46,9 +64,20 @@ export const app = {
     ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
     ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
   }),
-  /** Resolved on first use: only functions that sign or check links read the secret. */
-  tokens: (): Promise<TokenSigner> => {
-    tokenSigner ??= loadTokenSecret(config).then((secret) => new TokenSigner(secret, clock));
-    return tokenSigner;
+  tokens,
+  /** For reading lists and counts; needs no secret. */
+  subscriptionStore,
+  /** For the use cases that key people and sign or check links. */
+  subscriptions: async (): Promise<SubscriptionPorts & { tokens: TokenSigner }> => {
+    subscriptionPorts ??= {
+      store: subscriptionStore,
+      clock,
+      ids,
+      personIds: new PersonIds(await tokenSecret()),
+      tokens: await tokens(),
+    };
+    return subscriptionPorts;
   },
+  sendLedger: new DynamoSendLedger(dynamo, config.TABLE_NAME),
+  composeOutboxMail: outboxComposer(async () => ({ tokens: await tokens(), siteUrl: config.PUBLIC_BASE_URL })),
 };

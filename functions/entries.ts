@@ -24,6 +24,11 @@ export interface LambdaEntry {
   readonly timeoutSeconds?: number;
   /** Memory in MiB. Default 512. */
   readonly memoryMiB?: number;
+  /**
+   * What invokes the function besides the routes that name it: `outbox-stream` is the table's stream,
+   * filtered to newly inserted outbox mails. Default: none (HTTP routes only).
+   */
+  readonly trigger?: 'outbox-stream';
 }
 
 export const lambdaEntries = {
@@ -46,6 +51,68 @@ export const lambdaEntries = {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',
     needs: { mail: true },
+  },
+  newsletterForm: {
+    file: 'handlers/newsletter-form.ts',
+    description: 'The newsletter subscription form',
+    needs: {},
+  },
+  newsletterSubscribe: {
+    file: 'handlers/newsletter-subscribe.ts',
+    description: 'Subscribes through the newsletter form (double opt-in)',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  subscribeApi: {
+    file: 'handlers/subscribe-api.ts',
+    description: 'Subscribes through the JSON API (double opt-in)',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  confirmSubscriptionPage: {
+    file: 'handlers/confirm-subscription-page.ts',
+    description: 'The page an opt-in link opens (checks the link, shows the confirm button)',
+    needs: { tokens: true },
+  },
+  confirmSubscription: {
+    file: 'handlers/confirm-subscription.ts',
+    description: 'Confirms a pending subscription',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  preferencesPage: {
+    file: 'handlers/preferences-page.ts',
+    description: "A subscriber's preferences page",
+    needs: { table: 'read', tokens: true },
+  },
+  preferencesSubmit: {
+    file: 'handlers/preferences-submit.ts',
+    description: "Saves a subscriber's topics and name, or unsubscribes",
+    needs: { table: 'readWrite', tokens: true },
+  },
+  unsubscribePage: {
+    file: 'handlers/unsubscribe-page.ts',
+    description: 'The page the unsubscribe link opens',
+    needs: { tokens: true },
+  },
+  unsubscribe: {
+    file: 'handlers/unsubscribe.ts',
+    description: 'One-click unsubscribe (RFC 8058)',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  organiserSubscribers: {
+    file: 'handlers/organiser-subscribers.ts',
+    description: 'Lists subscribers by status and topic for organisers',
+    needs: { table: 'read' },
+  },
+  organiserSubscriberCounts: {
+    file: 'handlers/organiser-subscriber-counts.ts',
+    description: 'Counts subscribers per status and topic for organisers',
+    needs: { table: 'read' },
+  },
+  outboxRelay: {
+    file: 'handlers/outbox-relay.ts',
+    description: 'Delivers outbox mails from the table stream through the send ledger',
+    needs: { table: 'readWrite', mail: true, tokens: true },
+    trigger: 'outbox-stream',
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, LambdaEntry>;
 

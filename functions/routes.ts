@@ -1,4 +1,5 @@
 import type { EntryName } from './entries';
+import { paths } from './paths';
 
 /**
  * The one route table. The CDK HTTP API and the local server are both built from it, so a route exists in
@@ -19,7 +20,18 @@ export interface Route {
 }
 
 export const routes = [
-  { method: 'GET', path: '/', entry: 'home', access: 'public' },
+  { method: 'GET', path: paths.home, entry: 'home', access: 'public' },
+  { method: 'GET', path: paths.newsletter, entry: 'newsletterForm', access: 'public' },
+  { method: 'POST', path: paths.newsletter, entry: 'newsletterSubscribe', access: 'public' },
+  { method: 'GET', path: paths.confirmSubscription, entry: 'confirmSubscriptionPage', access: 'public' },
+  { method: 'POST', path: paths.confirmSubscription, entry: 'confirmSubscription', access: 'public' },
+  { method: 'GET', path: paths.preferences, entry: 'preferencesPage', access: 'public' },
+  { method: 'POST', path: paths.preferences, entry: 'preferencesSubmit', access: 'public' },
+  { method: 'GET', path: paths.unsubscribe, entry: 'unsubscribePage', access: 'public' },
+  { method: 'POST', path: paths.unsubscribe, entry: 'unsubscribe', access: 'public' },
+  { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public' },
+  { method: 'GET', path: '/api/organiser/subscribers', entry: 'organiserSubscribers', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/subscribers/counts', entry: 'organiserSubscriberCounts', access: 'organiser' },
   { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
 ] as const satisfies readonly Route[];

@@ -1,3 +1,4 @@
+import { paths } from '../paths';
 import { Html, html } from './html';
 import { siteCss } from './style';
 
@@ -13,7 +14,10 @@ const favicon = `data:image/svg+xml,${encodeURIComponent(
 )}`;
 
 /** Pages in the main navigation. Only pages that exist are listed. */
-const navigation: readonly { href: string; label: string }[] = [{ href: '/', label: 'Home' }];
+const navigation: readonly { href: string; label: string }[] = [
+  { href: paths.home, label: 'Home' },
+  { href: paths.newsletter, label: 'Nieuwsbrief' },
+];
 
 /** A complete Dutch HTML document in the site's layout: skip link, landmarks, no script. */
 export const renderPage = ({ title, main }: PageInput): string =>

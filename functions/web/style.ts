@@ -24,6 +24,18 @@ h2{font-size:1.375rem;margin:2rem 0 .5rem}
 .card{background:var(--soft);border-radius:.5rem;padding:1rem 1.25rem;margin:1rem 0}
 .button,button{display:inline-block;background:var(--accent);color:var(--accent-ink);border:0;border-radius:.375rem;padding:.625rem 1.25rem;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
 .error-summary{border:3px solid #b00020;padding:1rem;margin:1rem 0}
+.error-summary h2{margin-top:0}
+.field{margin:1.25rem 0;border:0;padding:0}
+.field label,.field legend{display:block;font-weight:600;margin-bottom:.25rem}
+.field input[type=text],.field input[type=email]{width:100%;max-width:30rem;font:inherit;padding:.5rem;border:2px solid var(--ink);border-radius:.25rem}
+.field input[aria-invalid=true]{border-color:#b00020}
+.choice{display:flex;gap:.5rem;align-items:flex-start;margin:.375rem 0}
+.choice input{width:1.25rem;height:1.25rem;margin-top:.2rem}
+.choice label{font-weight:400}
+.hint{color:var(--muted);margin:0 0 .25rem}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+form.inline{display:inline}
+.secondary{background:var(--paper);color:var(--accent);border:2px solid var(--accent)}
 .field-error{color:#b00020;font-weight:600}
 footer.site{border-top:1px solid #ddd;color:var(--muted);font-size:.9375rem}
 `.trim();

@@ -3,8 +3,18 @@
  * built from `tableDesign`; every key the code writes or queries is built by `keys` below, so the whole key
  * design of the system can be read in this one file.
  *
- * Entities (PK / SK):
- * - seed marker                SYSTEM / SEED#<version>         written once by the local demo seed
+ * Entities (PK / SK; GSI1PK / GSI1SK where listed):
+ * - seed marker        SYSTEM / SEED#<version>                 written once by the local demo seed
+ * - person             PERSON#<personId> / PERSON              the address and name, shared by every relation;
+ *                                                              personId is an HMAC of the normalised address
+ * - subscription       PERSON#<personId> / SUBSCRIPTION        status, topics, consent; pending ones expire (TTL)
+ *                      GSI1: SUBSCRIBERS#<status> / <changedAt>#<personId>   lists per status, newest last
+ * - topic membership   TOPIC#<topic> / MEMBER#<personId>       one per topic of an active subscriber
+ * - subscriber counts  COUNTERS / SUBSCRIBERS                  active per topic, kept in the same transactions
+ * - mail rate          PERSON#<personId> / MAILRATE            sends in the last hour (TTL)
+ * - suppression        PERSON#<personId> / SUPPRESSED          SES reported a bounce or complaint: never mail
+ * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it
+ * - send ledger        OUTBOX#<mailId> / LEDGER                claimed before sending, marked sent after
  */
 
 export interface KeyAttribute {
@@ -50,4 +60,22 @@ export interface ItemKey {
 
 export const keys = {
   seedMarker: (version: string): ItemKey => ({ PK: 'SYSTEM', SK: `SEED#${version}` }),
+  person: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'PERSON' }),
+  subscription: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SUBSCRIPTION' }),
+  subscriptionsByStatus: (status: string) => ({ GSI1PK: `SUBSCRIBERS#${status}` }),
+  subscriptionListing: (status: string, changedAt: string, personId: string) => ({
+    GSI1PK: `SUBSCRIBERS#${status}`,
+    GSI1SK: `${changedAt}#${personId}`,
+  }),
+  topicMember: (topic: string, personId: string): ItemKey => ({ PK: `TOPIC#${topic}`, SK: `MEMBER#${personId}` }),
+  topicMembers: (topic: string) => ({ PK: `TOPIC#${topic}` }),
+  subscriberCounts: (): ItemKey => ({ PK: 'COUNTERS', SK: 'SUBSCRIBERS' }),
+  mailRate: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'MAILRATE' }),
+  suppression: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SUPPRESSED' }),
+  personItems: (personId: string) => ({ PK: `PERSON#${personId}` }),
+  outboxMail: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
+  sendLedger: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'LEDGER' }),
 };
+
+/** Outbox items carry this prefix; the stream relay's filter selects them by it. */
+export const outboxKeyPrefix = 'OUTBOX#';

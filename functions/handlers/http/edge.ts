@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../../adapters/logger';
+import { logger, redactAddresses } from '../../adapters/logger';
 import { DomainError, InvalidInput, InvalidToken, NotPermitted } from '../../core/errors';
 import { isOrganiser } from '../../core/organisers/identity';
 import { isApiPath, routeByKey } from '../../routes';
@@ -62,10 +62,6 @@ export const mapError = (error: unknown): MappedError => {
     headers: {},
   };
 };
-
-/** Addresses must never reach the logs, not even inside an SDK's error message. */
-export const redactAddresses = (text: string): string =>
-  text.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[address]');
 
 /**
  * The one HTTP edge, around every HTTP handler:

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { z } from 'zod';
-import { type FieldIssue, InvalidInput, NotAuthenticated } from '../../core/errors';
+import { type FieldIssue, InvalidInput, InvalidToken, NotAuthenticated } from '../../core/errors';
 import type { Organiser } from '../../core/organisers/identity';
 import { MalformedBody, PayloadTooLarge, UnsupportedMediaType } from './transport-errors';
 
@@ -74,6 +74,50 @@ export const parseJsonBody = <Schema extends z.ZodType>(
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
   return parsed.data;
+};
+
+/** Form bodies as browsers and mail clients send them (RFC 8058 one-click posts either). */
+const formMediaTypes = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * Reads a form body (urlencoded or multipart) into its fields; an empty body is an empty form. Size (413)
+ * before media type (415) before syntax (400). File parts are not accepted.
+ */
+export const parseFormBody = async (
+  event: HttpEvent,
+  { limitBytes = maxBodyBytes }: { limitBytes?: number } = {},
+): Promise<URLSearchParams> => {
+  const bytes = bodyBytes(event);
+  if (bytes.length > limitBytes) throw new PayloadTooLarge(limitBytes);
+  if (bytes.length === 0) return new URLSearchParams();
+  const { mediaType } = contentTypeOf(event);
+  if (!formMediaTypes.includes(mediaType)) throw new UnsupportedMediaType(formMediaTypes);
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { 'content-type': event.headers['content-type'] ?? '' } }).formData();
+  } catch {
+    throw new MalformedBody('formulierinhoud');
+  }
+  const fields = new URLSearchParams();
+  for (const [name, value] of form.entries()) {
+    if (typeof value !== 'string') throw new MalformedBody('formulierinhoud zonder bestanden');
+    fields.append(name, value);
+  }
+  return fields;
+};
+
+/** The query string against a schema; unknown parameters are ignored, invalid ones are a 400 per field. */
+export const parseQuery = <Schema extends z.ZodType>(event: HttpEvent, schema: Schema): z.output<Schema> => {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
+  return parsed.data;
+};
+
+/** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */
+export const linkToken = (event: HttpEvent): string => {
+  const token = event.queryStringParameters?.token;
+  if (!token) throw new InvalidToken('malformed');
+  return token;
 };
 
 /**

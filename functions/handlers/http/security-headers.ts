@@ -21,7 +21,8 @@ const pageHeaders: Record<string, string> = {
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; '),
-  'referrer-policy': 'strict-origin-when-cross-origin',
+  // Pages may be reached by a link with a token: never pass their URL on.
+  'referrer-policy': 'no-referrer',
 };
 
 const apiHeaders: Record<string, string> = {

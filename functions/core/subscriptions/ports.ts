@@ -1,0 +1,63 @@
+import type { OutboxMail } from '../mailings/outbox';
+import type { Subscription, SubscriptionStatus, Topic } from './model';
+
+/** Mails sent to one address in the current rolling hour (epoch seconds), with the version read. */
+export interface MailRate {
+  readonly sentAt: readonly number[];
+  readonly version: number;
+}
+
+/** Everything the subscription use cases need to know about one person, read in one strongly consistent go. */
+export interface SubscriberState {
+  readonly subscription?: Subscription;
+  /** SES reported a bounce or complaint: never mail this address. */
+  readonly suppressed: boolean;
+  readonly mailRate: MailRate;
+}
+
+/**
+ * One atomic change: the subscription goes from `previous` to `next` (either may be absent), optionally
+ * with a mail-rate update and an outbox mail. The store derives topic memberships, counters and the person
+ * record from the two subscription states and writes everything in one transaction, conditional on the
+ * versions read; if anything moved in between it throws ConcurrentChange and writes nothing.
+ */
+export interface SubscriptionChange {
+  readonly personId: string;
+  readonly previous?: Subscription;
+  readonly next?: Subscription;
+  readonly mailRate?: { readonly previous: MailRate; readonly sentAt: readonly number[] };
+  readonly mail?: OutboxMail;
+}
+
+export interface SubscriberListQuery {
+  readonly status: SubscriptionStatus;
+  readonly topic?: Topic;
+  readonly cursor?: string;
+  readonly limit: number;
+  readonly now: Date;
+}
+
+export interface SubscriberListPage {
+  readonly items: readonly Subscription[];
+  readonly nextCursor: string | null;
+}
+
+export interface SubscriberCounts {
+  readonly active: { readonly total: number } & Record<Topic, number>;
+  readonly pending: { readonly total: number } & Record<Topic, number>;
+  readonly unsubscribed: { readonly total: number };
+}
+
+export interface SubscriptionStore {
+  load(personId: string): Promise<SubscriberState>;
+  commit(change: SubscriptionChange): Promise<void>;
+  list(query: SubscriberListQuery): Promise<SubscriberListPage>;
+  counts(now: Date): Promise<SubscriberCounts>;
+}
+
+/** Someone else changed the same records between our read and our write; nothing was written. */
+export class ConcurrentChange extends Error {
+  constructor() {
+    super('The records changed between read and write');
+  }
+}

@@ -1,0 +1,248 @@
+import { InvalidInput, InvalidToken } from '../errors';
+import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
+import type { PersonIds } from '../people/person-id';
+import { normaliseAddress } from '../people/person-id';
+import type { Clock, IdGenerator } from '../ports';
+import type { TokenSigner } from '../tokens';
+import { type ConsentSource, isLive, type Subscription, type Topic } from './model';
+import {
+  ConcurrentChange,
+  type SubscriberCounts,
+  type SubscriberListPage,
+  type SubscriberListQuery,
+  type SubscriberState,
+  type SubscriptionStore,
+} from './ports';
+
+export interface SubscriptionPorts {
+  readonly store: SubscriptionStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly personIds: PersonIds;
+}
+
+/** At most this many mails per address per rolling hour, whatever anybody submits. */
+export const mailsPerAddressPerHour = 3;
+/** A pending subscription lives as long as its confirm link. */
+export const pendingLifetimeSeconds = 7 * 24 * 3600;
+
+export interface SubscribeRequest {
+  readonly email: string;
+  readonly name?: string;
+  readonly topics: readonly Topic[];
+  readonly source: ConsentSource;
+  readonly consentTextVersion: string;
+}
+
+/** What happened, for tests and logs only: callers answer every outcome the same way. */
+export type SubscribeOutcome = 'confirmation-sent' | 'manage-link-sent' | 'suppressed' | 'rate-limited';
+
+const concurrencyAttempts = 4;
+
+/** Runs a read-decide-write step again when another request changed the same records in between. */
+const retryOnConcurrentChange = async <T>(step: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentChange) || attempt >= concurrencyAttempts) throw error;
+    }
+  }
+};
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** The mail rate after one more send, or undefined when the address has had its share this hour. */
+const nextMailRate = (state: SubscriberState, now: Date) => {
+  const recent = state.mailRate.sentAt.filter((at) => at > epochSeconds(now) - 3600);
+  if (recent.length >= mailsPerAddressPerHour) return undefined;
+  return { previous: state.mailRate, sentAt: [...recent, epochSeconds(now)] };
+};
+
+const outboxMail = (
+  ports: SubscriptionPorts,
+  kind: OutboxMailKind,
+  subscription: Pick<Subscription, 'personId' | 'email' | 'name'>,
+  data: Record<string, string> = {},
+): OutboxMail => ({
+  mailId: ports.ids.next(),
+  kind,
+  recipient: {
+    personId: subscription.personId,
+    address: subscription.email,
+    ...(subscription.name ? { name: subscription.name } : {}),
+  },
+  data,
+  createdAt: ports.clock.now().toISOString(),
+});
+
+/**
+ * Someone asks to subscribe (form or API). Every outcome looks the same to the caller, so nobody can learn
+ * whether an address is subscribed.
+ * 1. Read the person's state (subscription, suppression, mail rate) strongly consistently.
+ * 2. Suppressed → nothing. Over 3 mails this hour → nothing.
+ * 3. Active → a mail with a link to the preferences, no change.
+ *    New, expired or unsubscribed → pending, with a confirm mail; pending → the confirm mail again (same
+ *    confirmation, the latest topics and name).
+ * 4. Subscription, mail rate and outbox mail are written in one conditional transaction; a concurrent
+ *    change makes the whole step run again.
+ */
+export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): Promise<SubscribeOutcome> =>
+  retryOnConcurrentChange(async () => {
+    const email = normaliseAddress(request.email);
+    const personId = ports.personIds.of(email);
+    const state = await ports.store.load(personId);
+    if (state.suppressed) return 'suppressed';
+    const now = ports.clock.now();
+    const mailRate = nextMailRate(state, now);
+    if (!mailRate) return 'rate-limited';
+
+    const current = isLive(state.subscription, now) ? state.subscription : undefined;
+    if (current?.status === 'active') {
+      await ports.store.commit({ personId, mailRate, mail: outboxMail(ports, 'subscription-manage-link', current) });
+      return 'manage-link-sent';
+    }
+
+    const at = now.toISOString();
+    const next: Subscription = {
+      personId,
+      email,
+      ...(request.name ? { name: request.name } : {}),
+      status: 'pending',
+      topics: [...new Set(request.topics)],
+      consent: { at, source: request.source, textVersion: request.consentTextVersion },
+      confirmationId: current?.status === 'pending' && current.confirmationId ? current.confirmationId : ports.ids.next(),
+      createdAt: current?.createdAt ?? at,
+      changedAt: at,
+      expiresAt: epochSeconds(now) + pendingLifetimeSeconds,
+      version: (state.subscription?.version ?? 0) + 1,
+    };
+    await ports.store.commit({
+      personId,
+      ...(state.subscription ? { previous: state.subscription } : {}),
+      next,
+      mailRate,
+      mail: outboxMail(ports, 'subscription-confirm', next, { confirmationId: next.confirmationId ?? '' }),
+    });
+    return 'confirmation-sent';
+  });
+
+/** Splits the id a confirm token carries: `<personId>.<confirmationId>`. */
+const confirmationOf = (tokenId: string) => {
+  const [personId, confirmationId, ...rest] = tokenId.split('.');
+  if (!personId || !confirmationId || rest.length > 0) throw new InvalidToken('malformed');
+  return { personId, confirmationId };
+};
+
+/** Checks a confirm link before showing its page; a GET never confirms. */
+export const checkConfirmationToken = (tokens: TokenSigner, token: string): void => {
+  confirmationOf(tokens.verify(token, 'confirm-subscription').id);
+};
+
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
+
+/**
+ * The person confirms with the link from the opt-in mail (a POST from the page the link opens).
+ * 1. Verify the token: purpose, signature, expiry.
+ * 2. Pending with this confirmation → active: the topic memberships, the counters, the person record and
+ *    the welcome mail are written in the same transaction.
+ * 3. Already active with this confirmation → nothing (idempotent, no second welcome).
+ * 4. Anything else (expired, unsubscribed since, another round) → the link is no longer valid.
+ */
+export const confirmSubscription = async (
+  ports: SubscriptionPorts & { readonly tokens: TokenSigner },
+  token: string,
+): Promise<ConfirmOutcome> => {
+  const { personId, confirmationId } = confirmationOf(ports.tokens.verify(token, 'confirm-subscription').id);
+  return retryOnConcurrentChange(async () => {
+    const state = await ports.store.load(personId);
+    const now = ports.clock.now();
+    const current = isLive(state.subscription, now) ? state.subscription : undefined;
+    if (!current || current.confirmationId !== confirmationId) throw new InvalidToken('expired');
+    if (current.status === 'active') return 'already-confirmed';
+    if (current.status !== 'pending') throw new InvalidToken('expired');
+    const at = now.toISOString();
+    const { expiresAt: _, ...withoutExpiry } = current;
+    const next: Subscription = {
+      ...withoutExpiry,
+      status: 'active',
+      confirmedAt: at,
+      changedAt: at,
+      version: current.version + 1,
+    };
+    await ports.store.commit({ personId, previous: current, next, mail: outboxMail(ports, 'subscription-welcome', next) });
+    return 'confirmed';
+  });
+};
+
+/** The subscription a preferences link points at; only an active subscriber has preferences. */
+export const loadPreferences = async (ports: SubscriptionPorts, personId: string): Promise<Subscription> => {
+  const { subscription } = await ports.store.load(personId);
+  if (subscription?.status !== 'active') throw new InvalidToken('expired');
+  return subscription;
+};
+
+export interface PreferencesChange {
+  readonly topics: readonly Topic[];
+  readonly name?: string;
+}
+
+/**
+ * An active subscriber changes topics or name through the preferences link.
+ * 1. At least one topic (unsubscribing is its own button).
+ * 2. The subscription, its memberships, counters and the person record change in one transaction.
+ */
+export const updatePreferences = (
+  ports: SubscriptionPorts,
+  personId: string,
+  change: PreferencesChange,
+): Promise<Subscription> =>
+  retryOnConcurrentChange(async () => {
+    if (change.topics.length === 0) {
+      throw new InvalidInput([
+        { field: 'topics', message: 'Kies minstens één onderwerp. Wil je niets meer ontvangen? Meld je dan af.' },
+      ]);
+    }
+    const current = await loadPreferences(ports, personId);
+    const { name: _, ...withoutName } = current;
+    const next: Subscription = {
+      ...withoutName,
+      ...(change.name ? { name: change.name } : {}),
+      topics: [...new Set(change.topics)],
+      version: current.version + 1,
+    };
+    await ports.store.commit({ personId, previous: current, next });
+    return next;
+  });
+
+export type UnsubscribeOutcome = 'unsubscribed' | 'not-subscribed';
+
+/**
+ * One-click unsubscribe (RFC 8058) or the button on the preferences page. Always succeeds for the caller.
+ * 1. Active or pending → unsubscribed: memberships removed, counters lowered, confirm links void, one
+ *    transaction. No mail follows.
+ * 2. Anything else → nothing to do.
+ */
+export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise<UnsubscribeOutcome> =>
+  retryOnConcurrentChange(async () => {
+    const { subscription } = await ports.store.load(personId);
+    const now = ports.clock.now();
+    const current = isLive(subscription, now) ? subscription : undefined;
+    if (!current || current.status === 'unsubscribed') return 'not-subscribed';
+    const at = now.toISOString();
+    const { expiresAt: _e, confirmationId: _c, ...rest } = current;
+    const next: Subscription = {
+      ...rest,
+      status: 'unsubscribed',
+      unsubscribedAt: at,
+      changedAt: at,
+      version: current.version + 1,
+    };
+    await ports.store.commit({ personId, previous: current, next });
+    return 'unsubscribed';
+  });
+
+export const listSubscribers = (store: SubscriptionStore, query: SubscriberListQuery): Promise<SubscriberListPage> =>
+  store.list(query);
+
+export const countSubscribers = (store: SubscriptionStore, now: Date): Promise<SubscriberCounts> => store.counts(now);

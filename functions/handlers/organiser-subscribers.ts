@@ -1,0 +1,27 @@
+import { app } from '../composition';
+import { listSubscribers } from '../core/subscriptions/use-cases';
+import { httpRoute } from './http/edge';
+import { parseQuery } from './http/request';
+import { json } from './http/respond';
+import { subscriberListQuery } from './inputs/subscriptions';
+
+export const handler = httpRoute(async (event) => {
+  const { status, topic, cursor, limit } = parseQuery(event, subscriberListQuery);
+  const page = await listSubscribers(app.subscriptionStore, {
+    status,
+    ...(topic ? { topic } : {}),
+    ...(cursor ? { cursor } : {}),
+    limit,
+    now: app.clock.now(),
+  });
+  return json(200, {
+    items: page.items.map((subscription) => ({
+      email: subscription.email,
+      name: subscription.name ?? null,
+      status: subscription.status,
+      topics: subscription.topics,
+      consentAt: subscription.consent.at,
+    })),
+    nextCursor: page.nextCursor,
+  });
+});

@@ -1,0 +1,18 @@
+import { app } from '../composition';
+import { loadPreferences } from '../core/subscriptions/use-cases';
+import { renderPreferences } from '../web/pages/newsletter';
+import { httpRoute } from './http/edge';
+import { linkToken } from './http/request';
+import { page } from './http/respond';
+import { tokenPageHeaders } from './http/security-headers';
+
+export const handler = httpRoute(async (event) => {
+  const ports = await app.subscriptions();
+  const { id } = ports.tokens.verify(linkToken(event), 'manage-preferences');
+  const subscription = await loadPreferences(ports, id);
+  return page(
+    200,
+    renderPreferences({ email: subscription.email, name: subscription.name ?? '', topics: subscription.topics }),
+    tokenPageHeaders,
+  );
+});

@@ -1,0 +1,15 @@
+/**
+ * Public paths, named once: the route table declares them and pages and mails link to them, so a renamed
+ * path cannot leave a dead link behind.
+ */
+export const paths = {
+  home: '/',
+  newsletter: '/nieuwsbrief',
+  confirmSubscription: '/nieuwsbrief/bevestigen',
+  preferences: '/nieuwsbrief/voorkeuren',
+  unsubscribe: '/nieuwsbrief/afmelden',
+} as const;
+
+/** An absolute link with its token as the `token` query parameter (DESIGN.md decision 10). */
+export const tokenLink = (siteUrl: string, path: string, token: string): string =>
+  `${siteUrl}${path}?${new URLSearchParams({ token })}`;

@@ -1,0 +1,90 @@
+import type { OutboxMail } from '../../core/mailings/outbox';
+import type { OutgoingMail } from '../../core/ports';
+import type { TokenSigner } from '../../core/tokens';
+import { paths, tokenLink } from '../../paths';
+import { renderHouseMail } from './house';
+
+export interface ComposeContext {
+  readonly tokens: TokenSigner;
+  readonly siteUrl: string;
+}
+
+/** Opt-in links work for a week; a pending subscription expires with them. */
+export const confirmationTtlSeconds = 7 * 24 * 3600;
+/** Preference links last a month; a new one is a subscribe away (an active subscriber gets one by mail). */
+export const preferencesTtlSeconds = 30 * 24 * 3600;
+
+/** Every mail to a subscriber carries RFC 8058 one-click unsubscribe, and the footer link to the same URL. */
+export const unsubscribeHeaders = (unsubscribeUrl: string) => [
+  { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+  { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+];
+
+const subscriberLinks = ({ tokens, siteUrl }: ComposeContext, personId: string) => ({
+  preferencesUrl: tokenLink(
+    siteUrl,
+    paths.preferences,
+    tokens.sign('manage-preferences', personId, { ttlSeconds: preferencesTtlSeconds }),
+  ),
+  unsubscribeUrl: tokenLink(siteUrl, paths.unsubscribe, tokens.sign('unsubscribe', personId, { ttlSeconds: null })),
+});
+
+const greeting = (mail: OutboxMail) => (mail.recipient.name ? { greetingName: mail.recipient.name } : {});
+
+export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+  const confirmationId = mail.data.confirmationId;
+  if (!confirmationId) throw new Error(`Outbox mail ${mail.mailId} has no confirmationId`);
+  const token = context.tokens.sign('confirm-subscription', `${mail.recipient.personId}.${confirmationId}`, {
+    ttlSeconds: confirmationTtlSeconds,
+  });
+  const rendered = renderHouseMail({
+    subject: 'Bevestig je aanmelding voor de nieuwsbrief van Drop In',
+    ...greeting(mail),
+    preheader: 'Nog één stap: bevestig je aanmelding.',
+    paragraphs: [
+      'Je hebt je aangemeld voor de nieuwsbrief van Drop In. Bevestig je aanmelding met de knop hieronder; daarna sturen we je alleen berichten over de onderwerpen die je hebt gekozen.',
+    ],
+    action: { label: 'Aanmelding bevestigen', url: tokenLink(context.siteUrl, paths.confirmSubscription, token) },
+    closing: [
+      'De link werkt 7 dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.',
+    ],
+    reason: 'Je ontvangt deze e-mail omdat dit adres is opgegeven voor de nieuwsbrief van Drop In.',
+    siteUrl: context.siteUrl,
+  });
+  return { to: { address: mail.recipient.address }, ...rendered };
+};
+
+export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+  const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
+  const rendered = renderHouseMail({
+    subject: 'Welkom bij de nieuwsbrief van Drop In',
+    ...greeting(mail),
+    paragraphs: [
+      'Je aanmelding is bevestigd. Je hoort voortaan van ons over de onderwerpen die je hebt gekozen.',
+      'Wil je andere onderwerpen, of je naam aanpassen? Dat kan via je voorkeuren.',
+    ],
+    action: { label: 'Mijn voorkeuren', url: preferencesUrl },
+    reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor de nieuwsbrief van Drop In.',
+    unsubscribeUrl,
+    siteUrl: context.siteUrl,
+  });
+  return { to: { address: mail.recipient.address }, ...rendered, headers: unsubscribeHeaders(unsubscribeUrl) };
+};
+
+export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+  const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
+  const rendered = renderHouseMail({
+    subject: 'Je bent al aangemeld voor de nieuwsbrief van Drop In',
+    ...greeting(mail),
+    paragraphs: [
+      'Iemand heeft dit adres opnieuw opgegeven voor de nieuwsbrief van Drop In. Je bent al aangemeld, dus er verandert niets.',
+      'Wil je je onderwerpen of je naam aanpassen, of je afmelden? Dat kan via je voorkeuren.',
+    ],
+    action: { label: 'Mijn voorkeuren', url: preferencesUrl },
+    closing: ['Heb je dit niet zelf gedaan? Dan hoef je niets te doen.'],
+    reason: 'Je ontvangt deze e-mail omdat je bent aangemeld voor de nieuwsbrief van Drop In.',
+    unsubscribeUrl,
+    siteUrl: context.siteUrl,
+  });
+  return { to: { address: mail.recipient.address }, ...rendered, headers: unsubscribeHeaders(unsubscribeUrl) };
+};

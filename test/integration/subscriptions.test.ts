@@ -1,0 +1,332 @@
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/dynamo/table-design';
+import { PersonIds } from '../../functions/core/people/person-id';
+import { TokenSigner } from '../../functions/core/tokens';
+import { paths } from '../../functions/paths';
+import { mailHeader, type StoredMail } from '../../local/engines/ses-emulator';
+import { FixedClock } from '../support/in-memory-ports';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+let personIds: PersonIds;
+let secret: string;
+beforeAll(async () => {
+  system = await startTestSystem();
+  secret = process.env.TOKEN_SECRET ?? '';
+  personIds = new PersonIds(secret);
+});
+afterAll(() => system?.stop());
+
+let counter = 0;
+const newAddress = () => `lezer-${Date.now()}-${++counter}@example.org`;
+
+const subscribeApi = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  system.fetch('/api/subscriptions', {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const postForm = (path: string, fields: Record<string, string | string[]>) => {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const one of [value].flat()) form.append(name, one);
+  }
+  return system.fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+};
+
+const mailsTo = (address: string) => system.mailbox.to(address);
+const waitForMail = (address: string, subject: RegExp) =>
+  system.mailbox.waitFor((mail) => mail.destination.to.includes(address) && subject.test(mail.subject));
+/** Lets the relay deliver anything still in the outbox before a test asserts that nothing came. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
+const linkIn = (mail: StoredMail, path: string): string => {
+  const match = (mail.body.text ?? '').match(new RegExp(`${system.baseUrl}${path}\\?token=[\\w.%-]+`));
+  if (!match) throw new Error(`No ${path} link in the mail`);
+  return match[0];
+};
+const pathOf = (url: string) => url.slice(system.baseUrl.length);
+
+const organiserList = async (status: string) => {
+  const response = await system.fetchAsOrganiser(`/api/organiser/subscribers?status=${status}&limit=100`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { items: { email: string; status: string; topics: string[] }[] };
+};
+const statusOf = async (email: string) => {
+  for (const status of ['pending', 'active', 'unsubscribed']) {
+    if ((await organiserList(status)).items.some((item) => item.email === email)) return status;
+  }
+  return 'none';
+};
+const itemCount = async () =>
+  (await system.documentClient.send(new ScanCommand({ TableName: system.tableName, Select: 'COUNT' }))).Count;
+
+describe('the subscription journey through the HTTP layer', () => {
+  it('subscribe → opt-in mail → GET keeps pending → POST confirms → welcome with unsubscribe headers → one-click', async () => {
+    const email = newAddress();
+
+    const accepted = await subscribeApi({ email, name: 'Dilly Timmer', topics: ['bijeenkomsten'], consent: true });
+    expect(accepted.status).toBe(202);
+
+    const optIn = await waitForMail(email, /Bevestig/);
+    expect(optIn.body.html).toContain('<html lang="nl">');
+    expect(optIn.body.text).toContain('Beste Dilly Timmer,');
+    const confirmUrl = linkIn(optIn, paths.confirmSubscription);
+
+    const confirmPage = await system.fetch(pathOf(confirmUrl));
+    expect(confirmPage.status).toBe(200);
+    expect(confirmPage.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(confirmPage.headers.get('cache-control')).toBe('no-store');
+    const confirmHtml = await confirmPage.text();
+    expect(confirmHtml).toContain('Aanmelding bevestigen');
+    expect(confirmHtml).not.toContain(new URL(confirmUrl).searchParams.get('token'));
+    expect(await statusOf(email)).toBe('pending');
+
+    const confirmed = await system.fetch(pathOf(confirmUrl), { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Je aanmelding is bevestigd');
+    expect(await statusOf(email)).toBe('active');
+
+    const welcome = await waitForMail(email, /Welkom/);
+    const unsubscribeUrl = mailHeader(welcome, 'List-Unsubscribe')?.replace(/^<|>$/g, '') ?? '';
+    expect(unsubscribeUrl).toMatch(new RegExp(`^${system.baseUrl}${paths.unsubscribe}\\?token=`));
+    expect(mailHeader(welcome, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+
+    const oneClick = await postForm(pathOf(unsubscribeUrl), { 'List-Unsubscribe': 'One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect(await statusOf(email)).toBe('unsubscribed');
+
+    const multipart = new FormData();
+    multipart.append('List-Unsubscribe', 'One-Click');
+    const again = await system.fetch(pathOf(unsubscribeUrl), { method: 'POST', body: multipart });
+    expect(again.status).toBe(200);
+    await settle();
+    expect((await mailsTo(email)).map((mail) => mail.subject)).toHaveLength(2);
+  });
+
+  it('confirming twice sends one welcome mail', async () => {
+    const email = newAddress();
+    await subscribeApi({ email, consent: true });
+    const confirmPath = pathOf(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription));
+
+    expect((await system.fetch(confirmPath, { method: 'POST' })).status).toBe(200);
+    expect((await system.fetch(confirmPath, { method: 'POST' })).status).toBe(200);
+    await waitForMail(email, /Welkom/);
+    await settle();
+
+    expect((await mailsTo(email)).filter((mail) => /Welkom/.test(mail.subject))).toHaveLength(1);
+  });
+
+  it('keeps topics and name through the preferences page, and unsubscribes from there', async () => {
+    const email = newAddress();
+    await subscribeApi({ email, consent: true });
+    await system.fetch(pathOf(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription)), {
+      method: 'POST',
+    });
+    const preferencesPath = pathOf(linkIn(await waitForMail(email, /Welkom/), paths.preferences));
+
+    const saved = await postForm(preferencesPath, { name: 'Ayşe', topics: ['publicaties', 'bijeenkomsten'], action: 'save' });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('Je voorkeuren zijn opgeslagen');
+    const active = (await organiserList('active')).items.find((item) => item.email === email);
+    expect(active?.topics.sort()).toEqual(['bijeenkomsten', 'publicaties']);
+
+    const invalid = await postForm(preferencesPath, { name: 'Ayşe\r\nBcc: x', topics: [] });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.text()).toContain('Controleer het formulier');
+
+    const gone = await postForm(preferencesPath, { action: 'unsubscribe' });
+    expect(gone.status).toBe(200);
+    expect(await statusOf(email)).toBe('unsubscribed');
+  });
+});
+
+describe('every state gets the same answer', () => {
+  const answerOf = async (email: string) => {
+    const response = await subscribeApi({ email, consent: true });
+    return { status: response.status, body: await response.text() };
+  };
+
+  it('new, pending, active, unsubscribed and suppressed: one answer, the listed effect', async () => {
+    const fresh = newAddress();
+    const first = await answerOf(fresh);
+    await waitForMail(fresh, /Bevestig/);
+    expect(await statusOf(fresh)).toBe('pending');
+
+    expect(await answerOf(fresh)).toEqual(first); // pending → the opt-in again
+    await settle();
+    const optIns = (await mailsTo(fresh)).filter((mail) => /Bevestig/.test(mail.subject));
+    expect(optIns).toHaveLength(2);
+
+    await system.fetch(pathOf(linkIn(optIns[1] as StoredMail, paths.confirmSubscription)), { method: 'POST' });
+    expect(await answerOf(fresh)).toEqual(first); // active → a link to the preferences, no change
+    await waitForMail(fresh, /al aangemeld/);
+    expect(await statusOf(fresh)).toBe('active');
+    const rateLimited = await answerOf(fresh); // the fourth mail this hour: same answer, nothing sent
+    expect(rateLimited).toEqual(first);
+
+    const suppressed = newAddress();
+    await system.documentClient.send(
+      new PutCommand({
+        TableName: system.tableName,
+        Item: { ...keys.suppression(personIds.of(suppressed)), entity: 'Suppression', reason: 'bounce' },
+      }),
+    );
+    expect(await answerOf(suppressed)).toEqual(first);
+
+    await settle();
+    expect((await mailsTo(fresh)).length).toBe(3);
+    expect(await mailsTo(suppressed)).toEqual([]);
+    expect(await statusOf(suppressed)).toBe('none');
+  });
+
+  it('an unsubscribed address starts again with a new opt-in', async () => {
+    const email = newAddress();
+    await subscribeApi({ email, consent: true });
+    await system.fetch(pathOf(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription)), {
+      method: 'POST',
+    });
+    const welcome = await waitForMail(email, /Welkom/);
+    await postForm(pathOf(linkIn(welcome, paths.unsubscribe)), { 'List-Unsubscribe': 'One-Click' });
+
+    expect((await subscribeApi({ email, consent: true })).status).toBe(202);
+    await settle();
+    expect((await mailsTo(email)).filter((mail) => /Bevestig/.test(mail.subject))).toHaveLength(2);
+    expect(await statusOf(email)).toBe('pending');
+  });
+
+  it('a filled honeypot gets the normal page and nothing is written or sent', async () => {
+    const email = newAddress();
+    const before = await itemCount();
+
+    const response = await postForm(paths.newsletter, {
+      email,
+      topics: 'nieuwsbrief',
+      consent: 'true',
+      consentVersion: '2026-11-28',
+      website: 'https://spam.example.com',
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Kijk in je mail');
+    await settle();
+    expect(await itemCount()).toBe(before);
+    expect(await mailsTo(email)).toEqual([]);
+  });
+});
+
+describe('bad input writes and sends nothing', () => {
+  const expectNothingFor = async (email: string, before: number | undefined) => {
+    await settle();
+    expect(await itemCount()).toBe(before);
+    expect(await mailsTo(email)).toEqual([]);
+  };
+
+  it.each([
+    ['malformed JSON', '{"email":', { 'content-type': 'application/json' }, 400, 'malformed-body'],
+    ['a wrong content type', { email: 'x@example.org', consent: true }, { 'content-type': 'text/plain' }, 415, 'unsupported-media-type'],
+    ['an invalid address', { email: 'geen-adres', consent: true }, undefined, 400, 'invalid-input'],
+    ['a 100 KB body', { email: 'x@example.org', consent: true, name: 'x'.repeat(100_000) }, undefined, 413, 'payload-too-large'],
+    ['CR/LF in the name', { email: 'x@example.org', consent: true, name: 'Dilly\r\nBcc: a@example.org' }, undefined, 400, 'invalid-input'],
+    ['an unknown topic', { email: 'x@example.org', consent: true, topics: ['sport'] }, undefined, 400, 'invalid-input'],
+    ['consent missing', { email: 'x@example.org' }, undefined, 400, 'invalid-input'],
+    ['a name over 100 characters', { email: 'x@example.org', consent: true, name: 'x'.repeat(101) }, undefined, 400, 'invalid-input'],
+  ])('the API answers %s with problem+json', async (_, body, headers, status, type) => {
+    const before = await itemCount();
+
+    const response = await subscribeApi(body, headers);
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(((await response.json()) as { type: string }).type).toBe(`urn:dropin:problem:${type}`);
+    await expectNothingFor('x@example.org', before);
+  });
+
+  it('the form re-renders with a summary, a message at each field and the values kept', async () => {
+    const before = await itemCount();
+
+    const response = await postForm(paths.newsletter, {
+      email: 'geen-adres',
+      name: 'Dilly <b>Timmer</b>',
+      topics: ['publicaties'],
+      consentVersion: '2026-11-28',
+    });
+
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('Controleer het formulier');
+    expect(page).toMatch(/id="email-error"/);
+    expect(page).toMatch(/id="consent-error"/);
+    expect(page).toContain('value="geen-adres"');
+    expect(page).toContain('value="Dilly &#60;b&#62;Timmer&#60;/b&#62;"');
+    expect(page).toMatch(/value="publicaties" checked/);
+    expect(page).not.toMatch(/value="nieuwsbrief" checked/);
+    await expectNothingFor('geen-adres', before);
+  });
+
+  it('refuses a tampered, an expired and a wrong-purpose token with a Dutch page and changes nothing', async () => {
+    const email = newAddress();
+    await subscribeApi({ email, consent: true });
+    const confirmUrl = new URL(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription));
+    const token = confirmUrl.searchParams.get('token') ?? '';
+    const personId = personIds.of(email);
+    const expired = new TokenSigner(secret, new FixedClock(new Date(Date.now() - 8 * 86400_000))).sign(
+      'confirm-subscription',
+      `${personId}.x`,
+      { ttlSeconds: 7 * 86400 },
+    );
+    const wrongPurpose = new TokenSigner(secret, new FixedClock(new Date())).sign('unsubscribe', personId, {
+      ttlSeconds: null,
+    });
+    const before = await itemCount();
+
+    for (const bad of [`${token.slice(0, -3)}abc`, expired, wrongPurpose, '']) {
+      for (const method of ['GET', 'POST']) {
+        const response = await system.fetch(`${paths.confirmSubscription}?token=${encodeURIComponent(bad)}`, { method });
+        expect(response.status, `${method} ${bad.slice(0, 12)}`).toBe(400);
+        const page = await response.text();
+        expect(page).toContain('<html lang="nl">');
+        expect(page).toMatch(/link is (ongeldig|verlopen)/);
+      }
+    }
+    expect(await itemCount()).toBe(before);
+    expect(await statusOf(email)).toBe('pending');
+  });
+});
+
+describe('organiser lists', () => {
+  it('need an organiser, page with a cursor, and refuse a foreign cursor', async () => {
+    expect((await system.fetch('/api/organiser/subscribers')).status).toBe(401);
+    expect((await system.fetchAsOrganiser('/api/organiser/subscribers', {}, { groups: [] })).status).toBe(403);
+
+    const first = await system.fetchAsOrganiser('/api/organiser/subscribers?status=pending&limit=1');
+    const page = (await first.json()) as { items: unknown[]; nextCursor: string | null };
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    const second = await system.fetchAsOrganiser(
+      `/api/organiser/subscribers?status=pending&limit=1&cursor=${page.nextCursor}`,
+    );
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { items: unknown[] }).items).not.toEqual(page.items);
+
+    const foreign = await system.fetchAsOrganiser(`/api/organiser/subscribers?status=active&cursor=${page.nextCursor}`);
+    expect(foreign.status).toBe(400);
+    expect((await system.fetchAsOrganiser('/api/organiser/subscribers?status=weg')).status).toBe(400);
+  });
+
+  it('count per status and topic, in step with the lists', async () => {
+    const response = await system.fetchAsOrganiser('/api/organiser/subscribers/counts');
+    const counts = (await response.json()) as Record<string, Record<string, number>>;
+
+    expect(counts.active?.total).toBe((await organiserList('active')).items.length);
+    expect(counts.pending?.total).toBe((await organiserList('pending')).items.length);
+    expect(counts.unsubscribed?.total).toBe((await organiserList('unsubscribed')).items.length);
+    const activeBijeenkomsten = (await organiserList('active')).items.filter((i) => i.topics.includes('bijeenkomsten'));
+    expect(counts.active?.bijeenkomsten).toBe(activeBijeenkomsten.length);
+  });
+});

@@ -1,0 +1,83 @@
+import type { OutboxMail } from '../../functions/core/mailings/outbox';
+import { audienceTopics, type Subscription, type Topic, topics } from '../../functions/core/subscriptions/model';
+import {
+  ConcurrentChange,
+  type MailRate,
+  type SubscriberCounts,
+  type SubscriberListPage,
+  type SubscriberListQuery,
+  type SubscriberState,
+  type SubscriptionChange,
+  type SubscriptionStore,
+} from '../../functions/core/subscriptions/ports';
+
+/**
+ * The SubscriptionStore port in memory, with the same promises as the DynamoDB store: a commit is
+ * all-or-nothing and conditional on the versions read; topic audiences follow the subscriptions.
+ */
+export class InMemorySubscriptionStore implements SubscriptionStore {
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly mailRates = new Map<string, MailRate>();
+  readonly suppressed = new Set<string>();
+  readonly outbox: OutboxMail[] = [];
+  readonly audiences = new Map<Topic, Set<string>>(topics.map((topic) => [topic, new Set<string>()]));
+  /** Called after a load and before the commit that follows: lets a test change the records in between. */
+  beforeCommit: (() => void) | undefined;
+
+  async load(personId: string): Promise<SubscriberState> {
+    const subscription = this.subscriptions.get(personId);
+    return {
+      ...(subscription ? { subscription } : {}),
+      suppressed: this.suppressed.has(personId),
+      mailRate: this.mailRates.get(personId) ?? { sentAt: [], version: 0 },
+    };
+  }
+
+  async commit(change: SubscriptionChange): Promise<void> {
+    const hook = this.beforeCommit;
+    this.beforeCommit = undefined;
+    hook?.();
+    const stored = this.subscriptions.get(change.personId);
+    if (change.next && (stored?.version ?? 0) !== (change.previous?.version ?? 0)) throw new ConcurrentChange();
+    const rate = this.mailRates.get(change.personId);
+    if (change.mailRate && (rate?.version ?? 0) !== change.mailRate.previous.version) throw new ConcurrentChange();
+
+    if (change.next) this.subscriptions.set(change.personId, change.next);
+    for (const topic of audienceTopics(change.previous)) this.audiences.get(topic)?.delete(change.personId);
+    for (const topic of audienceTopics(change.next)) this.audiences.get(topic)?.add(change.personId);
+    if (change.mailRate) {
+      this.mailRates.set(change.personId, {
+        sentAt: change.mailRate.sentAt,
+        version: change.mailRate.previous.version + 1,
+      });
+    }
+    if (change.mail) this.outbox.push(change.mail);
+  }
+
+  async list(query: SubscriberListQuery): Promise<SubscriberListPage> {
+    const items = [...this.subscriptions.values()].filter(
+      (s) =>
+        s.status === query.status &&
+        (!query.topic || s.topics.includes(query.topic)) &&
+        !(s.expiresAt !== undefined && s.expiresAt * 1000 <= query.now.getTime()),
+    );
+    return { items: items.slice(0, query.limit), nextCursor: null };
+  }
+
+  async counts(now: Date): Promise<SubscriberCounts> {
+    const live = [...this.subscriptions.values()].filter(
+      (s) => !(s.expiresAt !== undefined && s.expiresAt * 1000 <= now.getTime()),
+    );
+    const per = (status: Subscription['status']) => {
+      const of = live.filter((s) => s.status === status);
+      return {
+        total: of.length,
+        ...(Object.fromEntries(topics.map((t) => [t, of.filter((s) => s.topics.includes(t)).length])) as Record<
+          Topic,
+          number
+        >),
+      };
+    };
+    return { active: per('active'), pending: per('pending'), unsubscribed: { total: per('unsubscribed').total } };
+  }
+}
