@@ -2,9 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from './adapters/clock';
-import { timeOrderedIds } from './adapters/ids';
 import { DynamoSendLedger } from './adapters/dynamo/send-ledger';
 import { DynamoSubscriptionStore } from './adapters/dynamo/subscription-store';
+import { timeOrderedIds } from './adapters/ids';
 import { SesMailer } from './adapters/ses-mailer';
 import { loadTokenSecret } from './adapters/token-secret';
 import { loadConfig } from './config';
@@ -79,5 +79,8 @@ export const app = {
     return subscriptionPorts;
   },
   sendLedger: new DynamoSendLedger(dynamo, config.TABLE_NAME),
-  composeOutboxMail: outboxComposer(async () => ({ tokens: await tokens(), siteUrl: config.PUBLIC_BASE_URL })),
+  composeOutboxMail: outboxComposer(async () => ({
+    tokens: await tokens(),
+    siteUrl: config.PUBLIC_BASE_URL,
+  })),
 };

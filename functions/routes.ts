@@ -31,7 +31,12 @@ export const routes = [
   { method: 'POST', path: paths.unsubscribe, entry: 'unsubscribe', access: 'public' },
   { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public' },
   { method: 'GET', path: '/api/organiser/subscribers', entry: 'organiserSubscribers', access: 'organiser' },
-  { method: 'GET', path: '/api/organiser/subscribers/counts', entry: 'organiserSubscriberCounts', access: 'organiser' },
+  {
+    method: 'GET',
+    path: '/api/organiser/subscribers/counts',
+    entry: 'organiserSubscriberCounts',
+    access: 'organiser',
+  },
   { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
 ] as const satisfies readonly Route[];

@@ -1,10 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { outboxStreamFilter } from '../functions/adapters/dynamo/outbox';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
 import { fallbackEntry, type Route, routes } from '../functions/routes';
 import type { AppResources } from './app-function';
 import { HttpApi } from './http-api';
+import { OutboxRelay } from './outbox-relay';
 import type { StageSettings } from './stage-settings';
 import type { StatefulStack } from './stateful-stack';
 
@@ -25,11 +27,13 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * The code: functions and the HTTP API. Everything here can be replaced or destroyed and redeployed without
+ * The code: functions, the HTTP API and the outbox relay on the table's stream. Everything here can be replaced or destroyed and redeployed without
  * losing data, because the data lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
+  /** One per entry with `trigger: 'outbox-stream'`, by entry name. */
+  readonly outboxRelays: ReadonlyMap<EntryName, OutboxRelay>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,10 +59,11 @@ export class StatelessStack extends Stack {
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
     };
 
+    const entries = props.entries ?? lambdaEntries;
     this.httpApi = new HttpApi(this, 'Http', {
       routes: props.routes ?? routes,
       fallbackEntry,
-      entries: props.entries ?? lambdaEntries,
+      entries,
       resources,
       environment,
       jwtIssuer: stateful.organisers.issuerUrl,
@@ -67,6 +72,26 @@ export class StatelessStack extends Stack {
       ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
       throttle: { rateLimit: settings.apiRateLimit ?? 50, burstLimit: settings.apiBurstLimit ?? 100 },
     });
+
+    const outboxRelays = new Map<EntryName, OutboxRelay>();
+    for (const [name, entry] of Object.entries(entries) as [EntryName, LambdaEntry][]) {
+      if (entry.trigger !== 'outbox-stream') continue;
+      const streamArn = stateful.table.tableStreamArn;
+      if (!streamArn) throw new Error(`Entry ${name} reads the table's stream, but the table has none`);
+      outboxRelays.set(
+        name,
+        new OutboxRelay(this, `Stream-${name}`, {
+          entry,
+          resources,
+          environment,
+          streamArn,
+          filter: outboxStreamFilter,
+          logRetention: settings.logRetentionDays,
+          ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
+        }),
+      );
+    }
+    this.outboxRelays = outboxRelays;
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'The HTTP API default stage; point the public domain (publicBaseUrl) here',

@@ -48,12 +48,18 @@ export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): v
 };
 
 /**
+ * Loads an entry's `handler`. The type parameter says what the caller's event source invokes it with: the
+ * HTTP server the payload v2 handler (the default), the stream relay a stream handler.
+ */
+export type HandlerLoader = <Handler = LambdaHttpHandler>(entry: EntryName) => Promise<Handler>;
+
+/**
  * Imports each entry's module on first use and keeps it, as a warm Lambda does. Lazy on purpose: handlers
  * read their configuration at module load, so the environment has to be set first.
  */
-export const createHandlerLoader = (): ((entry: EntryName) => Promise<LambdaHttpHandler>) => {
-  const modules = new Map<EntryName, Promise<LambdaHttpHandler>>();
-  return (entry) => {
+export const createHandlerLoader = (): HandlerLoader => {
+  const modules = new Map<EntryName, Promise<unknown>>();
+  return <Handler = LambdaHttpHandler>(entry: EntryName): Promise<Handler> => {
     let loading = modules.get(entry);
     if (!loading) {
       if (!process.env.TABLE_NAME) {
@@ -65,10 +71,10 @@ export const createHandlerLoader = (): ((entry: EntryName) => Promise<LambdaHttp
       loading = import(url).then((module: { handler?: unknown }) => {
         if (typeof module.handler !== 'function')
           throw new Error(`functions/${lambdaEntries[entry].file} exports no handler`);
-        return module.handler as LambdaHttpHandler;
+        return module.handler;
       });
       modules.set(entry, loading);
     }
-    return loading;
+    return loading as Promise<Handler>;
   };
 };

@@ -15,6 +15,7 @@ import { assertPortFree, startPorts } from './engines/ports';
 import { type SesEmulator, startSesEmulator } from './engines/ses-emulator';
 import { createLocalApiServer } from './http/server';
 import { watchLauncher } from './launcher-watch';
+import { startOutboxRelay } from './relay/outbox-stream';
 import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
 import { seedDemoData } from './seed';
 import { LocalSetupError, PortInUse } from './setup-errors';
@@ -25,7 +26,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
  * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator,
- * makes the table, seeds the demo once, writes an organiser token, and only then opens the site. Every
+ * makes the table, seeds the demo once, writes an organiser token, starts the outbox relay on the table's
+ * stream, and only then opens the site, so no mail a page writes waits for a relay still starting. Every
  * child stops on Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
  */
 
@@ -125,8 +127,18 @@ const start = async (): Promise<void> => {
   });
   writeFileSync(paths.organiserToken, `${token}\n`, { mode: 0o600 });
 
+  // One loader for the site and the relay: one module instance per entry, as one warm Lambda each.
+  const loadHandler = createHandlerLoader();
+  const outboxRelay = await startOutboxRelay({
+    endpoint: dynamoDb.endpoint,
+    tableName: localTableName,
+    loadHandler,
+    log: (line) => console.error(`Outbox relay: ${line}`),
+  });
+  running.push(() => outboxRelay.stop());
+
   const server = createLocalApiServer({
-    loadHandler: createHandlerLoader(),
+    loadHandler,
     authorize: organiserAuth.authorize,
   });
   await listen(server, sitePort, '127.0.0.1');

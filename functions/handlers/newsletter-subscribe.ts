@@ -15,6 +15,10 @@ export const handler = httpRoute(async (event) => {
     return page(400, renderNewsletterForm(newsletterFormValues(form), fieldIssues(parsed.error)));
   }
   const { consentVersion, consent: _, ...request } = parsed.data;
-  await subscribe(await app.subscriptions(), { ...request, source: 'form', consentTextVersion: consentVersion });
+  await subscribe(await app.subscriptions(), {
+    ...request,
+    source: 'form',
+    consentTextVersion: consentVersion,
+  });
   return page(200, renderCheckYourMail());
 });

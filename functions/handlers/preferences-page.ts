@@ -12,7 +12,11 @@ export const handler = httpRoute(async (event) => {
   const subscription = await loadPreferences(ports, id);
   return page(
     200,
-    renderPreferences({ email: subscription.email, name: subscription.name ?? '', topics: subscription.topics }),
+    renderPreferences({
+      email: subscription.email,
+      name: subscription.name ?? '',
+      topics: subscription.topics,
+    }),
     tokenPageHeaders,
   );
 });

@@ -9,7 +9,11 @@ import { subscribeRequest } from './inputs/subscriptions';
 /** The same answer for every accepted request: nobody learns whether an address is subscribed. */
 export const handler = httpRoute(async (event) => {
   const { consent: _, ...request } = parseJsonBody(event, subscribeRequest);
-  await subscribe(await app.subscriptions(), { ...request, source: 'api', consentTextVersion: consentText.version });
+  await subscribe(await app.subscriptions(), {
+    ...request,
+    source: 'api',
+    consentTextVersion: consentText.version,
+  });
   return json(202, {
     status: 'accepted',
     detail: 'Als dit adres kan worden aangemeld, ontvangt het een e-mail om de aanmelding te bevestigen.',

@@ -68,9 +68,10 @@ export const checkboxGroup = (group: {
 <legend>${group.legend}</legend>
 ${fieldError(group.name, group.issue)}
 ${group.options.map(
-  (option) => html`<div class="choice"><input type="checkbox" id="${group.name}-${option.value}" name="${group.name}" value="${option.value}"${
-    group.checked.includes(option.value) ? html` checked` : ''
-  }><label for="${group.name}-${option.value}">${option.label}</label></div>`,
+  (option) =>
+    html`<div class="choice"><input type="checkbox" id="${group.name}-${option.value}" name="${group.name}" value="${option.value}"${
+      group.checked.includes(option.value) ? html` checked` : ''
+    }><label for="${group.name}-${option.value}">${option.label}</label></div>`,
 )}
 </fieldset>`;
 

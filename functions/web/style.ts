@@ -30,7 +30,7 @@ h2{font-size:1.375rem;margin:2rem 0 .5rem}
 .field input[type=text],.field input[type=email]{width:100%;max-width:30rem;font:inherit;padding:.5rem;border:2px solid var(--ink);border-radius:.25rem}
 .field input[aria-invalid=true]{border-color:#b00020}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.375rem 0}
-.choice input{width:1.25rem;height:1.25rem;margin-top:.2rem}
+.choice input{flex:none;width:1.25rem;height:1.25rem;margin-top:.2rem}
 .choice label{font-weight:400}
 .hint{color:var(--muted);margin:0 0 .25rem}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}

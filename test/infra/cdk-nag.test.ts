@@ -51,7 +51,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only the expected rules, each where it applies', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public').length;
-    const functionCount = stateless.httpApi.functions.size;
+    const functionCount = stateless.httpApi.functions.size + stateless.outboxRelays.size;
     const count = (id: string) => acknowledgements.filter((ack) => ack.id === id).length;
 
     expect(new Set(acknowledgements.map((ack) => ack.id))).toEqual(
@@ -60,6 +60,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-COG2',
         'AwsSolutions-APIG4',
         'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-SQS3',
       ]),
     );
     expect(count('AwsSolutions-SMG4')).toBe(1);
@@ -70,6 +71,10 @@ describe('cdk-nag AwsSolutions', () => {
     const xray = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]');
     expect(xray).toHaveLength(functionCount);
     for (const ack of xray) expect(ack.path).toMatch(/\/XRayWrites$/);
+    // One per outbox relay, on its dead-letter queue (a dead-letter queue needs none of its own).
+    const sqs3 = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-SQS3');
+    expect(sqs3).toHaveLength(stateless.outboxRelays.size);
+    for (const ack of sqs3) expect(ack.path).toMatch(/\/Stream-\w+\/DeadLetters$/);
   });
 
   it('gives every acknowledgement a concrete reason', () => {

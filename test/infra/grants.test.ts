@@ -1,11 +1,18 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { tableDesign } from '../../functions/adapters/dynamo/table-design';
-import { lambdaEntries } from '../../functions/entries';
-import { actionsOf, asList, policyStatements, statementsOfFunction, synthesizeStage } from './synth';
+import { type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import {
+  actionsOf,
+  asList,
+  deployedEntries,
+  policyStatements,
+  statementsOfFunction,
+  synthesizeStage,
+} from './synth';
 
-// No entry needs the table or the token key yet; these stand-ins (real handler files, other needs and
-// descriptions) exercise those grants as the first such entries will get them.
+// Stand-ins with known needs (real handler files, own descriptions) exercise the table and token grants,
+// whatever the real entries need at the moment.
 const reader = { ...lambdaEntries.home, description: 'Reads the table', needs: { table: 'read' } } as const;
 const writer = {
   ...lambdaEntries.organiserMe,
@@ -13,9 +20,12 @@ const writer = {
   needs: { table: 'readWrite', tokens: true },
 } as const;
 
-const { app, statelessTemplate: template } = synthesizeStage({
-  code: { entries: { ...lambdaEntries, home: reader, organiserMe: writer } },
-});
+const entries: Record<keyof typeof lambdaEntries, LambdaEntry> = {
+  ...lambdaEntries,
+  home: reader,
+  organiserMe: writer,
+};
+const { app, statelessTemplate: template } = synthesizeStage({ code: { entries } });
 
 const tableArn =
   /"Fn::ImportValue":"DropIn-prod-Stateful:ExportsOutputFnGetAttDataTable[0-9A-F]+Arn[0-9A-F]+"/;
@@ -73,22 +83,28 @@ describe('a table grant', () => {
 });
 
 describe('a token grant', () => {
-  it('lets only the entry that needs tokens read the signing key, and only that secret', () => {
+  it('lets exactly the entries that need tokens read the signing key, and only that secret', () => {
+    const isSecretAction = (action: string) => action.startsWith('secretsmanager:');
     const secretStatements = policyStatements(template).filter((statement) =>
-      actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+      actionsOf([statement]).some(isSecretAction),
     );
-    expect(secretStatements).toHaveLength(1);
-    expect(actionsOf(secretStatements).sort()).toEqual(
-      ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
-    );
-    expect(secretStatements[0]?.Resource).toEqual({
-      'Fn::ImportValue': expect.stringMatching(/^DropIn-prod-Stateful:ExportsOutputRefTokenSigningKey/),
-    });
-    expect(
-      actionsOf(statementsOfFunction(template, writer.description)).filter((a) =>
-        a.startsWith('secretsmanager:'),
-      ),
-    ).toHaveLength(2);
+    const tokenEntries = [...deployedEntries].filter((name) => entries[name].needs.tokens === true);
+    expect(tokenEntries).toContain('organiserMe');
+    expect(secretStatements).toHaveLength(tokenEntries.length);
+    for (const statement of secretStatements) {
+      expect(asList(statement.Action).sort()).toEqual(
+        ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+      );
+      expect(statement.Resource).toEqual({
+        'Fn::ImportValue': expect.stringMatching(/^DropIn-prod-Stateful:ExportsOutputRefTokenSigningKey/),
+      });
+    }
+    for (const name of deployedEntries) {
+      const secretActions = actionsOf(statementsOfFunction(template, entries[name].description)).filter(
+        isSecretAction,
+      );
+      expect(secretActions, name).toHaveLength(tokenEntries.includes(name) ? 2 : 0);
+    }
   });
 });
 

@@ -3,7 +3,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { type EntryName, lambdaEntries } from '../../functions/entries';
 import { fallbackEntry, routeKey, routes } from '../../functions/routes';
-import { actionsOf, asList, policyStatements, statementsOfFunction, synthesizeStage } from './synth';
+import {
+  actionsOf,
+  asList,
+  deployedEntries,
+  policyStatements,
+  routedEntries,
+  statementsOfFunction,
+  streamEntries,
+  synthesizeStage,
+} from './synth';
 
 const { stateless, settings, statelessTemplate: template } = synthesizeStage();
 
@@ -27,7 +36,6 @@ const functionDescriptionBehind = (route: CfnResource): string => {
 };
 
 const functions = resourcesOf('AWS::Lambda::Function');
-const entriesInUse = new Set<EntryName>([...routes.map((route) => route.entry), fallbackEntry]);
 
 describe('the HTTP API routes', () => {
   const [jwtAuthorizerId] = Object.keys(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
@@ -115,12 +123,13 @@ describe('the functions', () => {
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
     .at(-1);
 
-  it('exist once per entry the routes use, however many routes share it', () => {
+  it('exist once per entry the routes use (however many routes share it) or the table stream triggers', () => {
     const descriptions = Object.values(functions).map((fn) => fn.Properties.Description);
     expect(descriptions.sort()).toEqual(
-      [...entriesInUse].map((name) => lambdaEntries[name].description).sort(),
+      [...deployedEntries].map((name) => lambdaEntries[name].description).sort(),
     );
-    expect(stateless.httpApi.functions.size).toBe(entriesInUse.size);
+    expect(stateless.httpApi.functions.size).toBe(routedEntries.size);
+    expect(stateless.outboxRelays.size).toBe(streamEntries.size);
   });
 
   it.each(Object.entries(functions))('%s runs the newest Node.js runtime on arm64 with X-Ray', (_, fn) => {
@@ -194,7 +203,7 @@ describe('the permissions', () => {
 
   it('let only entries that need mail send it, from the stage sender, through the identity and configuration set', () => {
     for (const [name, entry] of Object.entries(lambdaEntries)) {
-      if (!entriesInUse.has(name as EntryName)) continue;
+      if (!deployedEntries.has(name as EntryName)) continue;
       const sesStatements = statementsOfFunction(template, entry.description).filter((statement) =>
         actionsOf([statement]).some((action) => action.startsWith('ses:')),
       );
@@ -221,7 +230,7 @@ describe('the permissions', () => {
 
   it('give entries without needs nothing but their own log group', () => {
     for (const [name, entry] of Object.entries(lambdaEntries)) {
-      if (!entriesInUse.has(name as EntryName) || Object.keys(entry.needs).length > 0) continue;
+      if (!deployedEntries.has(name as EntryName) || Object.keys(entry.needs).length > 0) continue;
       const actions = actionsOf(statementsOfFunction(template, entry.description));
       expect(new Set(actions), name).toEqual(
         new Set([

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { fallbackEntry, routes } from '../../functions/routes';
 import { addDropInStage, type DropInStage, type DropInStageOptions } from '../../lib/drop-in-stage';
 
 /** The context of cdk.json, so the tests build the app `cdk synth` builds. */
@@ -64,3 +66,16 @@ export const statementsOfFunction = (template: Template, description: string): P
 
 export const actionsOf = (statements: readonly PolicyStatementJson[]): string[] =>
   statements.flatMap((statement) => asList(statement.Action));
+
+/** The entries the HTTP API gets a function for: every one a route names, and the fallback. */
+export const routedEntries = new Set<EntryName>([...routes.map((route) => route.entry), fallbackEntry]);
+
+/** The entries the table's stream invokes (`trigger: 'outbox-stream'`). */
+export const streamEntries = new Set<EntryName>(
+  (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
+    .filter(([, entry]) => entry.trigger === 'outbox-stream')
+    .map(([name]) => name),
+);
+
+/** Every entry that becomes a function. */
+export const deployedEntries = new Set<EntryName>([...routedEntries, ...streamEntries]);

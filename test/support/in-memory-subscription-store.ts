@@ -1,5 +1,10 @@
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
-import { audienceTopics, type Subscription, type Topic, topics } from '../../functions/core/subscriptions/model';
+import {
+  audienceTopics,
+  type Subscription,
+  type Topic,
+  topics,
+} from '../../functions/core/subscriptions/model';
 import {
   ConcurrentChange,
   type MailRate,
@@ -38,9 +43,11 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
     this.beforeCommit = undefined;
     hook?.();
     const stored = this.subscriptions.get(change.personId);
-    if (change.next && (stored?.version ?? 0) !== (change.previous?.version ?? 0)) throw new ConcurrentChange();
+    if (change.next && (stored?.version ?? 0) !== (change.previous?.version ?? 0))
+      throw new ConcurrentChange();
     const rate = this.mailRates.get(change.personId);
-    if (change.mailRate && (rate?.version ?? 0) !== change.mailRate.previous.version) throw new ConcurrentChange();
+    if (change.mailRate && (rate?.version ?? 0) !== change.mailRate.previous.version)
+      throw new ConcurrentChange();
 
     if (change.next) this.subscriptions.set(change.personId, change.next);
     for (const topic of audienceTopics(change.previous)) this.audiences.get(topic)?.delete(change.personId);
@@ -72,12 +79,15 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
       const of = live.filter((s) => s.status === status);
       return {
         total: of.length,
-        ...(Object.fromEntries(topics.map((t) => [t, of.filter((s) => s.topics.includes(t)).length])) as Record<
-          Topic,
-          number
-        >),
+        ...(Object.fromEntries(
+          topics.map((t) => [t, of.filter((s) => s.topics.includes(t)).length]),
+        ) as Record<Topic, number>),
       };
     };
-    return { active: per('active'), pending: per('pending'), unsubscribed: { total: per('unsubscribed').total } };
+    return {
+      active: per('active'),
+      pending: per('pending'),
+      unsubscribed: { total: per('unsubscribed').total },
+    };
   }
 }

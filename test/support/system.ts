@@ -14,6 +14,7 @@ import { newTokenSecret } from '../../local/data-dir';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { Mailbox } from '../../local/engines/ses-emulator';
 import { createLocalApiServer } from '../../local/http/server';
+import { type OutboxRelay, startOutboxRelay } from '../../local/relay/outbox-stream';
 import {
   applyHandlerEnvironment,
   createHandlerLoader,
@@ -24,8 +25,19 @@ import { ensureTable } from '../../local/table';
 export interface TestSystemOptions {
   /** POWERTOOLS_LOG_LEVEL of the handlers. Default WARN, so a passing run stays quiet. */
   readonly logLevel?: HandlerEnvironmentSettings['logLevel'];
-  /** Receives the server's request lines and handler failures. Default: dropped. */
+  /** Receives the server's request lines, handler failures and the relay's retries. Default: dropped. */
   readonly log?: (line: string) => void;
+  /** Whether the outbox relay runs from the start. Default true; `outboxRelay.start()` starts it later. */
+  readonly outboxRelay?: boolean;
+}
+
+/** The local stand-in for the stream event source mapping, under the test's control. */
+export interface TestOutboxRelay {
+  /** Starts a fresh relay, as a restarted process would: it reads the stream from its oldest record. */
+  start(): Promise<void>;
+  /** Stops it; an invocation in progress finishes first. */
+  stop(): Promise<void>;
+  readonly running: boolean;
 }
 
 export interface TestSystem {
@@ -39,6 +51,8 @@ export interface TestSystem {
   readonly mailbox: Mailbox;
   /** The stand-in for Cognito and the JWT authorizer this system's server trusts. */
   readonly organiserAuth: OrganiserAuth;
+  /** Delivers the outbox mails the handlers write (the table's stream → the outboxRelay handler). */
+  readonly outboxRelay: TestOutboxRelay;
   /** A token the server accepts; default groups `['organisers']`. */
   signOrganiserToken(request?: Partial<OrganiserTokenRequest>): string;
   /** `fetch` on a path of the local API. Redirects are not followed, so tests see the 30x itself. */
@@ -49,7 +63,7 @@ export interface TestSystem {
     init?: RequestInit,
     token?: Partial<OrganiserTokenRequest>,
   ): Promise<Response>;
-  /** Closes the server and the clients and drops the table. */
+  /** Stops the relay, closes the server and the clients and drops the table. */
   stop(): Promise<void>;
 }
 
@@ -63,8 +77,9 @@ const listenOnFreePort = (server: Server): Promise<number> =>
 
 /**
  * The whole offline system for one integration test file: a fresh table in the run's DynamoDB Local, the
- * run's SES emulator, and the local API server on a random port running the real handlers with the
- * environment `npm start` gives them (a fresh TOKEN_SECRET). Call it once per file, in `beforeAll`:
+ * run's SES emulator, the local API server on a random port running the real handlers with the
+ * environment `npm start` gives them (a fresh TOKEN_SECRET), and the outbox relay on the table's stream, so
+ * mail written to the outbox arrives in the emulator as it does under `npm start`. Call it once per file, in `beforeAll`:
  * handlers read their configuration when first imported, and vitest gives each file fresh modules.
  */
 export const startTestSystem = async (options: TestSystemOptions = {}): Promise<TestSystem> => {
@@ -82,12 +97,11 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const documentClient = DynamoDBDocumentClient.from(dynamoDbClient);
   await ensureTable(dynamoDbClient, tableName);
 
+  const log = options.log ?? (() => undefined);
   const organiserAuth = createOrganiserAuth(createSigningKey());
-  const server = createLocalApiServer({
-    loadHandler: createHandlerLoader(),
-    authorize: organiserAuth.authorize,
-    log: options.log ?? (() => undefined),
-  });
+  // One loader for the server and the relay: one module instance per entry, as one warm Lambda each.
+  const loadHandler = createHandlerLoader();
+  const server = createLocalApiServer({ loadHandler, authorize: organiserAuth.authorize, log });
   const port = await listenOnFreePort(server);
   const baseUrl = `http://localhost:${port}`;
   // Before any handler is imported: the server imports them on their first request.
@@ -99,6 +113,27 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     tableName,
     logLevel: options.logLevel ?? 'WARN',
   });
+
+  let relay: Promise<OutboxRelay> | undefined;
+  const outboxRelay: TestOutboxRelay = {
+    start: async () => {
+      if (relay) throw new Error('The outbox relay is running already');
+      relay = startOutboxRelay({ endpoint: dynamoDbEndpoint, tableName, loadHandler, log });
+      await relay.catch((error: unknown) => {
+        relay = undefined;
+        throw error;
+      });
+    },
+    stop: async () => {
+      const stopping = relay;
+      relay = undefined;
+      await (await stopping?.catch(() => undefined))?.stop();
+    },
+    get running() {
+      return relay !== undefined;
+    },
+  };
+  if (options.outboxRelay ?? true) await outboxRelay.start();
 
   const signOrganiserToken = (request: Partial<OrganiserTokenRequest> = {}) =>
     organiserAuth.signOrganiserToken({ groups: ['organisers'], ...request });
@@ -112,6 +147,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     documentClient,
     mailbox: new Mailbox(sesEndpoint),
     organiserAuth,
+    outboxRelay,
     signOrganiserToken,
     fetch: (path, init) => fetch(url(path), { redirect: 'manual', ...init }),
     fetchAsOrganiser: (path, init = {}, token = {}) => {
@@ -120,6 +156,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
     stop: async () => {
+      await outboxRelay.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

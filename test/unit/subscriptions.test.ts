@@ -31,9 +31,13 @@ const personId = new PersonIds(secret).of('dilly.timmer@example.org');
 /** The confirm token the opt-in mail would carry for the newest confirm mail in the outbox. */
 const confirmToken = () => {
   const mail = store.outbox.filter((m) => m.kind === 'subscription-confirm').at(-1);
-  return ports.tokens.sign('confirm-subscription', `${mail?.recipient.personId}.${mail?.data.confirmationId}`, {
-    ttlSeconds: 7 * 86400,
-  });
+  return ports.tokens.sign(
+    'confirm-subscription',
+    `${mail?.recipient.personId}.${mail?.data.confirmationId}`,
+    {
+      ttlSeconds: 7 * 86400,
+    },
+  );
 };
 
 beforeEach(() => {
@@ -72,7 +76,10 @@ describe('subscribe', () => {
 
     await subscribe(ports, { ...request, topics: ['publicaties'] });
 
-    expect(store.subscriptions.get(personId)).toMatchObject({ confirmationId: first, topics: ['publicaties'] });
+    expect(store.subscriptions.get(personId)).toMatchObject({
+      confirmationId: first,
+      topics: ['publicaties'],
+    });
     expect(store.outbox.map((m) => m.data.confirmationId)).toEqual([first, first]);
   });
 
@@ -113,7 +120,13 @@ describe('subscribe', () => {
       outcomes.push(await subscribe(ports, request));
       clock.advance(60);
     }
-    expect(outcomes).toEqual(['confirmation-sent', 'confirmation-sent', 'confirmation-sent', 'rate-limited', 'rate-limited']);
+    expect(outcomes).toEqual([
+      'confirmation-sent',
+      'confirmation-sent',
+      'confirmation-sent',
+      'rate-limited',
+      'rate-limited',
+    ]);
     expect(store.outbox).toHaveLength(3);
 
     clock.advance(3600 - 5 * 60 + 1); // the first send leaves the window

@@ -90,7 +90,9 @@ const stringOrUndefined = (value: unknown): string | undefined =>
  * Reads an outbox mail from a stream record's NewImage (DynamoDB JSON as Lambda delivers it). Never throws:
  * an image that is not a well-formed outbox mail is reported with what can be logged about it.
  */
-export const outboxMailFromImage = (image: Readonly<Record<string, unknown>> | undefined): OutboxImageReading => {
+export const outboxMailFromImage = (
+  image: Readonly<Record<string, unknown>> | undefined,
+): OutboxImageReading => {
   let item: Record<string, unknown>;
   try {
     // Stream images carry no binaries for outbox items, so the SDK's AttributeValue shape fits.

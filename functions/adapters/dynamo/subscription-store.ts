@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors';
 import {
@@ -48,7 +53,10 @@ const counterDeltas = (previous?: Subscription, next?: Subscription): Map<string
   const deltas = new Map<string, number>();
   const count = (subscription: Subscription | undefined, by: number) => {
     if (!subscription || !countedStatuses.includes(subscription.status)) return;
-    for (const name of [subscription.status, ...subscription.topics.map((t) => `${subscription.status}#${t}`)]) {
+    for (const name of [
+      subscription.status,
+      ...subscription.topics.map((t) => `${subscription.status}#${t}`),
+    ]) {
       deltas.set(name, (deltas.get(name) ?? 0) + by);
     }
   };
@@ -58,7 +66,9 @@ const counterDeltas = (previous?: Subscription, next?: Subscription): Map<string
   return deltas;
 };
 
-const cursorKey = z.object({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() }).strict();
+const cursorKey = z
+  .object({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() })
+  .strict();
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -99,7 +109,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return {
       ...(subscription ? { subscription: toSubscription(subscription) } : {}),
       suppressed: bySk.has(keys.suppression(personId).SK),
-      mailRate: { sentAt: (rate?.sentAt as number[] | undefined) ?? [], version: (rate?.version as number) ?? 0 },
+      mailRate: {
+        sentAt: (rate?.sentAt as number[] | undefined) ?? [],
+        version: (rate?.version as number) ?? 0,
+      },
     };
   }
 
@@ -119,7 +132,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ...next,
           },
           ...(previous
-            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
+            ? {
+                ConditionExpression: 'version = :version',
+                ExpressionAttributeValues: { ':version': previous.version },
+              }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       });
@@ -128,7 +144,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const before = new Set(audienceTopics(previous));
     const after = new Set(audienceTopics(next));
     for (const topic of before) {
-      if (!after.has(topic)) items.push({ Delete: { TableName: table, Key: keys.topicMember(topic, personId) } });
+      if (!after.has(topic))
+        items.push({ Delete: { TableName: table, Key: keys.topicMember(topic, personId) } });
     }
     for (const topic of after) {
       if (!next) continue;
@@ -194,7 +211,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             expiresAt: Math.max(...sentAt) + 3600,
           },
           ...(rate.version > 0
-            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': rate.version } }
+            ? {
+                ConditionExpression: 'version = :version',
+                ExpressionAttributeValues: { ':version': rate.version },
+              }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       });

@@ -67,7 +67,10 @@ export const keys = {
     GSI1PK: `SUBSCRIBERS#${status}`,
     GSI1SK: `${changedAt}#${personId}`,
   }),
-  topicMember: (topic: string, personId: string): ItemKey => ({ PK: `TOPIC#${topic}`, SK: `MEMBER#${personId}` }),
+  topicMember: (topic: string, personId: string): ItemKey => ({
+    PK: `TOPIC#${topic}`,
+    SK: `MEMBER#${personId}`,
+  }),
   topicMembers: (topic: string) => ({ PK: `TOPIC#${topic}` }),
   subscriberCounts: (): ItemKey => ({ PK: 'COUNTERS', SK: 'SUBSCRIBERS' }),
   mailRate: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'MAILRATE' }),

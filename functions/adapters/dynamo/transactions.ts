@@ -1,5 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -22,7 +26,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * jitter; a failed condition becomes TransactionConditionFailed naming the items, for the caller to map to
  * a domain outcome.
  */
-export const transactWrite = async (client: DynamoDBDocumentClient, items: readonly TransactItem[]): Promise<void> => {
+export const transactWrite = async (
+  client: DynamoDBDocumentClient,
+  items: readonly TransactItem[],
+): Promise<void> => {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
@@ -30,7 +37,9 @@ export const transactWrite = async (client: DynamoDBDocumentClient, items: reado
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      const failed = reasons.flatMap((reason, index) =>
+        reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+      );
       if (failed.length > 0) throw new TransactionConditionFailed(failed);
       const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
       if (!conflict || attempt >= conflictAttempts) throw error;

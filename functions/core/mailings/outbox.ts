@@ -7,7 +7,11 @@ import type { Clock, Mailer, OutgoingMail, SentMail } from '../ports';
  */
 
 /** Every kind of mail that goes through the outbox; each has one composer (web/mail/composers.ts). */
-export const outboxMailKinds = ['subscription-confirm', 'subscription-welcome', 'subscription-manage-link'] as const;
+export const outboxMailKinds = [
+  'subscription-confirm',
+  'subscription-welcome',
+  'subscription-manage-link',
+] as const;
 export type OutboxMailKind = (typeof outboxMailKinds)[number];
 
 export interface OutboxMail {

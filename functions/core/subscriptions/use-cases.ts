@@ -99,7 +99,11 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
 
     const current = isLive(state.subscription, now) ? state.subscription : undefined;
     if (current?.status === 'active') {
-      await ports.store.commit({ personId, mailRate, mail: outboxMail(ports, 'subscription-manage-link', current) });
+      await ports.store.commit({
+        personId,
+        mailRate,
+        mail: outboxMail(ports, 'subscription-manage-link', current),
+      });
       return 'manage-link-sent';
     }
 
@@ -111,7 +115,8 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
       status: 'pending',
       topics: [...new Set(request.topics)],
       consent: { at, source: request.source, textVersion: request.consentTextVersion },
-      confirmationId: current?.status === 'pending' && current.confirmationId ? current.confirmationId : ports.ids.next(),
+      confirmationId:
+        current?.status === 'pending' && current.confirmationId ? current.confirmationId : ports.ids.next(),
       createdAt: current?.createdAt ?? at,
       changedAt: at,
       expiresAt: epochSeconds(now) + pendingLifetimeSeconds,
@@ -170,7 +175,12 @@ export const confirmSubscription = async (
       changedAt: at,
       version: current.version + 1,
     };
-    await ports.store.commit({ personId, previous: current, next, mail: outboxMail(ports, 'subscription-welcome', next) });
+    await ports.store.commit({
+      personId,
+      previous: current,
+      next,
+      mail: outboxMail(ports, 'subscription-welcome', next),
+    });
     return 'confirmed';
   });
 };
@@ -200,7 +210,10 @@ export const updatePreferences = (
   retryOnConcurrentChange(async () => {
     if (change.topics.length === 0) {
       throw new InvalidInput([
-        { field: 'topics', message: 'Kies minstens één onderwerp. Wil je niets meer ontvangen? Meld je dan af.' },
+        {
+          field: 'topics',
+          message: 'Kies minstens één onderwerp. Wil je niets meer ontvangen? Meld je dan af.',
+        },
       ]);
     }
     const current = await loadPreferences(ports, personId);
@@ -242,7 +255,10 @@ export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise
     return 'unsubscribed';
   });
 
-export const listSubscribers = (store: SubscriptionStore, query: SubscriberListQuery): Promise<SubscriberListPage> =>
-  store.list(query);
+export const listSubscribers = (
+  store: SubscriptionStore,
+  query: SubscriberListQuery,
+): Promise<SubscriberListPage> => store.list(query);
 
-export const countSubscribers = (store: SubscriptionStore, now: Date): Promise<SubscriberCounts> => store.counts(now);
+export const countSubscribers = (store: SubscriptionStore, now: Date): Promise<SubscriberCounts> =>
+  store.counts(now);

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, redactAddresses } from '../../adapters/logger';
+import { logger } from '../../adapters/logger';
+import { redactAddresses } from '../../adapters/redaction';
 import { DomainError, InvalidInput, InvalidToken, NotPermitted } from '../../core/errors';
 import { isOrganiser } from '../../core/organisers/identity';
 import { isApiPath, routeByKey } from '../../routes';

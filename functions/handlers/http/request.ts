@@ -94,7 +94,9 @@ export const parseFormBody = async (
   if (!formMediaTypes.includes(mediaType)) throw new UnsupportedMediaType(formMediaTypes);
   let form: FormData;
   try {
-    form = await new Response(bytes, { headers: { 'content-type': event.headers['content-type'] ?? '' } }).formData();
+    form = await new Response(bytes, {
+      headers: { 'content-type': event.headers['content-type'] ?? '' },
+    }).formData();
   } catch {
     throw new MalformedBody('formulierinhoud');
   }

@@ -34,7 +34,13 @@ export const subscribeRequest = z.strictObject({
 });
 
 export const subscribeForm = z
-  .object({ email: emailInput, name: nameInput, topics: topicsInput, consent: consentInput, consentVersion: z.string() })
+  .object({
+    email: emailInput,
+    name: nameInput,
+    topics: topicsInput,
+    consent: consentInput,
+    consentVersion: z.string(),
+  })
   // The consent stored must be to the text the person saw: a form from before a text change is asked again.
   .refine((form) => form.consentVersion === consentText.version, {
     path: ['consent'],

@@ -26,7 +26,11 @@ const subscriberLinks = ({ tokens, siteUrl }: ComposeContext, personId: string) 
     paths.preferences,
     tokens.sign('manage-preferences', personId, { ttlSeconds: preferencesTtlSeconds }),
   ),
-  unsubscribeUrl: tokenLink(siteUrl, paths.unsubscribe, tokens.sign('unsubscribe', personId, { ttlSeconds: null })),
+  unsubscribeUrl: tokenLink(
+    siteUrl,
+    paths.unsubscribe,
+    tokens.sign('unsubscribe', personId, { ttlSeconds: null }),
+  ),
 });
 
 const greeting = (mail: OutboxMail) => (mail.recipient.name ? { greetingName: mail.recipient.name } : {});
@@ -44,7 +48,10 @@ export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeCon
     paragraphs: [
       'Je hebt je aangemeld voor de nieuwsbrief van Drop In. Bevestig je aanmelding met de knop hieronder; daarna sturen we je alleen berichten over de onderwerpen die je hebt gekozen.',
     ],
-    action: { label: 'Aanmelding bevestigen', url: tokenLink(context.siteUrl, paths.confirmSubscription, token) },
+    action: {
+      label: 'Aanmelding bevestigen',
+      url: tokenLink(context.siteUrl, paths.confirmSubscription, token),
+    },
     closing: [
       'De link werkt 7 dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.',
     ],
@@ -68,7 +75,11 @@ export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeCon
     unsubscribeUrl,
     siteUrl: context.siteUrl,
   });
-  return { to: { address: mail.recipient.address }, ...rendered, headers: unsubscribeHeaders(unsubscribeUrl) };
+  return {
+    to: { address: mail.recipient.address },
+    ...rendered,
+    headers: unsubscribeHeaders(unsubscribeUrl),
+  };
 };
 
 export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
@@ -86,5 +97,9 @@ export const composeSubscriptionManageLink = (mail: OutboxMail, context: Compose
     unsubscribeUrl,
     siteUrl: context.siteUrl,
   });
-  return { to: { address: mail.recipient.address }, ...rendered, headers: unsubscribeHeaders(unsubscribeUrl) };
+  return {
+    to: { address: mail.recipient.address },
+    ...rendered,
+    headers: unsubscribeHeaders(unsubscribeUrl),
+  };
 };

@@ -30,7 +30,10 @@ export const emptyNewsletterForm: NewsletterFormValues = {
 const labels = { email: 'E-mailadres', name: 'Naam', topics: 'Onderwerpen', consent: 'Toestemming' };
 
 /** The subscription form; with issues it shows them and keeps what was entered. */
-export const renderNewsletterForm = (values: NewsletterFormValues, issues: readonly FieldIssue[] = []): string =>
+export const renderNewsletterForm = (
+  values: NewsletterFormValues,
+  issues: readonly FieldIssue[] = [],
+): string =>
   renderPage({
     title: issues.length ? 'Fout: aanmelden voor de nieuwsbrief' : 'Aanmelden voor de nieuwsbrief',
     main: html`<h1>Aanmelden voor de nieuwsbrief</h1>

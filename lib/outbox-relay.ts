@@ -1,0 +1,145 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { malformedOutboxMailMessage } from '../functions/adapters/dynamo/outbox';
+import type { EventFilterPattern } from '../functions/adapters/event-filter';
+import type { LambdaEntry } from '../functions/entries';
+import { AppFunction, type AppResources, type LogLevel } from './app-function';
+
+export interface OutboxRelayProps {
+  /** The entry with `trigger: 'outbox-stream'` (functions/entries.ts). */
+  readonly entry: LambdaEntry;
+  /** The resources the entry's `needs` are granted on. */
+  readonly resources: AppResources;
+  /** The config environment every function reads (functions/config.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The ARN of the table's stream; the function may read this stream and no other. */
+  readonly streamArn: string;
+  /** The event source filter, plain data from functions/ (the local relay applies the same one). */
+  readonly filter: EventFilterPattern;
+  /**
+   * Retries of a failing record before it goes to the dead-letter queue.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Records older than this go to the dead-letter queue instead of the function.
+   * @default Duration.hours(6)
+   */
+  readonly maxRecordAge?: Duration;
+  /**
+   * How long function logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+}
+
+/** What reading a DynamoDB stream takes; the event source mapping reads with the function's role. */
+const streamReadActions = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+
+/**
+ * The outbox consumer (DESIGN.md decision 7): the entry's function behind an event source mapping on the
+ * table's stream, filtered to newly inserted outbox mails, from the oldest record still in the stream, in
+ * batches of 10 with partial batch responses (the handler reports the first record it could not deliver and
+ * Lambda retries from there). A batch that keeps failing is bisected, then after `retryAttempts` or
+ * `maxRecordAge` described in a dead-letter queue (the record itself stays in the stream for 24 hours, to be
+ * replayed from its sequence number), which raises an alarm. A skipped malformed outbox item alarms too.
+ */
+export class OutboxRelay extends Construct {
+  readonly appFunction: AppFunction;
+  readonly eventSourceMapping: lambda.EventSourceMapping;
+  /** Holds the description (shard, sequence numbers) of every batch Lambda gave up on. */
+  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  readonly malformedMailAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: OutboxRelayProps) {
+    super(scope, id);
+
+    this.appFunction = new AppFunction(this, 'Fn', {
+      entry: props.entry,
+      resources: props.resources,
+      environment: props.environment,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
+    });
+    const fn = this.appFunction.function;
+
+    // Read on exactly this stream: no `Resource: *` (which CDK's stream grants use for ListStreams on some
+    // table kinds), no other stream of the account.
+    iam.Grant.addToPrincipal({ grantee: fn, actions: streamReadActions, resourceArns: [props.streamArn] });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination of the outbox stream mapping; a dead-letter queue ' +
+        'needs no dead-letter queue of its own, and its messages are watched by the alarm on visible messages.',
+    });
+
+    this.eventSourceMapping = new lambda.EventSourceMapping(this, 'TableStream', {
+      target: fn,
+      eventSourceArn: props.streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: props.retryAttempts ?? 10,
+      maxRecordAge: props.maxRecordAge ?? Duration.hours(6),
+      onFailure: new SqsDlq(this.deadLetterQueue),
+      filters: [{ pattern: JSON.stringify(props.filter) }],
+    });
+    // Lambda checks the role's stream permissions when it creates the mapping: the policy must exist first.
+    this.eventSourceMapping.node.addDependency(this.appFunction.role);
+
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription:
+        'Outbox mails were given up on after their retries: replay them from the stream (shard and sequence ' +
+        'numbers are in the dead-letter messages) within 24 hours',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const malformed = new logs.MetricFilter(this, 'MalformedMails', {
+      logGroup: this.appFunction.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', malformedOutboxMailMessage),
+      metricNamespace: 'DropIn',
+      metricName: 'MalformedOutboxMails',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.malformedMailAlarm = new cloudwatch.Alarm(this, 'MalformedMailsAlarm', {
+      alarmDescription: 'An outbox item could not be read and its mail was skipped: see the function log',
+      metric: malformed.metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { outboxMailFromImage, outboxPut, outboxStreamFilter } from '../../functions/adapters/dynamo/outbox';
+import { keys } from '../../functions/adapters/dynamo/table-design';
+import { matchesEventFilter } from '../../functions/adapters/event-filter';
+import type { OutboxMail } from '../../functions/core/mailings/outbox';
+
+const mail: OutboxMail = {
+  mailId: '01JQ0000000000000000000000',
+  kind: 'subscription-confirm',
+  recipient: { personId: 'person-7f3a', address: 'sanne.de.wit@example.org', name: 'Sanne de Wit' },
+  data: { confirmationId: 'conf-42' },
+  createdAt: '2027-10-31T01:30:00.000Z',
+};
+
+/** The NewImage of the stream record that the outbox Put produces, in DynamoDB JSON. */
+const imageOf = (item: Record<string, unknown>) =>
+  marshall(item, { removeUndefinedValues: true }) as Record<string, unknown>;
+
+const streamRecord = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', key: { PK: string; SK: string }) =>
+  ({
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: { Keys: { PK: { S: key.PK }, SK: { S: key.SK } }, SequenceNumber: '100' },
+  }) satisfies DynamoDBRecord;
+
+describe('the outbox item', () => {
+  it('reads back from its stream image exactly as it was written', () => {
+    const { Item } = outboxPut('dropin', mail).Put;
+
+    expect(outboxMailFromImage(imageOf(Item))).toEqual({ ok: true, mail });
+  });
+
+  it('keeps a recipient without a name without one', () => {
+    const { name: _, ...recipient } = mail.recipient;
+    const { Item } = outboxPut('dropin', { ...mail, recipient }).Put;
+
+    const reading = outboxMailFromImage(imageOf(Item));
+
+    expect(reading.ok && reading.mail.recipient).toEqual(recipient);
+  });
+
+  it('reports a malformed item with its ids and problems, never with the address or name', () => {
+    const { Item } = outboxPut('dropin', mail).Put;
+    const broken = {
+      ...Item,
+      kind: 'newsletter',
+      recipient: { ...mail.recipient, address: 'sanne at example' },
+    };
+
+    const reading = outboxMailFromImage(imageOf(broken));
+
+    expect(reading).toEqual({
+      ok: false,
+      mailId: mail.mailId,
+      kind: 'newsletter',
+      problems: ['kind: invalid_value', 'recipient.address: invalid_format'],
+    });
+    expect(JSON.stringify(reading)).not.toMatch(/sanne|Sanne/);
+  });
+
+  it('refuses an item whose key does not carry its mailId, or no image at all', () => {
+    const { Item } = outboxPut('dropin', mail).Put;
+
+    expect(outboxMailFromImage(imageOf({ ...Item, ...keys.outboxMail('another') })).ok).toBe(false);
+    expect(outboxMailFromImage(undefined).ok).toBe(false);
+  });
+
+  it('refuses an image the SDK cannot read without throwing', () => {
+    // An attribute type DynamoDB JSON does not have: unmarshall throws.
+    const reading = outboxMailFromImage({ mailId: { Q: 'm-1' } });
+
+    expect(reading).toEqual({ ok: false, mailId: undefined, kind: undefined, problems: ['(image): Error'] });
+  });
+});
+
+describe('the outbox stream filter', () => {
+  it('passes a newly inserted outbox mail', () => {
+    expect(matchesEventFilter(outboxStreamFilter, streamRecord('INSERT', keys.outboxMail('m-1')))).toBe(true);
+  });
+
+  it.each([
+    ['its update', streamRecord('MODIFY', keys.outboxMail('m-1'))],
+    ['its removal by TTL', streamRecord('REMOVE', keys.outboxMail('m-1'))],
+    ['its ledger record', streamRecord('INSERT', keys.sendLedger('m-1'))],
+    ['any other item', streamRecord('INSERT', keys.person('p-1'))],
+  ])('passes over %s', (_, record) => {
+    expect(matchesEventFilter(outboxStreamFilter, record)).toBe(false);
+  });
+
+  it('refuses a filter operator it does not implement, rather than matching differently from AWS', () => {
+    expect(() => matchesEventFilter({ eventName: [{ 'anything-but': 'INSERT' } as never] }, {})).toThrow(
+      /Unsupported event filter operator/,
+    );
+  });
+});
