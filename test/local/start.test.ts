@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { findFreePort, isPortFree } from '../../local/engines/ports';
+import { Mailbox } from '../../local/engines/ses-emulator';
 import { seedVersion } from '../../local/seed';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -137,7 +138,7 @@ afterEach(async () => {
 });
 
 describe('npm start', () => {
-  it('serves the site on an empty data folder, stops every child on SIGTERM and keeps the data for the next start', async () => {
+  it('serves the site on an empty data folder, stops every child on SIGTERM and keeps confirmed subscribers for the next start', async () => {
     const settings = await freshSettings();
 
     const first = npmStart(settings);
@@ -150,15 +151,38 @@ describe('npm start', () => {
     });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ groups: ['organisers'] });
+    const site = `http://127.0.0.1:${settings.sitePort}`;
+    const organiserList = async () => {
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      const response = await fetch(`${site}/api/organiser/subscribers?status=active`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await response.json()) as { items: { email: string }[] }).items.map((item) => item.email);
+    };
     const client = new DynamoDBClient({
       ...localAwsSettings,
       endpoint: `http://127.0.0.1:${settings.dynamoDbPort}`,
     });
     const documents = DynamoDBDocumentClient.from(client);
     try {
-      await documents.send(
-        new PutCommand({ TableName: 'dropin', Item: { PK: 'TEST', SK: 'survives-restart' } }),
+      // A confirmed subscriber, made the way a reader makes one: the relay delivers the opt-in mail.
+      const email = 'herstart@example.org';
+      const subscribed = await fetch(`${site}/api/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, consent: true }),
+      });
+      expect(subscribed.status).toBe(202);
+      const optIn = await new Mailbox(`http://127.0.0.1:${settings.sesPort}`).waitFor(
+        (mail) => mail.destination.to.includes(email),
+        { timeoutMs: 15_000 },
       );
+      const confirmUrl = new URL(
+        optIn.body.text?.match(/http:\/\/\S+\/nieuwsbrief\/bevestigen\?token=\S+/)?.[0] ?? '',
+      );
+      const confirmed = await fetch(`${site}${confirmUrl.pathname}${confirmUrl.search}`, { method: 'POST' });
+      expect(confirmed.status).toBe(200);
+      expect(await organiserList()).toContain(email);
 
       await stopWithSigterm(first, settings);
       expect(first.output()).not.toMatch(/\n\s+at /);
@@ -166,14 +190,11 @@ describe('npm start', () => {
       const second = npmStart(settings);
       await siteAnswers(second, settings.sitePort, 60_000);
       expect(second.output()).toContain('demo data: already-seeded');
-      const kept = await documents.send(
-        new GetCommand({ TableName: 'dropin', Key: { PK: 'TEST', SK: 'survives-restart' } }),
-      );
       const marker = await documents.send(
         new GetCommand({ TableName: 'dropin', Key: keys.seedMarker(seedVersion) }),
       );
-      expect(kept.Item).toBeDefined();
       expect(marker.Item).toBeDefined();
+      expect(await organiserList()).toContain(email);
       await stopWithSigterm(second, settings);
     } finally {
       client.destroy();
