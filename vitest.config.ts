@@ -40,7 +40,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: engines,
+          globalSetup: ['test/support/browser-setup.ts', ...engines],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -4,16 +4,10 @@ import { type Browser, chromium } from 'playwright-core';
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * Browser tests need Debian's Chromium. Without it they skip with one line, except under CI=true, where
- * they must run (and fail loudly if Chromium is missing).
+ * Browser tests need Debian's Chromium. Without it they skip (browser-setup.ts prints the one line saying
+ * so), except under CI=true, where they must run and fail loudly if Chromium is missing.
  */
-export const browserTestsEnabled = ((): boolean => {
-  if (existsSync(chromiumPath) || process.env.CI === 'true') return true;
-  console.log(
-    `Browser tests skipped: no Chromium at ${chromiumPath} (install chromium or set CHROMIUM_PATH).`,
-  );
-  return false;
-})();
+export const browserTestsEnabled = existsSync(chromiumPath) || process.env.CI === 'true';
 
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({
