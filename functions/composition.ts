@@ -2,12 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from './adapters/clock';
+import { DynamoMeetingStore } from './adapters/dynamo/meeting-store';
 import { DynamoSendLedger } from './adapters/dynamo/send-ledger';
 import { DynamoSubscriptionStore } from './adapters/dynamo/subscription-store';
 import { timeOrderedIds } from './adapters/ids';
 import { SesMailer } from './adapters/ses-mailer';
 import { loadTokenSecret } from './adapters/token-secret';
 import { loadConfig } from './config';
+import type { MeetingPorts } from './core/meetings/use-cases';
 import { PersonIds } from './core/people/person-id';
 import type { SubscriptionPorts } from './core/subscriptions/use-cases';
 import { TokenSigner } from './core/tokens';
@@ -49,6 +51,13 @@ const tokens = async (): Promise<TokenSigner> => {
 };
 const ids = timeOrderedIds(clock);
 const subscriptionStore = new DynamoSubscriptionStore(dynamo, config.TABLE_NAME);
+const meetingStore = new DynamoMeetingStore(dynamo, config.TABLE_NAME);
+const meetingPorts: MeetingPorts = { store: meetingStore, clock, ids };
+let personIds: PersonIds | undefined;
+const keyedPeople = async () => {
+  personIds ??= new PersonIds(await tokenSecret());
+  return personIds;
+};
 let subscriptionPorts: (SubscriptionPorts & { tokens: TokenSigner }) | undefined;
 
 export const app = {
@@ -73,11 +82,19 @@ export const app = {
       store: subscriptionStore,
       clock,
       ids,
-      personIds: new PersonIds(await tokenSecret()),
+      personIds: await keyedPeople(),
       tokens: await tokens(),
     };
     return subscriptionPorts;
   },
+  /** Meetings for organisers and public reads: no secret needed. */
+  meetings: meetingPorts,
+  /** Registering and cancelling: people are keyed and links signed with the secret. */
+  registrations: async (): Promise<MeetingPorts & { personIds: PersonIds; tokens: TokenSigner }> => ({
+    ...meetingPorts,
+    personIds: await keyedPeople(),
+    tokens: await tokens(),
+  }),
   sendLedger: new DynamoSendLedger(dynamo, config.TABLE_NAME),
   composeOutboxMail: outboxComposer(async () => ({
     tokens: await tokens(),

@@ -107,6 +107,86 @@ export const lambdaEntries = {
     description: 'Counts subscribers per status and topic for organisers',
     needs: { table: 'read' },
   },
+  meetingsPage: {
+    file: 'handlers/meetings-page.ts',
+    description: 'Upcoming meetings page',
+    needs: { table: 'read' },
+  },
+  meetingPage: {
+    file: 'handlers/meeting-page.ts',
+    description: 'A meeting with its registration form',
+    needs: { table: 'read' },
+  },
+  meetingRegisterForm: {
+    file: 'handlers/meeting-register-form.ts',
+    description: 'Registers for a meeting through the form',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  cancelRegistrationPage: {
+    file: 'handlers/cancel-registration-page.ts',
+    description: 'The page a cancel link opens',
+    needs: { table: 'read', tokens: true },
+  },
+  cancelRegistration: {
+    file: 'handlers/cancel-registration.ts',
+    description: 'Cancels a registration and promotes the first person waiting',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  meetingsApi: {
+    file: 'handlers/meetings-api.ts',
+    description: 'Upcoming meetings as JSON',
+    needs: { table: 'read' },
+  },
+  meetingApi: {
+    file: 'handlers/meeting-api.ts',
+    description: 'One meeting as JSON',
+    needs: { table: 'read' },
+  },
+  registerApi: {
+    file: 'handlers/register-api.ts',
+    description: 'Registers for a meeting through the JSON API',
+    needs: { table: 'readWrite', tokens: true },
+  },
+  organiserMeetings: {
+    file: 'handlers/organiser-meetings.ts',
+    description: 'Lists meetings per status for organisers',
+    needs: { table: 'read' },
+  },
+  organiserMeetingCreate: {
+    file: 'handlers/organiser-meeting-create.ts',
+    description: 'Creates a draft meeting',
+    needs: { table: 'readWrite' },
+  },
+  organiserMeeting: {
+    file: 'handlers/organiser-meeting.ts',
+    description: 'One meeting with its counters for organisers',
+    needs: { table: 'read' },
+  },
+  organiserMeetingUpdate: {
+    file: 'handlers/organiser-meeting-update.ts',
+    description: 'Changes a meeting (If-Match), promoting people waiting',
+    needs: { table: 'readWrite' },
+  },
+  organiserMeetingPublish: {
+    file: 'handlers/organiser-meeting-publish.ts',
+    description: 'Publishes a meeting',
+    needs: { table: 'readWrite' },
+  },
+  organiserMeetingCancel: {
+    file: 'handlers/organiser-meeting-cancel.ts',
+    description: 'Cancels a meeting and mails everyone registered',
+    needs: { table: 'readWrite' },
+  },
+  organiserRegistrationsCsv: {
+    file: 'handlers/organiser-registrations-csv.ts',
+    description: 'Exports registrations as CSV for Dutch Excel',
+    needs: { table: 'read' },
+  },
+  organiserRegistrationsJson: {
+    file: 'handlers/organiser-registrations-json.ts',
+    description: 'Exports registrations as JSON',
+    needs: { table: 'read' },
+  },
   outboxRelay: {
     file: 'handlers/outbox-relay.ts',
     description: 'Delivers outbox mails from the table stream through the send ledger',

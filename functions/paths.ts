@@ -8,7 +8,14 @@ export const paths = {
   confirmSubscription: '/nieuwsbrief/bevestigen',
   preferences: '/nieuwsbrief/voorkeuren',
   unsubscribe: '/nieuwsbrief/afmelden',
+  meetings: '/bijeenkomsten',
+  /** API Gateway template; link to a meeting with `meetingPath(id)`. */
+  meeting: '/bijeenkomsten/{id}',
+  cancelRegistration: '/bijeenkomsten/afmelden',
 } as const;
+
+export const meetingPath = (meetingId: string): string =>
+  `${paths.meetings}/${encodeURIComponent(meetingId)}`;
 
 /** An absolute link with its token as the `token` query parameter (DESIGN.md decision 10). */
 export const tokenLink = (siteUrl: string, path: string, token: string): string =>

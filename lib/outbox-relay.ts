@@ -23,8 +23,10 @@ export interface OutboxRelayProps {
   /** The event source filter, plain data from functions/ (the local relay applies the same one). */
   readonly filter: EventFilterPattern;
   /**
-   * Retries of a failing record before it goes to the dead-letter queue.
-   * @default 10
+   * Retries of a failing record before it goes to the dead-letter queue; -1 retries until `maxRecordAge`.
+   * A count would be spent in seconds while another delivery holds the mail's claim (DeliveryBusy), so by
+   * default the record's age is the only bound.
+   * @default -1 (until maxRecordAge)
    */
   readonly retryAttempts?: number;
   /**
@@ -56,9 +58,10 @@ const streamReadActions = [
  * The outbox consumer (DESIGN.md decision 7): the entry's function behind an event source mapping on the
  * table's stream, filtered to newly inserted outbox mails, from the oldest record still in the stream, in
  * batches of 10 with partial batch responses (the handler reports the first record it could not deliver and
- * Lambda retries from there). A batch that keeps failing is bisected, then after `retryAttempts` or
- * `maxRecordAge` described in a dead-letter queue (the record itself stays in the stream for 24 hours, to be
- * replayed from its sequence number), which raises an alarm. A skipped malformed outbox item alarms too.
+ * Lambda retries from there). A batch that keeps failing is bisected and retried until `maxRecordAge` (by
+ * default no retry count applies), then described in a dead-letter queue (the record itself stays in the
+ * stream for 24 hours, to be replayed from its sequence number), which raises an alarm. A skipped malformed
+ * outbox item alarms too.
  */
 export class OutboxRelay extends Construct {
   readonly appFunction: AppFunction;
@@ -103,7 +106,8 @@ export class OutboxRelay extends Construct {
       batchSize: 10,
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
-      retryAttempts: props.retryAttempts ?? 10,
+      // -1: unlimited (CloudFormation MaximumRetryAttempts -1); the record age below bounds the retries.
+      retryAttempts: props.retryAttempts ?? -1,
       maxRecordAge: props.maxRecordAge ?? Duration.hours(6),
       onFailure: new SqsDlq(this.deadLetterQueue),
       filters: [{ pattern: JSON.stringify(props.filter) }],

@@ -53,7 +53,7 @@ export class InvalidToken extends DomainError {
   constructor(readonly fault: TokenFault) {
     super(
       fault === 'expired'
-        ? 'Deze link is verlopen. Vraag een nieuwe aan.'
+        ? 'Deze link is verlopen. Meld je opnieuw aan of neem contact op met de organisatie.'
         : 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
     );
   }

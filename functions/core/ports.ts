@@ -50,3 +50,10 @@ export interface SentMail {
 export interface Mailer {
   send(mail: OutgoingMail): Promise<SentMail>;
 }
+
+/** Someone else changed the same records between our read and our write; nothing was written. */
+export class ConcurrentChange extends Error {
+  constructor() {
+    super('The records changed between read and write');
+  }
+}

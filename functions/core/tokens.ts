@@ -27,10 +27,11 @@ export interface VerifiedToken {
   readonly expiresAt?: Date;
 }
 
-export interface SignOptions {
-  /** Lifetime in seconds; `null` only for purposes that must work forever (unsubscribe). */
-  readonly ttlSeconds: number | null;
-}
+export type SignOptions =
+  /** Lifetime in seconds from now; `null` only for purposes that must work forever (unsubscribe). */
+  | { readonly ttlSeconds: number | null }
+  /** A fixed end in epoch seconds, e.g. that of the record the link acts on; it must lie in the future. */
+  | { readonly expiresAt: number };
 
 const version = 1;
 
@@ -47,12 +48,9 @@ export class TokenSigner {
     }
   }
 
-  sign(purpose: TokenPurpose, id: string, { ttlSeconds }: SignOptions): string {
-    if (ttlSeconds === null && purpose !== 'unsubscribe') {
-      throw new Error(`A ${purpose} token must expire`);
-    }
+  sign(purpose: TokenPurpose, id: string, options: SignOptions): string {
     if (id.length === 0 || id.includes('@')) throw new Error('A token id must be opaque and non-empty');
-    const expires = ttlSeconds === null ? 0 : Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
+    const expires = this.#expiry(purpose, options);
     const payload = Buffer.from(JSON.stringify({ v: version, p: purpose, i: id, e: expires })).toString(
       'base64url',
     );
@@ -82,6 +80,24 @@ export class TokenSigner {
     return claims.e === 0
       ? { purpose, id: claims.i }
       : { purpose, id: claims.i, expiresAt: new Date(claims.e * 1000) };
+  }
+
+  /** The `e` claim: epoch seconds, or 0 for never. */
+  #expiry(purpose: TokenPurpose, options: SignOptions): number {
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    if ('expiresAt' in options) {
+      if (!Number.isInteger(options.expiresAt) || options.expiresAt <= nowSeconds) {
+        throw new Error(
+          `A ${purpose} token cannot expire at ${options.expiresAt}: that is not after now (${nowSeconds})`,
+        );
+      }
+      return options.expiresAt;
+    }
+    if (options.ttlSeconds === null) {
+      if (purpose !== 'unsubscribe') throw new Error(`A ${purpose} token must expire`);
+      return 0;
+    }
+    return nowSeconds + options.ttlSeconds;
   }
 
   #signature(purpose: TokenPurpose, payload: string): string {

@@ -2,9 +2,14 @@ import { app } from '../composition';
 import { subscribe } from '../core/subscriptions/use-cases';
 import { renderCheckYourMail, renderNewsletterForm } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
-import { fieldIssues, parseFormBody } from './http/request';
+import { parseFormBody } from './http/request';
 import { page } from './http/respond';
-import { newsletterFormValues, subscribeForm, subscribeFormInput } from './inputs/subscriptions';
+import {
+  newsletterFormValues,
+  subscribeForm,
+  subscribeFormInput,
+  subscribeFormIssues,
+} from './inputs/subscriptions';
 
 /** The form on /nieuwsbrief. Every accepted submission gets the same page, whatever the address's state. */
 export const handler = httpRoute(async (event) => {
@@ -12,7 +17,10 @@ export const handler = httpRoute(async (event) => {
   if (form.get('website')) return page(200, renderCheckYourMail());
   const parsed = subscribeForm.safeParse(subscribeFormInput(form));
   if (!parsed.success) {
-    return page(400, renderNewsletterForm(newsletterFormValues(form), fieldIssues(parsed.error)));
+    return page(
+      400,
+      renderNewsletterForm(newsletterFormValues(form), subscribeFormIssues(form, parsed.error)),
+    );
   }
   const { consentVersion, consent: _, ...request } = parsed.data;
   await subscribe(await app.subscriptions(), {

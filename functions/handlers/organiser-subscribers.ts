@@ -15,9 +15,11 @@ export const handler = httpRoute(async (event) => {
     now: app.clock.now(),
   });
   return json(200, {
+    // An unsubscribed person's address and name are deleted: the item shows that someone left, not who.
     items: page.items.map((subscription) => ({
-      email: subscription.email,
-      name: subscription.name ?? null,
+      ...(subscription.status === 'unsubscribed'
+        ? { email: null, name: null }
+        : { email: subscription.email, name: subscription.name ?? null }),
       status: subscription.status,
       topics: subscription.topics,
       consentAt: subscription.consent.at,

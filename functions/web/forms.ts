@@ -51,6 +51,36 @@ ${fieldError(field.name, field.issue)}
 </div>`;
 };
 
+const describedByOf = (name: string, hint: string | undefined, issue: FieldIssue | undefined): string =>
+  [hint ? `${name}-hint` : '', issue ? `${name}-error` : ''].filter(Boolean).join(' ');
+
+export interface TextAreaInput {
+  readonly name: string;
+  readonly label: string;
+  readonly value: string;
+  readonly hint?: string;
+  readonly required?: boolean;
+  readonly maxLength?: number;
+  /** Visible lines. Default 3. */
+  readonly rows?: number;
+  readonly issue?: FieldIssue;
+}
+
+export const textArea = (field: TextAreaInput): Html => {
+  const describedBy = describedByOf(field.name, field.hint, field.issue);
+  return html`<div class="field">
+<label for="${field.name}">${field.label}${field.required ? '' : ' (niet verplicht)'}</label>
+${field.hint ? html`<p class="hint" id="${field.name}-hint">${field.hint}</p>` : ''}
+${fieldError(field.name, field.issue)}
+<textarea id="${field.name}" name="${field.name}" rows="${field.rows ?? 3}"${field.required ? html` required` : ''}${
+    field.maxLength ? html` maxlength="${field.maxLength}"` : ''
+  }${describedBy ? html` aria-describedby="${describedBy}"` : ''}${field.issue ? html` aria-invalid="true"` : ''}>${
+    // A newline right after the start tag is dropped by the parser: keep a value that begins with one.
+    field.value.startsWith('\n') ? '\n' : ''
+  }${field.value}</textarea>
+</div>`;
+};
+
 export interface CheckboxOption {
   readonly value: string;
   readonly label: string;
@@ -83,3 +113,30 @@ export const honeypotField = (name: string): Html => html`<div class="hp" aria-h
 <label for="${name}">Laat dit veld leeg</label>
 <input id="${name}" name="${name}" type="text" tabindex="-1" autocomplete="off" value="">
 </div>`;
+
+/**
+ * One choice out of several. The fieldset carries the id the error summary links to; the legend names the
+ * question, so screen readers announce it with every option.
+ */
+export const radioGroup = (group: {
+  readonly name: string;
+  readonly legend: string;
+  readonly options: readonly CheckboxOption[];
+  readonly checked: string;
+  readonly hint?: string;
+  readonly required?: boolean;
+  readonly issue?: FieldIssue;
+}): Html => {
+  const describedBy = describedByOf(group.name, group.hint, group.issue);
+  return html`<fieldset class="field" id="${group.name}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
+<legend>${group.legend}${group.required ? '' : ' (niet verplicht)'}</legend>
+${group.hint ? html`<p class="hint" id="${group.name}-hint">${group.hint}</p>` : ''}
+${fieldError(group.name, group.issue)}
+${group.options.map(
+  (option) =>
+    html`<div class="choice"><input type="radio" id="${group.name}-${option.value}" name="${group.name}" value="${option.value}"${
+      group.checked === option.value ? html` checked` : ''
+    }${group.required ? html` required` : ''}${group.issue ? html` aria-invalid="true"` : ''}><label for="${group.name}-${option.value}">${option.label}</label></div>`,
+)}
+</fieldset>`;
+};

@@ -16,6 +16,7 @@ const favicon = `data:image/svg+xml,${encodeURIComponent(
 /** Pages in the main navigation. Only pages that exist are listed. */
 const navigation: readonly { href: string; label: string }[] = [
   { href: paths.home, label: 'Home' },
+  { href: paths.meetings, label: 'Bijeenkomsten' },
   { href: paths.newsletter, label: 'Nieuwsbrief' },
 ];
 

@@ -9,7 +9,7 @@ export const siteCss = `
 *{box-sizing:border-box}
 body{margin:0;font:1.0625rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--paper)}
 a{color:var(--accent)}
-a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid var(--focus);outline-offset:2px}
+a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid var(--focus);outline-offset:2px;box-shadow:0 0 0 2px var(--ink)}
 .skip{position:absolute;left:-999px}
 .skip:focus{left:1rem;top:1rem;background:var(--paper);padding:.5rem;z-index:1}
 header.site{background:var(--accent);color:var(--accent-ink)}
@@ -27,8 +27,8 @@ h2{font-size:1.375rem;margin:2rem 0 .5rem}
 .error-summary h2{margin-top:0}
 .field{margin:1.25rem 0;border:0;padding:0}
 .field label,.field legend{display:block;font-weight:600;margin-bottom:.25rem}
-.field input[type=text],.field input[type=email]{width:100%;max-width:30rem;font:inherit;padding:.5rem;border:2px solid var(--ink);border-radius:.25rem}
-.field input[aria-invalid=true]{border-color:#b00020}
+.field input[type=text],.field input[type=email],.field textarea{width:100%;max-width:30rem;font:inherit;padding:.5rem;border:2px solid var(--ink);border-radius:.25rem}
+.field input[aria-invalid=true],.field textarea[aria-invalid=true]{border-color:#b00020}
 .choice{display:flex;gap:.5rem;align-items:flex-start;margin:.375rem 0}
 .choice input{flex:none;width:1.25rem;height:1.25rem;margin-top:.2rem}
 .choice label{font-weight:400}
@@ -37,6 +37,16 @@ h2{font-size:1.375rem;margin:2rem 0 .5rem}
 form.inline{display:inline}
 .secondary{background:var(--paper);color:var(--accent);border:2px solid var(--accent)}
 .field-error{color:#b00020;font-weight:600}
+.needs{background:var(--soft);border-radius:.5rem;padding:1rem 1.25rem}
+.needs .field{margin:1rem 0 0}
+.meetings{list-style:none;margin:0;padding:0}
+.meetings li{border-top:1px solid #ddd;padding:1rem 0}
+.meetings h2{margin:0 0 .25rem}
+.meetings p{margin:0}
+.facts dt{font-weight:600}
+.facts dd{margin:0 0 .75rem}
+.status{font-weight:600}
+.cancelled{color:#b00020;font-weight:700}
 footer.site{border-top:1px solid #ddd;color:var(--muted);font-size:.9375rem}
 `.trim();
 

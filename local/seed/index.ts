@@ -1,13 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
 import { keys } from '../../functions/adapters/dynamo/table-design';
+import { seedMeetings } from './meetings';
 
 /**
  * The demo data of the offline twin, transcribed from the programme's 2024 year update (DESIGN.md). Seeded
  * once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
  * the seed changes in a way an existing `.data` folder should receive.
  */
-export const seedVersion = 'v1';
+export const seedVersion = 'v2';
 
 export interface SeedContext {
   readonly documentClient: DynamoDBDocumentClient;
@@ -23,7 +25,11 @@ export interface SeedContext {
 export type SeedStep = (context: SeedContext) => Promise<void>;
 
 /** The extension point: later issues append steps here, in the order they must run. */
-const seedSteps: readonly SeedStep[] = [];
+const seedSteps: readonly SeedStep[] = [
+  // The meetings of the knowledge network: past ones of 2024, and the two announced ones open for registration.
+  ({ documentClient, tableName, now }) =>
+    seedMeetings(new DynamoMeetingStore(documentClient, tableName), now),
+];
 
 export type SeedOutcome = 'seeded' | 'already-seeded';
 

@@ -70,11 +70,13 @@ describe('the outbox relay', () => {
     ]);
   });
 
-  it('retries from the failed record, bisects failing batches, and gives up into the dead-letter queue', () => {
+  // Unlimited retries: a live claim (DeliveryBusy) must not use up a retry count within seconds; the record's
+  // age alone decides when to give up.
+  it('retries from the failed record until the record is 6 hours old, bisecting, then dead-letters it', () => {
     expect(mapping.Properties).toMatchObject({
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: -1,
       MaximumRecordAgeInSeconds: 6 * 3600,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
     });

@@ -77,7 +77,7 @@ describe('the outbox relay on the local stream', () => {
     const arrived = await arrivalOf(mail);
     await sleep(quietPeriodMs);
     expect(await mailsTo(mail)).toHaveLength(1);
-    expect(arrived.subject).toBe('Welkom bij de nieuwsbrief van Drop In');
+    expect(arrived.subject).toBe('Welkom bij Drop In: je aanmelding is bevestigd');
     expect(arrived.body.html).toContain('Beste Noor Bakker,');
     const unsubscribe = mailHeader(arrived, 'List-Unsubscribe');
     expect(unsubscribe).toMatch(new RegExp(`^<${system.baseUrl}/nieuwsbrief/afmelden\\?token=[^&>]+>$`));

@@ -1,4 +1,4 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
@@ -58,13 +58,30 @@ const pathOf = (url: string) => url.slice(system.baseUrl.length);
 const organiserList = async (status: string) => {
   const response = await system.fetchAsOrganiser(`/api/organiser/subscribers?status=${status}&limit=100`);
   expect(response.status).toBe(200);
-  return (await response.json()) as { items: { email: string; status: string; topics: string[] }[] };
+  return (await response.json()) as {
+    items: { email: string | null; name: string | null; status: string; topics: string[] }[];
+  };
 };
+const subscriptionItem = async (email: string) =>
+  (
+    await system.documentClient.send(
+      new GetCommand({
+        TableName: system.tableName,
+        Key: keys.subscription(personIds.of(email)),
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
+/** Pending and active subscribers are listed with their address; an unsubscribed one no longer has one. */
 const statusOf = async (email: string) => {
-  for (const status of ['pending', 'active', 'unsubscribed']) {
+  for (const status of ['pending', 'active']) {
     if ((await organiserList(status)).items.some((item) => item.email === email)) return status;
   }
-  return 'none';
+  const item = await subscriptionItem(email);
+  if (item?.status !== 'unsubscribed') return 'none';
+  expect(item).not.toHaveProperty('email');
+  expect(item).not.toHaveProperty('name');
+  return 'unsubscribed';
 };
 const itemCount = async () =>
   (await system.documentClient.send(new ScanCommand({ TableName: system.tableName, Select: 'COUNT' }))).Count;
@@ -108,6 +125,9 @@ describe('the subscription journey through the HTTP layer', () => {
     const oneClick = await postForm(pathOf(unsubscribeUrl), { 'List-Unsubscribe': 'One-Click' });
     expect(oneClick.status).toBe(200);
     expect(await statusOf(email)).toBe('unsubscribed');
+    const unsubscribed = (await organiserList('unsubscribed')).items;
+    expect(unsubscribed.length).toBeGreaterThan(0);
+    expect(unsubscribed.every((item) => item.email === null && item.name === null)).toBe(true);
 
     const multipart = new FormData();
     multipart.append('List-Unsubscribe', 'One-Click');
@@ -314,15 +334,34 @@ describe('bad input writes and sends nothing', () => {
     await expectNothingFor('geen-adres', before);
   });
 
+  it('asks for consent again, box unticked, when the consent text changed since the form was loaded', async () => {
+    const before = await itemCount();
+
+    const response = await postForm(paths.newsletter, {
+      email: 'ook-geen-adres',
+      topics: ['publicaties'],
+      consent: 'true',
+      consentVersion: '2000-01-01',
+    });
+
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toMatch(/id="consent-error">De toestemmingstekst is intussen gewijzigd/);
+    expect(page).toMatch(/id="email-error"/);
+    expect(page).not.toMatch(/id="consent-true"[^>]*checked/);
+    await expectNothingFor('ook-geen-adres', before);
+  });
+
   it('refuses a tampered, an expired and a wrong-purpose token with a Dutch page and changes nothing', async () => {
     const email = newAddress();
     await subscribeApi({ email, consent: true });
     const confirmUrl = new URL(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription));
     const token = confirmUrl.searchParams.get('token') ?? '';
     const personId = personIds.of(email);
+    // The real confirmation, signed 8 days ago for 7: nothing but the token's own expiry refuses it.
     const expired = new TokenSigner(secret, new FixedClock(new Date(Date.now() - 8 * 86400_000))).sign(
       'confirm-subscription',
-      `${personId}.x`,
+      `${personId}.${(await subscriptionItem(email))?.confirmationId}`,
       { ttlSeconds: 7 * 86400 },
     );
     const wrongPurpose = new TokenSigner(secret, new FixedClock(new Date())).sign('unsubscribe', personId, {
@@ -343,6 +382,31 @@ describe('bad input writes and sends nothing', () => {
     }
     expect(await itemCount()).toBe(before);
     expect(await statusOf(email)).toBe('pending');
+  });
+});
+
+describe('state that outlives a valid link', () => {
+  it('refuses a link that is still valid once its pending subscription expired', async () => {
+    const email = newAddress();
+    await subscribeApi({ email, consent: true });
+    const confirmPath = pathOf(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription));
+    // Expired a second ago; reads must treat it as gone before TTL deletes it (late, in AWS days late).
+    await system.documentClient.send(
+      new UpdateCommand({
+        TableName: system.tableName,
+        Key: keys.subscription(personIds.of(email)),
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
+      }),
+    );
+
+    const response = await system.fetch(confirmPath, { method: 'POST' });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Deze link is verlopen');
+    expect((await subscriptionItem(email))?.status).toBe('pending');
+    await settle();
+    expect((await mailsTo(email)).filter((mail) => /Welkom/.test(mail.subject))).toEqual([]);
   });
 });
 

@@ -1,19 +1,20 @@
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
+import type { MailRate } from '../../functions/core/people/mail-rate';
+import { ConcurrentChange } from '../../functions/core/ports';
 import {
   audienceTopics,
+  isLive,
   type Subscription,
   type Topic,
   topics,
 } from '../../functions/core/subscriptions/model';
-import {
-  ConcurrentChange,
-  type MailRate,
-  type SubscriberCounts,
-  type SubscriberListPage,
-  type SubscriberListQuery,
-  type SubscriberState,
-  type SubscriptionChange,
-  type SubscriptionStore,
+import type {
+  SubscriberCounts,
+  SubscriberListPage,
+  SubscriberListQuery,
+  SubscriberState,
+  SubscriptionChange,
+  SubscriptionStore,
 } from '../../functions/core/subscriptions/ports';
 
 /**
@@ -43,13 +44,14 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
     this.beforeCommit = undefined;
     hook?.();
     const stored = this.subscriptions.get(change.personId);
-    if (change.next && (stored?.version ?? 0) !== (change.previous?.version ?? 0))
+    if ((change.next || change.previous) && (stored?.version ?? 0) !== (change.previous?.version ?? 0))
       throw new ConcurrentChange();
     const rate = this.mailRates.get(change.personId);
     if (change.mailRate && (rate?.version ?? 0) !== change.mailRate.previous.version)
       throw new ConcurrentChange();
 
     if (change.next) this.subscriptions.set(change.personId, change.next);
+    else if (change.previous) this.subscriptions.delete(change.personId);
     for (const topic of audienceTopics(change.previous)) this.audiences.get(topic)?.delete(change.personId);
     for (const topic of audienceTopics(change.next)) this.audiences.get(topic)?.add(change.personId);
     if (change.mailRate) {
@@ -64,17 +66,13 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
   async list(query: SubscriberListQuery): Promise<SubscriberListPage> {
     const items = [...this.subscriptions.values()].filter(
       (s) =>
-        s.status === query.status &&
-        (!query.topic || s.topics.includes(query.topic)) &&
-        !(s.expiresAt !== undefined && s.expiresAt * 1000 <= query.now.getTime()),
+        s.status === query.status && (!query.topic || s.topics.includes(query.topic)) && isLive(s, query.now),
     );
     return { items: items.slice(0, query.limit), nextCursor: null };
   }
 
   async counts(now: Date): Promise<SubscriberCounts> {
-    const live = [...this.subscriptions.values()].filter(
-      (s) => !(s.expiresAt !== undefined && s.expiresAt * 1000 <= now.getTime()),
-    );
+    const live = [...this.subscriptions.values()].filter((s) => isLive(s, now));
     const per = (status: Subscription['status']) => {
       const of = live.filter((s) => s.status === status);
       return {

@@ -1,16 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { timeOrderedIds } from '../../functions/adapters/ids';
 import { InvalidToken } from '../../functions/core/errors';
+import { mailsPerAddressPerHour } from '../../functions/core/people/mail-rate';
 import { PersonIds } from '../../functions/core/people/person-id';
+import { pendingLifetimeSeconds } from '../../functions/core/subscriptions/model';
 import {
   confirmSubscription,
-  mailsPerAddressPerHour,
   type SubscribeRequest,
   subscribe,
   unsubscribe,
   updatePreferences,
 } from '../../functions/core/subscriptions/use-cases';
 import { TokenSigner } from '../../functions/core/tokens';
+import { paths } from '../../functions/paths';
+import { composeSubscriptionConfirm } from '../../functions/web/mail/subscription-mails';
 import { FixedClock } from '../support/in-memory-ports';
 import { InMemorySubscriptionStore } from '../support/in-memory-subscription-store';
 
@@ -28,16 +31,30 @@ let store: InMemorySubscriptionStore;
 let ports: Parameters<typeof confirmSubscription>[0];
 const personId = new PersonIds(secret).of('dilly.timmer@example.org');
 
-/** The confirm token the opt-in mail would carry for the newest confirm mail in the outbox. */
-const confirmToken = () => {
+const siteUrl = 'https://dropin.example.org';
+const newestOptIn = () => {
   const mail = store.outbox.filter((m) => m.kind === 'subscription-confirm').at(-1);
-  return ports.tokens.sign(
-    'confirm-subscription',
-    `${mail?.recipient.personId}.${mail?.data.confirmationId}`,
-    {
-      ttlSeconds: 7 * 86400,
-    },
-  );
+  if (!mail) throw new Error('No opt-in mail in the outbox');
+  return mail;
+};
+
+/** The confirm token in the link of the newest opt-in mail, composed as the relay composes it now. */
+const confirmToken = () => {
+  const { text } = composeSubscriptionConfirm(newestOptIn(), { tokens: ports.tokens, siteUrl });
+  const link = text.match(new RegExp(`${siteUrl}${paths.confirmSubscription}\\?token=\\S+`))?.[0];
+  if (!link) throw new Error('No confirm link in the opt-in mail');
+  return new URL(link).searchParams.get('token') ?? '';
+};
+
+/**
+ * The newest opt-in's confirmation, signed to stay valid for a month: a token check cannot refuse it, so
+ * only the state of the subscription can.
+ */
+const lastingConfirmToken = () => {
+  const mail = newestOptIn();
+  return ports.tokens.sign('confirm-subscription', `${mail.recipient.personId}.${mail.data.confirmationId}`, {
+    ttlSeconds: 30 * 86400,
+  });
 };
 
 beforeEach(() => {
@@ -62,8 +79,8 @@ describe('subscribe', () => {
       status: 'pending',
       topics: ['nieuwsbrief', 'bijeenkomsten'],
       consent: { at: '2027-03-27T12:00:00.000Z', source: 'form', textVersion: '2026-11-28' },
+      expiresAt: Date.parse('2027-04-03T12:00:00Z') / 1000,
     });
-    expect(subscription?.expiresAt).toBe(Date.parse('2027-04-03T12:00:00Z') / 1000);
     expect(store.outbox.map((m) => [m.kind, m.recipient.address])).toEqual([
       ['subscription-confirm', 'dilly.timmer@example.org'],
     ]);
@@ -72,7 +89,8 @@ describe('subscribe', () => {
 
   it('sends the same confirmation again while pending, with the latest topics', async () => {
     await subscribe(ports, request);
-    const first = store.subscriptions.get(personId)?.confirmationId;
+    const first = newestOptIn().data.confirmationId;
+    expect(store.subscriptions.get(personId)).toMatchObject({ confirmationId: first });
 
     await subscribe(ports, { ...request, topics: ['publicaties'] });
 
@@ -104,7 +122,11 @@ describe('subscribe', () => {
     await unsubscribe(ports, personId);
     clock.advance(3600);
     expect(await subscribe(ports, request)).toBe('confirmation-sent');
-    expect(store.subscriptions.get(personId)?.status).toBe('pending');
+    expect(store.subscriptions.get(personId)).toMatchObject({
+      status: 'pending',
+      email: 'dilly.timmer@example.org',
+      name: 'Dilly',
+    });
   });
 
   it('does nothing for a suppressed address', async () => {
@@ -137,12 +159,12 @@ describe('subscribe', () => {
     store.beforeCommit = () => {
       store.subscriptions.set(personId, {
         personId,
-        email: 'dilly.timmer@example.org',
         status: 'unsubscribed',
         topics: ['nieuwsbrief'],
         consent: { at: 'x', source: 'api', textVersion: 'v' },
         createdAt: 'x',
         changedAt: 'x',
+        unsubscribedAt: 'x',
         version: 1,
       });
     };
@@ -163,22 +185,43 @@ describe('confirmSubscription', () => {
 
     const subscription = store.subscriptions.get(personId);
     expect(subscription?.status).toBe('active');
-    expect(subscription?.expiresAt).toBeUndefined();
+    expect(subscription).not.toHaveProperty('expiresAt');
     expect([...(store.audiences.get('bijeenkomsten') ?? [])]).toEqual([personId]);
     expect(store.outbox.filter((m) => m.kind === 'subscription-welcome')).toHaveLength(1);
   });
 
-  it('refuses an expired link, a link of an earlier round and a link after unsubscribing', async () => {
+  // The tokens below are still valid as tokens: only the state of the subscription may refuse them.
+  it('refuses a link whose pending subscription expired', async () => {
     await subscribe(ports, request);
-    const token = confirmToken();
-    clock.advance(7 * 86400);
-    await expect(confirmSubscription(ports, token)).rejects.toThrow(InvalidToken);
+    const token = lastingConfirmToken();
+    clock.advance(pendingLifetimeSeconds);
+
+    await expect(confirmSubscription(ports, token)).rejects.toMatchObject({ fault: 'expired' });
+    expect(store.subscriptions.get(personId)?.status).toBe('pending');
+    expect(store.outbox.filter((m) => m.kind === 'subscription-welcome')).toHaveLength(0);
+  });
+
+  it('refuses a link of an earlier round', async () => {
+    await subscribe(ports, request);
+    const earlier = lastingConfirmToken();
+    clock.advance(pendingLifetimeSeconds);
+    await subscribe(ports, request);
+
+    await expect(confirmSubscription(ports, earlier)).rejects.toMatchObject({ fault: 'expired' });
+    expect(store.subscriptions.get(personId)?.status).toBe('pending');
+  });
+
+  it('refuses a link after unsubscribing, pending or confirmed', async () => {
+    await subscribe(ports, request);
+    const pending = lastingConfirmToken();
+    await unsubscribe(ports, personId);
+    await expect(confirmSubscription(ports, pending)).rejects.toThrow(InvalidToken);
 
     await subscribe(ports, request);
-    const current = confirmToken();
-    await expect(confirmSubscription(ports, token)).rejects.toThrow(InvalidToken);
+    const confirmed = lastingConfirmToken();
+    await confirmSubscription(ports, confirmed);
     await unsubscribe(ports, personId);
-    await expect(confirmSubscription(ports, current)).rejects.toThrow(InvalidToken);
+    await expect(confirmSubscription(ports, confirmed)).rejects.toThrow(InvalidToken);
     expect(store.subscriptions.get(personId)?.status).toBe('unsubscribed');
   });
 
@@ -220,5 +263,57 @@ describe('preferences and unsubscribing', () => {
     expect(store.subscriptions.get(personId)?.status).toBe('unsubscribed');
     expect([...store.audiences.values()].every((members) => members.size === 0)).toBe(true);
     expect(store.outbox).toHaveLength(mailsBefore);
+  });
+
+  it('keeps the proof of the opt-out without the address or the name', async () => {
+    const active = store.subscriptions.get(personId);
+    clock.advance(60);
+
+    await unsubscribe(ports, personId);
+
+    const kept = store.subscriptions.get(personId);
+    expect(kept).toEqual({
+      personId,
+      status: 'unsubscribed',
+      topics: ['nieuwsbrief', 'bijeenkomsten'],
+      consent: active?.consent,
+      createdAt: active?.createdAt,
+      confirmedAt: active?.confirmedAt,
+      changedAt: '2027-03-27T12:01:00.000Z',
+      unsubscribedAt: '2027-03-27T12:01:00.000Z',
+      version: (active?.version ?? 0) + 1,
+    });
+    expect(JSON.stringify(kept)).not.toMatch(/dilly|@/i);
+  });
+});
+
+describe('unsubscribing while pending', () => {
+  it('deletes the subscription, so nothing outlives its expiry', async () => {
+    await subscribe(ports, request);
+
+    expect(await unsubscribe(ports, personId)).toBe('unsubscribed');
+
+    expect(store.subscriptions.has(personId)).toBe(false);
+    expect(await unsubscribe(ports, personId)).toBe('not-subscribed');
+  });
+});
+
+describe('the opt-in mail', () => {
+  it('carries a confirm link that expires exactly with the pending subscription', async () => {
+    await subscribe(ports, request);
+    clock.advance(3 * 3600); // the relay delivers late
+    const subscription = store.subscriptions.get(personId);
+
+    const { expiresAt } = ports.tokens.verify(confirmToken(), 'confirm-subscription');
+
+    expect(newestOptIn().data.expiresAt).toBe(String(Date.parse('2027-04-03T12:00:00Z') / 1000));
+    expect(subscription).toMatchObject({ expiresAt: (expiresAt?.getTime() ?? 0) / 1000 });
+  });
+
+  it('cannot be composed once the subscription it confirms has expired', async () => {
+    await subscribe(ports, request);
+    clock.advance(pendingLifetimeSeconds);
+
+    expect(() => confirmToken()).toThrow(/pending subscription expired at 2027-04-03T12:00:00.000Z/);
   });
 });

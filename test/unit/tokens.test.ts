@@ -39,6 +39,18 @@ describe('TokenSigner', () => {
     expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBe('expired');
   });
 
+  it('signs a fixed expiry, and refuses one that is not after now', () => {
+    const clock = new FixedClock(new Date('2027-03-27T12:00:00Z'));
+    const signer = new TokenSigner(secret, clock);
+    const end = Date.parse('2027-04-03T12:00:00Z') / 1000;
+
+    const token = signer.sign('confirm-subscription', 'sub_01', { expiresAt: end });
+
+    expect(signer.verify(token, 'confirm-subscription').expiresAt).toEqual(new Date(end * 1000));
+    clock.advance(7 * 86400);
+    expect(() => signer.sign('confirm-subscription', 'sub_01', { expiresAt: end })).toThrow(/not after now/);
+  });
+
   it('rejects a token of another purpose, even a genuine one', () => {
     const signer = new TokenSigner(secret, new FixedClock(new Date()));
     const token = signer.sign('manage-preferences', 'sub_01', { ttlSeconds: 60 });

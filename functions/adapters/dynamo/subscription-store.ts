@@ -6,44 +6,60 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InvalidInput } from '../../core/errors';
+import { ConcurrentChange } from '../../core/ports';
 import {
   audienceTopics,
   type Subscription,
   type SubscriptionStatus,
-  subscriptionStatuses,
   type Topic,
   topics,
 } from '../../core/subscriptions/model';
-import {
-  ConcurrentChange,
-  type SubscriberCounts,
-  type SubscriberListPage,
-  type SubscriberListQuery,
-  type SubscriberState,
-  type SubscriptionChange,
-  type SubscriptionStore,
+import type {
+  SubscriberCounts,
+  SubscriberListPage,
+  SubscriberListQuery,
+  SubscriberState,
+  SubscriptionChange,
+  SubscriptionStore,
 } from '../../core/subscriptions/ports';
+import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
 import { keys } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
-const subscriptionItem = z.object({
+const subscriptionRecord = {
   personId: z.string(),
-  email: z.string(),
-  name: z.string().optional(),
-  status: z.enum(subscriptionStatuses),
   topics: z.array(z.enum(topics)),
   consent: z.object({ at: z.string(), source: z.enum(['form', 'api']), textVersion: z.string() }),
-  confirmationId: z.string().optional(),
   createdAt: z.string(),
   changedAt: z.string(),
   confirmedAt: z.string().optional(),
-  unsubscribedAt: z.string().optional(),
-  expiresAt: z.number().optional(),
   version: z.number(),
-});
+};
+
+/**
+ * Unknown attributes are dropped, so an unsubscribed item written before addresses were removed on
+ * unsubscribing still shows none.
+ */
+const subscriptionItem = z.discriminatedUnion('status', [
+  z.object({
+    ...subscriptionRecord,
+    status: z.enum(['pending', 'active']),
+    email: z.string(),
+    name: z.string().optional(),
+    confirmationId: z.string().optional(),
+    expiresAt: z.number().optional(),
+  }),
+  z.object({ ...subscriptionRecord, status: z.literal('unsubscribed'), unsubscribedAt: z.string() }),
+]);
 
 const toSubscription = (item: Record<string, unknown>): Subscription => subscriptionItem.parse(item);
+
+/** The address and name a subscription carries; an unsubscribed one carries neither. */
+const contactOf = (subscription: Subscription | undefined) =>
+  subscription && subscription.status !== 'unsubscribed'
+    ? { email: subscription.email, name: subscription.name }
+    : undefined;
 
 /** The statuses kept by counter (pending ones expire outside any transaction and are counted by a Query). */
 const countedStatuses: readonly SubscriptionStatus[] = ['active', 'unsubscribed'];
@@ -105,14 +121,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     );
     const bySk = new Map(Items.map((item) => [item.SK as string, item]));
     const subscription = bySk.get(keys.subscription(personId).SK);
-    const rate = bySk.get(keys.mailRate(personId).SK);
     return {
       ...(subscription ? { subscription: toSubscription(subscription) } : {}),
       suppressed: bySk.has(keys.suppression(personId).SK),
-      mailRate: {
-        sentAt: (rate?.sentAt as number[] | undefined) ?? [],
-        version: (rate?.version as number) ?? 0,
-      },
+      mailRate: mailRateFrom(bySk.get(keys.mailRate(personId).SK)),
     };
   }
 
@@ -139,6 +151,16 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       });
+    } else if (previous) {
+      // A pending subscription unsubscribed: deleted, address and all (it was never confirmed).
+      items.push({
+        Delete: {
+          TableName: table,
+          Key: keys.subscription(personId),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
+        },
+      });
     }
 
     const before = new Set(audienceTopics(previous));
@@ -147,9 +169,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       if (!after.has(topic))
         items.push({ Delete: { TableName: table, Key: keys.topicMember(topic, personId) } });
     }
+    const [was, is] = [contactOf(previous), contactOf(next)];
     for (const topic of after) {
-      if (!next) continue;
-      if (before.has(topic) && previous?.name === next.name && previous?.email === next.email) continue;
+      if (!next || !is) continue;
+      if (before.has(topic) && was?.name === is.name && was?.email === is.email) continue;
       items.push({
         Put: {
           TableName: table,
@@ -157,8 +180,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ...keys.topicMember(topic, personId),
             entity: 'TopicMember',
             personId,
-            email: next.email,
-            ...(next.name ? { name: next.name } : {}),
+            email: is.email,
+            ...(is.name ? { name: is.name } : {}),
             since: next.confirmedAt ?? next.changedAt,
           },
         },
@@ -196,30 +219,24 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
           },
         },
       });
-    }
-
-    if (change.mailRate) {
-      const { previous: rate, sentAt } = change.mailRate;
+    } else if (previous?.status === 'active' && next?.status === 'unsubscribed') {
+      // The consent text promises to delete the address and name on unsubscribing, so they leave the person
+      // record too. Other relations cannot be found from the person without an index (registrations live in
+      // MEETING# partitions); each registration keeps its own copy of the address and name, so none needs
+      // this one. The record itself stays: its key is what erasure and export start from. Only an active
+      // subscription wrote it (on confirming), so a pending one has nothing here to remove.
       items.push({
-        Put: {
+        Update: {
           TableName: table,
-          Item: {
-            ...keys.mailRate(personId),
-            entity: 'MailRate',
-            sentAt,
-            version: rate.version + 1,
-            expiresAt: Math.max(...sentAt) + 3600,
-          },
-          ...(rate.version > 0
-            ? {
-                ConditionExpression: 'version = :version',
-                ExpressionAttributeValues: { ':version': rate.version },
-              }
-            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          Key: keys.person(personId),
+          UpdateExpression: 'SET updatedAt = :now REMOVE email, #name',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':now': next.changedAt },
         },
       });
     }
 
+    if (change.mailRate) items.push(mailRatePut(table, personId, change.mailRate));
     if (change.mail) items.push(outboxPut(table, change.mail));
     if (items.length === 0) return;
 

@@ -13,6 +13,11 @@
  * - subscriber counts  COUNTERS / SUBSCRIBERS                  active per topic, kept in the same transactions
  * - mail rate          PERSON#<personId> / MAILRATE            sends in the last hour (TTL)
  * - suppression        PERSON#<personId> / SUPPRESSED          SES reported a bounce or complaint: never mail
+ * - meeting            MEETING#<meetingId> / MEETING           details, status, counters (confirmed, waiting)
+ *                      GSI1: MEETINGS#<status> / <startsAt>#<meetingId>   by date per status
+ * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting
+ * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item
+ * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
  * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it
  * - send ledger        OUTBOX#<mailId> / LEDGER                claimed before sending, marked sent after
  */
@@ -76,6 +81,25 @@ export const keys = {
   mailRate: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'MAILRATE' }),
   suppression: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SUPPRESSED' }),
   personItems: (personId: string) => ({ PK: `PERSON#${personId}` }),
+  meeting: (meetingId: string): ItemKey => ({ PK: `MEETING#${meetingId}`, SK: 'MEETING' }),
+  meetingsByStatus: (status: string) => ({ GSI1PK: `MEETINGS#${status}` }),
+  meetingListing: (status: string, startsAt: string, meetingId: string) => ({
+    GSI1PK: `MEETINGS#${status}`,
+    GSI1SK: `${startsAt}#${meetingId}`,
+  }),
+  meetingItems: (meetingId: string) => ({ PK: `MEETING#${meetingId}` }),
+  registration: (meetingId: string, personId: string): ItemKey => ({
+    PK: `MEETING#${meetingId}`,
+    SK: `REGISTRATION#${personId}`,
+  }),
+  waitingPlace: (meetingId: string, waitingKey: string): ItemKey => ({
+    PK: `MEETING#${meetingId}`,
+    SK: `WAITING#${waitingKey}`,
+  }),
+  registrationNeeds: (meetingId: string, personId: string): ItemKey => ({
+    PK: `MEETING#${meetingId}`,
+    SK: `NEEDS#${personId}`,
+  }),
   outboxMail: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
   sendLedger: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'LEDGER' }),
 };

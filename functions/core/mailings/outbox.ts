@@ -11,6 +11,11 @@ export const outboxMailKinds = [
   'subscription-confirm',
   'subscription-welcome',
   'subscription-manage-link',
+  'registration-confirmed',
+  'registration-waiting',
+  'registration-promoted',
+  'registration-cancelled',
+  'meeting-cancelled',
 ] as const;
 export type OutboxMailKind = (typeof outboxMailKinds)[number];
 

@@ -14,31 +14,53 @@ export interface Consent {
   readonly textVersion: string;
 }
 
-export interface Subscription {
+/** A pending subscription and the confirm link of its opt-in mail live this long (one constant for both). */
+export const pendingLifetimeSeconds = 7 * 24 * 3600;
+export const pendingLifetimeDays = pendingLifetimeSeconds / (24 * 3600);
+
+interface SubscriptionRecord {
   readonly personId: string;
-  /** Normalised address; it lives on the subscription while pending, on the person record once confirmed. */
-  readonly email: string;
-  readonly name?: string;
-  readonly status: SubscriptionStatus;
   readonly topics: readonly Topic[];
   readonly consent: Consent;
-  /** Binds a confirm link to this round of opt-in; cleared on unsubscribe so old links stop working. */
-  readonly confirmationId?: string;
   readonly createdAt: string;
   /** When the status last changed; orders the organiser's lists. */
   readonly changedAt: string;
   readonly confirmedAt?: string;
-  readonly unsubscribedAt?: string;
-  /** Pending only: epoch seconds after which the subscription counts as gone (TTL deletes it later). */
-  readonly expiresAt?: number;
   /** Optimistic concurrency: every write is conditional on the version read. */
   readonly version: number;
 }
 
+/** Pending or active: the address is known, and mail may go to it. */
+export interface OpenSubscription extends SubscriptionRecord {
+  readonly status: 'pending' | 'active';
+  /** Normalised address; it lives on the subscription while pending, on the person record once confirmed. */
+  readonly email: string;
+  readonly name?: string;
+  /** Binds a confirm link to this round of opt-in; gone after unsubscribing, so old links stop working. */
+  readonly confirmationId?: string;
+  /** Pending only: epoch seconds after which the subscription counts as gone (TTL deletes it later). */
+  readonly expiresAt?: number;
+}
+
+/**
+ * Unsubscribed: kept as proof of the opt-out (when, and the consent it ended) without the address or the
+ * name, which the consent text promises to delete on unsubscribing.
+ */
+export interface UnsubscribedSubscription extends SubscriptionRecord {
+  readonly status: 'unsubscribed';
+  readonly unsubscribedAt: string;
+}
+
+export type Subscription = OpenSubscription | UnsubscribedSubscription;
+
 /** A pending subscription past its expiry is absent, whether or not TTL has deleted it yet. */
 export const isLive = (subscription: Subscription | undefined, now: Date): subscription is Subscription =>
   subscription !== undefined &&
-  !(subscription.expiresAt !== undefined && subscription.expiresAt * 1000 <= now.getTime());
+  !(
+    subscription.status === 'pending' &&
+    subscription.expiresAt !== undefined &&
+    subscription.expiresAt * 1000 <= now.getTime()
+  );
 
 /** The topics whose audience a subscription belongs to: only confirmed subscribers are in any. */
 export const audienceTopics = (subscription: Subscription | undefined): readonly Topic[] =>

@@ -1,11 +1,6 @@
 import type { OutboxMail } from '../mailings/outbox';
+import type { MailRate, MailRateChange } from '../people/mail-rate';
 import type { Subscription, SubscriptionStatus, Topic } from './model';
-
-/** Mails sent to one address in the current rolling hour (epoch seconds), with the version read. */
-export interface MailRate {
-  readonly sentAt: readonly number[];
-  readonly version: number;
-}
 
 /** Everything the subscription use cases need to know about one person, read in one strongly consistent go. */
 export interface SubscriberState {
@@ -25,7 +20,7 @@ export interface SubscriptionChange {
   readonly personId: string;
   readonly previous?: Subscription;
   readonly next?: Subscription;
-  readonly mailRate?: { readonly previous: MailRate; readonly sentAt: readonly number[] };
+  readonly mailRate?: MailRateChange;
   readonly mail?: OutboxMail;
 }
 
@@ -53,11 +48,4 @@ export interface SubscriptionStore {
   commit(change: SubscriptionChange): Promise<void>;
   list(query: SubscriberListQuery): Promise<SubscriberListPage>;
   counts(now: Date): Promise<SubscriberCounts>;
-}
-
-/** Someone else changed the same records between our read and our write; nothing was written. */
-export class ConcurrentChange extends Error {
-  constructor() {
-    super('The records changed between read and write');
-  }
 }

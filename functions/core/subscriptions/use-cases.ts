@@ -1,18 +1,20 @@
 import { InvalidInput, InvalidToken } from '../errors';
 import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
+import { nextMailRate } from '../people/mail-rate';
 import type { PersonIds } from '../people/person-id';
 import { normaliseAddress } from '../people/person-id';
 import type { Clock, IdGenerator } from '../ports';
+import { ConcurrentChange } from '../ports';
 import type { TokenSigner } from '../tokens';
-import { type ConsentSource, isLive, type Subscription, type Topic } from './model';
 import {
-  ConcurrentChange,
-  type SubscriberCounts,
-  type SubscriberListPage,
-  type SubscriberListQuery,
-  type SubscriberState,
-  type SubscriptionStore,
-} from './ports';
+  type ConsentSource,
+  isLive,
+  type OpenSubscription,
+  pendingLifetimeSeconds,
+  type Topic,
+  type UnsubscribedSubscription,
+} from './model';
+import type { SubscriberCounts, SubscriberListPage, SubscriberListQuery, SubscriptionStore } from './ports';
 
 export interface SubscriptionPorts {
   readonly store: SubscriptionStore;
@@ -20,11 +22,6 @@ export interface SubscriptionPorts {
   readonly ids: IdGenerator;
   readonly personIds: PersonIds;
 }
-
-/** At most this many mails per address per rolling hour, whatever anybody submits. */
-export const mailsPerAddressPerHour = 3;
-/** A pending subscription lives as long as its confirm link. */
-export const pendingLifetimeSeconds = 7 * 24 * 3600;
 
 export interface SubscribeRequest {
   readonly email: string;
@@ -52,17 +49,10 @@ const retryOnConcurrentChange = async <T>(step: () => Promise<T>): Promise<T> =>
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** The mail rate after one more send, or undefined when the address has had its share this hour. */
-const nextMailRate = (state: SubscriberState, now: Date) => {
-  const recent = state.mailRate.sentAt.filter((at) => at > epochSeconds(now) - 3600);
-  if (recent.length >= mailsPerAddressPerHour) return undefined;
-  return { previous: state.mailRate, sentAt: [...recent, epochSeconds(now)] };
-};
-
 const outboxMail = (
   ports: SubscriptionPorts,
   kind: OutboxMailKind,
-  subscription: Pick<Subscription, 'personId' | 'email' | 'name'>,
+  subscription: Pick<OpenSubscription, 'personId' | 'email' | 'name'>,
   data: Record<string, string> = {},
 ): OutboxMail => ({
   mailId: ports.ids.next(),
@@ -94,7 +84,7 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
     const state = await ports.store.load(personId);
     if (state.suppressed) return 'suppressed';
     const now = ports.clock.now();
-    const mailRate = nextMailRate(state, now);
+    const mailRate = nextMailRate(state.mailRate, now);
     if (!mailRate) return 'rate-limited';
 
     const current = isLive(state.subscription, now) ? state.subscription : undefined;
@@ -108,7 +98,7 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
     }
 
     const at = now.toISOString();
-    const next: Subscription = {
+    const next: OpenSubscription = {
       personId,
       email,
       ...(request.name ? { name: request.name } : {}),
@@ -127,7 +117,11 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
       ...(state.subscription ? { previous: state.subscription } : {}),
       next,
       mailRate,
-      mail: outboxMail(ports, 'subscription-confirm', next, { confirmationId: next.confirmationId ?? '' }),
+      // The link in the mail expires with the subscription it confirms, not a moment later.
+      mail: outboxMail(ports, 'subscription-confirm', next, {
+        confirmationId: next.confirmationId ?? '',
+        expiresAt: String(next.expiresAt),
+      }),
     });
     return 'confirmation-sent';
   });
@@ -163,12 +157,13 @@ export const confirmSubscription = async (
     const state = await ports.store.load(personId);
     const now = ports.clock.now();
     const current = isLive(state.subscription, now) ? state.subscription : undefined;
-    if (!current || current.confirmationId !== confirmationId) throw new InvalidToken('expired');
+    if (!current || current.status === 'unsubscribed' || current.confirmationId !== confirmationId) {
+      throw new InvalidToken('expired');
+    }
     if (current.status === 'active') return 'already-confirmed';
-    if (current.status !== 'pending') throw new InvalidToken('expired');
     const at = now.toISOString();
     const { expiresAt: _, ...withoutExpiry } = current;
-    const next: Subscription = {
+    const next: OpenSubscription = {
       ...withoutExpiry,
       status: 'active',
       confirmedAt: at,
@@ -186,7 +181,10 @@ export const confirmSubscription = async (
 };
 
 /** The subscription a preferences link points at; only an active subscriber has preferences. */
-export const loadPreferences = async (ports: SubscriptionPorts, personId: string): Promise<Subscription> => {
+export const loadPreferences = async (
+  ports: SubscriptionPorts,
+  personId: string,
+): Promise<OpenSubscription> => {
   const { subscription } = await ports.store.load(personId);
   if (subscription?.status !== 'active') throw new InvalidToken('expired');
   return subscription;
@@ -206,7 +204,7 @@ export const updatePreferences = (
   ports: SubscriptionPorts,
   personId: string,
   change: PreferencesChange,
-): Promise<Subscription> =>
+): Promise<OpenSubscription> =>
   retryOnConcurrentChange(async () => {
     if (change.topics.length === 0) {
       throw new InvalidInput([
@@ -218,7 +216,7 @@ export const updatePreferences = (
     }
     const current = await loadPreferences(ports, personId);
     const { name: _, ...withoutName } = current;
-    const next: Subscription = {
+    const next: OpenSubscription = {
       ...withoutName,
       ...(change.name ? { name: change.name } : {}),
       topics: [...new Set(change.topics)],
@@ -232,9 +230,14 @@ export type UnsubscribeOutcome = 'unsubscribed' | 'not-subscribed';
 
 /**
  * One-click unsubscribe (RFC 8058) or the button on the preferences page. Always succeeds for the caller.
- * 1. Active or pending → unsubscribed: memberships removed, counters lowered, confirm links void, one
- *    transaction. No mail follows.
- * 2. Anything else → nothing to do.
+ * The consent text promises to delete the address and the name on unsubscribing, so nothing that
+ * identifies the person stays behind.
+ * 1. Active → unsubscribed: memberships removed, counters lowered, the address and name dropped from the
+ *    subscription and the person record, one transaction. What stays (status, topics, consent, times) is
+ *    the proof of the opt-out. No mail follows.
+ * 2. Pending → deleted: never confirmed, so there is no consent to keep proof of; the confirm link dies
+ *    with it.
+ * 3. Anything else → nothing to do.
  */
 export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise<UnsubscribeOutcome> =>
   retryOnConcurrentChange(async () => {
@@ -242,11 +245,18 @@ export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise
     const now = ports.clock.now();
     const current = isLive(subscription, now) ? subscription : undefined;
     if (!current || current.status === 'unsubscribed') return 'not-subscribed';
+    if (current.status === 'pending') {
+      await ports.store.commit({ personId, previous: current });
+      return 'unsubscribed';
+    }
     const at = now.toISOString();
-    const { expiresAt: _e, confirmationId: _c, ...rest } = current;
-    const next: Subscription = {
-      ...rest,
+    const next: UnsubscribedSubscription = {
+      personId,
       status: 'unsubscribed',
+      topics: current.topics,
+      consent: current.consent,
+      createdAt: current.createdAt,
+      ...(current.confirmedAt ? { confirmedAt: current.confirmedAt } : {}),
       unsubscribedAt: at,
       changedAt: at,
       version: current.version + 1,

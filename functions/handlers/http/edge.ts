@@ -19,6 +19,7 @@ const statusByDomainCode: Record<string, number> = {
   'not-authenticated': 401,
   'not-permitted': 403,
   'not-found': 404,
+  'stale-version': 412,
 };
 
 const titles: Record<number, string> = {
@@ -30,6 +31,7 @@ const titles: Record<number, string> = {
   412: 'Gewijzigd door iemand anders',
   413: 'Verzoek te groot',
   415: 'Niet-ondersteund formaat',
+  428: 'Versie ontbreekt',
   500: 'Interne fout',
 };
 

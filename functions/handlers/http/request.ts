@@ -2,7 +2,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } 
 import { z } from 'zod';
 import { type FieldIssue, InvalidInput, InvalidToken, NotAuthenticated } from '../../core/errors';
 import type { Organiser } from '../../core/organisers/identity';
-import { MalformedBody, PayloadTooLarge, UnsupportedMediaType } from './transport-errors';
+import {
+  MalformedBody,
+  PayloadTooLarge,
+  PreconditionRequired,
+  UnsupportedMediaType,
+} from './transport-errors';
 
 /** Validation messages reach Dutch readers. */
 z.config(z.locales.nl());
@@ -102,7 +107,9 @@ export const parseFormBody = async (
   }
   const fields = new URLSearchParams();
   for (const [name, value] of form.entries()) {
-    if (typeof value !== 'string') throw new MalformedBody('formulierinhoud zonder bestanden');
+    if (typeof value !== 'string') {
+      throw new MalformedBody('formulierinhoud', 'Bestanden meesturen kan hier niet.');
+    }
     fields.append(name, value);
   }
   return fields;
@@ -113,6 +120,20 @@ export const parseQuery = <Schema extends z.ZodType>(event: HttpEvent, schema: S
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
   return parsed.data;
+};
+
+/**
+ * The version an organiser read, from `If-Match: "<version>"` (the ETag they got). Missing → 428; a value
+ * that is no version of ours can never match → StaleVersion (412) from the use case, via -1.
+ */
+export const ifMatchVersion = (event: HttpEvent, { required }: { required: boolean }): number | undefined => {
+  const header = event.headers['if-match'];
+  if (header === undefined) {
+    if (required) throw new PreconditionRequired();
+    return undefined;
+  }
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  return match?.[1] ? Number(match[1]) : -1;
 };
 
 /** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */

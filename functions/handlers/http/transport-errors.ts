@@ -28,7 +28,18 @@ export class UnsupportedMediaType extends TransportError {
 }
 
 export class MalformedBody extends TransportError {
-  constructor(what: string) {
-    super(400, 'malformed-body', `De inhoud van het verzoek is geen geldige ${what}.`);
+  /** `what` completes "De inhoud van het verzoek is geen geldige …"; `message` replaces the whole sentence. */
+  constructor(what: string, message = `De inhoud van het verzoek is geen geldige ${what}.`) {
+    super(400, 'malformed-body', message);
+  }
+}
+
+export class PreconditionRequired extends TransportError {
+  constructor() {
+    super(
+      428,
+      'precondition-required',
+      'Stuur de versie die je wijzigt mee in de If-Match-header (de ETag).',
+    );
   }
 }

@@ -1,6 +1,13 @@
 import type { ComposeMail, OutboxMail, OutboxMailKind } from '../../core/mailings/outbox';
 import type { OutgoingMail } from '../../core/ports';
 import {
+  composeMeetingCancelled,
+  composeRegistrationCancelled,
+  composeRegistrationConfirmed,
+  composeRegistrationPromoted,
+  composeRegistrationWaiting,
+} from './meeting-mails';
+import {
   type ComposeContext,
   composeSubscriptionConfirm,
   composeSubscriptionManageLink,
@@ -12,6 +19,11 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'subscription-confirm': composeSubscriptionConfirm,
   'subscription-welcome': composeSubscriptionWelcome,
   'subscription-manage-link': composeSubscriptionManageLink,
+  'registration-confirmed': composeRegistrationConfirmed,
+  'registration-waiting': composeRegistrationWaiting,
+  'registration-promoted': composeRegistrationPromoted,
+  'registration-cancelled': composeRegistrationCancelled,
+  'meeting-cancelled': composeMeetingCancelled,
 };
 
 export const outboxComposer =

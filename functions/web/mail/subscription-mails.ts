@@ -1,5 +1,6 @@
 import type { OutboxMail } from '../../core/mailings/outbox';
 import type { OutgoingMail } from '../../core/ports';
+import { pendingLifetimeDays } from '../../core/subscriptions/model';
 import type { TokenSigner } from '../../core/tokens';
 import { paths, tokenLink } from '../../paths';
 import { renderHouseMail } from './house';
@@ -9,8 +10,6 @@ export interface ComposeContext {
   readonly siteUrl: string;
 }
 
-/** Opt-in links work for a week; a pending subscription expires with them. */
-export const confirmationTtlSeconds = 7 * 24 * 3600;
 /** Preference links last a month; a new one is a subscribe away (an active subscriber gets one by mail). */
 export const preferencesTtlSeconds = 30 * 24 * 3600;
 
@@ -35,27 +34,43 @@ const subscriberLinks = ({ tokens, siteUrl }: ComposeContext, personId: string) 
 
 const greeting = (mail: OutboxMail) => (mail.recipient.name ? { greetingName: mail.recipient.name } : {});
 
+/**
+ * The opt-in mail. Its confirm link expires exactly when the pending subscription does (`data.expiresAt`,
+ * epoch seconds, written with it), so the link never outlives what it confirms, however late the mail goes.
+ */
 export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
-  const confirmationId = mail.data.confirmationId;
+  const { confirmationId, expiresAt } = mail.data;
   if (!confirmationId) throw new Error(`Outbox mail ${mail.mailId} has no confirmationId`);
-  const token = context.tokens.sign('confirm-subscription', `${mail.recipient.personId}.${confirmationId}`, {
-    ttlSeconds: confirmationTtlSeconds,
-  });
+  if (!expiresAt || !/^\d+$/.test(expiresAt)) {
+    throw new Error(`Outbox mail ${mail.mailId} has no valid expiresAt (epoch seconds)`);
+  }
+  const expiry = Number(expiresAt);
+  let token: string;
+  try {
+    token = context.tokens.sign('confirm-subscription', `${mail.recipient.personId}.${confirmationId}`, {
+      expiresAt: expiry,
+    });
+  } catch (error) {
+    throw new Error(
+      `Outbox mail ${mail.mailId}: no confirm link, the pending subscription expired at ${new Date(expiry * 1000).toISOString()}`,
+      { cause: error },
+    );
+  }
   const rendered = renderHouseMail({
-    subject: 'Bevestig je aanmelding voor de nieuwsbrief van Drop In',
+    subject: 'Bevestig je aanmelding voor e-mail van Drop In',
     ...greeting(mail),
     preheader: 'Nog één stap: bevestig je aanmelding.',
     paragraphs: [
-      'Je hebt je aangemeld voor de nieuwsbrief van Drop In. Bevestig je aanmelding met de knop hieronder; daarna sturen we je alleen berichten over de onderwerpen die je hebt gekozen.',
+      'Je hebt je aangemeld voor e-mail van Drop In. Bevestig je aanmelding met de knop hieronder; daarna sturen we je alleen berichten over de onderwerpen die je hebt gekozen.',
     ],
     action: {
       label: 'Aanmelding bevestigen',
       url: tokenLink(context.siteUrl, paths.confirmSubscription, token),
     },
     closing: [
-      'De link werkt 7 dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.',
+      `De link werkt ${pendingLifetimeDays} dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.`,
     ],
-    reason: 'Je ontvangt deze e-mail omdat dit adres is opgegeven voor de nieuwsbrief van Drop In.',
+    reason: 'Je ontvangt deze e-mail omdat dit adres is opgegeven voor e-mail van Drop In.',
     siteUrl: context.siteUrl,
   });
   return { to: { address: mail.recipient.address }, ...rendered };
@@ -64,14 +79,14 @@ export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeCon
 export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
   const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
   const rendered = renderHouseMail({
-    subject: 'Welkom bij de nieuwsbrief van Drop In',
+    subject: 'Welkom bij Drop In: je aanmelding is bevestigd',
     ...greeting(mail),
     paragraphs: [
       'Je aanmelding is bevestigd. Je hoort voortaan van ons over de onderwerpen die je hebt gekozen.',
       'Wil je andere onderwerpen, of je naam aanpassen? Dat kan via je voorkeuren.',
     ],
     action: { label: 'Mijn voorkeuren', url: preferencesUrl },
-    reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor de nieuwsbrief van Drop In.',
+    reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor e-mail van Drop In.',
     unsubscribeUrl,
     siteUrl: context.siteUrl,
   });
@@ -85,15 +100,15 @@ export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeCon
 export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
   const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
   const rendered = renderHouseMail({
-    subject: 'Je bent al aangemeld voor de nieuwsbrief van Drop In',
+    subject: 'Je bent al aangemeld voor e-mail van Drop In',
     ...greeting(mail),
     paragraphs: [
-      'Iemand heeft dit adres opnieuw opgegeven voor de nieuwsbrief van Drop In. Je bent al aangemeld, dus er verandert niets.',
+      'Iemand heeft dit adres opnieuw opgegeven voor e-mail van Drop In. Je bent al aangemeld, dus er verandert niets.',
       'Wil je je onderwerpen of je naam aanpassen, of je afmelden? Dat kan via je voorkeuren.',
     ],
     action: { label: 'Mijn voorkeuren', url: preferencesUrl },
     closing: ['Heb je dit niet zelf gedaan? Dan hoef je niets te doen.'],
-    reason: 'Je ontvangt deze e-mail omdat je bent aangemeld voor de nieuwsbrief van Drop In.',
+    reason: 'Je ontvangt deze e-mail omdat je bent aangemeld voor e-mail van Drop In.',
     unsubscribeUrl,
     siteUrl: context.siteUrl,
   });

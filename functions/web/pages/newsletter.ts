@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../core/errors';
 import { consentText } from '../../core/subscriptions/consent';
-import { type Topic, topics } from '../../core/subscriptions/model';
+import { pendingLifetimeDays, type Topic, topics } from '../../core/subscriptions/model';
 import { paths } from '../../paths';
 import { checkboxGroup, errorSummary, honeypotField, issueFor, textField } from '../forms';
 import { html } from '../html';
@@ -8,7 +8,7 @@ import { renderPage } from '../page';
 
 export const topicLabels: Record<Topic, string> = {
   nieuwsbrief: 'De nieuwsbrief: nieuws en resultaten van Drop In, een paar keer per jaar',
-  bijeenkomsten: 'Bijeenkomsten van het landelijk kennisnetwerk en de lerende netwerken',
+  bijeenkomsten: 'Bijeenkomsten van het landelijke kennisnetwerk en de lerende netwerken',
   publicaties: 'Nieuwe publicaties, verslagen en tussentijdse resultaten',
 };
 const topicOptions = topics.map((topic) => ({ value: topic, label: topicLabels[topic] }));
@@ -60,7 +60,7 @@ export const renderCheckYourMail = (): string =>
     title: 'Kijk in je mail',
     main: html`<h1>Kijk in je mail</h1>
 <p class="lead">We hebben je een e-mail gestuurd. Klik op de link in die e-mail om je aanmelding te bevestigen.</p>
-<p>Geen e-mail gekregen? Kijk in je map met ongewenste e-mail, of meld je over een paar minuten opnieuw aan. De link in de e-mail werkt 7 dagen.</p>
+<p>Geen e-mail gekregen? Kijk in je map met ongewenste e-mail, of meld je over een paar minuten opnieuw aan. De link in de e-mail werkt ${pendingLifetimeDays} dagen.</p>
 <p><a href="${paths.home}">Terug naar de homepage</a></p>`,
   });
 

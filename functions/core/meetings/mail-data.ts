@@ -1,0 +1,42 @@
+import type { Meeting, Registration } from './model';
+
+/**
+ * What a meeting mail needs, as the plain strings an outbox mail carries: a snapshot of the meeting at the
+ * time of the change, so the mail says what was true when it was written.
+ */
+export interface MeetingMailData {
+  readonly meetingId: string;
+  readonly registrationId: string;
+  readonly title: string;
+  readonly city: string;
+  readonly venueAddress: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+}
+
+export const meetingMailData = (meeting: Meeting, registration: Registration): Record<string, string> => {
+  const data: MeetingMailData = {
+    meetingId: meeting.meetingId,
+    registrationId: registration.registrationId,
+    title: meeting.title,
+    city: meeting.city,
+    venueAddress: meeting.venueAddress,
+    startsAt: meeting.startsAt,
+    endsAt: meeting.endsAt,
+  };
+  return { ...data };
+};
+
+/** The id a cancel link carries: meeting, person and this registration, so an old link cannot cancel a new one. */
+export const cancelTokenId = (
+  registration: Pick<Registration, 'meetingId' | 'personId' | 'registrationId'>,
+): string => `${registration.meetingId}.${registration.personId}.${registration.registrationId}`;
+
+export const parseCancelTokenId = (
+  id: string,
+): { meetingId: string; personId: string; registrationId: string } | undefined => {
+  const [meetingId, personId, registrationId, ...rest] = id.split('.');
+  return meetingId && personId && registrationId && rest.length === 0
+    ? { meetingId, personId, registrationId }
+    : undefined;
+};

@@ -1,0 +1,97 @@
+/** Roles a participant picks from on the registration form. */
+export const participantRoles = ['jongerenwerker', 'manager', 'beleidsmedewerker', 'anders'] as const;
+export type ParticipantRole = (typeof participantRoles)[number];
+
+export const meetingStatuses = ['draft', 'published', 'cancelled'] as const;
+export type MeetingStatus = (typeof meetingStatuses)[number];
+
+/** Which questions the registration form asks. Asked questions are required, except the needs. */
+export interface MeetingQuestions {
+  readonly organisation: boolean;
+  readonly role: boolean;
+  readonly municipality: boolean;
+  /** Dietary and accessibility needs: special-category data, optional, deleted 30 days after the meeting. */
+  readonly needs: boolean;
+}
+
+/** What an organiser sets. Times are UTC instants (ISO 8601 with Z); they are shown in Europe/Amsterdam. */
+export interface MeetingDetails {
+  readonly title: string;
+  readonly description: string;
+  readonly city: string;
+  readonly venueAddress: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly capacity: number;
+  readonly registrationOpensAt: string;
+  readonly registrationClosesAt: string;
+  readonly waitingListEnabled: boolean;
+  /** Hours before the start that the reminder goes out. Default 48. */
+  readonly reminderLeadHours: number;
+  readonly questions: MeetingQuestions;
+}
+
+export interface Meeting extends MeetingDetails {
+  readonly meetingId: string;
+  readonly status: MeetingStatus;
+  /** Kept in the same transactions as the registrations they count. */
+  readonly confirmedCount: number;
+  readonly waitingCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly publishedAt?: string;
+  readonly cancelledAt?: string;
+  /** Optimistic concurrency and the ETag of the organiser API. */
+  readonly version: number;
+}
+
+export const registrationStatuses = ['confirmed', 'waiting', 'cancelled'] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+export interface RegistrationAnswers {
+  readonly organisation?: string;
+  readonly role?: ParticipantRole;
+  readonly municipality?: string;
+}
+
+/** Special-category data, stored apart from the registration with its own expiry. */
+export interface RegistrationNeeds {
+  readonly dietary?: string;
+  readonly accessibility?: string;
+}
+
+export interface Registration {
+  readonly meetingId: string;
+  readonly personId: string;
+  /** New for every registration of this person for this meeting; binds the cancel link to it. */
+  readonly registrationId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly answers: RegistrationAnswers;
+  readonly status: RegistrationStatus;
+  readonly registeredAt: string;
+  /** Waiting only: orders the waiting list (a time-ordered id, so first come, first served). */
+  readonly waitingKey?: string;
+  readonly confirmedAt?: string;
+  readonly cancelledAt?: string;
+  readonly version: number;
+}
+
+/** Dietary and accessibility answers are deleted this long after the meeting ends. */
+export const needsRetentionSeconds = 30 * 24 * 3600;
+
+export type RegistrationWindow = 'not-open-yet' | 'open' | 'closed';
+
+export const registrationWindow = (meeting: MeetingDetails, now: Date): RegistrationWindow => {
+  if (now.getTime() < Date.parse(meeting.registrationOpensAt)) return 'not-open-yet';
+  if (
+    now.getTime() >= Date.parse(meeting.registrationClosesAt) ||
+    now.getTime() >= Date.parse(meeting.startsAt)
+  ) {
+    return 'closed';
+  }
+  return 'open';
+};
+
+/** Public means published (or cancelled after publication, so people see it was called off); drafts are not. */
+export const isPublic = (meeting: Meeting): boolean => meeting.status !== 'draft';

@@ -1,0 +1,16 @@
+import { app } from '../composition';
+import { cancelMeeting } from '../core/meetings/use-cases';
+import { httpRoute } from './http/edge';
+import { ifMatchVersion } from './http/request';
+import { json } from './http/respond';
+import { etagOf, organiserMeetingView } from './views/meetings';
+
+/** Cancels a meeting and mails everyone registered or waiting; calling it again completes missing mails. */
+export const handler = httpRoute(async (event) => {
+  const meeting = await cancelMeeting(
+    app.meetings,
+    event.pathParameters?.id ?? '',
+    ifMatchVersion(event, { required: false }),
+  );
+  return json(200, organiserMeetingView(meeting), { etag: etagOf(meeting) });
+});

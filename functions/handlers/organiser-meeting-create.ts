@@ -1,0 +1,23 @@
+import { app } from '../composition';
+import { createMeeting } from '../core/meetings/use-cases';
+import { meetingPath } from '../paths';
+import { httpRoute } from './http/edge';
+import { parseJsonBody } from './http/request';
+import { json } from './http/respond';
+import { createMeetingRequest } from './inputs/meetings';
+import { etagOf, organiserMeetingView } from './views/meetings';
+
+/** A new meeting, as a draft. Registration opens now and closes at the start unless said otherwise. */
+export const handler = httpRoute(async (event) => {
+  const request = parseJsonBody(event, createMeetingRequest);
+  const meeting = await createMeeting(app.meetings, {
+    ...request,
+    registrationOpensAt: request.registrationOpensAt ?? app.clock.now().toISOString(),
+    registrationClosesAt: request.registrationClosesAt ?? request.startsAt,
+  });
+  return json(201, organiserMeetingView(meeting), {
+    etag: etagOf(meeting),
+    location: `/api/organiser/meetings/${meeting.meetingId}`,
+    'x-public-page': meetingPath(meeting.meetingId),
+  });
+});

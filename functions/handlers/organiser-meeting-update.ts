@@ -1,0 +1,15 @@
+import { app } from '../composition';
+import { updateMeeting } from '../core/meetings/use-cases';
+import { httpRoute } from './http/edge';
+import { ifMatchVersion, parseJsonBody } from './http/request';
+import { json } from './http/respond';
+import { updateMeetingRequest } from './inputs/meetings';
+import { etagOf, organiserMeetingView } from './views/meetings';
+
+/** Changes a meeting; If-Match is required (428 without, 412 when stale). */
+export const handler = httpRoute(async (event) => {
+  const version = ifMatchVersion(event, { required: true }) ?? -1;
+  const changes = parseJsonBody(event, updateMeetingRequest);
+  const meeting = await updateMeeting(app.meetings, event.pathParameters?.id ?? '', version, changes);
+  return json(200, organiserMeetingView(meeting), { etag: etagOf(meeting) });
+});

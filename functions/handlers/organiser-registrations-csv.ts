@@ -1,0 +1,19 @@
+import { app } from '../composition';
+import { organiserMeeting } from '../core/meetings/use-cases';
+import { registrationsCsv, registrationsFileName } from '../web/exports/registrations';
+import { httpRoute } from './http/edge';
+
+/** UTF-8 with BOM and `;` so Dutch Excel opens it; base64 because API Gateway passes binary bodies so. */
+export const handler = httpRoute(async (event) => {
+  const meeting = await organiserMeeting(app.meetings.store, event.pathParameters?.id ?? '');
+  const csv = registrationsCsv(meeting, await app.meetings.store.listRegistrations(meeting.meetingId));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${registrationsFileName(meeting, 'csv')}"`,
+    },
+    body: Buffer.from(csv, 'utf8').toString('base64'),
+    isBase64Encoded: true,
+  };
+});

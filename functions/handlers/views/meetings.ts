@@ -1,0 +1,28 @@
+import { type Meeting, registrationWindow } from '../../core/meetings/model';
+
+/** A meeting as the public API shows it: no counts beyond the places left. Times in UTC (RFC 3339, Z). */
+export const publicMeetingView = (meeting: Meeting, now: Date) => ({
+  id: meeting.meetingId,
+  status: meeting.status,
+  title: meeting.title,
+  description: meeting.description,
+  city: meeting.city,
+  venueAddress: meeting.venueAddress,
+  startsAt: meeting.startsAt,
+  endsAt: meeting.endsAt,
+  capacity: meeting.capacity,
+  placesLeft: Math.max(0, meeting.capacity - meeting.confirmedCount),
+  waitingListEnabled: meeting.waitingListEnabled,
+  registration: {
+    opensAt: meeting.registrationOpensAt,
+    closesAt: meeting.registrationClosesAt,
+    state: meeting.status === 'cancelled' ? 'closed' : registrationWindow(meeting, now),
+  },
+  questions: meeting.questions,
+});
+
+/** The organiser's view: everything, counters included. */
+export const organiserMeetingView = (meeting: Meeting) => ({ ...meeting, id: meeting.meetingId });
+
+/** The version as an HTTP entity tag, for If-Match. */
+export const etagOf = (meeting: Meeting): string => `"${meeting.version}"`;

@@ -1,0 +1,228 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
+import { keys } from '../../functions/adapters/dynamo/table-design';
+import { timeOrderedIds } from '../../functions/adapters/ids';
+import type { RegistrationChange } from '../../functions/core/meetings/ports';
+import { registerForMeeting } from '../../functions/core/meetings/use-cases';
+import { PersonIds } from '../../functions/core/people/person-id';
+import type { StoredMail } from '../../local/engines/ses-emulator';
+import { FixedClock } from '../support/in-memory-ports';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system?.stop());
+
+const day = 86_400_000;
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** A published meeting in ten days, open for registration now. */
+const publishedMeeting = async (capacity: number) => {
+  const startsAt = new Date(Date.now() + 10 * day);
+  const created = await system.fetchAsOrganiser(
+    '/api/organiser/meetings',
+    json({
+      title: 'Kennisnetwerk Groningen',
+      city: 'Groningen',
+      venueAddress: 'Oude Boteringestraat 1, Groningen',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3 * 3600_000).toISOString(),
+      capacity,
+      questions: { organisation: false, role: false, municipality: false, needs: false },
+    }),
+  );
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  expect(
+    (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' })).status,
+  ).toBe(200);
+  return id;
+};
+
+const registrationsOf = async (meetingId: string) => {
+  const response = await system.fetchAsOrganiser(`/api/organiser/meetings/${meetingId}/registrations.json`);
+  return (await response.json()) as {
+    confirmedCount: number;
+    waitingCount: number;
+    registrations: { email: string; status: string; waitingPosition: number | null }[];
+  };
+};
+
+/** Every mail to the run's addresses, grouped by recipient, once the relay has delivered everything. */
+const mailsByRecipient = async (addresses: readonly string[], expectedTotal: number) => {
+  const wanted = new Set(addresses);
+  const deadline = Date.now() + 60_000;
+  let mails: StoredMail[] = [];
+  for (;;) {
+    mails = (await system.mailbox.list()).filter((mail) => mail.destination.to.some((to) => wanted.has(to)));
+    if (mails.length >= expectedTotal || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // nothing more may come
+  mails = (await system.mailbox.list()).filter((mail) => mail.destination.to.some((to) => wanted.has(to)));
+  const byRecipient = new Map<string, string[]>();
+  for (const mail of mails) {
+    for (const to of mail.destination.to) byRecipient.set(to, [...(byRecipient.get(to) ?? []), mail.subject]);
+  }
+  return byRecipient;
+};
+
+describe('registering and cancelling under a race, through the HTTP layer', () => {
+  it('200 people for 150 seats, then 40 cancellations: never overbooked, one mail each of the right kind', async () => {
+    const meetingId = await publishedMeeting(150);
+    const people = Array.from({ length: 200 }, (_, i) => `race-${i}-${Date.now()}@example.org`);
+
+    const answers = await Promise.all(
+      people.map(async (email, i) => {
+        const response = await system.fetch(
+          `/api/meetings/${meetingId}/registrations`,
+          json({ name: `Deelnemer ${i}`, email }),
+        );
+        return { email, status: response.status, body: (await response.json()) as { status: string } };
+      }),
+    );
+
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body.status === 'confirmed')).toHaveLength(150);
+    expect(answers.filter((a) => a.body.status === 'waiting')).toHaveLength(50);
+    const afterRace = await registrationsOf(meetingId);
+    expect(afterRace.confirmedCount).toBe(150);
+    expect(afterRace.waitingCount).toBe(50);
+    expect(afterRace.registrations.filter((r) => r.status === 'confirmed')).toHaveLength(150);
+    const waiting = afterRace.registrations.filter((r) => r.status === 'waiting');
+    expect(waiting.map((r) => r.waitingPosition).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+
+    const firstMails = await mailsByRecipient(people, 200);
+    for (const answer of answers) {
+      const subjects = firstMails.get(answer.email) ?? [];
+      expect(subjects, answer.email).toHaveLength(1);
+    }
+    const confirmedPeople = answers.filter((a) => a.body.status === 'confirmed').map((a) => a.email);
+    const waitingByPosition = [...waiting].sort(
+      (a, b) => (a.waitingPosition ?? 0) - (b.waitingPosition ?? 0),
+    );
+
+    // 40 of the confirmed cancel at once, each through the cancel link of their confirmation mail.
+    const cancellers = confirmedPeople.slice(0, 40);
+    const cancelLinks = await Promise.all(
+      cancellers.map(async (email) => {
+        const [mail] = await system.mailbox.to(email);
+        const link = mail?.body.text?.match(/http:\/\/\S+\/bijeenkomsten\/afmelden\?token=\S+/)?.[0] ?? '';
+        return new URL(link);
+      }),
+    );
+    let maxConfirmedSeen = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const meeting = await system.fetchAsOrganiser(`/api/organiser/meetings/${meetingId}`);
+        maxConfirmedSeen = Math.max(
+          maxConfirmedSeen,
+          ((await meeting.json()) as { confirmedCount: number }).confirmedCount,
+        );
+      }
+    })();
+    const cancelled = await Promise.all(
+      cancelLinks.map((link) => system.fetch(`${link.pathname}${link.search}`, { method: 'POST' })),
+    );
+    watching = false;
+    await watcher;
+
+    expect(cancelled.map((response) => response.status)).toEqual(cancelLinks.map(() => 200));
+    expect(maxConfirmedSeen).toBeLessThanOrEqual(150);
+    const afterCancel = await registrationsOf(meetingId);
+    expect(afterCancel.confirmedCount).toBe(150);
+    expect(afterCancel.waitingCount).toBe(10);
+    expect(afterCancel.registrations.filter((r) => r.status === 'confirmed')).toHaveLength(150);
+    expect(afterCancel.registrations.filter((r) => r.status === 'cancelled')).toHaveLength(40);
+    const promoted = waitingByPosition.slice(0, 40).map((r) => r.email);
+    const stillWaiting = waitingByPosition.slice(40).map((r) => r.email);
+    const statusOf = new Map(afterCancel.registrations.map((r) => [r.email, r]));
+    expect(promoted.every((email) => statusOf.get(email)?.status === 'confirmed')).toBe(true);
+    expect(stillWaiting.map((email) => statusOf.get(email)?.waitingPosition)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i + 1),
+    );
+
+    const allMails = await mailsByRecipient(people, 200 + 40 + 40);
+    for (const email of cancellers) expect(allMails.get(email), email).toHaveLength(2);
+    for (const email of promoted) expect(allMails.get(email), email).toHaveLength(2);
+    for (const email of stillWaiting) expect(allMails.get(email), email).toHaveLength(1);
+    const otherConfirmed = confirmedPeople.slice(40);
+    for (const email of otherConfirmed) expect(allMails.get(email), email).toHaveLength(1);
+    const kinds = (email: string) => (allMails.get(email) ?? []).join(' | ');
+    expect(kinds(cancellers[0] ?? '')).toMatch(/Je bent aangemeld: .* \| Je bent afgemeld: /);
+    expect(kinds(promoted[0] ?? '')).toMatch(/Je staat op de wachtlijst: .* \| Er is een plaats vrij/);
+  }, 180_000);
+});
+
+/**
+ * The negative control: the same use case over a store that reads the count and then writes without any
+ * condition (what a naive implementation does). Under the same race it sells more seats than there are.
+ */
+class ReadThenWriteStore extends DynamoMeetingStore {
+  constructor(
+    private readonly documents: TestSystem['documentClient'],
+    private readonly table: string,
+  ) {
+    super(documents, table);
+  }
+
+  override async commitRegistration(change: RegistrationChange): Promise<void> {
+    const meeting = await this.getMeeting(change.meeting.meetingId);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the time a real request takes between the two
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.registration(change.next.meetingId, change.next.personId),
+          entity: 'Registration',
+          ...change.next,
+        },
+      }),
+    );
+    const field = change.next.status === 'confirmed' ? 'confirmedCount' : 'waitingCount';
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.meeting(change.meeting.meetingId),
+        UpdateExpression: `SET ${field} = :count`,
+        ExpressionAttributeValues: { ':count': (meeting?.[field] ?? 0) + 1 },
+      }),
+    );
+  }
+}
+
+describe('the negative control', () => {
+  it('a read-then-write store oversells the same meeting under the same race', async () => {
+    const meetingId = await publishedMeeting(150);
+    const clock = new FixedClock(new Date());
+    const ports = {
+      store: new ReadThenWriteStore(system.documentClient, system.tableName),
+      clock,
+      ids: timeOrderedIds(clock),
+      personIds: new PersonIds('negative-control-secret-negative-control-secret'),
+    };
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        registerForMeeting(ports, meetingId, {
+          email: `naive-${i}@example.org`,
+          name: `Naïef ${i}`,
+          answers: {},
+        }),
+      ),
+    );
+
+    const confirmed = outcomes.filter((outcome) => outcome.status === 'confirmed').length;
+    expect(confirmed).toBeGreaterThan(150);
+  }, 120_000);
+});

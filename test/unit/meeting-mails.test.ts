@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidToken } from '../../functions/core/errors';
+import type { OutboxMail, OutboxMailKind } from '../../functions/core/mailings/outbox';
+import { meetingMailData, parseCancelTokenId } from '../../functions/core/meetings/mail-data';
+import type { Meeting, Registration } from '../../functions/core/meetings/model';
+import { TokenSigner } from '../../functions/core/tokens';
+import { outboxComposer } from '../../functions/web/mail/composers';
+import { cancelLinkTtlSeconds } from '../../functions/web/mail/meeting-mails';
+import { FixedClock } from '../support/in-memory-ports';
+
+const secret = 'unit-test-secret-unit-test-secret-0123456789';
+const siteUrl = 'https://dropin.example.org';
+const writtenAt = new Date('2027-01-04T09:00:00Z');
+
+const meeting: Meeting = {
+  meetingId: 'kennisnetwerk-groningen-halt',
+  title: 'Kennisnetwerk Groningen: uitwisseling met HALT',
+  description: 'Jongerenwerk en HALT.',
+  city: 'Groningen',
+  venueAddress: 'Buurtcentrum De Oosterpoort, Poortstraat 18',
+  startsAt: '2027-01-14T12:30:00.000Z',
+  endsAt: '2027-01-14T15:30:00.000Z',
+  capacity: 60,
+  registrationOpensAt: '2027-01-01T00:00:00.000Z',
+  registrationClosesAt: '2027-01-12T12:30:00.000Z',
+  waitingListEnabled: true,
+  reminderLeadHours: 48,
+  questions: { organisation: true, role: true, municipality: true, needs: true },
+  status: 'published',
+  confirmedCount: 60,
+  waitingCount: 3,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+  version: 4,
+};
+
+const registration: Registration = {
+  meetingId: meeting.meetingId,
+  personId: 'person-7f3a',
+  registrationId: 'reg-01JH',
+  email: 'sam.devries@example.org',
+  name: 'Sam de Vries',
+  answers: { role: 'jongerenwerker' },
+  status: 'confirmed',
+  registeredAt: writtenAt.toISOString(),
+  version: 1,
+};
+
+const outboxMail = (
+  kind: OutboxMailKind,
+  data: Record<string, string> = meetingMailData(meeting, registration),
+): OutboxMail => ({
+  mailId: `mail-${kind}`,
+  kind,
+  recipient: { personId: registration.personId, address: registration.email, name: registration.name },
+  data,
+  createdAt: writtenAt.toISOString(),
+});
+
+const setup = () => {
+  const clock = new FixedClock(writtenAt);
+  const tokens = new TokenSigner(secret, clock);
+  return { clock, tokens, compose: outboxComposer(async () => ({ tokens, siteUrl })) };
+};
+
+/** Every href in the HTML part. */
+const links = (html: string): string[] =>
+  [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]?.replace(/&#38;/g, '&') ?? '');
+
+const cancelLink = (html: string): URL | undefined =>
+  links(html)
+    .map((href) => new URL(href))
+    .find((url) => url.pathname === '/bijeenkomsten/afmelden');
+
+describe('meeting mails', () => {
+  it('confirms a place, greets by name, says when and where, with absolute links only', async () => {
+    const { compose } = setup();
+
+    const mail = await compose(outboxMail('registration-confirmed'));
+
+    expect(mail.to).toEqual({ address: 'sam.devries@example.org' });
+    expect(mail.subject).toBe('Je bent aangemeld: Kennisnetwerk Groningen: uitwisseling met HALT');
+    expect(mail.text).toContain('Beste Sam de Vries,');
+    expect(mail.text).toContain('Wanneer: donderdag 14 januari 2027, 13.30–16.30 uur');
+    expect(mail.text).toContain('Waar: Buurtcentrum De Oosterpoort, Poortstraat 18, Groningen');
+    const hrefs = links(mail.html);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).toMatch(/^https:\/\/dropin\.example\.org(\/|$)/);
+    expect(mail.headers ?? []).toEqual([]);
+  });
+
+  it.each(['registration-confirmed', 'registration-waiting', 'registration-promoted'] as const)(
+    '%s carries a cancel link whose token verifies for cancel-registration and names this registration',
+    async (kind) => {
+      const { compose, tokens } = setup();
+
+      const mail = await compose(outboxMail(kind, meetingMailData(meeting, registration)));
+
+      const url = cancelLink(mail.html);
+      expect(url?.origin).toBe(siteUrl);
+      const token = url?.searchParams.get('token') ?? '';
+      const verified = tokens.verify(token, 'cancel-registration');
+      expect(parseCancelTokenId(verified.id)).toEqual({
+        meetingId: meeting.meetingId,
+        personId: registration.personId,
+        registrationId: registration.registrationId,
+      });
+      expect(() => tokens.verify(token, 'unsubscribe')).toThrow(InvalidToken);
+      expect(mail.text).toContain(url?.toString());
+      expect(mail.headers ?? []).toEqual([]);
+    },
+  );
+
+  it('makes the cancel link work until a day after the meeting ends, and not longer', async () => {
+    const { compose, tokens, clock } = setup();
+    const mail = await compose(outboxMail('registration-confirmed'));
+    const token = cancelLink(mail.html)?.searchParams.get('token') ?? '';
+
+    expect(tokens.verify(token, 'cancel-registration').expiresAt?.toISOString()).toBe(
+      '2027-01-15T15:30:00.000Z',
+    );
+    clock.advance((Date.parse('2027-01-15T15:30:00Z') - writtenAt.getTime()) / 1000 - 1);
+    expect(() => tokens.verify(token, 'cancel-registration')).not.toThrow();
+    clock.advance(1);
+    expect(() => tokens.verify(token, 'cancel-registration')).toThrow(InvalidToken);
+  });
+
+  it('gives a cancel link at least an hour, even when the mail is written after the meeting', () => {
+    expect(cancelLinkTtlSeconds({ endsAt: '2027-01-14T15:30:00.000Z' }, '2027-01-20T00:00:00.000Z')).toBe(
+      3600,
+    );
+  });
+
+  it('tells a waiting person they are on the list, without a rank that would go stale, and how to leave', async () => {
+    const { compose } = setup();
+
+    const mail = await compose(outboxMail('registration-waiting'));
+
+    expect(mail.subject).toBe('Je staat op de wachtlijst: Kennisnetwerk Groningen: uitwisseling met HALT');
+    expect(mail.text).toContain('Je staat op de wachtlijst.');
+    expect(mail.text).not.toMatch(/plaats \d/);
+    expect(mail.text).toContain('Van de wachtlijst af:');
+  });
+
+  it('tells a promoted person they now have a place', async () => {
+    const { compose } = setup();
+
+    const mail = await compose(outboxMail('registration-promoted'));
+
+    expect(mail.subject).toContain('Er is een plaats vrij');
+    expect(mail.text).toContain('Je stond op de wachtlijst en bent nu aangemeld.');
+  });
+
+  it('confirms a cancellation without a cancel link', async () => {
+    const { compose } = setup();
+
+    const mail = await compose(outboxMail('registration-cancelled'));
+
+    expect(mail.subject).toBe('Je bent afgemeld: Kennisnetwerk Groningen: uitwisseling met HALT');
+    expect(cancelLink(mail.html)).toBeUndefined();
+    expect(mail.text).not.toContain('token=');
+  });
+
+  it('tells everyone when the organisers cancel the meeting, with an apology and no cancel link', async () => {
+    const { compose } = setup();
+
+    const mail = await compose(outboxMail('meeting-cancelled'));
+
+    expect(mail.subject).toBe('Geannuleerd: Kennisnetwerk Groningen: uitwisseling met HALT');
+    expect(mail.text).toContain(
+      'de organisatoren hebben Kennisnetwerk Groningen: uitwisseling met HALT geannuleerd',
+    );
+    expect(mail.text).toContain('Het spijt ons');
+    expect(mail.text).not.toContain('token=');
+    expect(links(mail.html)).toContain('https://dropin.example.org/bijeenkomsten');
+  });
+
+  it.each(['meetingId', 'registrationId', 'title', 'startsAt'])(
+    'refuses a mail whose data lacks %s, naming the mail',
+    async (field) => {
+      const { compose } = setup();
+      const { [field]: _, ...data } = meetingMailData(meeting, registration);
+
+      await expect(compose(outboxMail('registration-confirmed', data))).rejects.toThrow(
+        `Outbox mail mail-registration-confirmed (registration-confirmed) has no ${field}`,
+      );
+    },
+  );
+});

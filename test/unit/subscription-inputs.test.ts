@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { consentText } from '../../functions/core/subscriptions/consent';
+import {
+  newsletterFormValues,
+  subscribeForm,
+  subscribeFormInput,
+  subscribeFormIssues,
+  subscriberListQuery,
+} from '../../functions/handlers/inputs/subscriptions';
+import { renderNewsletterForm } from '../../functions/web/pages/newsletter';
+
+const consentChanged = /toestemmingstekst is intussen gewijzigd/;
+
+/** The form as the browser posts it, then what the handler re-renders when it does not parse. */
+const reRendered = (fields: Record<string, string | string[]>) => {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields))
+    for (const one of [value].flat()) form.append(name, one);
+  const parsed = subscribeForm.safeParse(subscribeFormInput(form));
+  if (parsed.success) throw new Error('expected the form to be refused');
+  const issues = subscribeFormIssues(form, parsed.error);
+  return { issues, page: renderNewsletterForm(newsletterFormValues(form), issues) };
+};
+const consentBox = (page: string) => page.match(/<input type="checkbox" id="consent-true"[^>]*>/)?.[0] ?? '';
+
+describe('the newsletter form after the consent text changed', () => {
+  const filledIn = {
+    email: 'dilly@example.org',
+    name: 'Dilly',
+    topics: 'bijeenkomsten',
+    consent: 'true',
+    consentVersion: '2020-01-01',
+  };
+
+  it('asks for consent again with the box unticked when everything else is valid', () => {
+    const { issues, page } = reRendered(filledIn);
+
+    expect(issues).toEqual([{ field: 'consent', message: expect.stringMatching(consentChanged) }]);
+    expect(consentBox(page)).not.toContain('checked');
+    expect(page).toMatch(/id="consent-error"[^>]*>De toestemmingstekst is intussen gewijzigd/);
+  });
+
+  it('also when other fields have errors, next to theirs', () => {
+    const { issues, page } = reRendered({ ...filledIn, email: 'geen-adres' });
+
+    expect(issues.map((issue) => issue.field)).toEqual(['email', 'consent']);
+    expect(issues.find((issue) => issue.field === 'consent')?.message).toMatch(consentChanged);
+    expect(consentBox(page)).not.toContain('checked');
+    expect(page).toContain('value="geen-adres"');
+  });
+
+  it('says the text changed rather than that consent is missing when the box was not ticked', () => {
+    const { consent: _, ...unticked } = filledIn;
+    const { issues } = reRendered(unticked);
+
+    expect(issues).toEqual([{ field: 'consent', message: expect.stringMatching(consentChanged) }]);
+  });
+
+  it('keeps the tick given under the current text when another field is wrong', () => {
+    const { issues, page } = reRendered({
+      ...filledIn,
+      email: 'geen-adres',
+      consentVersion: consentText.version,
+    });
+
+    expect(issues.map((issue) => issue.field)).toEqual(['email']);
+    expect(consentBox(page)).toContain('checked');
+  });
+});
+
+describe('the organiser subscriber list query', () => {
+  it('treats empty filters as not given', () => {
+    expect(subscriberListQuery.parse({ status: '', topic: '', cursor: '', limit: '' })).toEqual({
+      status: 'active',
+      limit: 50,
+    });
+  });
+
+  it('still reads given filters and refuses unknown ones', () => {
+    expect(subscriberListQuery.parse({ status: 'pending', topic: 'publicaties', limit: '5' })).toEqual({
+      status: 'pending',
+      topic: 'publicaties',
+      limit: 5,
+    });
+    expect(subscriberListQuery.safeParse({ status: 'weg' }).success).toBe(false);
+    expect(subscriberListQuery.safeParse({ topic: 'sport' }).success).toBe(false);
+  });
+});
