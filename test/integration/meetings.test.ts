@@ -158,6 +158,16 @@ describe('registering', () => {
       },
       409,
     ],
+    [
+      'a past meeting',
+      {
+        startsAt: new Date(Date.now() - 2 * day).toISOString(),
+        endsAt: new Date(Date.now() - 2 * day + 3 * hour).toISOString(),
+        registrationOpensAt: new Date(Date.now() - 5 * day).toISOString(),
+        registrationClosesAt: new Date(Date.now() - 2 * day).toISOString(),
+      },
+      409,
+    ],
   ])('%s → a clear 4xx and nothing written', async (_, overrides, status) => {
     const meeting = await publish((await createMeeting(overrides)).id);
     const before = await itemCount();
