@@ -1,16 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from './adapters/clock';
 import { DynamoMeetingStore } from './adapters/dynamo/meeting-store';
 import { DynamoSendLedger } from './adapters/dynamo/send-ledger';
 import { DynamoSubscriptionStore } from './adapters/dynamo/subscription-store';
+import { TableScheduler } from './adapters/dynamo/table-scheduler';
+import { EventBridgeScheduler } from './adapters/eventbridge-scheduler';
 import { timeOrderedIds } from './adapters/ids';
 import { SesMailer } from './adapters/ses-mailer';
 import { loadTokenSecret } from './adapters/token-secret';
-import { loadConfig } from './config';
+import { loadConfig, schedulerSettings } from './config';
 import type { MeetingPorts } from './core/meetings/use-cases';
 import { PersonIds } from './core/people/person-id';
+import type { Scheduler } from './core/ports';
 import type { SubscriptionPorts } from './core/subscriptions/use-cases';
 import { TokenSigner } from './core/tokens';
 import { outboxComposer } from './web/mail/composers';
@@ -50,9 +54,18 @@ const tokens = async (): Promise<TokenSigner> => {
   return tokenSigner;
 };
 const ids = timeOrderedIds(clock);
+
+/** EventBridge Scheduler in AWS; offline (SCHEDULER_MODE=table) the table, which local/scheduler fires from. */
+const scheduler = ((): Scheduler => {
+  const settings = schedulerSettings(config);
+  if (settings.mode === 'table') return new TableScheduler(dynamo, config.TABLE_NAME);
+  const { mode: _, ...aws } = settings;
+  return new EventBridgeScheduler(new SchedulerClient({ region: config.AWS_REGION }), aws);
+})();
+
 const subscriptionStore = new DynamoSubscriptionStore(dynamo, config.TABLE_NAME);
 const meetingStore = new DynamoMeetingStore(dynamo, config.TABLE_NAME);
-const meetingPorts: MeetingPorts = { store: meetingStore, clock, ids };
+const meetingPorts: MeetingPorts = { store: meetingStore, clock, ids, scheduler };
 let personIds: PersonIds | undefined;
 const keyedPeople = async () => {
   personIds ??= new PersonIds(await tokenSecret());
@@ -74,6 +87,8 @@ export const app = {
     ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
   }),
   tokens,
+  /** One-time schedules (reminders): create, move, cancel. */
+  scheduler,
   /** For reading lists and counts; needs no secret. */
   subscriptionStore,
   /** For the use cases that key people and sign or check links. */
@@ -99,5 +114,7 @@ export const app = {
   composeOutboxMail: outboxComposer(async () => ({
     tokens: await tokens(),
     siteUrl: config.PUBLIC_BASE_URL,
+    organiserAddress: config.MAIL_FROM_ADDRESS,
+    calendarDomain: new URL(config.PUBLIC_BASE_URL).hostname,
   })),
 };

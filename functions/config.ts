@@ -5,6 +5,14 @@ import { z } from 'zod';
  * or malformed setting fails at start with its name instead of at the first request that needs it.
  * The CDK stateless stack sets these variables on every function; the local runtime sets them for itself.
  */
+const schedulerModes = ['aws', 'table'] as const;
+const awsSchedulerVariables = [
+  'SCHEDULER_GROUP',
+  'SCHEDULER_ROLE_ARN',
+  'SCHEDULER_TARGET_ARN',
+  'SCHEDULER_DLQ_ARN',
+] as const;
+
 const configSchema = z
   .object({
     TABLE_NAME: z.string().min(1),
@@ -26,10 +34,38 @@ const configSchema = z
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
+    /**
+     * Where one-time schedules live (DESIGN.md decision 8): `aws` is EventBridge Scheduler, `table` the local
+     * scheduler's schedules in the table (offline; local/scheduler fires them).
+     */
+    SCHEDULER_MODE: z.enum(schedulerModes).default('aws'),
+    /** AWS only: the schedule group every schedule is created in. */
+    SCHEDULER_GROUP: z
+      .string()
+      .regex(/^[0-9a-zA-Z._-]{1,64}$/, 'must be a schedule group name')
+      .optional(),
+    /** AWS only: the role EventBridge Scheduler assumes to invoke the target and write to the DLQ. */
+    SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+    /** AWS only: the function a schedule invokes (the entry with `trigger: 'schedule'`). */
+    SCHEDULER_TARGET_ARN: z.string().startsWith('arn:').optional(),
+    /** AWS only: the SQS queue EventBridge Scheduler delivers an invocation to when it gives up. */
+    SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
   })
   .refine((c) => c.TOKEN_SECRET !== undefined || c.TOKEN_SECRET_ARN !== undefined, {
     message: 'set TOKEN_SECRET (offline) or TOKEN_SECRET_ARN (AWS)',
     path: ['TOKEN_SECRET'],
+  })
+  .superRefine((c, context) => {
+    if (c.SCHEDULER_MODE !== 'aws') return;
+    for (const name of awsSchedulerVariables) {
+      if (c[name] === undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: 'required when SCHEDULER_MODE is aws (set SCHEDULER_MODE=table offline)',
+          path: [name],
+        });
+      }
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -46,4 +82,33 @@ export const loadConfig = (env: Record<string, string | undefined>): Config => {
     (issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`,
   );
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+};
+
+/** How the composition builds the Scheduler port: the settings of the mode config names, checked. */
+export type SchedulerSettings =
+  | { readonly mode: 'table' }
+  | {
+      readonly mode: 'aws';
+      readonly groupName: string;
+      readonly roleArn: string;
+      readonly targetArn: string;
+      readonly deadLetterArn: string;
+    };
+
+export const schedulerSettings = (config: Config): SchedulerSettings => {
+  if (config.SCHEDULER_MODE === 'table') return { mode: 'table' };
+  const { SCHEDULER_GROUP, SCHEDULER_ROLE_ARN, SCHEDULER_TARGET_ARN, SCHEDULER_DLQ_ARN } = config;
+  // loadConfig has refused a config without them; this guards a Config built some other way.
+  if (!SCHEDULER_GROUP || !SCHEDULER_ROLE_ARN || !SCHEDULER_TARGET_ARN || !SCHEDULER_DLQ_ARN) {
+    throw new ConfigError(
+      `Invalid configuration: SCHEDULER_MODE aws needs ${awsSchedulerVariables.join(', ')}`,
+    );
+  }
+  return {
+    mode: 'aws',
+    groupName: SCHEDULER_GROUP,
+    roleArn: SCHEDULER_ROLE_ARN,
+    targetArn: SCHEDULER_TARGET_ARN,
+    deadLetterArn: SCHEDULER_DLQ_ARN,
+  };
 };

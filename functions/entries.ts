@@ -12,6 +12,8 @@ export interface EntryNeeds {
   readonly mail?: boolean;
   /** May read the token-signing secret (signed links). Default false. */
   readonly tokens?: boolean;
+  /** May create, move and delete one-time schedules (EventBridge Scheduler), e.g. reminders. Default false. */
+  readonly scheduler?: boolean;
 }
 
 export interface LambdaEntry {
@@ -26,9 +28,10 @@ export interface LambdaEntry {
   readonly memoryMiB?: number;
   /**
    * What invokes the function besides the routes that name it: `outbox-stream` is the table's stream,
-   * filtered to newly inserted outbox mails. Default: none (HTTP routes only).
+   * filtered to newly inserted outbox mails; `schedule` is EventBridge Scheduler (one-time schedules such
+   * as `reminder-<meetingId>`). Default: none (HTTP routes only).
    */
-  readonly trigger?: 'outbox-stream';
+  readonly trigger?: 'outbox-stream' | 'schedule';
 }
 
 export const lambdaEntries = {
@@ -112,6 +115,17 @@ export const lambdaEntries = {
     description: 'Upcoming meetings page',
     needs: { table: 'read' },
   },
+  meetingCalendarFeed: {
+    file: 'handlers/meeting-calendar-feed.ts',
+    description: 'The subscribable calendar of upcoming meetings (iCalendar)',
+    needs: { table: 'read' },
+  },
+  meetingReminders: {
+    file: 'handlers/meeting-reminders.ts',
+    description: "Sends a meeting's reminders when its one-time schedule fires",
+    needs: { table: 'readWrite' },
+    trigger: 'schedule',
+  },
   meetingPage: {
     file: 'handlers/meeting-page.ts',
     description: 'A meeting with its registration form',
@@ -165,17 +179,17 @@ export const lambdaEntries = {
   organiserMeetingUpdate: {
     file: 'handlers/organiser-meeting-update.ts',
     description: 'Changes a meeting (If-Match), promoting people waiting',
-    needs: { table: 'readWrite' },
+    needs: { table: 'readWrite', scheduler: true },
   },
   organiserMeetingPublish: {
     file: 'handlers/organiser-meeting-publish.ts',
     description: 'Publishes a meeting',
-    needs: { table: 'readWrite' },
+    needs: { table: 'readWrite', scheduler: true },
   },
   organiserMeetingCancel: {
     file: 'handlers/organiser-meeting-cancel.ts',
     description: 'Cancels a meeting and mails everyone registered',
-    needs: { table: 'readWrite' },
+    needs: { table: 'readWrite', scheduler: true },
   },
   organiserRegistrationsCsv: {
     file: 'handlers/organiser-registrations-csv.ts',

@@ -12,6 +12,7 @@ export const paths = {
   /** API Gateway template; link to a meeting with `meetingPath(id)`. */
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
+  calendarFeed: '/bijeenkomsten/agenda.ics',
 } as const;
 
 export const meetingPath = (meetingId: string): string =>

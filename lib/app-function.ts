@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -27,6 +27,16 @@ export interface AppResources {
   readonly mailFromAddress: string;
   /** The token-signing key (`needs.tokens`). */
   readonly tokenSecret: secretsmanager.ISecret;
+  /** The schedule group and the role schedules run as (`needs.scheduler`). Default: none, so no entry may schedule. */
+  readonly scheduling?: SchedulingResources;
+}
+
+/** What creating, moving and deleting one-time schedules at run time takes. */
+export interface SchedulingResources {
+  /** The schedule group's name; the grant covers `schedule/<group>/*` (a schedule per meeting, named at run time). */
+  readonly scheduleGroupName: string;
+  /** The role every schedule runs as; the only role a scheduling function may pass, and only to the scheduler. */
+  readonly roleArn: string;
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -58,6 +68,11 @@ export interface AppFunctionProps {
    * @default the repository root
    */
   readonly projectRoot?: string;
+  /**
+   * A fixed function name, for a function whose ARN is stored outside CloudFormation (schedule targets).
+   * @default a name CloudFormation generates
+   */
+  readonly functionName?: string;
 }
 
 /** Item reads; TransactGetItems is authorised through GetItem. No Scan. */
@@ -121,6 +136,7 @@ export class AppFunction extends Construct {
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       description: entry.description,
+      ...(props.functionName !== undefined && { functionName: props.functionName }),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: entry.memoryMiB ?? 512,
@@ -217,5 +233,44 @@ export class AppFunction extends Construct {
     }
     if (needs.mail === true) resources.mail.grantSend(this.function, resources.mailFromAddress);
     if (needs.tokens === true) resources.tokenSecret.grantRead(this.function);
+    if (needs.scheduler === true) {
+      if (!resources.scheduling)
+        throw new Error(`${this.node.path} schedules, but the stage has no scheduling`);
+      this.allowScheduling(resources.scheduling);
+    }
+  }
+
+  /**
+   * Creating, moving and deleting the one-time schedules of the group, and handing them the scheduler role.
+   * In a policy of its own (as the X-Ray one), so the acknowledged wildcard covers these statements only.
+   */
+  private allowScheduling(scheduling: SchedulingResources): void {
+    const stack = Stack.of(this);
+    const schedules = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${scheduling.scheduleGroupName}/*`,
+    });
+    const policy = new iam.Policy(this, 'Scheduling', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+          resources: [schedules],
+        }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [scheduling.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${stack.region}:<AWS::AccountId>:schedule/${scheduling.scheduleGroupName}/*]`,
+      reason:
+        'Schedules are created at run time, one per meeting (reminder-<meetingId>), so their names are not ' +
+        'known at deploy time; the grant is limited to the schedules of this one group and to creating, ' +
+        'moving and deleting them.',
+    });
   }
 }

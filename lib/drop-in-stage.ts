@@ -41,7 +41,8 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env,
     settings,
-    description: `Drop In (${stageName}): table, mail identity, token key, organiser accounts`,
+    scheduleGroupName: `${prefix}-schedules`,
+    description: `Drop In (${stageName}): table, mail identity, token key, organiser accounts, schedules`,
     terminationProtection: settings.terminationProtection ?? true,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {

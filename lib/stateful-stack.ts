@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
@@ -10,11 +11,13 @@ import type { StageSettings } from './stage-settings';
 
 export interface StatefulStackProps extends StackProps {
   readonly settings: StageSettings;
+  /** The name of the group the one-time schedules (reminders) are created in at run time. */
+  readonly scheduleGroupName: string;
 }
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
- * identity and configuration set, the token-signing key and the organisers' user pool. Kept apart from the
+ * identity and configuration set, the token-signing key, the organisers' user pool and the schedule group. Kept apart from the
  * stateless stack so that replacing functions or the API can never touch them.
  */
 export class StatefulStack extends Stack {
@@ -23,6 +26,13 @@ export class StatefulStack extends Stack {
   /** The key that signs the tokens in links (DESIGN.md decision 10). */
   readonly tokenSecret: secretsmanager.Secret;
   readonly organisers: OrganiserDirectory;
+  /**
+   * The EventBridge Scheduler group of the one-time schedules the functions create at run time (DESIGN.md
+   * decision 8). Here rather than with the code: pending schedules are data, and deleting a group deletes them.
+   */
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** Its name, a plain string (the stateless stack builds ARNs from it without a cross-stack reference). */
+  readonly scheduleGroupName: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -44,6 +54,12 @@ export class StatefulStack extends Stack {
         'Unsubscribe links carry a token without expiry (RFC 8058 one-click, DESIGN.md decision 10); rotating ' +
         'the single signing key would break every link already mailed. Rotation needs a key ring with a key id ' +
         'in the token first.',
+    });
+
+    this.scheduleGroupName = props.scheduleGroupName;
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
+      scheduleGroupName: props.scheduleGroupName,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.organisers = new OrganiserDirectory(this, 'Organisers', {

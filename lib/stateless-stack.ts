@@ -7,6 +7,7 @@ import { fallbackEntry, type Route, routes } from '../functions/routes';
 import type { AppResources } from './app-function';
 import { HttpApi } from './http-api';
 import { OutboxRelay } from './outbox-relay';
+import { ScheduledJobs } from './scheduled-jobs';
 import type { StageSettings } from './stage-settings';
 import type { StatefulStack } from './stateful-stack';
 
@@ -27,19 +28,22 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * The code: functions, the HTTP API and the outbox relay on the table's stream. Everything here can be replaced or destroyed and redeployed without
- * losing data, because the data lives in the stateful stack.
+ * The code: functions, the HTTP API, the outbox relay on the table's stream and the target of the one-time
+ * schedules. Everything here can be replaced or destroyed and redeployed without losing data, because the
+ * data (pending schedules included) lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   /** One per entry with `trigger: 'outbox-stream'`, by entry name. */
   readonly outboxRelays: ReadonlyMap<EntryName, OutboxRelay>;
+  /** The function the one-time schedules invoke (the entry with `trigger: 'schedule'`), its role and DLQ. */
+  readonly scheduledJobs: ScheduledJobs;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { settings, stateful } = props;
 
-    const resources: AppResources = {
+    const baseResources: AppResources = {
       table: stateful.table,
       tableIndexNames: tableDesign.globalIndexes.map((index) => index.indexName),
       mail: stateful.mail,
@@ -47,9 +51,9 @@ export class StatelessStack extends Stack {
       tokenSecret: stateful.tokenSecret,
     };
 
-    // What functions/config.ts reads; every function gets all of it, since config is validated as a whole at
-    // load. An ARN or a name is no permission: the grants follow each entry's needs.
-    const environment: Record<string, string> = {
+    // What functions/config.ts reads; every function gets all of it (the scheduler's part below), since config
+    // is validated as a whole at load. An ARN or a name is no permission: the grants follow each entry's needs.
+    const baseEnvironment: Record<string, string> = {
       TABLE_NAME: stateful.table.tableName,
       PUBLIC_BASE_URL: settings.publicBaseUrl,
       MAIL_FROM_ADDRESS: settings.mailFromAddress,
@@ -60,6 +64,30 @@ export class StatelessStack extends Stack {
     };
 
     const entries = props.entries ?? lambdaEntries;
+
+    // The config carries one SCHEDULER_TARGET_ARN: exactly one entry is what schedules invoke.
+    const scheduled = (Object.entries(entries) as [EntryName, LambdaEntry][]).filter(
+      ([, entry]) => entry.trigger === 'schedule',
+    );
+    const [target, ...moreTargets] = scheduled;
+    if (!target || moreTargets.length > 0) {
+      throw new Error(
+        `Exactly one entry must have trigger 'schedule' (the scheduler's one target); found ${scheduled.length}`,
+      );
+    }
+    this.scheduledJobs = new ScheduledJobs(this, `Schedule-${target[0]}`, {
+      entryName: target[0],
+      entry: target[1],
+      scheduleGroupName: stateful.scheduleGroupName,
+      resources: baseResources,
+      environment: baseEnvironment,
+      logRetention: settings.logRetentionDays,
+      ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
+    });
+    // The stateful stack holds the group; the stack dependency already orders the deploys (the table import).
+    const resources: AppResources = { ...baseResources, scheduling: this.scheduledJobs.scheduling };
+    const environment: Record<string, string> = { ...baseEnvironment, ...this.scheduledJobs.environment };
+
     this.httpApi = new HttpApi(this, 'Http', {
       routes: props.routes ?? routes,
       fallbackEntry,

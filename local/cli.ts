@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { assertScheduleName, InvalidScheduleName } from '../functions/adapters/scheduled-jobs';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
 import { resolveDataDir } from './data-dir';
 import { startPorts } from './engines/ports';
 import { Mailbox } from './engines/ses-emulator';
+import { fireCommand } from './scheduler/fire-command';
 import { LocalSetupError } from './setup-errors';
 
 /**
@@ -20,9 +22,13 @@ Commands:
         curl -H "Authorization: Bearer $(npm run -s local -- token)" http://localhost:3000/api/organiser/me
   mailbox [--limit <n>]
         Lists the latest mails in the running SES emulator: time, recipients, subject (default 20).
+  fire <name>
+        Fires one schedule of the running \`npm start\` now, e.g. reminder-<meetingId>, and deletes it,
+        as a one-time schedule is deleted once it has run. Its mails arrive in the mailbox.
   help  This text.
 
-Environment: DROPIN_DATA_DIR (default .data), DROPIN_SES_PORT (default ${startPorts.ses}).`;
+Environment: DROPIN_DATA_DIR (default .data), DROPIN_SES_PORT (default ${startPorts.ses}),
+DROPIN_DYNAMODB_PORT (default ${startPorts.dynamoDb}), PORT (default ${startPorts.site}).`;
 
 /** A wrong invocation: usage and exit code 2. */
 class UsageError extends Error {}
@@ -96,6 +102,41 @@ const mailbox: Command = async (args) => {
   console.log(`(${Math.min(limit, mails.length)} of ${mails.length}; read them on ${inbox.endpoint}/)`);
 };
 
+const portSetting = (variable: string, fallback: number): number => {
+  const text = process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new UsageError(`${variable}=${text} is not a port number (1-65535)`);
+  }
+  return port;
+};
+
+const fire: Command = async (args) => {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw new UsageError('fire: name the schedule, e.g. fire reminder-<meetingId>');
+  if (extra.length > 0) throw new UsageError(`fire takes one schedule name, not ${positionals.length}`);
+  try {
+    assertScheduleName(name);
+  } catch (error) {
+    if (error instanceof InvalidScheduleName) throw new UsageError(`fire: ${error.message}`);
+    throw error;
+  }
+  const fired = await fireCommand({
+    name,
+    dataDir: resolveDataDir(),
+    dynamoDbPort: portSetting('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb),
+    sesPort: portSetting('DROPIN_SES_PORT', startPorts.ses),
+    sitePort: portSetting('PORT', startPorts.site),
+  });
+  console.log(
+    fired.afterwards === 'deleted'
+      ? `Fired ${name}; the schedule is done and deleted. Its mails go out through the running npm start.`
+      : `Fired ${name}; it was moved while it ran, so it stays for its new time.`,
+  );
+};
+
 const help: Command = async () => {
   console.log(usage);
 };
@@ -103,8 +144,9 @@ const help: Command = async () => {
 const commands: Record<string, Command> = {
   token,
   mailbox,
+  // The local scheduler (DESIGN.md decision 8): fires one schedule now.
+  fire,
   help,
-  // `fire <schedule>` joins here with the local scheduler (DESIGN.md decision 8): it fires one schedule now.
 };
 
 const run = async (): Promise<number> => {

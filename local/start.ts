@@ -17,6 +17,7 @@ import { createLocalApiServer } from './http/server';
 import { watchLauncher } from './launcher-watch';
 import { startOutboxRelay } from './relay/outbox-stream';
 import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
+import { startScheduleRunner } from './scheduler/runner';
 import { seedDemoData } from './seed';
 import { LocalSetupError, PortInUse } from './setup-errors';
 import { ensureTable } from './table';
@@ -27,8 +28,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /**
  * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator,
  * makes the table, seeds the demo once, writes an organiser token, starts the outbox relay on the table's
- * stream, and only then opens the site, so no mail a page writes waits for a relay still starting. Every
- * child stops on Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
+ * stream and the local scheduler, and only then opens the site, so no mail a page writes waits for a relay
+ * still starting. Every child stops on Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
  */
 
 const portFrom = (variable: string, fallback: number): number => {
@@ -137,6 +138,15 @@ const start = async (): Promise<void> => {
   });
   running.push(() => outboxRelay.stop());
 
+  // Schedules live in the table: any that fell due while nothing ran fire now, the rest at their time.
+  const scheduleRunner = await startScheduleRunner({
+    endpoint: dynamoDb.endpoint,
+    tableName: localTableName,
+    loadHandler,
+    log: (line) => console.error(`Scheduler: ${line}`),
+  });
+  running.push(() => scheduleRunner.stop());
+
   const server = createLocalApiServer({
     loadHandler,
     authorize: organiserAuth.authorize,
@@ -159,6 +169,7 @@ const start = async (): Promise<void> => {
       `  Organiser token:  ${paths.organiserToken}   (${defaultOrganiser.email}, group organisers, valid 12 h;`,
       '                    another: npm run -s local -- token)',
       `  Try:              curl -H "Authorization: Bearer $(cat '${paths.organiserToken}')" ${siteUrl}/api/organiser/me`,
+      '  Schedules:        fire at their time (reminders); npm run -s local -- fire <name> fires one now',
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

@@ -57,3 +57,18 @@ export class ConcurrentChange extends Error {
     super('The records changed between read and write');
   }
 }
+
+/** What a one-time schedule does when it fires. */
+export interface ScheduledJob {
+  readonly kind: 'meeting-reminder';
+  readonly meetingId: string;
+}
+
+/**
+ * One-time schedules (EventBridge Scheduler in AWS, a table-backed scheduler offline). Both operations are
+ * idempotent: `scheduleOnce` creates the schedule or moves it, `cancel` deletes it or does nothing.
+ */
+export interface Scheduler {
+  scheduleOnce(name: string, at: Date, job: ScheduledJob): Promise<void>;
+  cancel(name: string): Promise<void>;
+}

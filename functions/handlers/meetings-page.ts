@@ -6,7 +6,7 @@ import { page } from './http/respond';
 
 export const handler = httpRoute(async () => {
   const now = app.clock.now();
-  return page(200, renderMeetingList(await upcomingMeetings(app.meetings.store, now), now), {
+  return page(200, renderMeetingList(await upcomingMeetings(app.meetings.store, now), now, app.siteUrl), {
     'cache-control': 'public, max-age=60',
   });
 });

@@ -47,6 +47,7 @@ form.inline{display:inline}
 .facts dd{margin:0 0 .75rem}
 .status{font-weight:600}
 .cancelled{color:#b00020;font-weight:700}
+.feed-url{overflow-wrap:anywhere}
 footer.site{border-top:1px solid #ddd;color:var(--muted);font-size:.9375rem}
 `.trim();
 

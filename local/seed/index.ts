@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
 import { keys } from '../../functions/adapters/dynamo/table-design';
+import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
+import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
 import { seedMeetings } from './meetings';
 
 /**
@@ -9,7 +11,7 @@ import { seedMeetings } from './meetings';
  * once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
  * the seed changes in a way an existing `.data` folder should receive.
  */
-export const seedVersion = 'v2';
+export const seedVersion = 'v3';
 
 export interface SeedContext {
   readonly documentClient: DynamoDBDocumentClient;
@@ -29,6 +31,23 @@ const seedSteps: readonly SeedStep[] = [
   // The meetings of the knowledge network: past ones of 2024, and the two announced ones open for registration.
   ({ documentClient, tableName, now }) =>
     seedMeetings(new DynamoMeetingStore(documentClient, tableName), now),
+  // The seed writes the upcoming meetings as published, past the use case that schedules their reminders.
+  async ({ documentClient, tableName, now }) => {
+    const { items } = await new DynamoMeetingStore(documentClient, tableName).listMeetings({
+      status: 'published',
+      from: now,
+      limit: 50,
+    });
+    const scheduler = new TableScheduler(documentClient, tableName);
+    for (const meeting of items) {
+      const at = reminderAt(meeting);
+      if (at.getTime() <= now.getTime()) continue;
+      await scheduler.scheduleOnce(reminderScheduleName(meeting.meetingId), at, {
+        kind: 'meeting-reminder',
+        meetingId: meeting.meetingId,
+      });
+    }
+  },
 ];
 
 export type SeedOutcome = 'seeded' | 'already-seeded';

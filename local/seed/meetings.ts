@@ -153,6 +153,7 @@ const common = {
   confirmedCount: 0,
   waitingCount: 0,
   version: 1,
+  sequence: 0,
 } as const;
 
 /**

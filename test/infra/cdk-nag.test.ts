@@ -51,8 +51,10 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only the expected rules, each where it applies', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public').length;
-    const functionCount = stateless.httpApi.functions.size + stateless.outboxRelays.size;
+    const functionCount = stateless.httpApi.functions.size + stateless.outboxRelays.size + 1;
     const count = (id: string) => acknowledgements.filter((ack) => ack.id === id).length;
+    const schedules =
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:eu-west-1:<AWS::AccountId>:schedule/DropIn-prod-schedules/*]';
 
     expect(new Set(acknowledgements.map((ack) => ack.id))).toEqual(
       new Set([
@@ -61,6 +63,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SQS3',
+        schedules,
       ]),
     );
     expect(count('AwsSolutions-SMG4')).toBe(1);
@@ -71,10 +74,17 @@ describe('cdk-nag AwsSolutions', () => {
     const xray = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]');
     expect(xray).toHaveLength(functionCount);
     for (const ack of xray) expect(ack.path).toMatch(/\/XRayWrites$/);
-    // One per outbox relay, on its dead-letter queue (a dead-letter queue needs none of its own).
+    // One per outbox relay and one for the scheduled jobs, on the dead-letter queues (which need none of their own).
     const sqs3 = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-SQS3');
-    expect(sqs3).toHaveLength(stateless.outboxRelays.size);
-    for (const ack of sqs3) expect(ack.path).toMatch(/\/Stream-\w+\/DeadLetters$/);
+    expect(sqs3).toHaveLength(stateless.outboxRelays.size + 1);
+    for (const ack of sqs3) expect(ack.path).toMatch(/\/(Stream|Schedule)-\w+\/DeadLetters$/);
+    // One per entry that schedules, on the policy holding nothing but the scheduling statements.
+    const scheduling = acknowledgements.filter((ack) => ack.id === schedules);
+    expect(scheduling.map((ack) => ack.path).sort()).toEqual(
+      ['organiserMeetingCancel', 'organiserMeetingPublish', 'organiserMeetingUpdate'].map(
+        (name) => `DropIn-prod-Stateless/Http/Fn-${name}/Scheduling`,
+      ),
+    );
   });
 
   it('gives every acknowledgement a concrete reason', () => {

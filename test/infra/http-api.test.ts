@@ -9,6 +9,7 @@ import {
   deployedEntries,
   policyStatements,
   routedEntries,
+  scheduleEntries,
   statementsOfFunction,
   streamEntries,
   synthesizeStage,
@@ -123,13 +124,14 @@ describe('the functions', () => {
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
     .at(-1);
 
-  it('exist once per entry the routes use (however many routes share it) or the table stream triggers', () => {
+  it('exist once per entry the routes use (however many routes share it), the table stream or the schedules trigger', () => {
     const descriptions = Object.values(functions).map((fn) => fn.Properties.Description);
     expect(descriptions.sort()).toEqual(
       [...deployedEntries].map((name) => lambdaEntries[name].description).sort(),
     );
     expect(stateless.httpApi.functions.size).toBe(routedEntries.size);
     expect(stateless.outboxRelays.size).toBe(streamEntries.size);
+    expect([...scheduleEntries]).toEqual(['meetingReminders']);
   });
 
   it.each(Object.entries(functions))('%s runs the newest Node.js runtime on arm64 with X-Ray', (_, fn) => {
@@ -155,6 +157,11 @@ describe('the functions', () => {
         'MAIL_FROM_NAME',
         'SES_CONFIGURATION_SET',
         'TOKEN_SECRET_ARN',
+        'SCHEDULER_MODE',
+        'SCHEDULER_GROUP',
+        'SCHEDULER_ROLE_ARN',
+        'SCHEDULER_TARGET_ARN',
+        'SCHEDULER_DLQ_ARN',
         'POWERTOOLS_SERVICE_NAME',
         'LOG_LEVEL',
         'NODE_OPTIONS',
@@ -163,6 +170,7 @@ describe('the functions', () => {
     expect(fn.Properties.Environment.Variables).toMatchObject({
       PUBLIC_BASE_URL: settings.publicBaseUrl,
       MAIL_FROM_ADDRESS: settings.mailFromAddress,
+      SCHEDULER_MODE: 'aws',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });

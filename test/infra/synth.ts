@@ -77,5 +77,12 @@ export const streamEntries = new Set<EntryName>(
     .map(([name]) => name),
 );
 
+/** The entries the one-time schedules invoke (`trigger: 'schedule'`). */
+export const scheduleEntries = new Set<EntryName>(
+  (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
+    .filter(([, entry]) => entry.trigger === 'schedule')
+    .map(([name]) => name),
+);
+
 /** Every entry that becomes a function. */
-export const deployedEntries = new Set<EntryName>([...routedEntries, ...streamEntries]);
+export const deployedEntries = new Set<EntryName>([...routedEntries, ...streamEntries, ...scheduleEntries]);

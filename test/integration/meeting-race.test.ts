@@ -210,6 +210,8 @@ describe('the negative control', () => {
       clock,
       ids: timeOrderedIds(clock),
       personIds: new PersonIds('negative-control-secret-negative-control-secret'),
+      // Registering never schedules anything.
+      scheduler: { scheduleOnce: async () => undefined, cancel: async () => undefined },
     };
 
     const outcomes = await Promise.all(

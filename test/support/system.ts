@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import {
   createOrganiserAuth,
   type OrganiserAuth,
@@ -20,6 +21,7 @@ import {
   createHandlerLoader,
   type HandlerEnvironmentSettings,
 } from '../../local/runtime';
+import { type ScheduleRunner, startScheduleRunner } from '../../local/scheduler/runner';
 import { ensureTable } from '../../local/table';
 
 export interface TestSystemOptions {
@@ -29,16 +31,23 @@ export interface TestSystemOptions {
   readonly log?: (line: string) => void;
   /** Whether the outbox relay runs from the start. Default true; `outboxRelay.start()` starts it later. */
   readonly outboxRelay?: boolean;
+  /** Whether the local scheduler runs from the start. Default true; `scheduleRunner.start()` starts it later. */
+  readonly scheduleRunner?: boolean;
+  /** How often the local scheduler looks for due schedules. Default 250 ms (npm start: 1 s). */
+  readonly schedulePollIntervalMs?: number;
 }
 
-/** The local stand-in for the stream event source mapping, under the test's control. */
-export interface TestOutboxRelay {
-  /** Starts a fresh relay, as a restarted process would: it reads the stream from its oldest record. */
+/** A local stand-in for an AWS trigger (the stream event source mapping, the scheduler), under the test's control. */
+export interface TestTrigger {
+  /** Starts it fresh, as a restarted process would (the relay reads the stream from its oldest record). */
   start(): Promise<void>;
   /** Stops it; an invocation in progress finishes first. */
   stop(): Promise<void>;
   readonly running: boolean;
 }
+
+/** The outbox relay under the test's control. */
+export type TestOutboxRelay = TestTrigger;
 
 export interface TestSystem {
   /** The local API, e.g. `http://localhost:41235`; also the handlers' PUBLIC_BASE_URL. */
@@ -53,6 +62,10 @@ export interface TestSystem {
   readonly organiserAuth: OrganiserAuth;
   /** Delivers the outbox mails the handlers write (the table's stream → the outboxRelay handler). */
   readonly outboxRelay: TestOutboxRelay;
+  /** Fires the schedules the handlers write (the local scheduler, as under `npm start`). */
+  readonly scheduleRunner: TestTrigger;
+  /** The schedules of this system's table, as the handlers' Scheduler port writes them. */
+  readonly schedules: TableScheduler;
   /** A token the server accepts; default groups `['organisers']`. */
   signOrganiserToken(request?: Partial<OrganiserTokenRequest>): string;
   /** `fetch` on a path of the local API. Redirects are not followed, so tests see the 30x itself. */
@@ -78,8 +91,9 @@ const listenOnFreePort = (server: Server): Promise<number> =>
 /**
  * The whole offline system for one integration test file: a fresh table in the run's DynamoDB Local, the
  * run's SES emulator, the local API server on a random port running the real handlers with the
- * environment `npm start` gives them (a fresh TOKEN_SECRET), and the outbox relay on the table's stream, so
- * mail written to the outbox arrives in the emulator as it does under `npm start`. Call it once per file, in `beforeAll`:
+ * environment `npm start` gives them (a fresh TOKEN_SECRET), the outbox relay on the table's stream, so
+ * mail written to the outbox arrives in the emulator as it does under `npm start`, and the local scheduler,
+ * so schedules the handlers write fire at their time. Call it once per file, in `beforeAll`:
  * handlers read their configuration when first imported, and vitest gives each file fresh modules.
  */
 export const startTestSystem = async (options: TestSystemOptions = {}): Promise<TestSystem> => {
@@ -135,6 +149,33 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   };
   if (options.outboxRelay ?? true) await outboxRelay.start();
 
+  let runner: Promise<ScheduleRunner> | undefined;
+  const scheduleRunner: TestTrigger = {
+    start: async () => {
+      if (runner) throw new Error('The schedule runner is running already');
+      runner = startScheduleRunner({
+        endpoint: dynamoDbEndpoint,
+        tableName,
+        loadHandler,
+        pollIntervalMs: options.schedulePollIntervalMs ?? 250,
+        log,
+      });
+      await runner.catch((error: unknown) => {
+        runner = undefined;
+        throw error;
+      });
+    },
+    stop: async () => {
+      const stopping = runner;
+      runner = undefined;
+      await (await stopping?.catch(() => undefined))?.stop();
+    },
+    get running() {
+      return runner !== undefined;
+    },
+  };
+  if (options.scheduleRunner ?? true) await scheduleRunner.start();
+
   const signOrganiserToken = (request: Partial<OrganiserTokenRequest> = {}) =>
     organiserAuth.signOrganiserToken({ groups: ['organisers'], ...request });
   // 127.0.0.1 rather than localhost for the requests themselves: no IPv6 attempt first.
@@ -148,6 +189,8 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     mailbox: new Mailbox(sesEndpoint),
     organiserAuth,
     outboxRelay,
+    scheduleRunner,
+    schedules: new TableScheduler(documentClient, tableName),
     signOrganiserToken,
     fetch: (path, init) => fetch(url(path), { redirect: 'manual', ...init }),
     fetchAsOrganiser: (path, init = {}, token = {}) => {
@@ -156,6 +199,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
     stop: async () => {
+      await scheduleRunner.stop();
       await outboxRelay.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../functions/config';
+import { ConfigError, loadConfig, schedulerSettings } from '../../functions/config';
 
 const valid = {
   TABLE_NAME: 'dropin',
   PUBLIC_BASE_URL: 'https://dropin.example.org/',
   MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tokens',
+  SCHEDULER_GROUP: 'DropIn-prod-schedules',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/DropIn-prod-Stateless-scheduler',
+  SCHEDULER_TARGET_ARN:
+    'arn:aws:lambda:eu-west-1:123456789012:function:DropIn-prod-Stateless-meetingReminders',
+  SCHEDULER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:DropIn-prod-Stateless-scheduled-job-failures',
 };
 
 describe('loadConfig', () => {
@@ -32,5 +37,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig(withoutSecret)).toThrow(/TOKEN_SECRET/);
     expect(() => loadConfig({ ...withoutSecret, TOKEN_SECRET: 'short' })).toThrow(/TOKEN_SECRET/);
     expect(loadConfig({ ...withoutSecret, TOKEN_SECRET: 'x'.repeat(32) }).TOKEN_SECRET).toHaveLength(32);
+  });
+
+  it('uses EventBridge Scheduler by default and names each of its settings that is missing', () => {
+    const { SCHEDULER_ROLE_ARN: _, SCHEDULER_DLQ_ARN: __, ...withoutTwo } = valid;
+
+    expect(schedulerSettings(loadConfig(valid))).toEqual({
+      mode: 'aws',
+      groupName: valid.SCHEDULER_GROUP,
+      roleArn: valid.SCHEDULER_ROLE_ARN,
+      targetArn: valid.SCHEDULER_TARGET_ARN,
+      deadLetterArn: valid.SCHEDULER_DLQ_ARN,
+    });
+    const failure = (() => {
+      try {
+        loadConfig(withoutTwo);
+        return '';
+      } catch (error) {
+        return String(error);
+      }
+    })();
+    expect(failure).toMatch(/SCHEDULER_ROLE_ARN: required when SCHEDULER_MODE is aws/);
+    expect(failure).toMatch(/SCHEDULER_DLQ_ARN: required when SCHEDULER_MODE is aws/);
+    expect(failure).not.toMatch(/SCHEDULER_GROUP|SCHEDULER_TARGET_ARN/);
+  });
+
+  it('needs none of them with the table scheduler (offline), and refuses an unknown mode', () => {
+    const offline = {
+      TABLE_NAME: 'dropin',
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
+      TOKEN_SECRET: 'x'.repeat(32),
+      SCHEDULER_MODE: 'table',
+    };
+
+    expect(schedulerSettings(loadConfig(offline))).toEqual({ mode: 'table' });
+    expect(() => loadConfig({ ...offline, SCHEDULER_MODE: 'cron' })).toThrow(/SCHEDULER_MODE/);
   });
 });

@@ -5,7 +5,7 @@ import { meetingMailData, parseCancelTokenId } from '../../functions/core/meetin
 import type { Meeting, Registration } from '../../functions/core/meetings/model';
 import { TokenSigner } from '../../functions/core/tokens';
 import { outboxComposer } from '../../functions/web/mail/composers';
-import { cancelLinkTtlSeconds } from '../../functions/web/mail/meeting-mails';
+import { cancelLinkTtlSeconds, meetingDayFrom } from '../../functions/web/mail/meeting-mails';
 import { FixedClock } from '../support/in-memory-ports';
 
 const secret = 'unit-test-secret-unit-test-secret-0123456789';
@@ -32,6 +32,7 @@ const meeting: Meeting = {
   createdAt: '2026-12-01T00:00:00.000Z',
   updatedAt: '2026-12-01T00:00:00.000Z',
   version: 4,
+  sequence: 0,
 };
 
 const registration: Registration = {
@@ -60,7 +61,16 @@ const outboxMail = (
 const setup = () => {
   const clock = new FixedClock(writtenAt);
   const tokens = new TokenSigner(secret, clock);
-  return { clock, tokens, compose: outboxComposer(async () => ({ tokens, siteUrl })) };
+  return {
+    clock,
+    tokens,
+    compose: outboxComposer(async () => ({
+      tokens,
+      siteUrl,
+      organiserAddress: 'bijeenkomsten@dropin.example.org',
+      calendarDomain: 'dropin.example.org',
+    })),
+  };
 };
 
 /** Every href in the HTML part. */
@@ -89,7 +99,13 @@ describe('meeting mails', () => {
     expect(mail.headers ?? []).toEqual([]);
   });
 
-  it.each(['registration-confirmed', 'registration-waiting', 'registration-promoted'] as const)(
+  it.each([
+    'registration-confirmed',
+    'registration-waiting',
+    'registration-promoted',
+    'meeting-updated',
+    'meeting-reminder',
+  ] as const)(
     '%s carries a cancel link whose token verifies for cancel-registration and names this registration',
     async (kind) => {
       const { compose, tokens } = setup();
@@ -174,6 +190,84 @@ describe('meeting mails', () => {
     expect(mail.text).not.toContain('token=');
     expect(links(mail.html)).toContain('https://dropin.example.org/bijeenkomsten');
   });
+
+  it('tells a participant the time or place changed, with the new when and where and a cancel link', async () => {
+    const { compose } = setup();
+    const moved = {
+      ...meeting,
+      startsAt: '2027-03-28T01:30:00.000Z',
+      endsAt: '2027-03-28T04:30:00.000Z',
+      sequence: 1,
+    };
+
+    const mail = await compose(outboxMail('meeting-updated', meetingMailData(moved, registration)));
+
+    expect(mail.subject).toBe('Gewijzigd: Kennisnetwerk Groningen: uitwisseling met HALT');
+    expect(mail.text).toContain(
+      'De tijd of plaats van Kennisnetwerk Groningen: uitwisseling met HALT is veranderd.',
+    );
+    expect(mail.text).toContain('Wanneer: zondag 28 maart 2027, 03.30–06.30 uur');
+    expect(mail.text).toContain('Waar: Buurtcentrum De Oosterpoort, Poortstraat 18, Groningen');
+    expect(cancelLink(mail.html)).toBeDefined();
+    expect(mail.attachments?.map((a) => a.fileName)).toEqual(['wijziging.ics']);
+  });
+
+  it('reminds a participant with the day in words, when and where, and how to cancel, without an invite', async () => {
+    const { compose } = setup();
+    const reminder: OutboxMail = {
+      ...outboxMail('meeting-reminder'),
+      createdAt: '2027-01-13T12:30:00.000Z',
+    };
+
+    const mail = await compose(reminder);
+
+    expect(mail.subject).toBe('Herinnering: Kennisnetwerk Groningen: uitwisseling met HALT is morgen');
+    expect(mail.text).toContain('Kennisnetwerk Groningen: uitwisseling met HALT is morgen.');
+    expect(mail.text).toContain('Wanneer: donderdag 14 januari 2027, 13.30–16.30 uur');
+    expect(mail.text).toContain('Kun je toch niet komen?');
+    expect(cancelLink(mail.html)).toBeDefined();
+    expect(mail.attachments).toBeUndefined();
+  });
+
+  it('names the day of the meeting as seen in Amsterdam from the day the reminder was written', () => {
+    const startsAt = '2027-01-14T12:30:00.000Z';
+    expect(meetingDayFrom(startsAt, '2027-01-14T07:00:00.000Z')).toBe('vandaag');
+    // 23.30 UTC on the 13th is already the 14th in Amsterdam.
+    expect(meetingDayFrom(startsAt, '2027-01-13T23:30:00.000Z')).toBe('vandaag');
+    expect(meetingDayFrom(startsAt, '2027-01-13T22:30:00.000Z')).toBe('morgen');
+    expect(meetingDayFrom(startsAt, '2027-01-12T12:30:00.000Z')).toBe('overmorgen');
+    expect(meetingDayFrom(startsAt, '2027-01-07T12:30:00.000Z')).toBe('op donderdag 14 januari 2027');
+  });
+
+  it.each([
+    'registration-confirmed',
+    'registration-promoted',
+    'registration-cancelled',
+    'meeting-cancelled',
+    'meeting-updated',
+  ] as const)('refuses a %s mail without a calendar sequence, naming the mail', async (kind) => {
+    const { compose } = setup();
+    const { sequence: _, ...data } = meetingMailData(meeting, registration);
+
+    await expect(compose(outboxMail(kind, data))).rejects.toThrow(
+      `Outbox mail mail-${kind} (${kind}) has no valid sequence`,
+    );
+    await expect(compose(outboxMail(kind, { ...data, sequence: 'two' }))).rejects.toThrow(
+      'no valid sequence',
+    );
+  });
+
+  it.each(['registration-waiting', 'meeting-reminder'] as const)(
+    'sends a %s mail without a calendar sequence: it carries no invite',
+    async (kind) => {
+      const { compose } = setup();
+      const { sequence: _, ...data } = meetingMailData(meeting, registration);
+
+      const mail = await compose(outboxMail(kind, data));
+
+      expect(mail.attachments).toBeUndefined();
+    },
+  );
 
   it.each(['meetingId', 'registrationId', 'title', 'startsAt'])(
     'refuses a mail whose data lacks %s, naming the mail',

@@ -10,6 +10,7 @@ import {
 } from '../../functions/web/pages/meetings';
 
 const now = new Date('2027-01-04T09:00:00Z');
+const siteUrl = 'https://dropin.example.org';
 
 const meeting = (overrides: Partial<Meeting> = {}): Meeting => ({
   meetingId: 'kennisnetwerk-groningen-halt',
@@ -32,6 +33,7 @@ const meeting = (overrides: Partial<Meeting> = {}): Meeting => ({
   createdAt: '2026-12-01T00:00:00.000Z',
   updatedAt: '2026-12-01T00:00:00.000Z',
   version: 1,
+  sequence: 0,
   ...overrides,
 });
 
@@ -48,7 +50,7 @@ describe('the meeting list', () => {
       registrationClosesAt: '2027-02-09T12:00:00.000Z',
     });
 
-    const page = renderMeetingList([later, meeting()], now);
+    const page = renderMeetingList([later, meeting()], now, siteUrl);
 
     expect(page).toContain('href="/bijeenkomsten/kennisnetwerk-groningen-halt"');
     expect(page).toContain('donderdag 14 januari 2027 · Groningen');
@@ -61,9 +63,10 @@ describe('the meeting list', () => {
       [
         meeting({ meetingId: 'a', confirmedCount: 60 }),
         meeting({ meetingId: 'b', confirmedCount: 60, waitingListEnabled: false }),
-        meeting({ meetingId: 'c', status: 'cancelled' }),
+        meeting({ meetingId: 'c', status: 'cancelled', publishedAt: '2027-01-01T09:00:00.000Z' }),
       ],
       now,
+      siteUrl,
     );
 
     expect(page).toContain('>Vol — wachtlijst<');
@@ -83,6 +86,7 @@ describe('the meeting list', () => {
         }),
       ],
       now,
+      siteUrl,
     );
 
     expect(page).not.toContain('Concept');
@@ -91,15 +95,27 @@ describe('the meeting list', () => {
   });
 
   it('has an empty state that points to the newsletter', () => {
-    const page = renderMeetingList([], now);
+    const page = renderMeetingList([], now, siteUrl);
 
     expect(page).toContain('geen bijeenkomsten gepland');
     expect(page).toContain('href="/nieuwsbrief"');
     expect(page).not.toContain('<ul class="meetings">');
   });
 
+  it('tells how to put the meetings in your calendar, with the absolute feed address and no webcal link', () => {
+    for (const page of [renderMeetingList([meeting()], now, siteUrl), renderMeetingList([], now, siteUrl)]) {
+      expect(page).toContain('Zet de bijeenkomsten in je agenda');
+      expect(page).toContain('>https://dropin.example.org/bijeenkomsten/agenda.ics</a>');
+      expect(page).toContain('href="/bijeenkomsten/agenda.ics"');
+      expect(page).toContain('Een webcal-link heb je niet nodig');
+      expect(page).not.toContain('webcal://');
+    }
+  });
+
   it('is in the main navigation', () => {
-    expect(renderMeetingList([], now)).toMatch(/<nav[^>]*>.*<a href="\/bijeenkomsten">Bijeenkomsten<\/a>/s);
+    expect(renderMeetingList([], now, siteUrl)).toMatch(
+      /<nav[^>]*>.*<a href="\/bijeenkomsten">Bijeenkomsten<\/a>/s,
+    );
   });
 });
 

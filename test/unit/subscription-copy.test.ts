@@ -15,6 +15,8 @@ const now = new Date('2027-03-27T12:00:00Z');
 const context = {
   tokens: new TokenSigner('unit-test-secret-unit-test-secret-0123456789', new FixedClock(now)),
   siteUrl: 'https://dropin.example.org',
+  organiserAddress: 'bijeenkomsten@dropin.example.org',
+  calendarDomain: 'dropin.example.org',
 };
 const mail = (kind: OutboxMail['kind']): OutboxMail => ({
   mailId: 'mail-1',

@@ -40,7 +40,12 @@ const newestOptIn = () => {
 
 /** The confirm token in the link of the newest opt-in mail, composed as the relay composes it now. */
 const confirmToken = () => {
-  const { text } = composeSubscriptionConfirm(newestOptIn(), { tokens: ports.tokens, siteUrl });
+  const { text } = composeSubscriptionConfirm(newestOptIn(), {
+    tokens: ports.tokens,
+    siteUrl,
+    organiserAddress: 'bijeenkomsten@dropin.example.org',
+    calendarDomain: 'dropin.example.org',
+  });
   const link = text.match(new RegExp(`${siteUrl}${paths.confirmSubscription}\\?token=\\S+`))?.[0];
   if (!link) throw new Error('No confirm link in the opt-in mail');
   return new URL(link).searchParams.get('token') ?? '';

@@ -61,6 +61,8 @@ const meetingItem = z.object({
   publishedAt: z.string().optional(),
   cancelledAt: z.string().optional(),
   version: z.number(),
+  // Meetings stored before calendars existed have none.
+  sequence: z.number().default(0),
 });
 
 const registrationItem = z.object({

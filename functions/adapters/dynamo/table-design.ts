@@ -20,6 +20,10 @@
  * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
  * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it
  * - send ledger        OUTBOX#<mailId> / LEDGER                claimed before sending, marked sent after
+ * - schedule           SCHEDULE#<name> / SCHEDULE              offline only: a one-time schedule of the local
+ *                                                              scheduler (in AWS, EventBridge Scheduler keeps them)
+ *                      GSI1: SCHEDULES#due / <dueAt>#<name>    due ones are a Query; a schedule given up on
+ *                                                              leaves the index and stays for `fire`
  */
 
 export interface KeyAttribute {
@@ -102,6 +106,10 @@ export const keys = {
   }),
   outboxMail: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
   sendLedger: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'LEDGER' }),
+  schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
+  dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
+  /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
+  scheduleListing: (dueAt: string, name: string) => ({ GSI1PK: 'SCHEDULES#due', GSI1SK: `${dueAt}#${name}` }),
 };
 
 /** Outbox items carry this prefix; the stream relay's filter selects them by it. */

@@ -16,6 +16,8 @@ export const outboxMailKinds = [
   'registration-promoted',
   'registration-cancelled',
   'meeting-cancelled',
+  'meeting-updated',
+  'meeting-reminder',
 ] as const;
 export type OutboxMailKind = (typeof outboxMailKinds)[number];
 

@@ -1,4 +1,4 @@
-import type { Meeting, Registration } from './model';
+import { calendarSequence, type Meeting, type Registration } from './model';
 
 /**
  * What a meeting mail needs, as the plain strings an outbox mail carries: a snapshot of the meeting at the
@@ -12,6 +12,9 @@ export interface MeetingMailData {
   readonly venueAddress: string;
   readonly startsAt: string;
   readonly endsAt: string;
+  /** The participant's calendar SEQUENCE (calendarSequence), as a decimal string. */
+  readonly sequence: string;
+  readonly description: string;
 }
 
 export const meetingMailData = (meeting: Meeting, registration: Registration): Record<string, string> => {
@@ -23,6 +26,8 @@ export const meetingMailData = (meeting: Meeting, registration: Registration): R
     venueAddress: meeting.venueAddress,
     startsAt: meeting.startsAt,
     endsAt: meeting.endsAt,
+    sequence: String(calendarSequence(meeting, registration)),
+    description: meeting.description,
   };
   return { ...data };
 };

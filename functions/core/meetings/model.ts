@@ -43,6 +43,12 @@ export interface Meeting extends MeetingDetails {
   readonly cancelledAt?: string;
   /** Optimistic concurrency and the ETag of the organiser API. */
   readonly version: number;
+  /**
+   * iCalendar SEQUENCE of the meeting: raised when its time or place changes and when it is cancelled, so
+   * calendars take the update. A participant's invite carries this plus their registration's version (see
+   * calendarSequence), which rises with every change of their own registration too.
+   */
+  readonly sequence: number;
 }
 
 export const registrationStatuses = ['confirmed', 'waiting', 'cancelled'] as const;
@@ -93,5 +99,23 @@ export const registrationWindow = (meeting: MeetingDetails, now: Date): Registra
   return 'open';
 };
 
-/** Public means published (or cancelled after publication, so people see it was called off); drafts are not. */
-export const isPublic = (meeting: Meeting): boolean => meeting.status !== 'draft';
+/** Public means published, or cancelled after publication (so people see it was called off); drafts are not. */
+export const isPublic = (meeting: Meeting): boolean =>
+  meeting.status === 'published' || (meeting.status === 'cancelled' && meeting.publishedAt !== undefined);
+
+/**
+ * The SEQUENCE of one participant's copy of the meeting: both terms only ever rise, so every REQUEST or
+ * CANCEL a participant receives has a higher SEQUENCE than the one before (a cancel, then a new registration,
+ * then an update of the meeting all move forward).
+ */
+export const calendarSequence = (
+  meeting: Pick<Meeting, 'sequence'>,
+  registration: Pick<Registration, 'version'>,
+): number => meeting.sequence + registration.version;
+
+/** When the reminder of a meeting goes out: its lead time in absolute hours before the start. */
+export const reminderAt = (meeting: Pick<MeetingDetails, 'startsAt' | 'reminderLeadHours'>): Date =>
+  new Date(Date.parse(meeting.startsAt) - meeting.reminderLeadHours * 3600_000);
+
+/** The name of a meeting's one-time reminder schedule. */
+export const reminderScheduleName = (meetingId: string): string => `reminder-${meetingId}`;

@@ -2,7 +2,7 @@ import { DomainError, InvalidInput, InvalidToken, NotFound } from '../errors';
 import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
 import { nextMailRate } from '../people/mail-rate';
 import { normaliseAddress, type PersonIds } from '../people/person-id';
-import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
+import { type Clock, ConcurrentChange, type IdGenerator, type Scheduler } from '../ports';
 import type { TokenSigner } from '../tokens';
 import { meetingMailData, parseCancelTokenId } from './mail-data';
 import {
@@ -13,6 +13,8 @@ import {
   type RegistrationAnswers,
   type RegistrationNeeds,
   registrationWindow,
+  reminderAt,
+  reminderScheduleName,
 } from './model';
 import type { MeetingStore, Promotion } from './ports';
 
@@ -20,6 +22,7 @@ export interface MeetingPorts {
   readonly store: MeetingStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly scheduler: Scheduler;
 }
 
 /** The meeting is full and has no waiting list (or registering would overbook it). */
@@ -70,12 +73,13 @@ const meetingMail = (
   kind: OutboxMailKind,
   meeting: Meeting,
   registration: Registration,
-  mailId = ports.ids.next(),
+  { mailId = ports.ids.next(), hadInvite = true }: { mailId?: string; hadInvite?: boolean } = {},
 ): OutboxMail => ({
   mailId,
   kind,
   recipient: { personId: registration.personId, address: registration.email, name: registration.name },
-  data: meetingMailData(meeting, registration),
+  // Someone who only ever waited has no calendar entry: a CANCEL to them would be noise.
+  data: { ...meetingMailData(meeting, registration), ...(hadInvite ? {} : { calendar: 'none' }) },
   createdAt: ports.clock.now().toISOString(),
 });
 
@@ -97,6 +101,7 @@ export const upcomingMeetings = async (
     store.listMeetings({ status: 'cancelled', from: now, limit }),
   ]);
   return [...published.items, ...cancelled.items]
+    .filter(isPublic)
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
     .slice(0, limit);
 };
@@ -280,7 +285,11 @@ export const cancelRegistration = async (
       previous: registration,
       next,
       promotions,
-      mails: [meetingMail(ports, 'registration-cancelled', meeting, next)],
+      mails: [
+        meetingMail(ports, 'registration-cancelled', meeting, next, {
+          hadInvite: registration.status === 'confirmed',
+        }),
+      ],
     });
     return { meeting, outcome: 'cancelled' };
   });
@@ -300,6 +309,7 @@ export const createMeeting = async (ports: MeetingPorts, details: MeetingDetails
     createdAt: at,
     updatedAt: at,
     version: 1,
+    sequence: 0,
   };
   await ports.store.createMeeting(meeting);
   return meeting;
@@ -346,16 +356,18 @@ export const updateMeeting = async (
   expectedVersion: number,
   changes: Partial<MeetingDetails>,
 ): Promise<Meeting> => {
-  const updated = await untilCommitted(async () => {
+  const { previous, updated } = await untilCommitted(async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'cancelled')
       throw new MeetingConflict('Een geannuleerde bijeenkomst kan niet meer veranderen.');
+    const moved = calendarFields.some((field) => field in changes && changes[field] !== current[field]);
     const next: Meeting = {
       ...current,
       ...changes,
       updatedAt: ports.clock.now().toISOString(),
       version: current.version + 1,
+      sequence: moved ? current.sequence + 1 : current.sequence,
     };
     assertDetails(next);
     if (next.capacity < current.confirmedCount) {
@@ -364,9 +376,54 @@ export const updateMeeting = async (
       );
     }
     await ports.store.updateMeeting({ previous: current, next });
-    return next;
+    return { previous: current, updated: next };
   });
+  if (updated.status === 'published') {
+    if (updated.sequence !== previous.sequence)
+      await mailEveryone(ports, updated, 'meeting-updated', ['confirmed']);
+    if (updated.startsAt !== previous.startsAt || updated.reminderLeadHours !== previous.reminderLeadHours) {
+      await scheduleReminder(ports, updated);
+    }
+  }
   return fillFreeSeats(ports, updated.meetingId);
+};
+
+/** What a participant's calendar shows: a change to any of these is an update with a raised SEQUENCE. */
+const calendarFields = ['startsAt', 'endsAt', 'city', 'venueAddress'] as const;
+
+/**
+ * One mail per registration in the given states, with an id derived from the registration and the meeting's
+ * sequence: calling this again after a crash queues only what is missing, never a second copy.
+ */
+const mailEveryone = async (
+  ports: MeetingPorts,
+  meeting: Meeting,
+  kind: 'meeting-updated' | 'meeting-cancelled',
+  statuses: readonly Registration['status'][],
+): Promise<number> => {
+  const rows = await ports.store.listRegistrations(meeting.meetingId);
+  const mails = rows
+    .map((row) => row.registration)
+    .filter((registration) => statuses.includes(registration.status))
+    .map((registration) =>
+      meetingMail(ports, kind, meeting, registration, {
+        mailId: `${kind}-${meeting.meetingId}-${meeting.sequence}-${registration.registrationId}`,
+        hadInvite: registration.status === 'confirmed',
+      }),
+    );
+  await ports.store.queueMailsOnce(mails);
+  return mails.length;
+};
+
+/** The reminder goes out at start minus the lead time; one already past is not scheduled. */
+const scheduleReminder = async (ports: MeetingPorts, meeting: Meeting): Promise<void> => {
+  const at = reminderAt(meeting);
+  const name = reminderScheduleName(meeting.meetingId);
+  if (at.getTime() <= ports.clock.now().getTime()) {
+    await ports.scheduler.cancel(name);
+    return;
+  }
+  await ports.scheduler.scheduleOnce(name, at, { kind: 'meeting-reminder', meetingId: meeting.meetingId });
 };
 
 const promotionsFor = async (ports: MeetingPorts, current: Meeting, next: Meeting): Promise<Promotion[]> => {
@@ -397,13 +454,13 @@ const fillFreeSeats = async (ports: MeetingPorts, meetingId: string): Promise<Me
   return organiserMeeting(ports.store, meetingId);
 };
 
-/** Publishing makes a draft visible and opens it for registration at its opening time. */
-export const publishMeeting = (
+/** Publishing makes a draft visible, opens it for registration at its opening time and schedules its reminder. */
+export const publishMeeting = async (
   ports: MeetingPorts,
   meetingId: string,
   expectedVersion?: number,
-): Promise<Meeting> =>
-  untilCommitted(async () => {
+): Promise<Meeting> => {
+  const published = await untilCommitted(async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'published') return current;
@@ -420,6 +477,10 @@ export const publishMeeting = (
     await ports.store.updateMeeting({ previous: current, next });
     return next;
   });
+  // Also when it was published already: publishing again repairs a schedule a crash left unwritten.
+  await scheduleReminder(ports, published);
+  return published;
+};
 
 /**
  * Cancelling a meeting: it stays visible as cancelled; everyone registered or waiting gets one mail.
@@ -443,25 +504,44 @@ export const cancelMeeting = async (
       cancelledAt: at,
       updatedAt: at,
       version: current.version + 1,
+      sequence: current.sequence + 1,
     };
     await ports.store.updateMeeting({ previous: current, next });
     return next;
   });
-  if (cancelled.publishedAt) {
-    const rows = await ports.store.listRegistrations(meetingId);
-    const mails = rows
-      .map((row) => row.registration)
-      .filter((registration) => registration.status !== 'cancelled')
-      .map((registration) =>
-        meetingMail(
-          ports,
-          'meeting-cancelled',
-          cancelled,
-          registration,
-          `meeting-cancelled-${meetingId}-${registration.registrationId}`,
-        ),
-      );
-    await ports.store.queueMailsOnce(mails);
-  }
+  await ports.scheduler.cancel(reminderScheduleName(meetingId));
+  if (cancelled.publishedAt)
+    await mailEveryone(ports, cancelled, 'meeting-cancelled', ['confirmed', 'waiting']);
   return cancelled;
+};
+
+/** A reminder that fires this much early still counts; earlier means the meeting moved later meanwhile. */
+const reminderTolerance = 5 * 60_000;
+
+/**
+ * The reminder schedule of a meeting fired (EventBridge Scheduler, or the local scheduler).
+ * 1. Only a published meeting that has not started gets reminders, and only at (about) its reminder time:
+ *    a stale schedule of a meeting moved later does nothing (the moved schedule fires later).
+ * 2. Every confirmed participant gets one reminder; its id is derived from (meeting, registration), so a
+ *    second firing queues nothing. People confirmed after it fired get none.
+ */
+export const sendMeetingReminders = async (
+  ports: MeetingPorts,
+  meetingId: string,
+): Promise<{ queued: number }> => {
+  const meeting = await ports.store.getMeeting(meetingId);
+  const now = ports.clock.now().getTime();
+  if (meeting?.status !== 'published' || now >= Date.parse(meeting.startsAt)) return { queued: 0 };
+  if (now < reminderAt(meeting).getTime() - reminderTolerance) return { queued: 0 };
+  const rows = await ports.store.listRegistrations(meetingId);
+  const mails = rows
+    .map((row) => row.registration)
+    .filter((registration) => registration.status === 'confirmed')
+    .map((registration) =>
+      meetingMail(ports, 'meeting-reminder', meeting, registration, {
+        mailId: `meeting-reminder-${meetingId}-${registration.registrationId}`,
+      }),
+    );
+  await ports.store.queueMailsOnce(mails);
+  return { queued: mails.length };
 };

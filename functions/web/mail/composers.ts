@@ -2,6 +2,8 @@ import type { ComposeMail, OutboxMail, OutboxMailKind } from '../../core/mailing
 import type { OutgoingMail } from '../../core/ports';
 import {
   composeMeetingCancelled,
+  composeMeetingReminder,
+  composeMeetingUpdated,
   composeRegistrationCancelled,
   composeRegistrationConfirmed,
   composeRegistrationPromoted,
@@ -24,6 +26,8 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'registration-promoted': composeRegistrationPromoted,
   'registration-cancelled': composeRegistrationCancelled,
   'meeting-cancelled': composeMeetingCancelled,
+  'meeting-updated': composeMeetingUpdated,
+  'meeting-reminder': composeMeetingReminder,
 };
 
 export const outboxComposer =

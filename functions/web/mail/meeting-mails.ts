@@ -1,8 +1,9 @@
 import type { OutboxMail } from '../../core/mailings/outbox';
 import { cancelTokenId, type MeetingMailData } from '../../core/meetings/mail-data';
-import type { OutgoingMail } from '../../core/ports';
+import type { MailAttachment, OutgoingMail } from '../../core/ports';
 import { meetingPath, paths, tokenLink } from '../../paths';
-import { formatMeetingWhen } from '../time';
+import { meetingInvite } from '../calendar/ics';
+import { amsterdamLocalParts, formatDate, formatMeetingWhen } from '../time';
 import { renderHouseMail } from './house';
 import type { ComposeContext } from './subscription-mails';
 
@@ -31,8 +32,53 @@ const mailData = (mail: OutboxMail): MeetingMailData => {
       throw new Error(`Outbox mail ${mail.mailId} (${mail.kind}) has an invalid ${field}`);
     }
   }
-  return mail.data as unknown as MeetingMailData;
+  // Outbox mails written before meetings had calendars carry no description; it is optional in the invite.
+  return { description: '', ...mail.data } as unknown as MeetingMailData;
 };
+
+/** The attendee's calendar SEQUENCE, which every invite needs: a mail without one is not sent half-right. */
+const calendarSequenceOf = (mail: OutboxMail, data: MeetingMailData): number => {
+  if (!/^\d{1,9}$/.test(data.sequence ?? '')) {
+    throw new Error(
+      `Outbox mail ${mail.mailId} (${mail.kind}) has no valid sequence (the calendar SEQUENCE, a whole number)`,
+    );
+  }
+  return Number(data.sequence);
+};
+
+const inviteFileNames = {
+  request: 'uitnodiging.ics',
+  update: 'wijziging.ics',
+  'registration-cancelled': 'afmelding.ics',
+  'meeting-cancelled': 'geannuleerd.ics',
+} as const;
+
+/**
+ * The calendar invite of this participant (web/calendar/ics.ts): REQUEST adds or moves the meeting in their
+ * calendar, CANCEL takes it out. DTSTAMP is when the change was written, so a retry builds the same invite.
+ */
+const invite = (
+  method: 'REQUEST' | 'CANCEL',
+  fileName: (typeof inviteFileNames)[keyof typeof inviteFileNames],
+  mail: OutboxMail,
+  data: MeetingMailData,
+  context: ComposeContext,
+): MailAttachment => ({
+  fileName,
+  contentType: `text/calendar; charset=UTF-8; method=${method}`,
+  content: meetingInvite({
+    method,
+    meeting: { ...data, url: `${context.siteUrl}${meetingPath(data.meetingId)}` },
+    sequence: calendarSequenceOf(mail, data),
+    organiser: { address: context.organiserAddress },
+    attendee: {
+      address: mail.recipient.address,
+      ...(mail.recipient.name ? { name: mail.recipient.name } : {}),
+    },
+    calendarDomain: context.calendarDomain,
+    now: mail.createdAt,
+  }),
+});
 
 /** At least this long, so a mail written just before the end still has a working link. */
 const minimumCancelTtlSeconds = 3600;
@@ -74,10 +120,22 @@ const whenAndWhere = (data: MeetingMailData): string[] => [
 const reason =
   'Je ontvangt deze e-mail omdat je je hebt aangemeld voor een bijeenkomst van het landelijk kennisnetwerk van Drop In.';
 
-const outgoing = (mail: OutboxMail, rendered: ReturnType<typeof renderHouseMail>): OutgoingMail => ({
+const outgoing = (
+  mail: OutboxMail,
+  rendered: ReturnType<typeof renderHouseMail>,
+  attachment?: MailAttachment,
+): OutgoingMail => ({
   to: { address: mail.recipient.address },
   ...rendered,
+  // `calendar: none`: the recipient never had this meeting in their calendar (they only waited).
+  ...(attachment && mail.data.calendar !== 'none' ? { attachments: [attachment] } : {}),
 });
+
+const meetingPageUrl = (data: MeetingMailData, context: ComposeContext): string =>
+  `${context.siteUrl}${meetingPath(data.meetingId)}`;
+
+const inviteAttached =
+  'In de bijlage zit een uitnodiging voor je agenda. Open hem om de bijeenkomst in je agenda te zetten.';
 
 export const composeRegistrationConfirmed = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
   const data = mailData(mail);
@@ -90,16 +148,19 @@ export const composeRegistrationConfirmed = (mail: OutboxMail, context: ComposeC
       paragraphs: [
         `Je bent aangemeld voor ${data.title}. Er is een plaats voor je.`,
         ...whenAndWhere(data),
+        inviteAttached,
         'Kun je toch niet komen? Meld je dan af, dan geven we je plaats aan iemand van de wachtlijst.',
       ],
       action: { label: 'Afmelden', url: cancelUrl(mail, data, context) },
-      closing: [`Meer over de bijeenkomst: ${context.siteUrl}${meetingPath(data.meetingId)}`],
+      closing: [`Meer over de bijeenkomst: ${meetingPageUrl(data, context)}`],
       reason,
       siteUrl: context.siteUrl,
     }),
+    invite('REQUEST', inviteFileNames.request, mail, data, context),
   );
 };
 
+/** No invite: a place on the waiting list is not a place in someone's calendar (yet). */
 export const composeRegistrationWaiting = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
   // The rank is not in the mail: it is only exact at read time, and people ahead of you leave. The page and
   // the API answer say the current rank.
@@ -134,12 +195,14 @@ export const composeRegistrationPromoted = (mail: OutboxMail, context: ComposeCo
       paragraphs: [
         `Goed nieuws: er is een plaats vrijgekomen bij ${data.title}. Je stond op de wachtlijst en bent nu aangemeld.`,
         ...whenAndWhere(data),
+        inviteAttached,
         'Kun je toch niet komen? Meld je dan af, dan gaat je plaats naar de volgende op de wachtlijst.',
       ],
       action: { label: 'Afmelden', url: cancelUrl(mail, data, context) },
       reason,
       siteUrl: context.siteUrl,
     }),
+    invite('REQUEST', inviteFileNames.request, mail, data, context),
   );
 };
 
@@ -153,11 +216,13 @@ export const composeRegistrationCancelled = (mail: OutboxMail, context: ComposeC
       paragraphs: [
         `Je aanmelding voor ${data.title} is geannuleerd. Je hoeft niets meer te doen.`,
         ...whenAndWhere(data),
-        `Toch weer aanmelden? Dat kan op de pagina van de bijeenkomst, zolang de aanmelding open is: ${context.siteUrl}${meetingPath(data.meetingId)}`,
+        'Staat de bijeenkomst in je agenda? Met de bijlage haal je hem eruit.',
+        `Toch weer aanmelden? Dat kan op de pagina van de bijeenkomst, zolang de aanmelding open is: ${meetingPageUrl(data, context)}`,
       ],
       reason,
       siteUrl: context.siteUrl,
     }),
+    invite('CANCEL', inviteFileNames['registration-cancelled'], mail, data, context),
   );
 };
 
@@ -172,9 +237,83 @@ export const composeMeetingCancelled = (mail: OutboxMail, context: ComposeContex
       paragraphs: [
         `Helaas: de organisatoren hebben ${data.title} geannuleerd. De bijeenkomst gaat niet door. Je aanmelding vervalt; je hoeft daarvoor niets te doen.`,
         ...whenAndWhere(data),
+        'Staat de bijeenkomst in je agenda? Met de bijlage haal je hem eruit.',
         'Het spijt ons dat we je moeten teleurstellen. Op de site vind je de andere bijeenkomsten van het kennisnetwerk.',
       ],
       action: { label: 'Bekijk de bijeenkomsten', url: `${context.siteUrl}${paths.meetings}` },
+      reason,
+      siteUrl: context.siteUrl,
+    }),
+    invite('CANCEL', inviteFileNames['meeting-cancelled'], mail, data, context),
+  );
+};
+
+/**
+ * The time or place changed. The mail says the new when and where (the outbox mail carries the meeting as it
+ * is now) and carries a REQUEST with the raised SEQUENCE, so the calendar moves the meeting.
+ */
+export const composeMeetingUpdated = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+  const data = mailData(mail);
+  return outgoing(
+    mail,
+    renderHouseMail({
+      subject: `Gewijzigd: ${data.title}`,
+      ...greeting(mail),
+      preheader: 'De tijd of plaats van de bijeenkomst is veranderd.',
+      paragraphs: [
+        `De tijd of plaats van ${data.title} is veranderd. Je aanmelding blijft staan. Dit zijn de nieuwe gegevens:`,
+        ...whenAndWhere(data),
+        'In de bijlage zit de bijgewerkte uitnodiging. Open hem om de bijeenkomst in je agenda te verplaatsen.',
+        'Kun je op de nieuwe tijd of plaats niet komen? Meld je dan af, dan geven we je plaats aan iemand van de wachtlijst.',
+      ],
+      action: { label: 'Afmelden', url: cancelUrl(mail, data, context) },
+      closing: [`Meer over de bijeenkomst: ${meetingPageUrl(data, context)}`],
+      reason,
+      siteUrl: context.siteUrl,
+    }),
+    invite('REQUEST', inviteFileNames.update, mail, data, context),
+  );
+};
+
+const aDayOf = (instant: string): number => {
+  const local = amsterdamLocalParts(instant);
+  return Date.UTC(local.year, local.month - 1, local.day) / aDayMs;
+};
+
+/**
+ * "vandaag", "morgen", "overmorgen" or "op donderdag 14 januari 2027": the day of the meeting as seen from the
+ * day the reminder was written (the outbox mail's createdAt; composing has no clock of its own).
+ */
+export const meetingDayFrom = (startsAt: string, writtenAt: string): string => {
+  const days = aDayOf(startsAt) - aDayOf(writtenAt);
+  if (days <= 0) return 'vandaag';
+  if (days === 1) return 'morgen';
+  if (days === 2) return 'overmorgen';
+  return `op ${formatDate(startsAt)}`;
+};
+
+/**
+ * The reminder before the day. It carries no invite: the participant has the current one already (from the
+ * confirmation, and from every update with its raised SEQUENCE). Sending the same REQUEST again makes some
+ * mail programs offer it as a new invitation or import a second copy, and it would put the meeting back in a
+ * calendar that somebody cleared on purpose. A reminder reminds; it does not change calendars.
+ */
+export const composeMeetingReminder = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+  const data = mailData(mail);
+  const day = meetingDayFrom(data.startsAt, mail.createdAt);
+  return outgoing(
+    mail,
+    renderHouseMail({
+      subject: `Herinnering: ${data.title} is ${day}`,
+      ...greeting(mail),
+      preheader: `Tot ${day === 'vandaag' || day === 'morgen' || day === 'overmorgen' ? day : 'dan'} in ${data.city}!`,
+      paragraphs: [
+        `${data.title} is ${day}. Je bent aangemeld en we zien je graag.`,
+        ...whenAndWhere(data),
+        'Kun je toch niet komen? Meld je dan af, dan kan iemand anders je plaats krijgen.',
+      ],
+      action: { label: 'Afmelden', url: cancelUrl(mail, data, context) },
+      closing: [`Meer over de bijeenkomst: ${meetingPageUrl(data, context)}`],
       reason,
       siteUrl: context.siteUrl,
     }),

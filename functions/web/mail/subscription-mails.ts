@@ -8,6 +8,10 @@ import { renderHouseMail } from './house';
 export interface ComposeContext {
   readonly tokens: TokenSigner;
   readonly siteUrl: string;
+  /** The mailbox calendar invites name as ORGANIZER (the sender address). */
+  readonly organiserAddress: string;
+  /** The domain of calendar UIDs (`<meetingId>@<domain>`): the host of the public site. */
+  readonly calendarDomain: string;
 }
 
 /** Preference links last a month; a new one is a subscribe away (an active subscriber gets one by mail). */

@@ -104,8 +104,20 @@ const statusLine = (availability: Availability): string => {
 
 const newsletterHint = html`<p>Wil je horen wanneer er een nieuwe bijeenkomst is? <a href="${paths.newsletter}">Meld je aan voor de nieuwsbrief</a> en kies het onderwerp bijeenkomsten.</p>`;
 
+/**
+ * How to subscribe to the calendar feed. The address is absolute, to copy into a calendar; a plain https
+ * address works in Outlook, Google Calendar and Apple Calendar alike, so there is no webcal:// link.
+ */
+const calendarFeedHint = (siteUrl: string): Html => {
+  const feedUrl = `${siteUrl}${paths.calendarFeed}`;
+  return html`<h2 id="agenda">Zet de bijeenkomsten in je agenda</h2>
+<p>Abonneer je in je agenda op de bijeenkomsten van Drop In. Nieuwe bijeenkomsten, wijzigingen en annuleringen komen er dan vanzelf in te staan. Voeg in Outlook, Google Agenda of Apple Agenda een agenda toe via internet (of via URL) met dit adres:</p>
+<p class="feed-url"><a href="${paths.calendarFeed}">${feedUrl}</a></p>
+<p>Een webcal-link heb je niet nodig: het gewone adres werkt. Het abonnement is geen aanmelding; aanmelden doe je op de pagina van een bijeenkomst.</p>`;
+};
+
 /** /bijeenkomsten: the upcoming public meetings, earliest first; cancelled ones stay visible, marked. */
-export const renderMeetingList = (meetings: readonly Meeting[], now: Date): string => {
+export const renderMeetingList = (meetings: readonly Meeting[], now: Date, siteUrl: string): string => {
   const upcoming = meetings
     .filter((meeting) => isPublic(meeting) && Date.parse(meeting.endsAt) > now.getTime())
     .toSorted((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
@@ -115,7 +127,7 @@ export const renderMeetingList = (meetings: readonly Meeting[], now: Date): stri
 <p class="lead">Het landelijk kennisnetwerk van Drop In reist door het land. Jongerenwerkers, hun managers en beleidsmedewerkers van gemeenten wisselen er kennis en ervaring uit over jongerenwerk en criminaliteitspreventie.</p>
 ${
   upcoming.length === 0
-    ? html`<p>Er staan op dit moment geen bijeenkomsten gepland.</p>${newsletterHint}`
+    ? html`<p>Er staan op dit moment geen bijeenkomsten gepland.</p>${newsletterHint}${calendarFeedHint(siteUrl)}`
     : html`<ul class="meetings">${upcoming.map((meeting) => {
         const availability = availabilityOf(meeting, now);
         return html`<li>
@@ -124,6 +136,7 @@ ${
 <p class="${availability.kind === 'cancelled' ? 'cancelled' : 'status'}">${statusLine(availability)}</p>
 </li>`;
       })}</ul>
+${calendarFeedHint(siteUrl)}
 ${newsletterHint}`
 }`,
   });

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { ScheduledJob, Scheduler } from '../../core/ports';
+import { assertScheduleName, scheduleInput } from '../scheduled-jobs';
+import { keys } from './table-design';
+
+/** One schedule as the table keeps it. */
+export interface StoredSchedule {
+  readonly name: string;
+  /** ISO instant (UTC) it is due. */
+  readonly dueAt: string;
+  /** The job as JSON: the event its function receives, as EventBridge Scheduler's `Input`. */
+  readonly input: string;
+  /** New on every write: a run deletes the schedule only if it is still the one it ran. */
+  readonly revision: string;
+  /** Set when the local runner gave up on it: out of the due index, kept for `npm run local -- fire`. */
+  readonly failedAt?: string;
+}
+
+const storedSchedule = z.object({
+  name: z.string().min(1),
+  dueAt: z.iso.datetime(),
+  input: z.string(),
+  revision: z.string().min(1),
+  failedAt: z.string().optional(),
+});
+
+const readSchedule = (item: Record<string, unknown>): StoredSchedule => {
+  const { name, dueAt, input, revision, failedAt } = storedSchedule.parse(item);
+  return { name, dueAt, input, revision, ...(failedAt !== undefined ? { failedAt } : {}) };
+};
+
+/** What a conditional delete or update of a schedule found: done, or the schedule moved or went meanwhile. */
+export type ScheduleChangeOutcome = 'done' | 'changed';
+
+const whenUnchanged = async (write: () => Promise<unknown>): Promise<ScheduleChangeOutcome> => {
+  try {
+    await write();
+    return 'done';
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return 'changed';
+    throw error;
+  }
+};
+
+/**
+ * The Scheduler port over the single table, for the offline twin (DESIGN.md decision 8): a schedule is one
+ * item, due ones are found by a Query on GSI1 (never a Scan), and they survive a restart because the table
+ * does. Only the port's two operations run in the functions; the rest is what local/scheduler uses to fire
+ * schedules, as EventBridge Scheduler does in AWS.
+ */
+export class TableScheduler implements Scheduler {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly newRevision: () => string = randomUUID,
+  ) {}
+
+  /** Creates the schedule or moves it: a Put replaces the whole item, as UpdateSchedule replaces a schedule. */
+  async scheduleOnce(name: string, at: Date, job: ScheduledJob): Promise<void> {
+    assertScheduleName(name);
+    if (Number.isNaN(at.getTime())) throw new RangeError('The time of a schedule is not a valid date');
+    const dueAt = at.toISOString();
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.schedule(name),
+          ...keys.scheduleListing(dueAt, name),
+          entity: 'Schedule',
+          name,
+          dueAt,
+          input: scheduleInput(job),
+          revision: this.newRevision(),
+        },
+      }),
+    );
+  }
+
+  async cancel(name: string): Promise<void> {
+    assertScheduleName(name);
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.schedule(name) }));
+  }
+
+  /**
+   * Schedules due at `now`, earliest first. The index is eventually consistent: read each one again with
+   * `find` before running it.
+   */
+  async dueSchedules(now: Date, limit = 100): Promise<StoredSchedule[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        // `$` sorts right after `#`: every `<dueAt>#<name>` with dueAt <= now is below `<now>$`.
+        KeyConditionExpression: 'GSI1PK = :due AND GSI1SK < :until',
+        ExpressionAttributeValues: { ':due': keys.dueSchedules().GSI1PK, ':until': `${now.toISOString()}$` },
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(readSchedule);
+  }
+
+  /** The schedule as it is now (a strongly consistent read), or undefined. */
+  async find(name: string): Promise<StoredSchedule | undefined> {
+    assertScheduleName(name);
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.schedule(name), ConsistentRead: true }),
+    );
+    return Item ? readSchedule(Item) : undefined;
+  }
+
+  /** After a run (ActionAfterCompletion DELETE): deletes the schedule unless it was moved or replaced meanwhile. */
+  async complete(schedule: StoredSchedule): Promise<ScheduleChangeOutcome> {
+    return whenUnchanged(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.schedule(schedule.name),
+          ConditionExpression: 'revision = :revision',
+          ExpressionAttributeValues: { ':revision': schedule.revision },
+        }),
+      ),
+    );
+  }
+
+  /** Gives up on a schedule (the dead-letter queue's part offline): out of the due index, kept for `fire`. */
+  async markFailed(schedule: StoredSchedule, at: Date): Promise<ScheduleChangeOutcome> {
+    return whenUnchanged(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.schedule(schedule.name),
+          UpdateExpression: 'SET failedAt = :failedAt REMOVE GSI1PK, GSI1SK',
+          ConditionExpression: 'revision = :revision',
+          ExpressionAttributeValues: { ':revision': schedule.revision, ':failedAt': at.toISOString() },
+        }),
+      ),
+    );
+  }
+}

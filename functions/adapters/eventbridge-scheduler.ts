@@ -1,0 +1,141 @@
+import {
+  ActionAfterCompletion,
+  ConflictException,
+  CreateScheduleCommand,
+  type CreateScheduleCommandInput,
+  DeleteScheduleCommand,
+  FlexibleTimeWindowMode,
+  ResourceNotFoundException,
+  type SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import type { ScheduledJob, Scheduler } from '../core/ports';
+import { assertScheduleName, scheduledJobRetryPolicy, scheduleInput } from './scheduled-jobs';
+
+/** Schedules run in Dutch time (DESIGN.md decision 8). */
+export const scheduleTimeZone = 'Europe/Amsterdam';
+
+export interface EventBridgeSchedulerSettings {
+  /** The schedule group every schedule is created in. */
+  readonly groupName: string;
+  /** The role EventBridge Scheduler assumes to invoke the target and to write to the dead-letter queue. */
+  readonly roleArn: string;
+  /** The function every job goes to. */
+  readonly targetArn: string;
+  /** The SQS queue an invocation goes to when its retries are spent. */
+  readonly deadLetterArn: string;
+  /**
+   * Retries of an invocation that failed.
+   * @default scheduledJobRetryPolicy
+   */
+  readonly retryPolicy?: { readonly maximumRetryAttempts: number; readonly maximumEventAgeSeconds: number };
+}
+
+const wallClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: scheduleTimeZone,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `yyyy-mm-ddThh:mm:ss` of an instant on the clocks of `timeZone` (Amsterdam, or UTC). */
+const wallTime = (instant: Date, timeZone: 'Europe/Amsterdam' | 'UTC'): string => {
+  if (timeZone === 'UTC') return instant.toISOString().slice(0, 19);
+  const parts = Object.fromEntries(wallClock.formatToParts(instant).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+};
+
+export interface AtExpression {
+  /** `at(yyyy-mm-ddThh:mm:ss)`. */
+  readonly expression: string;
+  readonly timeZone: string;
+}
+
+/**
+ * The one-time schedule expression for an instant: the Amsterdam wall-clock time with the Amsterdam time
+ * zone, rounded up to the whole second (a schedule never fires early). One exception: in the hour that the
+ * clocks go back (e.g. 2027-10-31 02:00–03:00) every wall-clock time happens twice and names no single
+ * instant, so there the expression is in UTC, which has no such hour.
+ */
+export const atExpression = (at: Date): AtExpression => {
+  if (Number.isNaN(at.getTime())) throw new RangeError('The time of a schedule is not a valid date');
+  const instant = new Date(Math.ceil(at.getTime() / 1000) * 1000);
+  const local = wallTime(instant, scheduleTimeZone);
+  const hour = 3_600_000;
+  const ambiguous =
+    wallTime(new Date(instant.getTime() - hour), scheduleTimeZone) === local ||
+    wallTime(new Date(instant.getTime() + hour), scheduleTimeZone) === local;
+  return ambiguous
+    ? { expression: `at(${wallTime(instant, 'UTC')})`, timeZone: 'UTC' }
+    : { expression: `at(${local})`, timeZone: scheduleTimeZone };
+};
+
+/**
+ * The Scheduler port over EventBridge Scheduler (DESIGN.md decision 8): one named one-time `at()` schedule per
+ * job, in the configured group, invoking the job's function with the job as its event, deleted by the service
+ * once it has run. Creating a schedule that exists moves it (UpdateSchedule replaces the whole definition);
+ * deleting one that is gone is fine.
+ */
+export class EventBridgeScheduler implements Scheduler {
+  constructor(
+    private readonly client: SchedulerClient,
+    private readonly settings: EventBridgeSchedulerSettings,
+  ) {}
+
+  /** The full definition, for CreateSchedule and UpdateSchedule alike (Update leaves out nothing it keeps). */
+  scheduleDefinition(name: string, at: Date, job: ScheduledJob): CreateScheduleCommandInput {
+    assertScheduleName(name);
+    const { expression, timeZone } = atExpression(at);
+    const retry = this.settings.retryPolicy ?? scheduledJobRetryPolicy;
+    return {
+      Name: name,
+      GroupName: this.settings.groupName,
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: timeZone,
+      FlexibleTimeWindow: { Mode: FlexibleTimeWindowMode.OFF },
+      ActionAfterCompletion: ActionAfterCompletion.DELETE,
+      Target: {
+        Arn: this.settings.targetArn,
+        RoleArn: this.settings.roleArn,
+        Input: scheduleInput(job),
+        RetryPolicy: {
+          MaximumRetryAttempts: retry.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: retry.maximumEventAgeSeconds,
+        },
+        DeadLetterConfig: { Arn: this.settings.deadLetterArn },
+      },
+    };
+  }
+
+  async scheduleOnce(name: string, at: Date, job: ScheduledJob): Promise<void> {
+    const definition = this.scheduleDefinition(name, at, job);
+    // Create, or move the existing one; if it ran (and was deleted) between the two calls, create it again.
+    for (let round = 1; ; round++) {
+      try {
+        await this.client.send(new CreateScheduleCommand(definition));
+        return;
+      } catch (error) {
+        if (!(error instanceof ConflictException)) throw error;
+      }
+      try {
+        await this.client.send(new UpdateScheduleCommand(definition));
+        return;
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException) || round >= 3) throw error;
+      }
+    }
+  }
+
+  async cancel(name: string): Promise<void> {
+    assertScheduleName(name);
+    try {
+      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.settings.groupName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../adapters/logger';
+import { scheduledJobEvent } from '../adapters/scheduled-jobs';
+import { app } from '../composition';
+import { sendMeetingReminders } from '../core/meetings/use-cases';
+
+/**
+ * A meeting's one-time reminder schedule fired (EventBridge Scheduler in AWS, local/scheduler offline); the
+ * event is the schedule's input, the job itself. Safe to run twice: the reminders are queued with ids
+ * derived from the registrations, so a second firing queues nothing. A malformed event throws, so it ends
+ * in the dead-letter queue (and its alarm) instead of vanishing.
+ */
+const remind = async (event: unknown): Promise<{ queued: number }> => {
+  const job = scheduledJobEvent.parse(event);
+  const { queued } = await sendMeetingReminders(app.meetings, job.meetingId);
+  logger.info('Meeting reminders queued', { meetingId: job.meetingId, queued });
+  return { queued };
+};
+
+export const handler = middy<unknown, { queued: number }, Error, Context>()
+  .use(injectLambdaContext(logger, { logEvent: false }))
+  .handler(remind);

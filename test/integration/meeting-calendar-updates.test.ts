@@ -1,0 +1,102 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredMail } from '../../local/engines/ses-emulator';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system?.stop());
+
+const hour = 3_600_000;
+const day = 24 * hour;
+const send = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** The invite a mail carries, parsed by a real iCalendar parser; undefined when it carries none. */
+const inviteOf = (mail: StoredMail) => {
+  const [attachment] = mail.attachments;
+  if (!attachment) return undefined;
+  const calendar = new ICAL.Component(ICAL.parse(Buffer.from(attachment.content, 'base64').toString('utf8')));
+  const event = calendar.getFirstSubcomponent('vevent');
+  return {
+    method: String(calendar.getFirstPropertyValue('method')),
+    sequence: Number(event?.getFirstPropertyValue('sequence')),
+    uid: String(event?.getFirstPropertyValue('uid')),
+    location: String(event?.getFirstPropertyValue('location')),
+  };
+};
+
+const mailsTo = async (address: string, count: number) => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mails = await system.mailbox.to(address);
+    if (mails.length >= count || Date.now() > deadline) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('calendar updates follow the meeting and the registration', () => {
+  it('a move raises SEQUENCE for confirmed people; cancellations send CANCEL with a higher one; waiting people get no invite', async () => {
+    const startsAt = new Date(Date.now() + 10 * day);
+    const created = await system.fetchAsOrganiser(
+      '/api/organiser/meetings',
+      send('POST', {
+        title: 'Kennisnetwerk Eindhoven',
+        city: 'Eindhoven',
+        venueAddress: 'Stationsplein 1',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
+        capacity: 1,
+      }),
+    );
+    const { id } = (await created.json()) as { id: string };
+    await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' });
+    const seated = `zit-${Date.now()}@example.org`;
+    const waiting = `wacht-${Date.now()}@example.org`;
+    for (const [name, email] of [
+      ['Zit', seated],
+      ['Wacht', waiting],
+    ]) {
+      await system.fetch(
+        `/api/meetings/${id}/registrations`,
+        send('POST', { name, email, organisation: 'SWN', role: 'manager', municipality: 'Eindhoven' }),
+      );
+    }
+    const [confirmation] = await mailsTo(seated, 1);
+    const [waitingMail] = await mailsTo(waiting, 1);
+    const first = confirmation && inviteOf(confirmation);
+    expect(first).toMatchObject({ method: 'REQUEST', location: 'Stationsplein 1, Eindhoven' });
+    expect(waitingMail && inviteOf(waitingMail)).toBeUndefined();
+
+    const etag = (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}`)).headers.get('etag') ?? '';
+    const moved = await system.fetchAsOrganiser(
+      `/api/organiser/meetings/${id}`,
+      send('PATCH', { venueAddress: 'Klokgebouw 50' }, { 'if-match': etag }),
+    );
+    expect(moved.status).toBe(200);
+    const update = (await mailsTo(seated, 2))[1];
+    const updated = update && inviteOf(update);
+    expect(updated).toMatchObject({
+      method: 'REQUEST',
+      uid: first?.uid,
+      location: 'Klokgebouw 50, Eindhoven',
+    });
+    expect(updated?.sequence).toBeGreaterThan(first?.sequence ?? Number.POSITIVE_INFINITY);
+
+    await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/cancel`, { method: 'POST' });
+    const cancellation = (await mailsTo(seated, 3))[2];
+    const cancelled = cancellation && inviteOf(cancellation);
+    expect(cancelled).toMatchObject({ method: 'CANCEL', uid: first?.uid });
+    expect(cancelled?.sequence).toBeGreaterThan(updated?.sequence ?? Number.POSITIVE_INFINITY);
+    const waitingCancellation = (await mailsTo(waiting, 2))[1];
+    expect(waitingCancellation?.subject).toMatch(/Geannuleerd/);
+    expect(waitingCancellation && inviteOf(waitingCancellation)).toBeUndefined();
+    // Nobody waiting got the update: they had no calendar entry to move.
+    expect(await system.mailbox.to(waiting)).toHaveLength(2);
+  });
+});

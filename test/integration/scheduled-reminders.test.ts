@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reminderScheduleName } from '../../functions/core/meetings/model';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+afterAll(() => system?.stop());
+
+const hour = 3_600_000;
+const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+interface OrganiserMeeting {
+  readonly id: string;
+}
+
+/** A published meeting whose reminder (one hour ahead) is due `reminderInMs` from now. */
+const publishedMeeting = async (reminderInMs: number): Promise<{ id: string; startsAt: Date }> => {
+  const startsAt = new Date(Date.now() + hour + reminderInMs);
+  const created = await system.fetchAsOrganiser(
+    '/api/organiser/meetings',
+    json('POST', {
+      title: 'Kennisnetwerk Groningen: samen met HALT',
+      city: 'Groningen',
+      venueAddress: 'Grote Markt 1, Groningen',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
+      capacity: 10,
+      reminderLeadHours: 1,
+    }),
+  );
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as OrganiserMeeting;
+  const published = await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, {
+    method: 'POST',
+  });
+  expect(published.status).toBe(200);
+  return { id, startsAt };
+};
+
+const etagOf = async (id: string) =>
+  (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}`)).headers.get('etag') ?? '';
+
+describe('the reminder schedule of a meeting, offline', () => {
+  it('is written when the meeting is published, at the start minus the lead time', async () => {
+    const { id, startsAt } = await publishedMeeting(24 * hour);
+
+    const schedule = await system.schedules.find(reminderScheduleName(id));
+
+    expect(schedule?.dueAt).toBe(new Date(startsAt.getTime() - hour).toISOString());
+    expect(JSON.parse(schedule?.input ?? '{}')).toEqual({ kind: 'meeting-reminder', meetingId: id });
+  });
+
+  it('fires at its time by itself and the participants get their reminder in the mailbox', async () => {
+    const { id } = await publishedMeeting(3_000);
+    const email = `herinnering-${Date.now()}@example.org`;
+    const registered = await system.fetch(
+      `/api/meetings/${id}/registrations`,
+      json('POST', {
+        name: 'Noor de Vries',
+        email,
+        organisation: 'Jongerenwerk Groningen',
+        role: 'jongerenwerker',
+        municipality: 'Groningen',
+      }),
+    );
+    expect(await registered.json()).toMatchObject({ status: 'confirmed' });
+
+    const reminder = await system.mailbox.waitFor(
+      (mail) => mail.destination.to.includes(email) && /herinnering/i.test(mail.subject),
+      { timeoutMs: 15_000 },
+    );
+
+    expect(reminder.subject).toContain('Kennisnetwerk Groningen');
+    expect(await system.schedules.find(reminderScheduleName(id))).toBeUndefined();
+  }, 30_000);
+
+  it('moves when the meeting moves, and is deleted when it is cancelled', async () => {
+    const { id, startsAt } = await publishedMeeting(24 * hour);
+    const later = new Date(startsAt.getTime() + 24 * hour);
+    const url = `/api/organiser/meetings/${id}`;
+
+    const moved = await system.fetchAsOrganiser(
+      url,
+      json(
+        'PATCH',
+        { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3 * hour).toISOString() },
+        { 'if-match': await etagOf(id) },
+      ),
+    );
+    expect(moved.status).toBe(200);
+    expect((await system.schedules.find(reminderScheduleName(id)))?.dueAt).toBe(
+      new Date(later.getTime() - hour).toISOString(),
+    );
+
+    const cancelled = await system.fetchAsOrganiser(`${url}/cancel`, {
+      method: 'POST',
+      headers: { 'if-match': await etagOf(id) },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(await system.schedules.find(reminderScheduleName(id))).toBeUndefined();
+  });
+});
