@@ -1,3 +1,4 @@
+import type { MeetingDetails } from '../../core/meetings/model';
 import { meetingPath } from '../../paths';
 import { type AmsterdamLocalParts, amsterdamLocalParts, amsterdamTimeZone } from '../time';
 
@@ -15,16 +16,10 @@ export const calendarProductId = '-//Drop In//Bijeenkomsten//NL';
 export const calendarName = 'Drop In bijeenkomsten';
 
 /** The meeting fields a calendar event shows. */
-export interface CalendarMeeting {
-  readonly meetingId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly city: string;
-  readonly venueAddress: string;
-  /** UTC instants (ISO 8601). */
-  readonly startsAt: string;
-  readonly endsAt: string;
-}
+export type CalendarMeeting = Pick<
+  MeetingDetails,
+  'title' | 'description' | 'city' | 'venueAddress' | 'startsAt' | 'endsAt'
+> & { readonly meetingId: string };
 
 export interface CalendarPerson {
   readonly address: string;
