@@ -1,15 +1,16 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { malformedOutboxMailMessage } from '../functions/adapters/dynamo/outbox';
 import type { EventFilterPattern } from '../functions/adapters/event-filter';
 import type { LambdaEntry } from '../functions/entries';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface OutboxRelayProps {
   /** The entry with `trigger: 'outbox-stream'` (functions/entries.ts). */
@@ -87,17 +88,14 @@ export class OutboxRelay extends Construct {
     // table kinds), no other stream of the account.
     iam.Grant.addToPrincipal({ grantee: fn, actions: streamReadActions, resourceArns: [props.streamArn] });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
+      deadLetterOf: 'the outbox stream mapping',
+      alarmDescription:
+        'Outbox mails were given up on after their retries: replay them from the stream (shard and sequence ' +
+        'numbers are in the dead-letter messages) within 24 hours',
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination of the outbox stream mapping; a dead-letter queue ' +
-        'needs no dead-letter queue of its own, and its messages are watched by the alarm on visible messages.',
-    });
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
 
     this.eventSourceMapping = new lambda.EventSourceMapping(this, 'TableStream', {
       target: fn,
@@ -114,20 +112,6 @@ export class OutboxRelay extends Construct {
     });
     // Lambda checks the role's stream permissions when it creates the mapping: the policy must exist first.
     this.eventSourceMapping.node.addDependency(this.appFunction.role);
-
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription:
-        'Outbox mails were given up on after their retries: replay them from the stream (shard and sequence ' +
-        'numbers are in the dead-letter messages) within 24 hours',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
 
     const malformed = new logs.MetricFilter(this, 'MalformedMails', {
       logGroup: this.appFunction.logGroup,

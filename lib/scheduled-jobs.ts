@@ -1,13 +1,14 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { scheduledJobRetryPolicy } from '../functions/adapters/scheduled-jobs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
 import { AppFunction, type AppResources, type LogLevel, type SchedulingResources } from './app-function';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface ScheduledJobsProps {
   /** The entry with `trigger: 'schedule'` (functions/entries.ts): the function every schedule invokes. */
@@ -80,18 +81,15 @@ export class ScheduledJobs extends Construct {
       resourceName: props.scheduleGroupName,
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+    const deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
       queueName: fixedName(`${stack.stackName}-scheduled-job-failures`),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      deadLetterOf: 'the scheduled jobs (EventBridge Scheduler and Lambda asynchronous invocation)',
+      alarmDescription:
+        `Scheduled jobs were given up on (${props.entryName}): each message holds the schedule's input ` +
+        '(the job); run it again by hand once the cause is fixed',
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter destination of the scheduled jobs (EventBridge Scheduler and ' +
-        'Lambda asynchronous invocation); it needs no dead-letter queue of its own, and its alarm watches it.',
-    });
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
 
     // Only EventBridge Scheduler, acting for a schedule of this account's group, may assume it (confused deputy).
     this.role = new iam.Role(this, 'SchedulerRole', {
@@ -144,19 +142,6 @@ export class ScheduledJobs extends Construct {
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     );
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription:
-        `Scheduled jobs were given up on (${props.entryName}): each message holds the schedule's input ` +
-        '(the job); run it again by hand once the cause is fixed',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
     this.lostInvocationsAlarm = new cloudwatch.Alarm(this, 'LostInvocationsAlarm', {
       alarmDescription:
         'EventBridge Scheduler gave up on an invocation and could not write it to the dead-letter queue: ' +

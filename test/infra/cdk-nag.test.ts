@@ -77,7 +77,7 @@ describe('cdk-nag AwsSolutions', () => {
     // One per outbox relay and one for the scheduled jobs, on the dead-letter queues (which need none of their own).
     const sqs3 = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-SQS3');
     expect(sqs3).toHaveLength(stateless.outboxRelays.size + 1);
-    for (const ack of sqs3) expect(ack.path).toMatch(/\/(Stream|Schedule)-\w+\/DeadLetters$/);
+    for (const ack of sqs3) expect(ack.path).toMatch(/\/(Stream|Schedule)-\w+\/DeadLetters\/Queue$/);
     // One per entry that schedules, on the policy holding nothing but the scheduling statements.
     const scheduling = acknowledgements.filter((ack) => ack.id === schedules);
     expect(scheduling.map((ack) => ack.path).sort()).toEqual(
