@@ -79,6 +79,20 @@ describe('the reminder schedule of a meeting, offline', () => {
     expect(reminder.subject).toContain('Kennisnetwerk Groningen');
     expect(await system.schedules.find(reminderScheduleName(id))).toBeUndefined();
 
+    // Someone confirmed after the reminder fired gets none, also when the schedule fires again.
+    const late = `laat-${Date.now()}@example.org`;
+    const lateRegistration = await system.fetch(
+      `/api/meetings/${id}/registrations`,
+      json('POST', {
+        name: 'Laat',
+        email: late,
+        organisation: 'JW',
+        role: 'manager',
+        municipality: 'Groningen',
+      }),
+    );
+    expect(await lateRegistration.json()).toMatchObject({ status: 'confirmed' });
+
     // Scheduler delivers at least once: the same schedule firing a second time sends nobody a second reminder.
     await system.schedules.scheduleOnce(reminderScheduleName(id), new Date(), {
       kind: 'meeting-reminder',
@@ -95,6 +109,9 @@ describe('the reminder schedule of a meeting, offline', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const reminders = (await system.mailbox.to(email)).filter((mail) => /herinnering/i.test(mail.subject));
     expect(reminders).toHaveLength(1);
+    const lateMails = await system.mailbox.to(late);
+    expect(lateMails.map((mail) => mail.subject).join(' | ')).not.toMatch(/herinnering/i);
+    expect(lateMails).toHaveLength(1);
   }, 45_000);
 
   it('moves when the meeting moves, and is deleted when it is cancelled', async () => {

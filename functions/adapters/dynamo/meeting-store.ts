@@ -362,6 +362,25 @@ export class DynamoMeetingStore implements MeetingStore {
     await this.transact([mailRatePut(this.tableName, personId, mailRate), outboxPut(this.tableName, mail)]);
   }
 
+  async firstReminderRun(meetingId: string, at: Date): Promise<Date> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.reminderRun(meetingId), entity: 'ReminderRun', firstRunAt: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return at;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reminderRun(meetingId), ConsistentRead: true }),
+    );
+    return new Date(String(Item?.firstRunAt));
+  }
+
   async queueMailsOnce(mails: readonly OutboxMail[]): Promise<void> {
     for (const mail of mails) {
       try {

@@ -18,6 +18,7 @@
  * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting
  * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item
  * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
+ * - reminder run       MEETING#<meetingId> / REMINDER                  when the reminder first fired: its cutoff
  * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it
  * - send ledger        OUTBOX#<mailId> / LEDGER                claimed before sending, marked sent after
  * - schedule           SCHEDULE#<name> / SCHEDULE              offline only: a one-time schedule of the local
@@ -100,6 +101,7 @@ export const keys = {
     PK: `MEETING#${meetingId}`,
     SK: `WAITING#${waitingKey}`,
   }),
+  reminderRun: (meetingId: string): ItemKey => ({ PK: `MEETING#${meetingId}`, SK: 'REMINDER' }),
   registrationNeeds: (meetingId: string, personId: string): ItemKey => ({
     PK: `MEETING#${meetingId}`,
     SK: `NEEDS#${personId}`,

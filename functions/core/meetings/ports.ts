@@ -74,6 +74,11 @@ export interface MeetingStore {
   loadMailRate(personId: string): Promise<MailRate>;
   /** A mail sent again on the person's request, with the mail-rate change, in one conditional transaction. */
   commitResend(personId: string, mailRate: MailRateChange, mail: OutboxMail): Promise<void>;
+  /**
+   * Records when the meeting's reminder first fired and returns that moment; a later firing gets the first
+   * one back (a conditional put, then a strongly consistent read).
+   */
+  firstReminderRun(meetingId: string, at: Date): Promise<Date>;
   /** Queues mails whose ids are deterministic; a mail already queued is left alone, so a rerun adds the rest. */
   queueMailsOnce(mails: readonly OutboxMail[]): Promise<void>;
 }

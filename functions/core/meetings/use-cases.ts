@@ -522,8 +522,10 @@ const reminderTolerance = 5 * 60_000;
  * The reminder schedule of a meeting fired (EventBridge Scheduler, or the local scheduler).
  * 1. Only a published meeting that has not started gets reminders, and only at (about) its reminder time:
  *    a stale schedule of a meeting moved later does nothing (the moved schedule fires later).
- * 2. Every confirmed participant gets one reminder; its id is derived from (meeting, registration), so a
- *    second firing queues nothing. People confirmed after it fired get none.
+ * 2. The first firing's moment is recorded; it is the cutoff for every firing: people confirmed after it
+ *    get no reminder, also when the schedule fires again.
+ * 3. Every participant confirmed by the cutoff gets one reminder; its id is derived from (meeting,
+ *    registration), so a second firing queues only what a crashed first one left out.
  */
 export const sendMeetingReminders = async (
   ports: MeetingPorts,
@@ -533,10 +535,15 @@ export const sendMeetingReminders = async (
   const now = ports.clock.now().getTime();
   if (meeting?.status !== 'published' || now >= Date.parse(meeting.startsAt)) return { queued: 0 };
   if (now < reminderAt(meeting).getTime() - reminderTolerance) return { queued: 0 };
+  const cutoff = (await ports.store.firstReminderRun(meetingId, new Date(now))).getTime();
   const rows = await ports.store.listRegistrations(meetingId);
   const mails = rows
     .map((row) => row.registration)
-    .filter((registration) => registration.status === 'confirmed')
+    .filter(
+      (registration) =>
+        registration.status === 'confirmed' &&
+        Date.parse(registration.confirmedAt ?? registration.registeredAt) <= cutoff,
+    )
     .map((registration) =>
       meetingMail(ports, 'meeting-reminder', meeting, registration, {
         mailId: `meeting-reminder-${meetingId}-${registration.registrationId}`,
