@@ -34,6 +34,12 @@ export interface LambdaEntry {
   readonly trigger?: 'outbox-stream' | 'schedule';
 }
 
+/**
+ * Functions that take seats or hand them on retry under contention (everyone at once for the last seats or
+ * the head of the waiting list); they get the longest time an HTTP API integration allows (29 s) minus slack.
+ */
+const contendedTimeoutSeconds = 25;
+
 export const lambdaEntries = {
   home: {
     file: 'handlers/home.ts',
@@ -135,6 +141,7 @@ export const lambdaEntries = {
     file: 'handlers/meeting-register-form.ts',
     description: 'Registers for a meeting through the form',
     needs: { table: 'readWrite', tokens: true },
+    timeoutSeconds: contendedTimeoutSeconds,
   },
   cancelRegistrationPage: {
     file: 'handlers/cancel-registration-page.ts',
@@ -145,6 +152,7 @@ export const lambdaEntries = {
     file: 'handlers/cancel-registration.ts',
     description: 'Cancels a registration and promotes the first person waiting',
     needs: { table: 'readWrite', tokens: true },
+    timeoutSeconds: contendedTimeoutSeconds,
   },
   meetingsApi: {
     file: 'handlers/meetings-api.ts',
@@ -160,6 +168,7 @@ export const lambdaEntries = {
     file: 'handlers/register-api.ts',
     description: 'Registers for a meeting through the JSON API',
     needs: { table: 'readWrite', tokens: true },
+    timeoutSeconds: contendedTimeoutSeconds,
   },
   organiserMeetings: {
     file: 'handlers/organiser-meetings.ts',
@@ -180,6 +189,7 @@ export const lambdaEntries = {
     file: 'handlers/organiser-meeting-update.ts',
     description: 'Changes a meeting (If-Match), promoting people waiting',
     needs: { table: 'readWrite', scheduler: true },
+    timeoutSeconds: contendedTimeoutSeconds,
   },
   organiserMeetingPublish: {
     file: 'handlers/organiser-meeting-publish.ts',
