@@ -255,6 +255,19 @@ describe('special-category answers', () => {
     expect(needs?.expiresAt).toBe(Math.floor(Date.parse(meeting.endsAt) / 1000) + 30 * 86400);
     expect(JSON.stringify(registration)).not.toMatch(/Halal|Rolstoel/);
     expect(registration?.expiresAt).toBeUndefined();
+
+    // Cancelling takes them away at once.
+    const confirmation = await system.mailbox.waitFor((mail) => mail.destination.to.includes(someone.email));
+    const cancelUrl = new URL(
+      confirmation.body.text?.match(/http:\/\/\S+\/bijeenkomsten\/afmelden\?token=\S+/)?.[0] ?? '',
+    );
+    expect((await system.fetch(`${cancelUrl.pathname}${cancelUrl.search}`, { method: 'POST' })).status).toBe(
+      200,
+    );
+    const { Item: afterCancel } = await system.documentClient.send(
+      new GetCommand({ TableName: system.tableName, Key: keys.registrationNeeds(created.id, personId) }),
+    );
+    expect(afterCancel).toBeUndefined();
   });
 });
 

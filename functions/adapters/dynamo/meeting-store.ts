@@ -309,6 +309,12 @@ export class DynamoMeetingStore implements MeetingStore {
       });
     }
     if (needs) items.push(this.needsPut(meeting, next.personId, needs));
+    // Special-category answers go with the registration: a cancelled one keeps none.
+    if (next.status === 'cancelled' && previous?.status !== 'cancelled') {
+      items.push({
+        Delete: { TableName: table, Key: keys.registrationNeeds(next.meetingId, next.personId) },
+      });
+    }
     items.push(...promotions.flatMap((promotion) => this.promotionItems(promotion)));
     items.push(...mails.map((mail) => outboxPut(table, mail)));
     await this.transact(items);
