@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMail } from '../../local/engines/ses-emulator';
+import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -8,14 +9,6 @@ beforeAll(async () => {
   system = await startTestSystem();
 });
 afterAll(() => system?.stop());
-
-const hour = 3_600_000;
-const day = 24 * hour;
-const send = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
-  method,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
 
 /** The invite a mail carries, parsed by a real iCalendar parser; undefined when it carries none. */
 const inviteOf = (mail: StoredMail) => {
@@ -42,20 +35,8 @@ const mailsTo = async (address: string, count: number) => {
 
 describe('calendar updates follow the meeting and the registration', () => {
   it('a move raises SEQUENCE for confirmed people; cancellations send CANCEL with a higher one; waiting people get no invite', async () => {
-    const startsAt = new Date(Date.now() + 10 * day);
-    const created = await system.fetchAsOrganiser(
-      '/api/organiser/meetings',
-      send('POST', {
-        title: 'Kennisnetwerk Eindhoven',
-        city: 'Eindhoven',
-        venueAddress: 'Stationsplein 1',
-        startsAt: startsAt.toISOString(),
-        endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
-        capacity: 1,
-      }),
-    );
-    const { id } = (await created.json()) as { id: string };
-    await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' });
+    const { id } = await createMeeting(system, { venueAddress: 'Stationsplein 1', capacity: 1 });
+    await publishMeeting(system, id);
     const seated = `zit-${Date.now()}@example.org`;
     const waiting = `wacht-${Date.now()}@example.org`;
     for (const [name, email] of [
@@ -64,7 +45,7 @@ describe('calendar updates follow the meeting and the registration', () => {
     ]) {
       await system.fetch(
         `/api/meetings/${id}/registrations`,
-        send('POST', { name, email, organisation: 'SWN', role: 'manager', municipality: 'Eindhoven' }),
+        jsonRequest('POST', { name, email, organisation: 'SWN', role: 'manager', municipality: 'Eindhoven' }),
       );
     }
     const [confirmation] = await mailsTo(seated, 1);
@@ -76,7 +57,7 @@ describe('calendar updates follow the meeting and the registration', () => {
     const etag = (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}`)).headers.get('etag') ?? '';
     const moved = await system.fetchAsOrganiser(
       `/api/organiser/meetings/${id}`,
-      send('PATCH', { venueAddress: 'Klokgebouw 50' }, { 'if-match': etag }),
+      jsonRequest('PATCH', { venueAddress: 'Klokgebouw 50' }, { 'if-match': etag }),
     );
     expect(moved.status).toBe(200);
     const update = (await mailsTo(seated, 2))[1];

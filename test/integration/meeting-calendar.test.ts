@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -8,36 +9,16 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-const hour = 3_600_000;
-const day = 24 * hour;
-const send = (method: string, body: unknown) => ({
-  method,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-const createMeeting = async (title: string): Promise<string> => {
-  const startsAt = new Date(Date.now() + 10 * day);
-  const response = await system.fetchAsOrganiser(
-    '/api/organiser/meetings',
-    send('POST', {
+/** A meeting in ten days, in Eindhoven, with five places: answers its id. */
+const meetingTitled = async (title: string): Promise<string> =>
+  (
+    await createMeeting(system, {
       title,
       description: 'Verdieping in de signalerende rol van het jongerenwerk, met praktijkvoorbeelden.',
-      city: 'Eindhoven',
-      venueAddress: 'Stationsplein 1, Eindhoven',
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
-      capacity: 5,
-    }),
-  );
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-};
+    })
+  ).id;
 
-const publish = async (id: string) => {
-  const response = await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' });
-  expect(response.status).toBe(200);
-};
+const publish = (id: string) => publishMeeting(system, id);
 
 const parse = (text: string) => {
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -48,9 +29,9 @@ const parse = (text: string) => {
 
 describe('the calendar feed', () => {
   it('answers /bijeenkomsten/agenda.ics (not the meeting page) with the published upcoming meetings, no drafts', async () => {
-    const published = await createMeeting('Kennisnetwerk Eindhoven: in de agenda');
+    const published = await meetingTitled('Kennisnetwerk Eindhoven: in de agenda');
     await publish(published);
-    const draft = await createMeeting('Kennisnetwerk concept: nog niet in de agenda');
+    const draft = await meetingTitled('Kennisnetwerk concept: nog niet in de agenda');
 
     const response = await system.fetch('/bijeenkomsten/agenda.ics');
 
@@ -81,12 +62,12 @@ describe('the calendar feed', () => {
 
 describe('the invite in the confirmation', () => {
   it('arrives in the mailbox as an attachment that parses as METHOD:REQUEST for this participant', async () => {
-    const meetingId = await createMeeting('Kennisnetwerk Eindhoven: met uitnodiging');
+    const meetingId = await meetingTitled('Kennisnetwerk Eindhoven: met uitnodiging');
     await publish(meetingId);
     const email = `agenda-${Date.now()}@example.org`;
     const registered = await system.fetch(
       `/api/meetings/${meetingId}/registrations`,
-      send('POST', {
+      jsonRequest('POST', {
         name: 'Noor Agenda',
         email,
         organisation: 'Jongerenwerk Eindhoven',

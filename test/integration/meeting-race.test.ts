@@ -8,6 +8,7 @@ import { registerForMeeting } from '../../functions/core/meetings/use-cases';
 import { PersonIds } from '../../functions/core/people/person-id';
 import type { StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
+import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -16,33 +17,16 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-const day = 86_400_000;
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
 /** A published meeting in ten days, open for registration now. */
 const publishedMeeting = async (capacity: number) => {
-  const startsAt = new Date(Date.now() + 10 * day);
-  const created = await system.fetchAsOrganiser(
-    '/api/organiser/meetings',
-    json({
-      title: 'Kennisnetwerk Groningen',
-      city: 'Groningen',
-      venueAddress: 'Oude Boteringestraat 1, Groningen',
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3 * 3600_000).toISOString(),
-      capacity,
-      questions: { organisation: false, role: false, municipality: false, needs: false },
-    }),
-  );
-  expect(created.status).toBe(201);
-  const { id } = (await created.json()) as { id: string };
-  expect(
-    (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' })).status,
-  ).toBe(200);
+  const { id } = await createMeeting(system, {
+    title: 'Kennisnetwerk Groningen',
+    city: 'Groningen',
+    venueAddress: 'Oude Boteringestraat 1, Groningen',
+    capacity,
+    questions: { organisation: false, role: false, municipality: false, needs: false },
+  });
+  await publishMeeting(system, id);
   return id;
 };
 
@@ -83,7 +67,7 @@ describe('registering and cancelling under a race, through the HTTP layer', () =
       people.map(async (email, i) => {
         const response = await system.fetch(
           `/api/meetings/${meetingId}/registrations`,
-          json({ name: `Deelnemer ${i}`, email }),
+          jsonRequest('POST', { name: `Deelnemer ${i}`, email }),
         );
         return { email, status: response.status, body: (await response.json()) as { status: string } };
       }),

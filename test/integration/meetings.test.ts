@@ -2,6 +2,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
+import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -12,11 +13,6 @@ afterAll(() => system?.stop());
 
 const hour = 3_600_000;
 const day = 24 * hour;
-const send = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
-  method,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
 /** Items a request could write; the relay's send-ledger records arrive on their own time and are left out. */
 const itemCount = async () =>
   (
@@ -39,30 +35,21 @@ interface OrganiserMeeting {
   waitingCount: number;
 }
 
-const createMeeting = async (overrides: Record<string, unknown> = {}) => {
+/** A draft of this file's meeting; the start written with an offset, as organisers may. */
+const draftMeeting = (overrides: Record<string, unknown> = {}) => {
   const startsAt = new Date(Date.now() + 10 * day);
-  const response = await system.fetchAsOrganiser(
-    '/api/organiser/meetings',
-    send('POST', {
-      title: 'Kennisnetwerk Eindhoven: de online leefwereld van jongeren',
-      description: 'Verdieping in de signalerende rol van het jongerenwerk.\n\nMet praktijkvoorbeelden.',
-      city: 'Eindhoven',
-      venueAddress: 'Stationsplein 1, Eindhoven',
-      startsAt: startsAt.toISOString().replace('Z', '+00:00'),
-      endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
-      capacity: 2,
-      ...overrides,
-    }),
-  );
-  expect(response.status).toBe(201);
-  return (await response.json()) as OrganiserMeeting;
+  return createMeeting<OrganiserMeeting>(system, {
+    title: 'Kennisnetwerk Eindhoven: de online leefwereld van jongeren',
+    description: 'Verdieping in de signalerende rol van het jongerenwerk.\n\nMet praktijkvoorbeelden.',
+    startsAt: startsAt.toISOString().replace('Z', '+00:00'),
+    endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
+    capacity: 2,
+    ...overrides,
+  });
 };
-const publish = async (id: string) =>
-  (await (
-    await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, { method: 'POST' })
-  ).json()) as OrganiserMeeting;
+const publish = (id: string) => publishMeeting<OrganiserMeeting>(system, id);
 const register = (id: string, body: Record<string, unknown>) =>
-  system.fetch(`/api/meetings/${id}/registrations`, send('POST', body));
+  system.fetch(`/api/meetings/${id}/registrations`, jsonRequest('POST', body));
 const person = (name: string) => ({
   name,
   email: `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now()}@example.org`,
@@ -73,7 +60,7 @@ const person = (name: string) => ({
 
 describe('organisers manage meetings', () => {
   it('a draft is invisible to the public until published', async () => {
-    const draft = await createMeeting();
+    const draft = await draftMeeting();
 
     expect((await system.fetch(`/api/meetings/${draft.id}`)).status).toBe(404);
     expect((await system.fetch(`/bijeenkomsten/${draft.id}`)).status).toBe(404);
@@ -85,29 +72,33 @@ describe('organisers manage meetings', () => {
   });
 
   it('updates need If-Match: 428 without, 412 when stale; capacity below the confirmed count is 409', async () => {
-    const meeting = await publish((await createMeeting()).id);
+    const meeting = await publish((await draftMeeting()).id);
     await register(meeting.id, person('Eerste'));
     await register(meeting.id, person('Tweede'));
     const url = `/api/organiser/meetings/${meeting.id}`;
 
-    expect((await system.fetchAsOrganiser(url, send('PATCH', { capacity: 3 }))).status).toBe(428);
+    expect((await system.fetchAsOrganiser(url, jsonRequest('PATCH', { capacity: 3 }))).status).toBe(428);
     expect(
-      (await system.fetchAsOrganiser(url, send('PATCH', { capacity: 3 }, { 'if-match': '"1"' }))).status,
+      (await system.fetchAsOrganiser(url, jsonRequest('PATCH', { capacity: 3 }, { 'if-match': '"1"' })))
+        .status,
     ).toBe(412);
     const current = await system.fetchAsOrganiser(url);
     const etag = current.headers.get('etag') ?? '';
-    const lower = await system.fetchAsOrganiser(url, send('PATCH', { capacity: 1 }, { 'if-match': etag }));
+    const lower = await system.fetchAsOrganiser(
+      url,
+      jsonRequest('PATCH', { capacity: 1 }, { 'if-match': etag }),
+    );
     expect(lower.status).toBe(409);
     expect(lower.headers.get('content-type')).toContain('application/problem+json');
     const local = await system.fetchAsOrganiser(
       url,
-      send('PATCH', { startsAt: '2027-03-28T13:30:00' }, { 'if-match': etag }),
+      jsonRequest('PATCH', { startsAt: '2027-03-28T13:30:00' }, { 'if-match': etag }),
     );
     expect(local.status).toBe(400);
   });
 
   it('raising the capacity promotes the people waiting, first come first', async () => {
-    const meeting = await publish((await createMeeting({ capacity: 1 })).id);
+    const meeting = await publish((await draftMeeting({ capacity: 1 })).id);
     await register(meeting.id, person('Zit'));
     const first = person('Wacht Een');
     const second = person('Wacht Twee');
@@ -116,7 +107,10 @@ describe('organisers manage meetings', () => {
     const url = `/api/organiser/meetings/${meeting.id}`;
     const etag = (await system.fetchAsOrganiser(url)).headers.get('etag') ?? '';
 
-    const raised = await system.fetchAsOrganiser(url, send('PATCH', { capacity: 2 }, { 'if-match': etag }));
+    const raised = await system.fetchAsOrganiser(
+      url,
+      jsonRequest('PATCH', { capacity: 2 }, { 'if-match': etag }),
+    );
 
     expect(raised.status).toBe(200);
     expect(await raised.json()).toMatchObject({ capacity: 2, confirmedCount: 2, waitingCount: 1 });
@@ -130,7 +124,7 @@ describe('organisers manage meetings', () => {
 
 describe('registering', () => {
   it('registering again creates nothing and answers the same way', async () => {
-    const meeting = await publish((await createMeeting({ capacity: 5 })).id);
+    const meeting = await publish((await draftMeeting({ capacity: 5 })).id);
     const someone = person('Ayşe');
 
     const first = await register(meeting.id, someone);
@@ -169,7 +163,7 @@ describe('registering', () => {
       409,
     ],
   ])('%s → a clear 4xx and nothing written', async (_, overrides, status) => {
-    const meeting = await publish((await createMeeting(overrides)).id);
+    const meeting = await publish((await draftMeeting(overrides)).id);
     const before = await itemCount();
 
     const response = await register(meeting.id, person('Te Laat'));
@@ -180,11 +174,11 @@ describe('registering', () => {
   });
 
   it('a cancelled meeting, a full one without waiting list and bad bodies → 4xx, nothing written', async () => {
-    const full = await publish((await createMeeting({ capacity: 1, waitingListEnabled: false })).id);
+    const full = await publish((await draftMeeting({ capacity: 1, waitingListEnabled: false })).id);
     await register(full.id, person('Enige'));
-    const cancelled = await publish((await createMeeting()).id);
+    const cancelled = await publish((await draftMeeting()).id);
     await system.fetchAsOrganiser(`/api/organiser/meetings/${cancelled.id}/cancel`, { method: 'POST' });
-    const open = await publish((await createMeeting()).id);
+    const open = await publish((await draftMeeting()).id);
     const before = await itemCount();
 
     expect((await register(full.id, person('Teveel'))).status).toBe(409);
@@ -207,7 +201,7 @@ describe('registering', () => {
   });
 
   it('the form re-renders with the values kept when an answer is missing', async () => {
-    const meeting = await publish((await createMeeting()).id);
+    const meeting = await publish((await draftMeeting()).id);
     const form = new URLSearchParams({
       name: 'Dilly Timmer',
       email: 'dilly@example.org',
@@ -233,7 +227,7 @@ describe('registering', () => {
 
 describe('special-category answers', () => {
   it('are kept apart from the registration and expire 30 days after the meeting ends', async () => {
-    const created = await createMeeting({ capacity: 5 });
+    const created = await draftMeeting({ capacity: 5 });
     await publish(created.id);
     const someone = { ...person('Needs'), dietary: 'Halal', accessibility: 'Rolstoel' };
     await register(created.id, someone);
@@ -273,7 +267,7 @@ describe('special-category answers', () => {
 
 describe('exports', () => {
   it('the CSV opens in Dutch Excel: BOM, semicolons, accents intact, formulas neutralised', async () => {
-    const meeting = await publish((await createMeeting({ capacity: 5 })).id);
+    const meeting = await publish((await draftMeeting({ capacity: 5 })).id);
     await register(meeting.id, { ...person('X'), name: '=1+1' });
     await register(meeting.id, { ...person('X'), name: 'Zoë Daniël Anaïs' });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderScheduleName } from '../../functions/core/meetings/model';
+import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -9,37 +10,20 @@ beforeAll(async () => {
 afterAll(() => system?.stop());
 
 const hour = 3_600_000;
-const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
-  method,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-
-interface OrganiserMeeting {
-  readonly id: string;
-}
 
 /** A published meeting whose reminder (one hour ahead) is due `reminderInMs` from now. */
 const publishedMeeting = async (reminderInMs: number): Promise<{ id: string; startsAt: Date }> => {
   const startsAt = new Date(Date.now() + hour + reminderInMs);
-  const created = await system.fetchAsOrganiser(
-    '/api/organiser/meetings',
-    json('POST', {
-      title: 'Kennisnetwerk Groningen: samen met HALT',
-      city: 'Groningen',
-      venueAddress: 'Grote Markt 1, Groningen',
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
-      capacity: 10,
-      reminderLeadHours: 1,
-    }),
-  );
-  expect(created.status).toBe(201);
-  const { id } = (await created.json()) as OrganiserMeeting;
-  const published = await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/publish`, {
-    method: 'POST',
+  const { id } = await createMeeting(system, {
+    title: 'Kennisnetwerk Groningen: samen met HALT',
+    city: 'Groningen',
+    venueAddress: 'Grote Markt 1, Groningen',
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString(),
+    capacity: 10,
+    reminderLeadHours: 1,
   });
-  expect(published.status).toBe(200);
+  await publishMeeting(system, id);
   return { id, startsAt };
 };
 
@@ -61,7 +45,7 @@ describe('the reminder schedule of a meeting, offline', () => {
     const email = `herinnering-${Date.now()}@example.org`;
     const registered = await system.fetch(
       `/api/meetings/${id}/registrations`,
-      json('POST', {
+      jsonRequest('POST', {
         name: 'Noor de Vries',
         email,
         organisation: 'Jongerenwerk Groningen',
@@ -83,7 +67,7 @@ describe('the reminder schedule of a meeting, offline', () => {
     const late = `laat-${Date.now()}@example.org`;
     const lateRegistration = await system.fetch(
       `/api/meetings/${id}/registrations`,
-      json('POST', {
+      jsonRequest('POST', {
         name: 'Laat',
         email: late,
         organisation: 'JW',
@@ -121,7 +105,7 @@ describe('the reminder schedule of a meeting, offline', () => {
 
     const moved = await system.fetchAsOrganiser(
       url,
-      json(
+      jsonRequest(
         'PATCH',
         { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3 * hour).toISOString() },
         { 'if-match': await etagOf(id) },

@@ -8,46 +8,20 @@ import { type FeedMeeting, meetingFeed, meetingInvite } from '../../functions/we
 import { outboxComposer } from '../../functions/web/mail/composers';
 import { amsterdamLocalParts } from '../../functions/web/time';
 import { FixedClock } from '../support/in-memory-ports';
+import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 
 const siteUrl = 'https://dropin.example.org';
 const calendarDomain = 'dropin.example.org';
 const organiserAddress = 'bijeenkomsten@dropin.example.org';
 const writtenAt = '2027-01-04T09:00:00.000Z';
 
-const meeting: Meeting = {
-  meetingId: 'kennisnetwerk-groningen-halt',
-  title: 'Kennisnetwerk Groningen: uitwisseling met HALT',
-  description: 'Jongerenwerk en HALT zien dezelfde jongeren.\n\nOp verschillende momenten.',
-  city: 'Groningen',
-  venueAddress: 'Buurtcentrum De Oosterpoort, Poortstraat 18',
-  startsAt: '2027-01-14T12:30:00.000Z',
-  endsAt: '2027-01-14T15:30:00.000Z',
-  capacity: 60,
-  registrationOpensAt: '2027-01-01T00:00:00.000Z',
-  registrationClosesAt: '2027-01-12T12:30:00.000Z',
-  waitingListEnabled: true,
-  reminderLeadHours: 48,
-  questions: { organisation: true, role: true, municipality: true, needs: true },
-  status: 'published',
+const meeting = meetingFixture({
   confirmedCount: 10,
-  waitingCount: 0,
-  createdAt: '2026-12-01T00:00:00.000Z',
   updatedAt: '2026-12-02T10:00:00.000Z',
   version: 2,
-  sequence: 0,
-};
+});
 
-const registration: Registration = {
-  meetingId: meeting.meetingId,
-  personId: 'person-7f3a',
-  registrationId: 'reg-01JH',
-  email: 'sam.devries@example.org',
-  name: 'Sam de Vries',
-  answers: {},
-  status: 'confirmed',
-  registeredAt: writtenAt,
-  version: 1,
-};
+const registration = registrationFixture({ registeredAt: writtenAt });
 
 const compose = outboxComposer(async () => ({
   tokens: new TokenSigner(

@@ -2,50 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { InvalidToken } from '../../functions/core/errors';
 import type { OutboxMail, OutboxMailKind } from '../../functions/core/mailings/outbox';
 import { meetingMailData, parseCancelTokenId } from '../../functions/core/meetings/mail-data';
-import type { Meeting, Registration } from '../../functions/core/meetings/model';
 import { TokenSigner } from '../../functions/core/tokens';
 import { outboxComposer } from '../../functions/web/mail/composers';
 import { cancelLinkTtlSeconds, meetingDayFrom } from '../../functions/web/mail/meeting-mails';
 import { FixedClock } from '../support/in-memory-ports';
+import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 
 const secret = 'unit-test-secret-unit-test-secret-0123456789';
 const siteUrl = 'https://dropin.example.org';
 const writtenAt = new Date('2027-01-04T09:00:00Z');
 
-const meeting: Meeting = {
-  meetingId: 'kennisnetwerk-groningen-halt',
-  title: 'Kennisnetwerk Groningen: uitwisseling met HALT',
+const meeting = meetingFixture({
   description: 'Jongerenwerk en HALT.',
-  city: 'Groningen',
-  venueAddress: 'Buurtcentrum De Oosterpoort, Poortstraat 18',
-  startsAt: '2027-01-14T12:30:00.000Z',
-  endsAt: '2027-01-14T15:30:00.000Z',
-  capacity: 60,
-  registrationOpensAt: '2027-01-01T00:00:00.000Z',
-  registrationClosesAt: '2027-01-12T12:30:00.000Z',
-  waitingListEnabled: true,
-  reminderLeadHours: 48,
-  questions: { organisation: true, role: true, municipality: true, needs: true },
-  status: 'published',
   confirmedCount: 60,
   waitingCount: 3,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
   version: 4,
-  sequence: 0,
-};
+});
 
-const registration: Registration = {
-  meetingId: meeting.meetingId,
-  personId: 'person-7f3a',
-  registrationId: 'reg-01JH',
-  email: 'sam.devries@example.org',
-  name: 'Sam de Vries',
+const registration = registrationFixture({
   answers: { role: 'jongerenwerker' },
-  status: 'confirmed',
   registeredAt: writtenAt.toISOString(),
-  version: 1,
-};
+});
 
 const outboxMail = (
   kind: OutboxMailKind,

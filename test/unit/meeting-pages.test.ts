@@ -8,34 +8,17 @@ import {
   renderRegistered,
   renderRegistrationCancelled,
 } from '../../functions/web/pages/meetings';
+import { meetingFixture } from '../support/meeting-fixtures';
 
 const now = new Date('2027-01-04T09:00:00Z');
 const siteUrl = 'https://dropin.example.org';
 
-const meeting = (overrides: Partial<Meeting> = {}): Meeting => ({
-  meetingId: 'kennisnetwerk-groningen-halt',
-  title: 'Kennisnetwerk Groningen: uitwisseling met HALT',
-  description:
-    'Jongerenwerk en HALT zien dezelfde jongeren.\nOp verschillende momenten.\n\nVoor <iedereen> & meer.',
-  city: 'Groningen',
-  venueAddress: 'Buurtcentrum De Oosterpoort, Poortstraat 18',
-  startsAt: '2027-01-14T12:30:00.000Z',
-  endsAt: '2027-01-14T15:30:00.000Z',
-  capacity: 60,
-  registrationOpensAt: '2027-01-01T00:00:00.000Z',
-  registrationClosesAt: '2027-01-12T12:30:00.000Z',
-  waitingListEnabled: true,
-  reminderLeadHours: 48,
-  questions: { organisation: true, role: true, municipality: true, needs: true },
-  status: 'published',
-  confirmedCount: 12,
-  waitingCount: 0,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  version: 1,
-  sequence: 0,
-  ...overrides,
-});
+const meeting = (overrides: Partial<Meeting> = {}): Meeting =>
+  meetingFixture({
+    description:
+      'Jongerenwerk en HALT zien dezelfde jongeren.\nOp verschillende momenten.\n\nVoor <iedereen> & meer.',
+    ...overrides,
+  });
 
 /** The first form of a page (our forms are never nested). */
 const formOf = (page: string): string => page.match(/<form[\s\S]*?<\/form>/)?.[0] ?? '';

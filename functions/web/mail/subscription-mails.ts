@@ -3,7 +3,7 @@ import type { OutgoingMail } from '../../core/ports';
 import { pendingLifetimeDays } from '../../core/subscriptions/model';
 import type { TokenSigner } from '../../core/tokens';
 import { paths, tokenLink } from '../../paths';
-import { renderHouseMail } from './house';
+import { type HouseMailInput, renderHouseMail } from './house';
 
 export interface ComposeContext {
   readonly tokens: TokenSigner;
@@ -80,17 +80,20 @@ export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeCon
   return { to: { address: mail.recipient.address }, ...rendered };
 };
 
-export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
+/**
+ * A mail to an active subscriber: greeting, the "Mijn voorkeuren" button, and one-click unsubscribe in the
+ * footer and the headers. Only the words differ per mail.
+ */
+const subscriberMail = (
+  mail: OutboxMail,
+  context: ComposeContext,
+  words: Pick<HouseMailInput, 'subject' | 'paragraphs' | 'closing' | 'reason'>,
+): OutgoingMail => {
   const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
   const rendered = renderHouseMail({
-    subject: 'Welkom bij Drop In: je aanmelding is bevestigd',
+    ...words,
     ...greeting(mail),
-    paragraphs: [
-      'Je aanmelding is bevestigd. Je hoort voortaan van ons over de onderwerpen die je hebt gekozen.',
-      'Wil je andere onderwerpen, of je naam aanpassen? Dat kan via je voorkeuren.',
-    ],
     action: { label: 'Mijn voorkeuren', url: preferencesUrl },
-    reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor e-mail van Drop In.',
     unsubscribeUrl,
     siteUrl: context.siteUrl,
   });
@@ -101,24 +104,23 @@ export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeCon
   };
 };
 
-export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
-  const { preferencesUrl, unsubscribeUrl } = subscriberLinks(context, mail.recipient.personId);
-  const rendered = renderHouseMail({
+export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeContext): OutgoingMail =>
+  subscriberMail(mail, context, {
+    subject: 'Welkom bij Drop In: je aanmelding is bevestigd',
+    paragraphs: [
+      'Je aanmelding is bevestigd. Je hoort voortaan van ons over de onderwerpen die je hebt gekozen.',
+      'Wil je andere onderwerpen, of je naam aanpassen? Dat kan via je voorkeuren.',
+    ],
+    reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor e-mail van Drop In.',
+  });
+
+export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail =>
+  subscriberMail(mail, context, {
     subject: 'Je bent al aangemeld voor e-mail van Drop In',
-    ...greeting(mail),
     paragraphs: [
       'Iemand heeft dit adres opnieuw opgegeven voor e-mail van Drop In. Je bent al aangemeld, dus er verandert niets.',
       'Wil je je onderwerpen of je naam aanpassen, of je afmelden? Dat kan via je voorkeuren.',
     ],
-    action: { label: 'Mijn voorkeuren', url: preferencesUrl },
     closing: ['Heb je dit niet zelf gedaan? Dan hoef je niets te doen.'],
     reason: 'Je ontvangt deze e-mail omdat je bent aangemeld voor e-mail van Drop In.',
-    unsubscribeUrl,
-    siteUrl: context.siteUrl,
   });
-  return {
-    to: { address: mail.recipient.address },
-    ...rendered,
-    headers: unsubscribeHeaders(unsubscribeUrl),
-  };
-};
