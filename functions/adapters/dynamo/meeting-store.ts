@@ -7,7 +7,6 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { InvalidInput } from '../../core/errors';
 import type { OutboxMail } from '../../core/mailings/outbox';
 import {
   type Meeting,
@@ -29,6 +28,7 @@ import type {
 } from '../../core/meetings/ports';
 import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { ConcurrentChange } from '../../core/ports';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
 import { keys } from './table-design';
@@ -96,10 +96,6 @@ const meetingAttributes = (meeting: Meeting) => {
 const isConfirmed = (registration: Registration | undefined) =>
   registration?.status === 'confirmed' ? 1 : 0;
 const isWaiting = (registration: Registration | undefined) => (registration?.status === 'waiting' ? 1 : 0);
-
-const cursorKey = z
-  .object({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() })
-  .strict();
 
 /**
  * Meetings and registrations in the single table. The meeting item carries the confirmed and waiting
@@ -185,14 +181,14 @@ export class DynamoMeetingStore implements MeetingStore {
         ...(from ? { ':from': from.toISOString() } : {}),
       },
       Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, status) } : {}),
+      ...(cursor
+        ? { ExclusiveStartKey: decodeListCursor(cursor, keys.meetingsByStatus(status).GSI1PK) }
+        : {}),
     };
     const result = await this.client.send(new QueryCommand(input));
     return {
       items: (result.Items ?? []).map(toMeeting),
-      nextCursor: result.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url')
-        : null,
+      nextCursor: encodeListCursor(result.LastEvaluatedKey),
     };
   }
 
@@ -448,13 +444,3 @@ export class DynamoMeetingStore implements MeetingStore {
     }
   }
 }
-
-const decodeCursor = (cursor: string, status: string): Record<string, string> => {
-  try {
-    const key = cursorKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (key.GSI1PK !== keys.meetingsByStatus(status).GSI1PK) throw new Error('cursor of another list');
-    return key;
-  } catch {
-    throw new InvalidInput([{ field: 'cursor', message: 'Deze cursor hoort niet bij deze lijst.' }]);
-  }
-};

@@ -5,7 +5,6 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { InvalidInput } from '../../core/errors';
 import { ConcurrentChange } from '../../core/ports';
 import {
   audienceTopics,
@@ -22,6 +21,7 @@ import type {
   SubscriptionChange,
   SubscriptionStore,
 } from '../../core/subscriptions/ports';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
 import { keys } from './table-design';
@@ -80,23 +80,6 @@ const counterDeltas = (previous?: Subscription, next?: Subscription): Map<string
   count(next, +1);
   for (const [name, delta] of deltas) if (delta === 0) deltas.delete(name);
   return deltas;
-};
-
-const cursorKey = z
-  .object({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() })
-  .strict();
-
-const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-
-const decodeCursor = (cursor: string, status: SubscriptionStatus): Record<string, string> => {
-  try {
-    const key = cursorKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (key.GSI1PK !== keys.subscriptionsByStatus(status).GSI1PK) throw new Error('cursor of another list');
-    return key;
-  } catch {
-    throw new InvalidInput([{ field: 'cursor', message: 'Deze cursor hoort niet bij deze lijst.' }]);
-  }
 };
 
 /**
@@ -260,7 +243,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       values[':topic'] = topic;
     }
     const items: Subscription[] = [];
-    let startKey: Record<string, unknown> | undefined = cursor ? decodeCursor(cursor, status) : undefined;
+    let startKey: Record<string, unknown> | undefined = cursor
+      ? decodeListCursor(cursor, keys.subscriptionsByStatus(status).GSI1PK)
+      : undefined;
     // A filter applies after Limit, so keep reading (a bounded number of pages) until the page is full.
     for (let page = 0; page < 10 && items.length < limit; page++) {
       const input: QueryCommandInput = {
@@ -278,7 +263,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       startKey = result.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return { items, nextCursor: encodeCursor(startKey) };
+    return { items, nextCursor: encodeListCursor(startKey) };
   }
 
   async counts(now: Date): Promise<SubscriberCounts> {

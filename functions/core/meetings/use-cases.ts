@@ -1,3 +1,4 @@
+import { untilCommitted } from '../concurrency';
 import { DomainError, InvalidInput, InvalidToken, NotFound } from '../errors';
 import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
 import { nextMailRate } from '../people/mail-rate';
@@ -51,22 +52,11 @@ export class StaleVersion extends DomainError {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Read, decide and write again when a concurrent change got in between. Many people may take the last seats
- * or the head of the waiting list at once, so this allows many rounds, each after a short random pause.
+ * Many people may take the last seats or the head of the waiting list at once: allow many rounds (each
+ * conflict means someone else's write went through).
  */
-const untilCommitted = async <T>(step: () => Promise<T>, attempts = 60): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentChange) || attempt >= attempts) throw error;
-      await sleep(Math.random() * Math.min(100, 5 * attempt));
-    }
-  }
-};
+const contendedRounds = { attempts: 60 };
 
 const meetingMail = (
   ports: MeetingPorts,
@@ -176,7 +166,7 @@ export const registerForMeeting = async (
 ): Promise<RegistrationOutcome> => {
   const email = normaliseAddress(request.email);
   const personId = ports.personIds.of(email);
-  return untilCommitted(async () => {
+  return untilCommitted(contendedRounds, async () => {
     const meeting = await publicMeeting(ports.store, meetingId);
     const now = ports.clock.now();
     assertOpen(meeting, now);
@@ -261,7 +251,7 @@ export const cancelRegistration = async (
   ports: MeetingPorts & { readonly tokens: TokenSigner },
   token: string,
 ): Promise<{ meeting: Meeting; outcome: 'cancelled' | 'already-cancelled' }> =>
-  untilCommitted(async () => {
+  untilCommitted(contendedRounds, async () => {
     const { meeting, registration } = await registrationForCancelLink(ports, token);
     if (registration.status === 'cancelled') return { meeting, outcome: 'already-cancelled' };
     const at = ports.clock.now().toISOString();
@@ -356,7 +346,7 @@ export const updateMeeting = async (
   expectedVersion: number,
   changes: Partial<MeetingDetails>,
 ): Promise<Meeting> => {
-  const { previous, updated } = await untilCommitted(async () => {
+  const { previous, updated } = await untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'cancelled')
@@ -460,7 +450,7 @@ export const publishMeeting = async (
   meetingId: string,
   expectedVersion?: number,
 ): Promise<Meeting> => {
-  const published = await untilCommitted(async () => {
+  const published = await untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'published') return current;
@@ -493,7 +483,7 @@ export const cancelMeeting = async (
   meetingId: string,
   expectedVersion?: number,
 ): Promise<Meeting> => {
-  const cancelled = await untilCommitted(async () => {
+  const cancelled = await untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (current.status === 'cancelled') return current;
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();

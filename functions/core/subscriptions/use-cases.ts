@@ -1,10 +1,10 @@
+import { untilCommitted } from '../concurrency';
 import { InvalidInput, InvalidToken } from '../errors';
 import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
 import { nextMailRate } from '../people/mail-rate';
 import type { PersonIds } from '../people/person-id';
 import { normaliseAddress } from '../people/person-id';
 import type { Clock, IdGenerator } from '../ports';
-import { ConcurrentChange } from '../ports';
 import type { TokenSigner } from '../tokens';
 import {
   type ConsentSource,
@@ -34,18 +34,8 @@ export interface SubscribeRequest {
 /** What happened, for tests and logs only: callers answer every outcome the same way. */
 export type SubscribeOutcome = 'confirmation-sent' | 'manage-link-sent' | 'suppressed' | 'rate-limited';
 
-const concurrencyAttempts = 4;
-
-/** Runs a read-decide-write step again when another request changed the same records in between. */
-const retryOnConcurrentChange = async <T>(step: () => Promise<T>): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!(error instanceof ConcurrentChange) || attempt >= concurrencyAttempts) throw error;
-    }
-  }
-};
+/** One person's records: a conflict is rare, a few rounds settle it. */
+const personRounds = { attempts: 4 };
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -78,7 +68,7 @@ const outboxMail = (
  *    change makes the whole step run again.
  */
 export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): Promise<SubscribeOutcome> =>
-  retryOnConcurrentChange(async () => {
+  untilCommitted(personRounds, async () => {
     const email = normaliseAddress(request.email);
     const personId = ports.personIds.of(email);
     const state = await ports.store.load(personId);
@@ -153,7 +143,7 @@ export const confirmSubscription = async (
   token: string,
 ): Promise<ConfirmOutcome> => {
   const { personId, confirmationId } = confirmationOf(ports.tokens.verify(token, 'confirm-subscription').id);
-  return retryOnConcurrentChange(async () => {
+  return untilCommitted(personRounds, async () => {
     const state = await ports.store.load(personId);
     const now = ports.clock.now();
     const current = isLive(state.subscription, now) ? state.subscription : undefined;
@@ -205,7 +195,7 @@ export const updatePreferences = (
   personId: string,
   change: PreferencesChange,
 ): Promise<OpenSubscription> =>
-  retryOnConcurrentChange(async () => {
+  untilCommitted(personRounds, async () => {
     if (change.topics.length === 0) {
       throw new InvalidInput([
         {
@@ -240,7 +230,7 @@ export type UnsubscribeOutcome = 'unsubscribed' | 'not-subscribed';
  * 3. Anything else → nothing to do.
  */
 export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise<UnsubscribeOutcome> =>
-  retryOnConcurrentChange(async () => {
+  untilCommitted(personRounds, async () => {
     const { subscription } = await ports.store.load(personId);
     const now = ports.clock.now();
     const current = isLive(subscription, now) ? subscription : undefined;
