@@ -4,15 +4,18 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from './adapters/clock';
 import { DynamoMeetingStore } from './adapters/dynamo/meeting-store';
-import { DynamoSendLedger } from './adapters/dynamo/send-ledger';
+import { DynamoOutboxLedger } from './adapters/dynamo/outbox-ledger';
 import { DynamoSubscriptionStore } from './adapters/dynamo/subscription-store';
+import { DynamoSuppressionList } from './adapters/dynamo/suppression-list';
 import { TableScheduler } from './adapters/dynamo/table-scheduler';
 import { EventBridgeScheduler } from './adapters/eventbridge-scheduler';
 import { timeOrderedIds } from './adapters/ids';
 import { SesMailer } from './adapters/ses-mailer';
 import { loadTokenSecret } from './adapters/token-secret';
 import { loadConfig, schedulerSettings } from './config';
-import type { MeetingPorts } from './core/meetings/use-cases';
+import type { DeliveryPorts } from './core/mailings/delivery';
+import type { FeedbackPorts } from './core/mailings/suppression';
+import { applyMeetingChange, type MeetingPorts } from './core/meetings/use-cases';
 import { PersonIds } from './core/people/person-id';
 import type { Scheduler } from './core/ports';
 import type { SubscriptionPorts } from './core/subscriptions/use-cases';
@@ -37,15 +40,30 @@ const dynamo = DynamoDBDocumentClient.from(
   { marshallOptions: { removeUndefinedValues: true } },
 );
 
+/**
+ * One attempt per call, bounded in time: the delivery keeps its own retry schedule (a throttled mail waits
+ * its backoff instead of holding the function), and a hung connection cannot outlive the delivery's claim.
+ */
 const ses = new SESv2Client({
   region: config.AWS_REGION,
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
 });
 
-/** Resolved on first use: only functions that sign or check links (or key people) read the secret. */
+/**
+ * Resolved on first use: only functions that sign or check links (or key people) read the secret. A failed
+ * read is forgotten, so the next invocation tries again instead of failing for the container's lifetime.
+ */
 let secret: Promise<string> | undefined;
 const tokenSecret = (): Promise<string> => {
-  secret ??= loadTokenSecret(config);
+  if (!secret) {
+    const loading = loadTokenSecret(config);
+    secret = loading;
+    loading.catch(() => {
+      if (secret === loading) secret = undefined;
+    });
+  }
   return secret;
 };
 let tokenSigner: TokenSigner | undefined;
@@ -73,6 +91,29 @@ const keyedPeople = async () => {
 };
 let subscriptionPorts: (SubscriptionPorts & { tokens: TokenSigner }) | undefined;
 
+const outboxLedger = new DynamoOutboxLedger(dynamo, config.TABLE_NAME);
+const suppressions = new DynamoSuppressionList(dynamo, config.TABLE_NAME);
+const mailer = new SesMailer(ses, {
+  fromAddress: config.MAIL_FROM_ADDRESS,
+  fromName: config.MAIL_FROM_NAME,
+  ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
+  ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+});
+const composeOutboxMail = outboxComposer(async () => ({
+  tokens: await tokens(),
+  siteUrl: config.PUBLIC_BASE_URL,
+  organiserAddress: config.MAIL_FROM_ADDRESS,
+  calendarDomain: new URL(config.PUBLIC_BASE_URL).hostname,
+}));
+const delivery: DeliveryPorts = {
+  ledger: outboxLedger,
+  mailer,
+  compose: composeOutboxMail,
+  suppressions,
+  runJob: (job) => applyMeetingChange(meetingPorts, job),
+  clock,
+};
+
 export const app = {
   config,
   clock,
@@ -80,12 +121,7 @@ export const app = {
   siteUrl: config.PUBLIC_BASE_URL,
   tableName: config.TABLE_NAME,
   dynamo,
-  mailer: new SesMailer(ses, {
-    fromAddress: config.MAIL_FROM_ADDRESS,
-    fromName: config.MAIL_FROM_NAME,
-    ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
-    ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
-  }),
+  mailer,
   tokens,
   /** One-time schedules (reminders): create, move, cancel. */
   scheduler,
@@ -110,11 +146,16 @@ export const app = {
     personIds: await keyedPeople(),
     tokens: await tokens(),
   }),
-  sendLedger: new DynamoSendLedger(dynamo, config.TABLE_NAME),
-  composeOutboxMail: outboxComposer(async () => ({
-    tokens: await tokens(),
-    siteUrl: config.PUBLIC_BASE_URL,
-    organiserAddress: config.MAIL_FROM_ADDRESS,
-    calendarDomain: new URL(config.PUBLIC_BASE_URL).hostname,
-  })),
+  /** The delivery state of outbox entries: claims, outcomes, what is due. */
+  outboxLedger,
+  /** Delivering outbox entries (the stream relay and the sweeper); the composer reads the secret when used. */
+  delivery: async (): Promise<DeliveryPorts> => delivery,
+  suppressions,
+  /** Applying SES events: the addresses they name are keyed with the secret. */
+  feedback: async (): Promise<FeedbackPorts> => ({
+    suppressions,
+    ledger: outboxLedger,
+    personIds: await keyedPeople(),
+    clock,
+  }),
 };

@@ -1,3 +1,5 @@
+import { deliveryLeaseMarginSeconds, deliveryLeaseSeconds } from './core/mailings/delivery';
+
 /**
  * Every Lambda entry of the system and what it may touch. The CDK stateless stack creates one function per
  * entry with exactly these grants; the local runtime imports the same files. Plain data: no aws-cdk-lib here,
@@ -14,6 +16,11 @@ export interface EntryNeeds {
   readonly tokens?: boolean;
   /** May create, move and delete one-time schedules (EventBridge Scheduler), e.g. reminders. Default false. */
   readonly scheduler?: boolean;
+  /**
+   * Delivers outbox mail (claims it with a lease in the table): its timeout must end well before the lease
+   * does, so a delivery can never outlive its claim (checked below, at load). Default false.
+   */
+  readonly delivers?: boolean;
 }
 
 export interface LambdaEntry {
@@ -28,10 +35,12 @@ export interface LambdaEntry {
   readonly memoryMiB?: number;
   /**
    * What invokes the function besides the routes that name it: `outbox-stream` is the table's stream,
-   * filtered to newly inserted outbox mails; `schedule` is EventBridge Scheduler (one-time schedules such
-   * as `reminder-<meetingId>`). Default: none (HTTP routes only).
+   * filtered to newly inserted outbox entries; `schedule` is EventBridge Scheduler (one-time schedules such
+   * as `reminder-<meetingId>`); `outbox-sweep` is a recurring schedule, every minute (offline a timer);
+   * `ses-events` is an EventBridge rule on the SES events of the configuration set (offline the SES proxy).
+   * Default: none (HTTP routes only).
    */
-  readonly trigger?: 'outbox-stream' | 'schedule';
+  readonly trigger?: 'outbox-stream' | 'schedule' | 'outbox-sweep' | 'ses-events';
 }
 
 /**
@@ -213,11 +222,39 @@ export const lambdaEntries = {
   },
   outboxRelay: {
     file: 'handlers/outbox-relay.ts',
-    description: 'Delivers outbox mails from the table stream through the send ledger',
-    needs: { table: 'readWrite', mail: true, tokens: true },
+    description: 'Delivers new outbox mails and fan-out jobs from the table stream (the fast path)',
+    needs: { table: 'readWrite', mail: true, tokens: true, scheduler: true, delivers: true },
     trigger: 'outbox-stream',
     timeoutSeconds: 60,
+  },
+  outboxSweeper: {
+    file: 'handlers/outbox-sweeper.ts',
+    description: 'Every minute: delivers outbox mail and jobs that are due (missed, postponed or in doubt)',
+    needs: { table: 'readWrite', mail: true, tokens: true, scheduler: true, delivers: true },
+    trigger: 'outbox-sweep',
+    timeoutSeconds: 60,
+  },
+  sesEvents: {
+    file: 'handlers/ses-events.ts',
+    description: 'SES events: confirms sends, suppresses bounced and complaining addresses',
+    needs: { table: 'readWrite', tokens: true },
+    trigger: 'ses-events',
   },
 } as const satisfies Record<string, LambdaEntry>;
 
 export type EntryName = keyof typeof lambdaEntries;
+
+/** The default Lambda timeout of an entry, in seconds (the CDK and the local runtime both apply it). */
+export const defaultTimeoutSeconds = 10;
+
+// A delivering function stops sending when its time is up (the SES call carries the deadline), so a claim
+// that outlives its timeout by a margin can never expire under a delivery still running.
+for (const [name, entry] of Object.entries(lambdaEntries) as [string, LambdaEntry][]) {
+  const timeout = entry.timeoutSeconds ?? defaultTimeoutSeconds;
+  if (entry.needs.delivers && timeout + deliveryLeaseMarginSeconds > deliveryLeaseSeconds) {
+    throw new Error(
+      `Entry ${name} delivers outbox mail with a ${timeout} s timeout: the ${deliveryLeaseSeconds} s delivery ` +
+        `lease must exceed it by ${deliveryLeaseMarginSeconds} s`,
+    );
+  }
+}

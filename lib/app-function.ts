@@ -9,7 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { EntryNeeds, LambdaEntry } from '../functions/entries';
+import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
 import type { MailSending } from './mail-sending';
 
 /** The repository root: holds package-lock.json and functions/. */
@@ -140,7 +140,7 @@ export class AppFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: entry.memoryMiB ?? 512,
-      timeout: Duration.seconds(entry.timeoutSeconds ?? 10),
+      timeout: Duration.seconds(entry.timeoutSeconds ?? defaultTimeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       environment: {

@@ -42,7 +42,7 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     env,
     settings,
     scheduleGroupName: `${prefix}-schedules`,
-    description: `Drop In (${stageName}): table, mail identity, token key, organiser accounts, schedules`,
+    description: `Drop In (${stageName}): table, mail identity, token key, organiser accounts, schedules, alarm topic`,
     terminationProtection: settings.terminationProtection ?? true,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
@@ -52,5 +52,7 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     description: `Drop In (${stageName}): functions and the HTTP API`,
     ...options.code,
   });
+  // Every alarm of both stacks mails the stage's alarm address, whoever adds it and wherever.
+  for (const stack of [stateful, stateless]) stateful.alarms.notifyEveryAlarmIn(stack);
   return { settings, stateful, stateless };
 };

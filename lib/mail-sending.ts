@@ -8,16 +8,18 @@ export interface MailSendingProps {
   /** The domain the mail is sent from; verified by DKIM (publish the records from the stack outputs). */
   readonly domain: string;
   /**
-   * The events SES reports to EventBridge, so the system can suppress bounced and complaining addresses.
-   * @default bounce, complaint, delivery, reject and delivery delay
+   * The events SES reports to EventBridge: the Send event settles a delivery in doubt (the send call's answer
+   * was lost), bounces and complaints put the address on the system's suppression list.
+   * @default send, delivery, bounce, complaint, reject and delivery delay
    */
   readonly reportedEvents?: readonly ses.EmailSendingEvent[];
 }
 
 const defaultReportedEvents = [
+  ses.EmailSendingEvent.SEND,
+  ses.EmailSendingEvent.DELIVERY,
   ses.EmailSendingEvent.BOUNCE,
   ses.EmailSendingEvent.COMPLAINT,
-  ses.EmailSendingEvent.DELIVERY,
   ses.EmailSendingEvent.REJECT,
   ses.EmailSendingEvent.DELIVERY_DELAY,
 ];
@@ -25,7 +27,7 @@ const defaultReportedEvents = [
 /**
  * Sending mail through SES v2: the domain identity, and the configuration set every mail goes through. The
  * set requires TLS to the receiving server, keeps reputation metrics and reports what happened to each mail
- * on the account's default EventBridge bus, where the bounce and complaint handling picks it up.
+ * on the account's default EventBridge bus, where the SES events function (lib/ses-events.ts) picks it up.
  */
 export class MailSending extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
@@ -73,7 +75,8 @@ export class MailSending extends Construct {
 
   /**
    * Lets `grantee` call `ses:SendEmail` from `fromAddress` through this identity and configuration set, and
-   * nothing else: no other identity, no other sender address, no templates or bulk calls.
+   * nothing else: no other identity, no other sender address, no templates or bulk calls. The EmailTags a
+   * send carries (the outbox id, for the Send event) are part of SendEmail and need no permission of their own.
    */
   grantSend(grantee: iam.IGrantable, fromAddress: string): iam.Grant {
     return iam.Grant.addToPrincipal({

@@ -24,15 +24,16 @@ export interface OutboxRelayProps {
   /** The event source filter, plain data from functions/ (the local relay applies the same one). */
   readonly filter: EventFilterPattern;
   /**
-   * Retries of a failing record before it goes to the dead-letter queue; -1 retries until `maxRecordAge`.
-   * A count would be spent in seconds while another delivery holds the mail's claim (DeliveryBusy), so by
-   * default the record's age is the only bound.
-   * @default -1 (until maxRecordAge)
+   * Retries of a batch whose invocation failed (the function crashed or timed out) before it is described in
+   * the dead-letter queue. Few: the handler records every delivery outcome on the outbox entry and never
+   * fails a batch, and the sweeper delivers whatever the stream gives up on.
+   * @default 3
    */
   readonly retryAttempts?: number;
   /**
-   * Records older than this go to the dead-letter queue instead of the function.
-   * @default Duration.hours(6)
+   * Records older than this go to the dead-letter queue instead of the function; by then the sweeper has
+   * long taken up their entries.
+   * @default Duration.hours(1)
    */
   readonly maxRecordAge?: Duration;
   /**
@@ -56,18 +57,18 @@ const streamReadActions = [
 ];
 
 /**
- * The outbox consumer (DESIGN.md decision 7): the entry's function behind an event source mapping on the
- * table's stream, filtered to newly inserted outbox mails, from the oldest record still in the stream, in
- * batches of 10 with partial batch responses (the handler reports the first record it could not deliver and
- * Lambda retries from there). A batch that keeps failing is bisected and retried until `maxRecordAge` (by
- * default no retry count applies), then described in a dead-letter queue (the record itself stays in the
- * stream for 24 hours, to be replayed from its sequence number), which raises an alarm. A skipped malformed
- * outbox item alarms too.
+ * The fast path of outbox delivery (DESIGN.md decision 7): the entry's function behind an event source
+ * mapping on the table's stream, filtered to newly inserted outbox entries, from the oldest record still in
+ * the stream, in batches of 10. The stream is only the fast path; the sweeper (lib/outbox-sweeper.ts)
+ * delivers whatever it misses. The handler records every outcome on the entry itself and never fails a
+ * batch, so only a crashed or timed-out invocation is retried, a few times, bisected; then the batch is
+ * described in a dead-letter queue, which raises an alarm (nothing is lost: the entries stay due for the
+ * sweeper, but the relay is broken). A skipped malformed outbox item alarms too.
  */
 export class OutboxRelay extends Construct {
   readonly appFunction: AppFunction;
   readonly eventSourceMapping: lambda.EventSourceMapping;
-  /** Holds the description (shard, sequence numbers) of every batch Lambda gave up on. */
+  /** Holds the description (shard, sequence numbers) of every batch the stream gave up on. */
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly malformedMailAlarm: cloudwatch.Alarm;
@@ -91,8 +92,8 @@ export class OutboxRelay extends Construct {
     const deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
       deadLetterOf: 'the outbox stream mapping',
       alarmDescription:
-        'Outbox mails were given up on after their retries: replay them from the stream (shard and sequence ' +
-        'numbers are in the dead-letter messages) within 24 hours',
+        'The outbox relay kept failing on a batch of the table stream (crash or timeout) and gave it up: the ' +
+        'sweeper still delivers those entries, but find out from the relay log why it failed',
     });
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
@@ -102,11 +103,12 @@ export class OutboxRelay extends Construct {
       eventSourceArn: props.streamArn,
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: 10,
+      // The handler answers with an empty failure list: the batch is done whatever the outcomes were.
       reportBatchItemFailures: true,
+      // A crash on one record (e.g. a timeout) is isolated by halving; bisecting uses no retry attempt.
       bisectBatchOnError: true,
-      // -1: unlimited (CloudFormation MaximumRetryAttempts -1); the record age below bounds the retries.
-      retryAttempts: props.retryAttempts ?? -1,
-      maxRecordAge: props.maxRecordAge ?? Duration.hours(6),
+      retryAttempts: props.retryAttempts ?? 3,
+      maxRecordAge: props.maxRecordAge ?? Duration.hours(1),
       onFailure: new SqsDlq(this.deadLetterQueue),
       filters: [{ pattern: JSON.stringify(props.filter) }],
     });

@@ -22,6 +22,11 @@ export interface StageSettings {
   readonly mailReplyTo?: string;
   /** The SES domain identity the mail is sent from. */
   readonly sesIdentity: string;
+  /**
+   * Where every CloudWatch alarm of the stage is mailed (the alarm topic's e-mail subscription). AWS mails a
+   * confirmation link to it after the first deploy; until someone follows it, no alarm arrives.
+   */
+  readonly alarmEmail: string;
   /** Retention of function and access logs, in days (one of CloudWatch's allowed values). */
   readonly logRetentionDays: RetentionDays;
   /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). Default: no domain. */
@@ -112,6 +117,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   }
   const mailFromName = text('mailFromName');
   const mailReplyTo = text('mailReplyTo', true);
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    problems.push('alarmEmail: expected an e-mail address');
+  }
   const logRetentionDays = raw.logRetentionDays;
   if (typeof logRetentionDays !== 'number' || !allowedRetentionDays.has(logRetentionDays)) {
     problems.push(`logRetentionDays: expected one of ${[...allowedRetentionDays].join(', ')}`);
@@ -144,6 +153,7 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     mailFromAddress: mailFromAddress as string,
     mailFromName: mailFromName as string,
     sesIdentity: sesIdentity as string,
+    alarmEmail: alarmEmail as string,
     logRetentionDays: logRetentionDays as RetentionDays,
     ...(region !== undefined && { region }),
     ...(account !== undefined && { account }),

@@ -4,6 +4,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
+import { AlarmNotifications } from './alarm-notifications';
 import { MailSending } from './mail-sending';
 import { OrganiserDirectory } from './organiser-directory';
 import { SingleTable } from './single-table';
@@ -17,8 +18,9 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
- * identity and configuration set, the token-signing key, the organisers' user pool and the schedule group. Kept apart from the
- * stateless stack so that replacing functions or the API can never touch them.
+ * identity and configuration set, the token-signing key, the organisers' user pool, the schedule group and
+ * the alarm topic with its subscription. Kept apart from the stateless stack so that replacing functions or
+ * the API can never touch them.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
@@ -33,6 +35,11 @@ export class StatefulStack extends Stack {
   readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Its name, a plain string (the stateless stack builds ARNs from it without a cross-stack reference). */
   readonly scheduleGroupName: string;
+  /**
+   * The topic every alarm of the stage notifies. Here because its e-mail subscription is confirmed by hand
+   * once: replacing the topic with the code would silently drop the confirmed subscription.
+   */
+  readonly alarms: AlarmNotifications;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -41,6 +48,8 @@ export class StatefulStack extends Stack {
     this.table = new SingleTable(this, 'Data', { design: tableDesign }).table;
 
     this.mail = new MailSending(this, 'Mail', { domain: settings.sesIdentity });
+
+    this.alarms = new AlarmNotifications(this, 'Alarms', { email: settings.alarmEmail });
 
     this.tokenSecret = new secretsmanager.Secret(this, 'TokenSigningKey', {
       description: 'HMAC key that signs the tokens in Drop In links (unsubscribe, confirm, cancel)',

@@ -4,10 +4,13 @@ import { outboxStreamFilter } from '../functions/adapters/dynamo/outbox';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
 import { fallbackEntry, type Route, routes } from '../functions/routes';
-import type { AppResources } from './app-function';
+import type { AppFunction, AppResources } from './app-function';
 import { HttpApi } from './http-api';
+import { MailDeliveryAlarms } from './mail-delivery-alarms';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxSweeper } from './outbox-sweeper';
 import { ScheduledJobs } from './scheduled-jobs';
+import { SesEvents } from './ses-events';
 import type { StageSettings } from './stage-settings';
 import type { StatefulStack } from './stateful-stack';
 
@@ -28,16 +31,25 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * The code: functions, the HTTP API, the outbox relay on the table's stream and the target of the one-time
- * schedules. Everything here can be replaced or destroyed and redeployed without losing data, because the
- * data (pending schedules included) lives in the stateful stack.
+ * The code: functions, the HTTP API, mail delivery (the outbox relay on the table's stream, the sweeper every
+ * minute, the SES events and the alarms on delivery) and the target of the one-time schedules. Everything
+ * here can be replaced or destroyed and redeployed without losing data, because the data (pending schedules
+ * included) lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   /** One per entry with `trigger: 'outbox-stream'`, by entry name. */
   readonly outboxRelays: ReadonlyMap<EntryName, OutboxRelay>;
+  /** One per entry with `trigger: 'outbox-sweep'`, by entry name. */
+  readonly outboxSweepers: ReadonlyMap<EntryName, OutboxSweeper>;
+  /** One per entry with `trigger: 'ses-events'`, by entry name. */
+  readonly sesEvents: ReadonlyMap<EntryName, SesEvents>;
   /** The function the one-time schedules invoke (the entry with `trigger: 'schedule'`), its role and DLQ. */
   readonly scheduledJobs: ScheduledJobs;
+  /** Failed mail and the oldest mail waiting, over every delivering function. */
+  readonly mailDeliveryAlarms: MailDeliveryAlarms;
+  /** Every function of the stack, exactly one per entry in use, by entry name. */
+  readonly functions: ReadonlyMap<EntryName, AppFunction>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -63,7 +75,7 @@ export class StatelessStack extends Stack {
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
     };
 
-    const entries = props.entries ?? lambdaEntries;
+    const entries: Readonly<Record<EntryName, LambdaEntry>> = props.entries ?? lambdaEntries;
 
     // The config carries one SCHEDULER_TARGET_ARN: exactly one entry is what schedules invoke.
     const scheduled = (Object.entries(entries) as [EntryName, LambdaEntry][]).filter(
@@ -101,25 +113,73 @@ export class StatelessStack extends Stack {
       throttle: { rateLimit: settings.apiRateLimit ?? 50, burstLimit: settings.apiBurstLimit ?? 100 },
     });
 
+    const common = {
+      resources,
+      environment,
+      logRetention: settings.logRetentionDays,
+      ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
+    };
     const outboxRelays = new Map<EntryName, OutboxRelay>();
+    const outboxSweepers = new Map<EntryName, OutboxSweeper>();
+    const sesEvents = new Map<EntryName, SesEvents>();
     for (const [name, entry] of Object.entries(entries) as [EntryName, LambdaEntry][]) {
-      if (entry.trigger !== 'outbox-stream') continue;
-      const streamArn = stateful.table.tableStreamArn;
-      if (!streamArn) throw new Error(`Entry ${name} reads the table's stream, but the table has none`);
-      outboxRelays.set(
-        name,
-        new OutboxRelay(this, `Stream-${name}`, {
-          entry,
-          resources,
-          environment,
-          streamArn,
-          filter: outboxStreamFilter,
-          logRetention: settings.logRetentionDays,
-          ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
-        }),
-      );
+      switch (entry.trigger) {
+        case 'outbox-stream': {
+          const streamArn = stateful.table.tableStreamArn;
+          if (!streamArn) throw new Error(`Entry ${name} reads the table's stream, but the table has none`);
+          outboxRelays.set(
+            name,
+            new OutboxRelay(this, `Stream-${name}`, {
+              entry,
+              streamArn,
+              filter: outboxStreamFilter,
+              ...common,
+            }),
+          );
+          break;
+        }
+        case 'outbox-sweep':
+          outboxSweepers.set(name, new OutboxSweeper(this, `Sweep-${name}`, { entry, ...common }));
+          break;
+        case 'ses-events':
+          sesEvents.set(
+            name,
+            new SesEvents(this, `SesEvents-${name}`, {
+              entry,
+              configurationSetName: stateful.mail.configurationSet.configurationSetName,
+              ...common,
+            }),
+          );
+          break;
+        default:
+          // Routes (the HTTP API above) and one-time schedules (the scheduled jobs above).
+          break;
+      }
     }
     this.outboxRelays = outboxRelays;
+    this.outboxSweepers = outboxSweepers;
+    this.sesEvents = sesEvents;
+
+    const functions = new Map<EntryName, AppFunction>();
+    const add = (name: EntryName, fn: AppFunction): void => {
+      // An entry with a trigger and a route would run as two functions with two sets of alarms.
+      if (functions.has(name))
+        throw new Error(`Entry ${name} would get two functions (a route and a trigger)`);
+      functions.set(name, fn);
+    };
+    for (const [name, fn] of this.httpApi.functions) add(name, fn);
+    add(target[0], this.scheduledJobs.appFunction);
+    for (const [name, relay] of outboxRelays) add(name, relay.appFunction);
+    for (const [name, sweeper] of outboxSweepers) add(name, sweeper.appFunction);
+    for (const [name, handler] of sesEvents) add(name, handler.appFunction);
+    this.functions = functions;
+
+    const logGroupsOf = (names: EntryName[]) =>
+      Object.fromEntries(names.map((name) => [name, (functions.get(name) as AppFunction).logGroup]));
+    this.mailDeliveryAlarms = new MailDeliveryAlarms(this, 'MailDelivery', {
+      deliverers: logGroupsOf([...functions.keys()].filter((name) => entries[name].needs.delivers === true)),
+      sweepers: logGroupsOf([...outboxSweepers.keys()]),
+    });
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'The HTTP API default stage; point the public domain (publicBaseUrl) here',

@@ -13,9 +13,12 @@ import {
 } from './engines/dynamodb-local';
 import { assertPortFree, startPorts } from './engines/ports';
 import { type SesEmulator, startSesEmulator } from './engines/ses-emulator';
+import { sesFaultsPath, startSesProxy } from './engines/ses-proxy';
 import { createLocalApiServer } from './http/server';
 import { watchLauncher } from './launcher-watch';
 import { startOutboxRelay } from './relay/outbox-stream';
+import { startOutboxSweeper } from './relay/outbox-sweep';
+import { sesEventsTarget } from './relay/ses-events';
 import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
 import { startScheduleRunner } from './scheduler/runner';
 import { seedDemoData } from './seed';
@@ -89,6 +92,7 @@ const start = async (): Promise<void> => {
   const sitePort = portFrom('PORT', startPorts.site);
   const dynamoDbPort = portFrom('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb);
   const sesPort = portFrom('DROPIN_SES_PORT', startPorts.ses);
+  const sesProxyPort = portFrom('DROPIN_SES_PROXY_PORT', startPorts.sesProxy);
   const dataDir = resolveDataDir();
   const paths = dataPaths(dataDir);
 
@@ -107,11 +111,25 @@ const start = async (): Promise<void> => {
   const ses: SesEmulator = await startSesEmulator({ port: sesPort, portVariable: 'DROPIN_SES_PORT' });
   running.push(() => ses.stop());
 
+  // One loader for the site, the relay, the sweeper and the SES events: one module instance per entry, as
+  // one warm Lambda each. Handlers load lazily, after the environment below is set.
+  const loadHandler = createHandlerLoader();
+  // The functions send through the proxy: SES's events (sends, deliveries, bounces, complaints) and, on
+  // request, its errors; the mailbox page stays the emulator's.
+  await assertPortFree(sesProxyPort, '127.0.0.1', 'SES proxy', 'DROPIN_SES_PROXY_PORT');
+  const sesProxy = await startSesProxy({
+    upstream: ses.endpoint,
+    port: sesProxyPort,
+    publish: sesEventsTarget(loadHandler, (line) => console.error(`SES events: ${line}`)),
+    log: (line) => console.error(`SES proxy: ${line}`),
+  });
+  running.push(() => sesProxy.stop());
+
   const siteUrl = `http://localhost:${sitePort}`;
   applyHandlerEnvironment({
     siteUrl,
     dynamoDbEndpoint: dynamoDb.endpoint,
-    sesEndpoint: ses.endpoint,
+    sesEndpoint: sesProxy.endpoint,
     tokenSecret: loadOrCreateTokenSecret(dataDir),
   });
 
@@ -128,8 +146,6 @@ const start = async (): Promise<void> => {
   });
   writeFileSync(paths.organiserToken, `${token}\n`, { mode: 0o600 });
 
-  // One loader for the site and the relay: one module instance per entry, as one warm Lambda each.
-  const loadHandler = createHandlerLoader();
   const outboxRelay = await startOutboxRelay({
     endpoint: dynamoDb.endpoint,
     tableName: localTableName,
@@ -137,6 +153,12 @@ const start = async (): Promise<void> => {
     log: (line) => console.error(`Outbox relay: ${line}`),
   });
   running.push(() => outboxRelay.stop());
+  // What the stream misses, postponed mail and deliveries in doubt: every 15 s here, every minute in AWS.
+  const outboxSweeper = startOutboxSweeper({
+    loadHandler,
+    log: (line) => console.error(`Outbox sweeper: ${line}`),
+  });
+  running.push(() => outboxSweeper.stop());
 
   // Schedules live in the table: any that fell due while nothing ran fire now, the rest at their time.
   const scheduleRunner = await startScheduleRunner({
@@ -170,6 +192,8 @@ const start = async (): Promise<void> => {
       '                    another: npm run -s local -- token)',
       `  Try:              curl -H "Authorization: Bearer $(cat '${paths.organiserToken}')" ${siteUrl}/api/organiser/me`,
       '  Schedules:        fire at their time (reminders); npm run -s local -- fire <name> fires one now',
+      '  Outbox:           npm run -s local -- outbox   (mail waiting, postponed or failed)',
+      `  SES faults:       ${sesProxy.endpoint}${sesFaultsPath}   (POST {"error":"TooManyRequestsException","forMs":10000})`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

@@ -46,9 +46,19 @@ export interface SentMail {
   readonly messageId: string;
 }
 
-/** Sends one mail to one recipient. */
+export interface SendOptions {
+  /** Aborts the send (a delivery's deadline); an aborted send may have reached SES: SendOutcomeUnknown. */
+  readonly signal?: AbortSignal;
+  /** Tags SES repeats in its events about this mail (the outbox id), letters, digits, `_` and `-` only. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sends one mail to one recipient. Failures are classified (core/mailings/delivery.ts): MailRejected,
+ * SendingUnavailable, SendOutcomeUnknown; anything else is an infrastructure failure.
+ */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<SentMail>;
+  send(mail: OutgoingMail, options?: SendOptions): Promise<SentMail>;
 }
 
 /** Someone else changed the same records between our read and our write; nothing was written. */

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import {
+  defaultTimeoutSeconds,
+  type EntryName,
+  type LambdaEntry,
+  lambdaEntries,
+} from '../../functions/entries';
 import { localAccountId } from './api-gateway-event';
 
 /** The entry's Lambda timeout, as the CDK sets it (default 10 s). */
 export const entryTimeoutMs = (entry: EntryName): number => {
   const settings: LambdaEntry = lambdaEntries[entry];
-  return (settings.timeoutSeconds ?? 10) * 1000;
+  return (settings.timeoutSeconds ?? defaultTimeoutSeconds) * 1000;
 };
 
 /** A Lambda context like the Node.js runtime passes, for one invocation of one entry. */

@@ -44,6 +44,11 @@ export interface TableStreamRelayOptions {
   readonly loadHandler: HandlerLoader;
   /** The event source mapping's filter: records that fail it are passed over, as in AWS. */
   readonly filter: EventFilterPattern;
+  /**
+   * Records for which this returns true never reach the handler, as a record that expired in the stream or
+   * went to the mapping's dead-letter queue never does in AWS. For fault tests; default none.
+   */
+  readonly lose?: (record: DynamoDBRecord) => boolean;
   /** Records per invocation at most. Default 10. */
   readonly batchSize?: number;
   /** Pause between reads of a shard that had nothing new. Default 250 ms. */
@@ -319,7 +324,12 @@ class RunningTableStreamRelay {
         for (const record of page.Records ?? []) {
           lastRead = record.dynamodb?.SequenceNumber ?? lastRead;
           const delivered = toLambdaRecord(record, this.streamArn, this.#region);
-          if (matchesEventFilter(this.options.filter, delivered)) pending.push(delivered);
+          if (!matchesEventFilter(this.options.filter, delivered)) continue;
+          if (this.options.lose?.(delivered)) {
+            this.#log(`${this.options.entry}: record ${delivered.dynamodb?.SequenceNumber} lost on purpose`);
+            continue;
+          }
+          pending.push(delivered);
         }
         if ((page.Records ?? []).length === 0 && iterator !== undefined)
           await this.#pause(this.#pollIntervalMs);

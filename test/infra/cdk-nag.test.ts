@@ -51,7 +51,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only the expected rules, each where it applies', () => {
     const publicRoutes = routes.filter((route) => route.access === 'public').length;
-    const functionCount = stateless.httpApi.functions.size + stateless.outboxRelays.size + 1;
+    const functionCount = stateless.functions.size;
     const count = (id: string) => acknowledgements.filter((ack) => ack.id === id).length;
     const schedules =
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:eu-west-1:<AWS::AccountId>:schedule/DropIn-prod-schedules/*]';
@@ -74,16 +74,22 @@ describe('cdk-nag AwsSolutions', () => {
     const xray = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-IAM5[Resource::*]');
     expect(xray).toHaveLength(functionCount);
     for (const ack of xray) expect(ack.path).toMatch(/\/XRayWrites$/);
-    // One per outbox relay and one for the scheduled jobs, on the dead-letter queues (which need none of their own).
+    // One per outbox relay, per SES events rule and for the scheduled jobs, on the dead-letter queues (which
+    // need none of their own). The sweeper has no dead-letter queue (lib/outbox-sweeper.ts says why).
     const sqs3 = acknowledgements.filter((ack) => ack.id === 'AwsSolutions-SQS3');
-    expect(sqs3).toHaveLength(stateless.outboxRelays.size + 1);
-    for (const ack of sqs3) expect(ack.path).toMatch(/\/(Stream|Schedule)-\w+\/DeadLetters\/Queue$/);
+    expect(sqs3).toHaveLength(stateless.outboxRelays.size + stateless.sesEvents.size + 1);
+    for (const ack of sqs3)
+      expect(ack.path).toMatch(/\/(Stream|SesEvents|Schedule)-\w+\/DeadLetters\/Queue$/);
     // One per entry that schedules, on the policy holding nothing but the scheduling statements.
     const scheduling = acknowledgements.filter((ack) => ack.id === schedules);
     expect(scheduling.map((ack) => ack.path).sort()).toEqual(
-      ['organiserMeetingCancel', 'organiserMeetingPublish', 'organiserMeetingUpdate'].map(
-        (name) => `DropIn-prod-Stateless/Http/Fn-${name}/Scheduling`,
-      ),
+      [
+        'Http/Fn-organiserMeetingCancel',
+        'Http/Fn-organiserMeetingPublish',
+        'Http/Fn-organiserMeetingUpdate',
+        'Stream-outboxRelay/Fn',
+        'Sweep-outboxSweeper/Fn',
+      ].map((path) => `DropIn-prod-Stateless/${path}/Scheduling`),
     );
   });
 

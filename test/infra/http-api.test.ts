@@ -10,8 +10,10 @@ import {
   policyStatements,
   routedEntries,
   scheduleEntries,
+  sesEventEntries,
   statementsOfFunction,
   streamEntries,
+  sweepEntries,
   synthesizeStage,
 } from './synth';
 
@@ -124,13 +126,16 @@ describe('the functions', () => {
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
     .at(-1);
 
-  it('exist once per entry the routes use (however many routes share it), the table stream or the schedules trigger', () => {
+  it('exist once per entry the routes use (however many routes share it) or a trigger invokes', () => {
     const descriptions = Object.values(functions).map((fn) => fn.Properties.Description);
     expect(descriptions.sort()).toEqual(
       [...deployedEntries].map((name) => lambdaEntries[name].description).sort(),
     );
+    expect([...stateless.functions.keys()].sort()).toEqual([...deployedEntries].sort());
     expect(stateless.httpApi.functions.size).toBe(routedEntries.size);
     expect(stateless.outboxRelays.size).toBe(streamEntries.size);
+    expect(stateless.outboxSweepers.size).toBe(sweepEntries.size);
+    expect(stateless.sesEvents.size).toBe(sesEventEntries.size);
     expect([...scheduleEntries]).toEqual(['meetingReminders']);
   });
 

@@ -27,9 +27,10 @@ const onlyScheduled = (type: string): [string, CfnResource] => {
 const groupName = 'DropIn-prod-schedules';
 const reminders = lambdaEntries.meetingReminders;
 const [functionId, reminderFunction] = onlyScheduled('AWS::Lambda::Function');
-const [roleId, role] = Object.entries(resourcesOf(template, 'AWS::IAM::Role')).find(([id]) =>
-  id.includes('SchedulerRole'),
-) as [string, CfnResource];
+const [roleId, role] = scheduledOnes('AWS::IAM::Role').find(([id]) => id.includes('SchedulerRole')) as [
+  string,
+  CfnResource,
+];
 const [queueId, queue] = onlyScheduled('AWS::SQS::Queue');
 const roleArn = { 'Fn::GetAtt': [roleId, 'Arn'] };
 const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
@@ -45,6 +46,8 @@ const schedulingEntries: EntryName[] = [
   'organiserMeetingCancel',
   'organiserMeetingPublish',
   'organiserMeetingUpdate',
+  'outboxRelay',
+  'outboxSweeper',
 ];
 
 describe('the schedule group', () => {
@@ -158,7 +161,7 @@ describe('every function', () => {
 });
 
 describe('the scheduling grants', () => {
-  it('go to exactly the entries that need the scheduler: publishing, changing and cancelling a meeting', () => {
+  it('go to exactly the entries that need the scheduler: publishing, changing and cancelling a meeting, and delivering the outbox', () => {
     const needing = [...deployedEntries]
       .filter((name) => (lambdaEntries[name].needs as { scheduler?: boolean }).scheduler === true)
       .sort();

@@ -75,12 +75,13 @@ describe('mail sending', () => {
     });
   });
 
-  it('reports bounces, complaints, deliveries, rejects and delays to the default event bus', () => {
+  // The Send event settles a delivery in doubt (the answer of the send call was lost).
+  it('reports sends, deliveries, bounces, complaints, rejects and delays to the default event bus', () => {
     const destination = onlyResource('AWS::SES::ConfigurationSetEventDestination');
     const eventDestination = destination.Properties.EventDestination as Record<string, unknown>;
     expect(eventDestination.Enabled).toBe(true);
     expect([...(eventDestination.MatchingEventTypes as string[])].sort()).toEqual(
-      ['bounce', 'complaint', 'delivery', 'deliveryDelay', 'reject'].sort(),
+      ['send', 'delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay'].sort(),
     );
     expect(JSON.stringify(eventDestination.EventBridgeDestination)).toMatch(/:event-bus\/default"/);
   });
@@ -165,6 +166,14 @@ describe('the stage settings', () => {
 
   it('refuse an unknown stage and name the known ones', () => {
     expect(() => readStageSettings({ prod }, 'acceptatie')).toThrow(/Unknown stage "acceptatie".*prod/);
+  });
+
+  it('require an address for the alarms', () => {
+    const { alarmEmail: _, ...withoutAlarmEmail } = prod;
+    expect(() => readStageSettings({ prod: withoutAlarmEmail }, 'prod')).toThrow(/alarmEmail/);
+    expect(() => readStageSettings({ prod: { ...prod, alarmEmail: 'alarms' } }, 'prod')).toThrow(
+      /alarmEmail/,
+    );
   });
 
   it('refuse a log retention CloudWatch does not offer', () => {

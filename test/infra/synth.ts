@@ -70,19 +70,43 @@ export const actionsOf = (statements: readonly PolicyStatementJson[]): string[] 
 /** The entries the HTTP API gets a function for: every one a route names, and the fallback. */
 export const routedEntries = new Set<EntryName>([...routes.map((route) => route.entry), fallbackEntry]);
 
+/** The entries with this trigger (functions/entries.ts). */
+const entriesTriggeredBy = (trigger: NonNullable<LambdaEntry['trigger']>): Set<EntryName> =>
+  new Set(
+    (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
+      .filter(([, entry]) => entry.trigger === trigger)
+      .map(([name]) => name),
+  );
+
 /** The entries the table's stream invokes (`trigger: 'outbox-stream'`). */
-export const streamEntries = new Set<EntryName>(
-  (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
-    .filter(([, entry]) => entry.trigger === 'outbox-stream')
-    .map(([name]) => name),
-);
+export const streamEntries = entriesTriggeredBy('outbox-stream');
 
 /** The entries the one-time schedules invoke (`trigger: 'schedule'`). */
-export const scheduleEntries = new Set<EntryName>(
-  (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
-    .filter(([, entry]) => entry.trigger === 'schedule')
-    .map(([name]) => name),
-);
+export const scheduleEntries = entriesTriggeredBy('schedule');
+
+/** The entries the recurring outbox sweep invokes (`trigger: 'outbox-sweep'`). */
+export const sweepEntries = entriesTriggeredBy('outbox-sweep');
+
+/** The entries the SES events rule invokes (`trigger: 'ses-events'`). */
+export const sesEventEntries = entriesTriggeredBy('ses-events');
 
 /** Every entry that becomes a function. */
-export const deployedEntries = new Set<EntryName>([...routedEntries, ...streamEntries, ...scheduleEntries]);
+export const deployedEntries = new Set<EntryName>([
+  ...routedEntries,
+  ...streamEntries,
+  ...scheduleEntries,
+  ...sweepEntries,
+  ...sesEventEntries,
+]);
+
+/** A resource of a synthesized template, as untyped as CloudFormation JSON. */
+export type CfnResource = ReturnType<Template['findResources']>[string];
+
+/** The logical id and the resource of the function with this description. */
+export const functionDescribed = (template: Template, description: string): [string, CfnResource] => {
+  const found = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+    ([, fn]) => fn.Properties.Description === description,
+  );
+  if (found.length !== 1) throw new Error(`Expected one function described "${description}"`);
+  return found[0] as [string, CfnResource];
+};

@@ -3,8 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { inject } from 'vitest';
+import { DynamoOutboxLedger } from '../../functions/adapters/dynamo/outbox-ledger';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
+import type { SweepSummary } from '../../functions/handlers/outbox-sweeper';
 import {
   createOrganiserAuth,
   type OrganiserAuth,
@@ -14,8 +17,11 @@ import { createSigningKey } from '../../local/auth/signing-key';
 import { newTokenSecret } from '../../local/data-dir';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { Mailbox } from '../../local/engines/ses-emulator';
+import { type SesProxy, startSesProxy } from '../../local/engines/ses-proxy';
 import { createLocalApiServer } from '../../local/http/server';
 import { type OutboxRelay, startOutboxRelay } from '../../local/relay/outbox-stream';
+import { invokeOutboxSweep, type OutboxSweeper, startOutboxSweeper } from '../../local/relay/outbox-sweep';
+import { sesEventsTarget } from '../../local/relay/ses-events';
 import {
   applyHandlerEnvironment,
   createHandlerLoader,
@@ -35,6 +41,10 @@ export interface TestSystemOptions {
   readonly scheduleRunner?: boolean;
   /** How often the local scheduler looks for due schedules. Default 250 ms (npm start: 1 s). */
   readonly schedulePollIntervalMs?: number;
+  /** Whether the outbox sweeper runs from the start. Default true. */
+  readonly outboxSweeper?: boolean;
+  /** Pause between sweeps. Default 1 s (npm start: 15 s; AWS: a minute). */
+  readonly outboxSweepIntervalMs?: number;
 }
 
 /** A local stand-in for an AWS trigger (the stream event source mapping, the scheduler), under the test's control. */
@@ -47,7 +57,16 @@ export interface TestTrigger {
 }
 
 /** The outbox relay under the test's control. */
-export type TestOutboxRelay = TestTrigger;
+export interface TestOutboxRelay extends TestTrigger {
+  /** From now on, stream records for which this is true never reach the relay (undefined: none). */
+  lose(predicate: ((record: DynamoDBRecord) => boolean) | undefined): void;
+}
+
+/** The outbox sweeper under the test's control. */
+export interface TestOutboxSweeper extends TestTrigger {
+  /** One sweep now (after one in progress), whether or not the sweeper runs on its timer. */
+  sweepNow(): Promise<SweepSummary>;
+}
 
 export interface TestSystem {
   /** The local API, e.g. `http://localhost:41235`; also the handlers' PUBLIC_BASE_URL. */
@@ -58,6 +77,15 @@ export interface TestSystem {
   readonly documentClient: DynamoDBDocumentClient;
   /** The run's shared SES inbox: filter by this test's recipients, never clear it (files run in parallel). */
   readonly mailbox: Mailbox;
+  /**
+   * This file's SES, as the handlers see it: a proxy in front of the run's emulator that emits SES's events
+   * to the sesEvents handler and injects SES's errors on request (`sesProxy.faults`), for this file only.
+   */
+  readonly sesProxy: SesProxy;
+  /** The delivery state of this table's outbox entries. */
+  readonly outboxLedger: DynamoOutboxLedger;
+  /** Delivers what is due and missed (the recurring sweep), as under `npm start`. */
+  readonly outboxSweeper: TestOutboxSweeper;
   /** The stand-in for Cognito and the JWT authorizer this system's server trusts. */
   readonly organiserAuth: OrganiserAuth;
   /** Delivers the outbox mails the handlers write (the table's stream → the outboxRelay handler). */
@@ -118,21 +146,37 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const server = createLocalApiServer({ loadHandler, authorize: organiserAuth.authorize, log });
   const port = await listenOnFreePort(server);
   const baseUrl = `http://localhost:${port}`;
+  const sesProxy = await startSesProxy({
+    upstream: sesEndpoint,
+    port: 0,
+    publish: sesEventsTarget(loadHandler, log),
+    log,
+  });
   // Before any handler is imported: the server imports them on their first request.
   applyHandlerEnvironment({
     siteUrl: baseUrl,
     dynamoDbEndpoint,
-    sesEndpoint,
+    sesEndpoint: sesProxy.endpoint,
     tokenSecret: newTokenSecret(),
     tableName,
     logLevel: options.logLevel ?? 'WARN',
   });
 
   let relay: Promise<OutboxRelay> | undefined;
+  let lose: ((record: DynamoDBRecord) => boolean) | undefined;
   const outboxRelay: TestOutboxRelay = {
+    lose: (predicate) => {
+      lose = predicate;
+    },
     start: async () => {
       if (relay) throw new Error('The outbox relay is running already');
-      relay = startOutboxRelay({ endpoint: dynamoDbEndpoint, tableName, loadHandler, log });
+      relay = startOutboxRelay({
+        endpoint: dynamoDbEndpoint,
+        tableName,
+        loadHandler,
+        log,
+        lose: (record) => lose?.(record) ?? false,
+      });
       await relay.catch((error: unknown) => {
         relay = undefined;
         throw error;
@@ -176,6 +220,24 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   };
   if (options.scheduleRunner ?? true) await scheduleRunner.start();
 
+  let sweeper: OutboxSweeper | undefined;
+  const outboxSweeper: TestOutboxSweeper = {
+    start: async () => {
+      if (sweeper) throw new Error('The outbox sweeper is running already');
+      sweeper = startOutboxSweeper({ loadHandler, intervalMs: options.outboxSweepIntervalMs ?? 1_000, log });
+    },
+    stop: async () => {
+      const stopping = sweeper;
+      sweeper = undefined;
+      await stopping?.stop();
+    },
+    sweepNow: () => (sweeper ? sweeper.sweepNow() : invokeOutboxSweep(loadHandler)),
+    get running() {
+      return sweeper !== undefined;
+    },
+  };
+  if (options.outboxSweeper ?? true) await outboxSweeper.start();
+
   const signOrganiserToken = (request: Partial<OrganiserTokenRequest> = {}) =>
     organiserAuth.signOrganiserToken({ groups: ['organisers'], ...request });
   // 127.0.0.1 rather than localhost for the requests themselves: no IPv6 attempt first.
@@ -187,6 +249,9 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     dynamoDbClient,
     documentClient,
     mailbox: new Mailbox(sesEndpoint),
+    sesProxy,
+    outboxLedger: new DynamoOutboxLedger(documentClient, tableName),
+    outboxSweeper,
     organiserAuth,
     outboxRelay,
     scheduleRunner,
@@ -199,8 +264,10 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
     stop: async () => {
+      await outboxSweeper.stop();
       await scheduleRunner.stop();
       await outboxRelay.stop();
+      await sesProxy.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

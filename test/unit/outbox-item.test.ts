@@ -1,7 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { outboxMailFromImage, outboxPut, outboxStreamFilter } from '../../functions/adapters/dynamo/outbox';
+import {
+  outboxMailFromImage,
+  outboxPut,
+  outboxRefFromKeys,
+  outboxStreamFilter,
+} from '../../functions/adapters/dynamo/outbox';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { matchesEventFilter } from '../../functions/adapters/event-filter';
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
@@ -80,10 +85,32 @@ describe('the outbox stream filter', () => {
     expect(matchesEventFilter(outboxStreamFilter, streamRecord('INSERT', keys.outboxMail('m-1')))).toBe(true);
   });
 
+  it('lets a newly inserted outbox job through, and names mail and job apart by their keys', () => {
+    const job = streamRecord('INSERT', keys.outboxJob('j-1'));
+
+    expect(matchesEventFilter(outboxStreamFilter, job)).toBe(true);
+    expect(outboxRefFromKeys(job.dynamodb.Keys)).toEqual({ id: 'j-1', type: 'job' });
+    expect(outboxRefFromKeys(streamRecord('INSERT', keys.outboxMail('m-1')).dynamodb.Keys)).toEqual({
+      id: 'm-1',
+      type: 'mail',
+    });
+  });
+
+  it('is written pending, due at once for the stream and listed for the sweeper after the stream’s grace', () => {
+    const { Item } = outboxPut('dropin', mail).Put;
+
+    expect(Item).toMatchObject({
+      state: 'pending',
+      dueAt: mail.createdAt,
+      GSI1PK: 'OUTBOX#pending',
+      GSI1SK: `2027-10-31T01:30:10.000Z#${mail.mailId}`,
+    });
+  });
+
   it.each([
     ['its update', streamRecord('MODIFY', keys.outboxMail('m-1'))],
     ['its removal by TTL', streamRecord('REMOVE', keys.outboxMail('m-1'))],
-    ['its ledger record', streamRecord('INSERT', keys.sendLedger('m-1'))],
+    ['a suppression', streamRecord('INSERT', keys.suppression('p-1'))],
     ['any other item', streamRecord('INSERT', keys.person('p-1'))],
   ])('passes over %s', (_, record) => {
     expect(matchesEventFilter(outboxStreamFilter, record)).toBe(false);

@@ -30,7 +30,7 @@ import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { ConcurrentChange } from '../../core/ports';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
-import { outboxPut } from './outbox';
+import { outboxJobPut, outboxPut } from './outbox';
 import { keys } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -136,7 +136,7 @@ export class DynamoMeetingStore implements MeetingStore {
     return Item ? toMeeting(Item) : undefined;
   }
 
-  async updateMeeting({ previous, next, promotions = [], mails = [] }: MeetingChange): Promise<void> {
+  async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
     const attributes = meetingAttributes(next);
     const names = Object.keys(attributes);
     const removed = (['publishedAt', 'cancelledAt'] as const).filter((name) => next[name] === undefined);
@@ -167,6 +167,7 @@ export class DynamoMeetingStore implements MeetingStore {
       },
       ...promotions.flatMap((promotion) => this.promotionItems(promotion)),
       ...mails.map((mail) => outboxPut(this.tableName, mail)),
+      ...(job ? [outboxJobPut(this.tableName, job.jobId, job.job, job.createdAt)] : []),
     ];
     await this.transact(items);
   }
@@ -257,6 +258,12 @@ export class DynamoMeetingStore implements MeetingStore {
       'no-one-waiting': 'waitingCount = :zero',
       none: 'attribute_exists(PK)',
     }[requires];
+    // The mails of this change carry the meeting's time and place as read: a move committed since then
+    // raised the sequence, and this change must be read and written again with the new ones.
+    const sequenceCondition =
+      meeting.sequence === 0
+        ? '(attribute_not_exists(#sequence) OR #sequence = :sequence)'
+        : '#sequence = :sequence';
     const counted = requires === 'seat-free' || requires === 'full';
     const items: TransactItem[] = [
       {
@@ -264,9 +271,13 @@ export class DynamoMeetingStore implements MeetingStore {
           TableName: table,
           Key: keys.meeting(meeting.meetingId),
           UpdateExpression: 'ADD confirmedCount :confirmed, waitingCount :waiting',
-          ConditionExpression: capacityCondition,
-          ...(counted ? { ExpressionAttributeNames: { '#status': 'status', '#capacity': 'capacity' } } : {}),
+          ConditionExpression: `${capacityCondition} AND ${sequenceCondition}`,
+          ExpressionAttributeNames: {
+            '#sequence': 'sequence',
+            ...(counted ? { '#status': 'status', '#capacity': 'capacity' } : {}),
+          },
           ExpressionAttributeValues: {
+            ':sequence': meeting.sequence,
             ':confirmed': confirmedDelta,
             ':waiting': waitingDelta,
             ...(counted ? { ':published': 'published' } : {}),

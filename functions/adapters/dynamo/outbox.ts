@@ -1,19 +1,43 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
-import { type OutboxMail, outboxMailKinds } from '../../core/mailings/outbox';
+import { type OutboxRef, streamGraceSeconds } from '../../core/mailings/delivery';
+import {
+  type OutboxEntry,
+  type OutboxJob,
+  type OutboxMail,
+  outboxMailKinds,
+} from '../../core/mailings/outbox';
 import type { EventFilterPattern } from '../event-filter';
 import { keys, outboxKeyPrefix, tableDesign } from './table-design';
 
 /**
- * The outbox item in the single table, in one module: how it is written (`outboxPut`), how the stream
- * selects it (`outboxStreamFilter`) and how the relay reads it back (`outboxMailFromImage`).
+ * The outbox entry in the single table, in one module: how a mail or a job is written (`outboxPut`,
+ * `outboxJobPut`), how the stream selects new ones (`outboxStreamFilter`) and how an item is read back
+ * (`outboxMailFromImage`, `outboxEntryFromItem`). Its delivery state is kept on the same item
+ * (outbox-ledger.ts).
  */
 
-/** Outbox items are kept a week after writing, long enough for any retry; TTL removes them after. */
-const outboxRetentionSeconds = 7 * 24 * 3600;
+/** Outbox items are kept a week after writing (or after their last retry), then TTL removes them. */
+export const outboxRetentionSeconds = 7 * 24 * 3600;
 
 const outboxMailSortKey = keys.outboxMail('').SK;
+const outboxJobSortKey = keys.outboxJob('').SK;
+
+/** The sort key of an unsettled entry in the pending listing: the sweeper takes it from `sweepAt` on. */
+export const pendingListingKey = (sweepAt: Date, outboxId: string) =>
+  keys.unsettledOutboxListing(sweepAt.toISOString(), outboxId);
+
+/**
+ * What every new entry starts with: pending and due at once for the stream relay, listed for the sweeper
+ * only after the stream has had its chance, so the two rarely race for it (a claim decides when they do).
+ */
+const pendingAttributes = (outboxId: string, createdAt: string) => ({
+  state: 'pending',
+  dueAt: createdAt,
+  ...pendingListingKey(new Date(Date.parse(createdAt) + streamGraceSeconds * 1000), outboxId),
+  expiresAt: Math.floor(Date.parse(createdAt) / 1000) + outboxRetentionSeconds,
+});
 
 /**
  * The Put of an outbox mail, to include in the transaction of the state change it follows. Conditional on
@@ -26,26 +50,57 @@ export const outboxPut = (tableName: string, mail: OutboxMail) => ({
       ...keys.outboxMail(mail.mailId),
       entity: 'OutboxMail',
       ...mail,
-      expiresAt: Math.floor(Date.parse(mail.createdAt) / 1000) + outboxRetentionSeconds,
+      ...pendingAttributes(mail.mailId, mail.createdAt),
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  },
+});
+
+/** The Put of an outbox job, for the transaction of the change it follows; conditional on absence. */
+export const outboxJobPut = (tableName: string, jobId: string, job: OutboxJob, createdAt: string) => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...keys.outboxJob(jobId),
+      entity: 'OutboxJob',
+      jobId,
+      job,
+      createdAt,
+      ...pendingAttributes(jobId, createdAt),
     },
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });
 
 /**
- * The stream records the outbox relay receives: newly inserted outbox mails, nothing else (not their ledger
- * records, not their removal by TTL). Lambda event filter syntax; the CDK event source mapping and the local
- * relay both use this one definition.
+ * The stream records the outbox relay receives: newly inserted outbox mails and jobs, nothing else (not
+ * their delivery updates, not their removal by TTL). Lambda event filter syntax; the CDK event source
+ * mapping and the local relay both use this one definition.
  */
 export const outboxStreamFilter = {
   eventName: ['INSERT'],
   dynamodb: {
     Keys: {
       [tableDesign.partitionKey.name]: { S: [{ prefix: outboxKeyPrefix }] },
-      [tableDesign.sortKey.name]: { S: [outboxMailSortKey] },
+      [tableDesign.sortKey.name]: { S: [outboxMailSortKey, outboxJobSortKey] },
     },
   },
 } as const satisfies EventFilterPattern;
+
+/** Which entry a stream record is about, from its keys alone (the claim reads the item itself). */
+export const outboxRefFromKeys = (
+  keysImage: Readonly<Record<string, unknown>> | undefined,
+): OutboxRef | undefined => {
+  const pk = (keysImage?.[tableDesign.partitionKey.name] as { S?: unknown } | undefined)?.S;
+  const sk = (keysImage?.[tableDesign.sortKey.name] as { S?: unknown } | undefined)?.S;
+  if (typeof pk !== 'string' || !pk.startsWith(outboxKeyPrefix) || pk.length === outboxKeyPrefix.length) {
+    return undefined;
+  }
+  const id = pk.slice(outboxKeyPrefix.length);
+  if (sk === outboxMailSortKey) return { id, type: 'mail' };
+  if (sk === outboxJobSortKey) return { id, type: 'job' };
+  return undefined;
+};
 
 /** The message the relay logs when it skips an outbox item it cannot read; the CDK alarms on it. */
 export const malformedOutboxMailMessage = 'Malformed outbox mail skipped';
@@ -71,6 +126,22 @@ const outboxItem = z
     message: 'PK does not carry the mailId',
     path: ['PK'],
   });
+
+const meetingChangedJob = z.object({
+  kind: z.literal('meeting-changed'),
+  meetingId: z.string().min(1),
+  change: z.enum(['published', 'updated', 'cancelled']),
+  sequence: z.number().int().nonnegative(),
+  mailParticipants: z.boolean(),
+});
+
+const outboxJobItem = z.object({
+  PK: z.string().startsWith(outboxKeyPrefix),
+  SK: z.literal(outboxJobSortKey),
+  jobId: z.string().min(1),
+  job: meetingChangedJob,
+  createdAt: z.iso.datetime({ offset: true }),
+});
 
 export type OutboxImageReading =
   | { readonly ok: true; readonly mail: OutboxMail }
@@ -101,6 +172,11 @@ export const outboxMailFromImage = (
     const reason = error instanceof Error ? error.name : 'unreadable';
     return { ok: false, mailId: undefined, kind: undefined, problems: [`(image): ${reason}`] };
   }
+  return outboxMailFromItem(item);
+};
+
+/** Reads an outbox mail from an item as the document client returns it. Never throws. */
+export const outboxMailFromItem = (item: Readonly<Record<string, unknown>>): OutboxImageReading => {
   const parsed = outboxItem.safeParse(item);
   if (!parsed.success) {
     return {
@@ -125,4 +201,28 @@ export const outboxMailFromImage = (
       createdAt,
     },
   };
+};
+
+export type OutboxEntryReading =
+  | { readonly ok: true; readonly entry: OutboxEntry }
+  | { readonly ok: false; readonly kind: string | undefined; readonly problems: readonly string[] };
+
+/** Reads a mail or a job from its item (as the document client returns it). Never throws. */
+export const outboxEntryFromItem = (item: Readonly<Record<string, unknown>>): OutboxEntryReading => {
+  if (item.SK === outboxJobSortKey) {
+    const parsed = outboxJobItem.safeParse(item);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        kind: stringOrUndefined((item.job as { kind?: unknown } | undefined)?.kind),
+        problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.code}`),
+      };
+    }
+    const { jobId, job, createdAt } = parsed.data;
+    return { ok: true, entry: { type: 'job', outboxId: jobId, job, createdAt } };
+  }
+  const reading = outboxMailFromItem(item);
+  return reading.ok
+    ? { ok: true, entry: { type: 'mail', mail: reading.mail } }
+    : { ok: false, kind: reading.kind, problems: reading.problems };
 };

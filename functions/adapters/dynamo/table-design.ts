@@ -12,15 +12,21 @@
  * - topic membership   TOPIC#<topic> / MEMBER#<personId>       one per topic of an active subscriber
  * - subscriber counts  COUNTERS / SUBSCRIBERS                  active per topic, kept in the same transactions
  * - mail rate          PERSON#<personId> / MAILRATE            sends in the last hour (TTL)
- * - suppression        PERSON#<personId> / SUPPRESSED          SES reported a bounce or complaint: never mail
+ * - suppression        PERSON#<personId> / SUPPRESSED          never mail: a hard bounce, a complaint or three soft
+ *                                                              bounces (the SES events function); no address in it
  * - meeting            MEETING#<meetingId> / MEETING           details, status, counters (confirmed, waiting)
  *                      GSI1: MEETINGS#<status> / <startsAt>#<meetingId>   by date per status
  * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting
  * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item
  * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
  * - reminder run       MEETING#<meetingId> / REMINDER                  when the reminder first fired: its cutoff
- * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it
- * - send ledger        OUTBOX#<mailId> / LEDGER                claimed before sending, marked sent after
+ * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it;
+ *                                                              its delivery state (claim, lease, outcome) on it
+ * - outbox job         OUTBOX#<jobId> / JOB                    a fan-out written with a change (a meeting moved)
+ *                      GSI1: OUTBOX#pending / <sweepAt>#<id>   while unsettled: the sweeper's Query of what is due
+ *                      GSI1: OUTBOX#failed / <failedAt>#<id>   once given up on: the list of failed mail
+ * - soft bounces       PERSON#<personId> / SOFTBOUNCES         soft bounces since the last delivery (TTL)
+ * - SES feedback       PERSON#<personId> / FEEDBACK#<id>       an SES event already applied (TTL): redelivery is a no-op
  * - schedule           SCHEDULE#<name> / SCHEDULE              offline only: a one-time schedule of the local
  *                                                              scheduler (in AWS, EventBridge Scheduler keeps them)
  *                      GSI1: SCHEDULES#due / <dueAt>#<name>    due ones are a Query; a schedule given up on
@@ -106,8 +112,24 @@ export const keys = {
     PK: `MEETING#${meetingId}`,
     SK: `NEEDS#${personId}`,
   }),
+  softBounces: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SOFTBOUNCES' }),
+  sesFeedback: (personId: string, feedbackId: string): ItemKey => ({
+    PK: `PERSON#${personId}`,
+    SK: `FEEDBACK#${feedbackId}`,
+  }),
   outboxMail: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'MAIL' }),
-  sendLedger: (mailId: string): ItemKey => ({ PK: `OUTBOX#${mailId}`, SK: 'LEDGER' }),
+  outboxJob: (jobId: string): ItemKey => ({ PK: `OUTBOX#${jobId}`, SK: 'JOB' }),
+  unsettledOutbox: () => ({ GSI1PK: 'OUTBOX#pending' }),
+  /** `sweepAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
+  unsettledOutboxListing: (sweepAt: string, outboxId: string) => ({
+    GSI1PK: 'OUTBOX#pending',
+    GSI1SK: `${sweepAt}#${outboxId}`,
+  }),
+  failedOutbox: () => ({ GSI1PK: 'OUTBOX#failed' }),
+  failedOutboxListing: (failedAt: string, outboxId: string) => ({
+    GSI1PK: 'OUTBOX#failed',
+    GSI1SK: `${failedAt}#${outboxId}`,
+  }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */

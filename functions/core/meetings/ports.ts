@@ -1,4 +1,4 @@
-import type { OutboxMail } from '../mailings/outbox';
+import type { MeetingChangedJob, OutboxMail } from '../mailings/outbox';
 import type { MailRate, MailRateChange } from '../people/mail-rate';
 import type { Meeting, MeetingStatus, Registration, RegistrationNeeds } from './model';
 
@@ -11,7 +11,8 @@ export interface Promotion {
 
 /**
  * One atomic registration change. The store writes it in one transaction, conditional on what the use case
- * read: the meeting's counters and version, the registration's version, the waiting item of each promotion.
+ * read: the meeting's counters and calendar sequence (a registration never commits with a time or place
+ * that was moved meanwhile), the registration's version, the waiting item of each promotion.
  * The meeting item is updated with ADD on its counters and guarded by the capacity condition, so two
  * requests can never both take the last seat. A failed condition throws ConcurrentChange; nothing is written.
  */
@@ -27,11 +28,20 @@ export interface RegistrationChange {
   readonly mails: readonly OutboxMail[];
 }
 
+/** An outbox job written with a meeting change (core/mailings/outbox.ts). */
+export interface MeetingJob {
+  readonly jobId: string;
+  readonly job: MeetingChangedJob;
+  readonly createdAt: string;
+}
+
 export interface MeetingChange {
   readonly previous: Meeting;
   readonly next: Meeting;
   readonly promotions?: readonly Promotion[];
   readonly mails?: readonly OutboxMail[];
+  /** Written in the same transaction: what the change sets off (mails to everyone, the reminder schedule). */
+  readonly job?: MeetingJob;
 }
 
 export interface MeetingListQuery {

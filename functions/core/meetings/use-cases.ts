@@ -1,6 +1,6 @@
 import { untilCommitted } from '../concurrency';
 import { DomainError, InvalidInput, InvalidToken, NotFound } from '../errors';
-import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
+import type { MeetingChangedJob, OutboxMail, OutboxMailKind } from '../mailings/outbox';
 import { nextMailRate } from '../people/mail-rate';
 import { normaliseAddress, type PersonIds } from '../people/person-id';
 import { type Clock, ConcurrentChange, type IdGenerator, type Scheduler } from '../ports';
@@ -17,7 +17,7 @@ import {
   reminderAt,
   reminderScheduleName,
 } from './model';
-import type { MeetingStore, Promotion } from './ports';
+import type { MeetingJob, MeetingStore, Promotion } from './ports';
 
 export interface MeetingPorts {
   readonly store: MeetingStore;
@@ -336,7 +336,9 @@ const promotionsPerTransaction = 25;
  * An organiser changes a meeting (If-Match: the version they read).
  * 1. A stale version → StaleVersion; a cancelled meeting cannot change.
  * 2. Capacity below the seats taken → MeetingConflict.
- * 3. The change is written conditional on the version (and on the seats taken still fitting).
+ * 3. The change is written conditional on the version (and on the seats taken still fitting), with a job
+ *    in the same transaction when people must hear of it (a move) or the reminder moves: the delivery runs
+ *    it (applyMeetingChange), so a crash after the commit loses neither.
  * 4. Capacity raised → the first people waiting are promoted, in bounded transactions, until the seats are
  *    full or nobody waits.
  */
@@ -346,7 +348,7 @@ export const updateMeeting = async (
   expectedVersion: number,
   changes: Partial<MeetingDetails>,
 ): Promise<Meeting> => {
-  const { previous, updated } = await untilCommitted(contendedRounds, async () => {
+  const updated = await untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     if (current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'cancelled')
@@ -365,16 +367,18 @@ export const updateMeeting = async (
         `Er zijn al ${current.confirmedCount} bevestigde aanmeldingen; de capaciteit kan niet lager dan dat.`,
       );
     }
-    await ports.store.updateMeeting({ previous: current, next });
-    return { previous: current, updated: next };
+    const remindAnotherTime =
+      next.startsAt !== current.startsAt || next.reminderLeadHours !== current.reminderLeadHours;
+    const mailParticipants = next.sequence !== current.sequence;
+    await ports.store.updateMeeting({
+      previous: current,
+      next,
+      ...(next.status === 'published' && (mailParticipants || remindAnotherTime)
+        ? { job: meetingChangedJob(ports, next, 'updated', mailParticipants) }
+        : {}),
+    });
+    return next;
   });
-  if (updated.status === 'published') {
-    if (updated.sequence !== previous.sequence)
-      await mailEveryone(ports, updated, 'meeting-updated', ['confirmed']);
-    if (updated.startsAt !== previous.startsAt || updated.reminderLeadHours !== previous.reminderLeadHours) {
-      await scheduleReminder(ports, updated);
-    }
-  }
   return fillFreeSeats(ports, updated.meetingId);
 };
 
@@ -416,6 +420,52 @@ const scheduleReminder = async (ports: MeetingPorts, meeting: Meeting): Promise<
   await ports.scheduler.scheduleOnce(name, at, { kind: 'meeting-reminder', meetingId: meeting.meetingId });
 };
 
+/**
+ * The job that carries a meeting change to the participants and the reminder schedule; its id is unique per
+ * version, so the transaction that writes it cannot be repeated into a second one.
+ */
+const meetingChangedJob = (
+  ports: MeetingPorts,
+  meeting: Meeting,
+  change: MeetingChangedJob['change'],
+  mailParticipants: boolean,
+): MeetingJob => ({
+  jobId: `meeting-${meeting.meetingId}-v${meeting.version}`,
+  job: {
+    kind: 'meeting-changed',
+    meetingId: meeting.meetingId,
+    change,
+    sequence: meeting.sequence,
+    mailParticipants,
+  },
+  createdAt: ports.clock.now().toISOString(),
+});
+
+/**
+ * Runs a meeting-changed job (the outbox delivers it after the change committed; it may run twice).
+ * 1. The reminder schedule follows the meeting as it is now: created or moved for a published meeting,
+ *    deleted otherwise. Both are idempotent, and whichever job runs last leaves it right.
+ * 2. A cancellation mails everyone registered or waiting; an update mails the confirmed participants, unless
+ *    a later move superseded it (that one's job mails them). Mail ids derive from the meeting's sequence and
+ *    the registration, so a second run queues none twice.
+ */
+export const applyMeetingChange = async (ports: MeetingPorts, job: MeetingChangedJob): Promise<void> => {
+  const meeting = await ports.store.getMeeting(job.meetingId);
+  if (!meeting) return;
+  if (meeting.status === 'published') await scheduleReminder(ports, meeting);
+  else await ports.scheduler.cancel(reminderScheduleName(meeting.meetingId));
+  if (!job.mailParticipants) return;
+  if (job.change === 'cancelled' && meeting.status === 'cancelled') {
+    await mailEveryone(ports, meeting, 'meeting-cancelled', ['confirmed', 'waiting']);
+  } else if (
+    job.change === 'updated' &&
+    meeting.status === 'published' &&
+    meeting.sequence === job.sequence
+  ) {
+    await mailEveryone(ports, meeting, 'meeting-updated', ['confirmed']);
+  }
+};
+
 const promotionsFor = async (ports: MeetingPorts, current: Meeting, next: Meeting): Promise<Promotion[]> => {
   if (next.status !== 'published') return [];
   const free = Math.min(
@@ -444,7 +494,10 @@ const fillFreeSeats = async (ports: MeetingPorts, meetingId: string): Promise<Me
   return organiserMeeting(ports.store, meetingId);
 };
 
-/** Publishing makes a draft visible, opens it for registration at its opening time and schedules its reminder. */
+/**
+ * Publishing makes a draft visible and opens it for registration at its opening time; its reminder is
+ * scheduled by the job written with it.
+ */
 export const publishMeeting = async (
   ports: MeetingPorts,
   meetingId: string,
@@ -464,27 +517,30 @@ export const publishMeeting = async (
       updatedAt: at,
       version: current.version + 1,
     };
-    await ports.store.updateMeeting({ previous: current, next });
+    await ports.store.updateMeeting({
+      previous: current,
+      next,
+      job: meetingChangedJob(ports, next, 'published', false),
+    });
     return next;
   });
-  // Also when it was published already: publishing again repairs a schedule a crash left unwritten.
-  await scheduleReminder(ports, published);
   return published;
 };
 
 /**
  * Cancelling a meeting: it stays visible as cancelled; everyone registered or waiting gets one mail.
- * 1. The status changes (conditional on the version).
- * 2. The mails are queued with ids derived from the registration, so calling cancel again after a crash
- *    queues the ones still missing and never a second one.
+ * 1. Cancelled already → nothing, and no mail.
+ * 2. The status changes (conditional on the version) with a job in the same transaction, which deletes the
+ *    reminder schedule and mails everyone (applyMeetingChange).
  */
-export const cancelMeeting = async (
+export const cancelMeeting = (
   ports: MeetingPorts,
   meetingId: string,
   expectedVersion?: number,
-): Promise<Meeting> => {
-  const cancelled = await untilCommitted(contendedRounds, async () => {
+): Promise<Meeting> =>
+  untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
+    // Cancelled already: its job did (or will do) everything; a second one would mail everyone again.
     if (current.status === 'cancelled') return current;
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();
     const at = ports.clock.now().toISOString();
@@ -496,14 +552,13 @@ export const cancelMeeting = async (
       version: current.version + 1,
       sequence: current.sequence + 1,
     };
-    await ports.store.updateMeeting({ previous: current, next });
+    await ports.store.updateMeeting({
+      previous: current,
+      next,
+      job: meetingChangedJob(ports, next, 'cancelled', current.publishedAt !== undefined),
+    });
     return next;
   });
-  await ports.scheduler.cancel(reminderScheduleName(meetingId));
-  if (cancelled.publishedAt)
-    await mailEveryone(ports, cancelled, 'meeting-cancelled', ['confirmed', 'waiting']);
-  return cancelled;
-};
 
 /** A reminder that fires this much early still counts; earlier means the meeting moved later meanwhile. */
 const reminderTolerance = 5 * 60_000;

@@ -1,3 +1,5 @@
+import { redactAddresses } from '../../adapters/redaction';
+import { MailCompositionFailed } from '../../core/mailings/delivery';
 import type { ComposeMail, OutboxMail, OutboxMailKind } from '../../core/mailings/outbox';
 import type { OutgoingMail } from '../../core/ports';
 import {
@@ -30,7 +32,19 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'meeting-reminder': composeMeetingReminder,
 };
 
+/**
+ * Composes outbox mails. The context (the signing key, read from Secrets Manager in AWS) is infrastructure:
+ * its failure is retried. A composer that throws fails on this mail's own data, which no retry changes:
+ * MailCompositionFailed, and the mail is recorded failed.
+ */
 export const outboxComposer =
   (context: () => Promise<ComposeContext>): ComposeMail =>
-  async (mail) =>
-    composers[mail.kind](mail, await context());
+  async (mail) => {
+    const resolved = await context();
+    try {
+      return composers[mail.kind](mail, resolved);
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new MailCompositionFailed(`${mail.kind}: ${redactAddresses(reason)}`);
+    }
+  };

@@ -1,0 +1,123 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Deliverability, FeedbackChange, SuppressionList } from '../../core/mailings/suppression';
+import { ConcurrentChange } from '../../core/ports';
+import { keys } from './table-design';
+import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
+
+/** A feedback marker outlives any redelivery of its SES event (EventBridge retries for at most 24 h). */
+const feedbackMarkerSeconds = 30 * 24 * 3600;
+/** Soft bounces older than this no longer count (an address that bounced softly last year is fine now). */
+const softBounceMemorySeconds = 90 * 24 * 3600;
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * The suppression list in the single table, under the person's key: SUPPRESSED (never mail), SOFTBOUNCES
+ * (the count since the last delivery) and one FEEDBACK#<id> marker per applied SES report, written in the
+ * same transaction as its effect, so a redelivered report changes nothing.
+ */
+export class DynamoSuppressionList implements SuppressionList {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async isSuppressed(personId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.suppression(personId),
+        ProjectionExpression: 'PK',
+        ConsistentRead: true,
+      }),
+    );
+    return Item !== undefined;
+  }
+
+  async deliverability(personId: string): Promise<Deliverability> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        // SOFTBOUNCES and SUPPRESSED bound a short range of the person's items (SUBSCRIPTION sorts between).
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.personItems(personId).PK,
+          ':from': keys.softBounces(personId).SK,
+          ':to': keys.suppression(personId).SK,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    const bySk = new Map(Items.map((item) => [String(item.SK), item]));
+    const soft = bySk.get(keys.softBounces(personId).SK);
+    const live = soft && Number(soft.expiresAt ?? 0) > epochSeconds(new Date());
+    return {
+      suppressed: bySk.has(keys.suppression(personId).SK),
+      softBounces: live ? Number(soft.count ?? 0) : 0,
+      version: soft ? Number(soft.version ?? 0) : 0,
+    };
+  }
+
+  async apply(change: FeedbackChange): Promise<'applied' | 'duplicate'> {
+    const { personId, feedbackId, at } = change;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.sesFeedback(personId, feedbackId),
+            entity: 'SesFeedback',
+            appliedAt: at.toISOString(),
+            expiresAt: epochSeconds(at) + feedbackMarkerSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    if (change.softBounces) {
+      const { count, previousVersion } = change.softBounces;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.softBounces(personId),
+            entity: 'SoftBounces',
+            count,
+            version: previousVersion + 1,
+            lastAt: at.toISOString(),
+            expiresAt: epochSeconds(at) + softBounceMemorySeconds,
+          },
+          ...(previousVersion > 0
+            ? {
+                ConditionExpression: 'version = :version',
+                ExpressionAttributeValues: { ':version': previousVersion },
+              }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        },
+      });
+    }
+    if (change.suppress) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...keys.suppression(personId),
+            entity: 'Suppression',
+            reason: change.suppress,
+            feedbackId,
+            suppressedAt: at.toISOString(),
+          },
+        },
+      });
+    }
+    try {
+      await transactWrite(this.client, items);
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      // The marker is item 0: this report was applied before. Anything else: the count moved meanwhile.
+      if (error.failedItems.includes(0)) return 'duplicate';
+      throw new ConcurrentChange();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import type { LambdaEntry } from '../functions/entries';
+import { amsterdamTimeZone } from '../functions/web/time';
+import { AppFunction, type AppResources, type LogLevel } from './app-function';
+
+export interface OutboxSweeperProps {
+  /** The entry with `trigger: 'outbox-sweep'` (functions/entries.ts). */
+  readonly entry: LambdaEntry;
+  /** The resources the entry's `needs` are granted on. */
+  readonly resources: AppResources;
+  /** The config environment every function reads (functions/config.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * How often a sweep runs.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * How often EventBridge Scheduler retries an invocation it could not make (the function throttled or not
+   * invocable), within one interval; after that the next sweep does the same work.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long function logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Powertools log level.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * The safety net of outbox delivery: the entry's function, invoked by a recurring EventBridge Scheduler
+ * schedule (every minute, in Europe/Amsterdam like every schedule of the system), delivers every outbox entry
+ * that is due: missed by the stream, postponed after a failure, or in doubt. A sweep carries no input (its
+ * work is whatever the table says is due) and claims each entry with a lease, so a sweep may run twice or
+ * overlap another; a failed one is simply followed by the next.
+ *
+ * No dead-letter queue, neither for the scheduler nor for Lambda's asynchronous invocation: a given-up sweep
+ * holds nothing to replay, and a minute of them during an outage would only be noise. What watches the
+ * sweeper instead is the oldest-pending-mail alarm (lib/mail-delivery-alarms.ts), which also fires when
+ * sweeps stop arriving, and the function's error alarm.
+ *
+ * The schedule lives in the account's default group, not in the group of the one-time schedules: the
+ * functions that schedule may change or delete every schedule of that group, and must not touch this one.
+ */
+export class OutboxSweeper extends Construct {
+  readonly appFunction: AppFunction;
+  readonly schedule: scheduler.Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the sweeper: that function and nothing else. */
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: OutboxSweeperProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const interval = props.interval ?? Duration.minutes(1);
+    // Scheduler and Lambda both keep an undelivered invocation at least 60 s; beyond one interval it is stale.
+    const staleAfter = Duration.seconds(Math.max(60, interval.toSeconds()));
+
+    this.appFunction = new AppFunction(this, 'Fn', {
+      entry: props.entry,
+      resources: props.resources,
+      environment: props.environment,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
+    });
+    const fn = this.appFunction.function;
+    // The scheduler invokes asynchronously: no Lambda retries (the next sweep comes within the interval), and
+    // an invocation still queued after one interval is dropped rather than run behind its successor.
+    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: staleAfter });
+
+    // Only EventBridge Scheduler, acting for a schedule of this account's default group (confused deputy).
+    this.role = new iam.Role(this, 'InvokeRole', {
+      description: 'Drop In: EventBridge Scheduler invokes the outbox sweeper',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
+    // Exactly this function. Not the scheduler-targets LambdaInvoke: it grants through `grantInvoke`, which
+    // adds every version and alias (`<arn>:*`).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+    );
+    const target: scheduler.IScheduleTarget = {
+      bind: () => ({
+        arn: fn.functionArn,
+        role: this.role,
+        retryPolicy: {
+          maximumEventAgeInSeconds: staleAfter.toSeconds(),
+          maximumRetryAttempts: props.retryAttempts ?? 2,
+        },
+      }),
+    };
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Drop In: ${props.entry.description}`,
+      // `rate()` takes no time zone of its own; a rate runs alike in any zone, but the schedule says Dutch time.
+      schedule: scheduler.ScheduleExpression.expression(
+        scheduler.ScheduleExpression.rate(interval).expressionString,
+        TimeZone.of(amsterdamTimeZone),
+      ),
+      target,
+    });
+  }
+}
