@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, type IAspect, Stack } from 'aws-cdk-lib';
+import { ArnFormat, AspectPriority, Aspects, type IAspect, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -60,7 +60,12 @@ export class AlarmNotifications extends Construct {
         conditions: {
           ...fromThisAccount,
           ArnLike: {
-            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*' }),
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
           },
         },
       }),

@@ -192,7 +192,7 @@ describe('the outbox relay', () => {
 
 describe('the outbox sweeper', () => {
   const [, schedule] = onlyUnder('Sweepoutbox', 'AWS::Scheduler::Schedule');
-  const [roleId, role] = onlyUnder('Sweepoutbox', 'AWS::IAM::Role');
+  const [roleId, role] = onlyUnder('SweepoutboxSweeperInvokeRole', 'AWS::IAM::Role');
   const sweeperFunctionArn = { 'Fn::GetAtt': [sweeperFunctionId, 'Arn'] };
 
   it('exists once per sweep-triggered entry, today outboxSweeper, with the only recurring schedule', () => {

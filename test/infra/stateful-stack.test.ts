@@ -169,8 +169,9 @@ describe('the stage settings', () => {
   });
 
   it('require an address for the alarms', () => {
-    const { alarmEmail: _, ...withoutAlarmEmail } = prod;
-    expect(() => readStageSettings({ prod: withoutAlarmEmail }, 'prod')).toThrow(/alarmEmail/);
+    expect(() => readStageSettings({ prod: { ...prod, alarmEmail: undefined } }, 'prod')).toThrow(
+      /alarmEmail/,
+    );
     expect(() => readStageSettings({ prod: { ...prod, alarmEmail: 'alarms' } }, 'prod')).toThrow(
       /alarmEmail/,
     );
