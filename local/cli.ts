@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoOutboxLedger } from '../functions/adapters/dynamo/outbox-ledger';
 import { assertScheduleName, InvalidScheduleName } from '../functions/adapters/scheduled-jobs';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
 import { resolveDataDir } from './data-dir';
+import { localAwsSettings } from './engines/dynamodb-local';
 import { startPorts } from './engines/ports';
 import { Mailbox } from './engines/ses-emulator';
+import { localTableName } from './runtime';
 import { fireCommand } from './scheduler/fire-command';
 import { LocalSetupError } from './setup-errors';
 
@@ -25,6 +30,9 @@ Commands:
   fire <name>
         Fires one schedule of the running \`npm start\` now, e.g. reminder-<meetingId>, and deletes it,
         as a one-time schedule is deleted once it has run. Its mails arrive in the mailbox.
+  outbox [--limit <n>]
+        Lists the outbox of the running \`npm start\`: mail and jobs not yet settled (waiting, postponed,
+        in doubt), with their attempts and last error, and failed mail with its reason (default 20 each).
   help  This text.
 
 Environment: DROPIN_DATA_DIR (default .data), DROPIN_SES_PORT (default ${startPorts.ses}),
@@ -137,6 +145,40 @@ const fire: Command = async (args) => {
   );
 };
 
+const outbox: Command = async (args) => {
+  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '20' } } });
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit ${values.limit}: give a positive number`);
+  const endpoint = `http://127.0.0.1:${portSetting('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb)}`;
+  const client = new DynamoDBClient({ ...localAwsSettings, endpoint });
+  const ledger = new DynamoOutboxLedger(DynamoDBDocumentClient.from(client), localTableName);
+  try {
+    let pending: Awaited<ReturnType<DynamoOutboxLedger['list']>>;
+    let failed: typeof pending;
+    try {
+      [pending, failed] = await Promise.all([ledger.list('pending', limit), ledger.list('failed', limit)]);
+    } catch {
+      throw new LocalSetupError(`No DynamoDB Local answers on ${endpoint}; is \`npm start\` running?`);
+    }
+    console.log(`Not yet settled (${pending.length}${pending.length === limit ? '+' : ''}):`);
+    for (const entry of pending) {
+      const error = entry.lastError
+        ? `  last error (${entry.lastError.reason}): ${entry.lastError.detail}`
+        : '';
+      console.log(
+        `  ${entry.createdAt}  ${entry.kind}  ${entry.state}, attempt ${entry.attempts}, next ${entry.dueAt ?? '-'}  ${entry.id}${error}`,
+      );
+    }
+    console.log(`Failed (${failed.length}${failed.length === limit ? '+' : ''}, newest first):`);
+    for (const entry of failed) {
+      console.log(`  ${entry.failedAt}  ${entry.kind}  ${entry.id}  ${entry.failure ?? ''}`);
+    }
+  } finally {
+    client.destroy();
+  }
+};
+
 const help: Command = async () => {
   console.log(usage);
 };
@@ -146,6 +188,7 @@ const commands: Record<string, Command> = {
   mailbox,
   // The local scheduler (DESIGN.md decision 8): fires one schedule now.
   fire,
+  outbox,
   help,
 };
 
