@@ -15,6 +15,7 @@ import { loadTokenSecret } from './adapters/token-secret';
 import { loadConfig, schedulerSettings } from './config';
 import type { DeliveryPorts } from './core/mailings/delivery';
 import type { FeedbackPorts } from './core/mailings/suppression';
+import type { TestMailPorts } from './core/mailings/test-mail';
 import { applyMeetingChange, type MeetingPorts } from './core/meetings/use-cases';
 import { PersonIds } from './core/people/person-id';
 import type { Scheduler } from './core/ports';
@@ -151,6 +152,13 @@ export const app = {
   /** Delivering outbox entries (the stream relay and the sweeper); the composer reads the secret when used. */
   delivery: async (): Promise<DeliveryPorts> => delivery,
   suppressions,
+  /** The organiser's test mail: the address is keyed to check the suppression list. */
+  testMail: async (): Promise<TestMailPorts> => ({
+    mailer,
+    siteUrl: config.PUBLIC_BASE_URL,
+    suppressions,
+    personIds: await keyedPeople(),
+  }),
   /** Applying SES events: the addresses they name are keyed with the secret. */
   feedback: async (): Promise<FeedbackPorts> => ({
     suppressions,

@@ -68,7 +68,7 @@ export const lambdaEntries = {
   organiserTestMail: {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',
-    needs: { mail: true },
+    needs: { mail: true, tokens: true, table: 'read' },
   },
   newsletterForm: {
     file: 'handlers/newsletter-form.ts',

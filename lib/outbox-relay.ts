@@ -105,7 +105,7 @@ export class OutboxRelay extends Construct {
       batchSize: 10,
       // The handler answers with an empty failure list: the batch is done whatever the outcomes were.
       reportBatchItemFailures: true,
-      // A crash on one record (e.g. a timeout) is isolated by halving; bisecting uses no retry attempt.
+      // A crash on one record (e.g. a poison item) is narrowed down by halving the batch before each retry.
       bisectBatchOnError: true,
       retryAttempts: props.retryAttempts ?? 3,
       maxRecordAge: props.maxRecordAge ?? Duration.hours(1),

@@ -118,5 +118,7 @@ export class OutboxSweeper extends Construct {
       ),
       target,
     });
+    // The role's policy first, so the first sweep does not fail on a role that may not invoke yet.
+    this.schedule.node.addDependency(this.role);
   }
 }

@@ -18,6 +18,6 @@ const testMailRequest = z.strictObject({
 export const handler = httpRoute(async (event) => {
   const input = parseJsonBody(event, testMailRequest);
   const organiser = organiserOf(event);
-  const sent = await sendTestMail({ mailer: app.mailer, siteUrl: app.siteUrl }, organiser, input);
+  const sent = await sendTestMail(await app.testMail(), organiser, input);
   return json(202, { status: 'sent', messageId: sent.messageId });
 });

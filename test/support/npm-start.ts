@@ -24,6 +24,7 @@ export interface StartSettings {
   readonly sitePort: number;
   readonly dynamoDbPort: number;
   readonly sesPort: number;
+  readonly sesProxyPort: number;
   readonly path?: string;
 }
 
@@ -40,6 +41,7 @@ export const npmStart = (settings: StartSettings): RunningStart => {
       PORT: String(settings.sitePort),
       DROPIN_DYNAMODB_PORT: String(settings.dynamoDbPort),
       DROPIN_SES_PORT: String(settings.sesPort),
+      DROPIN_SES_PROXY_PORT: String(settings.sesProxyPort),
       ...(settings.path ? { PATH: settings.path } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +69,7 @@ export const freshSettings = async (): Promise<StartSettings> => {
     sitePort: await findFreePort(),
     dynamoDbPort: await findFreePort(),
     sesPort: await findFreePort(),
+    sesProxyPort: await findFreePort(),
   };
 };
 

@@ -86,6 +86,8 @@ export interface TestSystem {
   readonly outboxLedger: DynamoOutboxLedger;
   /** Delivers what is due and missed (the recurring sweep), as under `npm start`. */
   readonly outboxSweeper: TestOutboxSweeper;
+  /** Resolves once no outbox entry is waiting (every mail and job written so far has been delivered). */
+  outboxSettled(timeoutMs?: number): Promise<void>;
   /** The stand-in for Cognito and the JWT authorizer this system's server trusts. */
   readonly organiserAuth: OrganiserAuth;
   /** Delivers the outbox mails the handlers write (the table's stream → the outboxRelay handler). */
@@ -252,6 +254,14 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     sesProxy,
     outboxLedger: new DynamoOutboxLedger(documentClient, tableName),
     outboxSweeper,
+    outboxSettled: async (timeoutMs = 15_000) => {
+      const ledger = new DynamoOutboxLedger(documentClient, tableName);
+      const deadline = Date.now() + timeoutMs;
+      while ((await ledger.list('pending', 1)).length > 0) {
+        if (Date.now() > deadline) throw new Error(`The outbox did not settle within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     organiserAuth,
     outboxRelay,
     scheduleRunner,

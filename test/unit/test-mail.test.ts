@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../functions/core/errors';
-import { sendTestMail } from '../../functions/core/mailings/test-mail';
-import { RecordingMailer } from '../support/in-memory-ports';
+import { RecipientSuppressed, sendTestMail } from '../../functions/core/mailings/test-mail';
+import { PersonIds } from '../../functions/core/people/person-id';
+import { InMemorySuppressionList, RecordingMailer } from '../support/in-memory-ports';
+
+const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
+const portsWith = (mailer: RecordingMailer, suppressions = new InMemorySuppressionList()) => ({
+  mailer,
+  siteUrl: 'https://dropin.example.org',
+  suppressions,
+  personIds,
+});
 
 const organiser = {
   subject: 'u-1',
@@ -14,7 +23,7 @@ describe('sendTestMail', () => {
   it("sends the house template to the organiser's own address only, name in the greeting", async () => {
     const mailer = new RecordingMailer();
 
-    await sendTestMail({ mailer, siteUrl: 'https://dropin.example.org' }, organiser, {
+    await sendTestMail(portsWith(mailer), organiser, {
       subject: 'Nieuwsbrief december',
       body: 'Eerste alinea.\n\nTweede alinea.',
     });
@@ -31,11 +40,22 @@ describe('sendTestMail', () => {
     const { email: _, ...withoutEmail } = organiser;
 
     await expect(
-      sendTestMail({ mailer, siteUrl: 'https://dropin.example.org' }, withoutEmail, {
+      sendTestMail(portsWith(mailer), withoutEmail, {
         subject: 's',
         body: 'b',
       }),
     ).rejects.toBeInstanceOf(InvalidInput);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('sends nothing to a suppressed address, and says so', async () => {
+    const mailer = new RecordingMailer();
+    const suppressions = new InMemorySuppressionList();
+    suppressions.suppressed.set(personIds.of('Dilly.Timmer@example.org'), 'hard-bounce');
+
+    await expect(
+      sendTestMail(portsWith(mailer, suppressions), organiser, { subject: 's', body: 'b' }),
+    ).rejects.toBeInstanceOf(RecipientSuppressed);
     expect(mailer.sent).toHaveLength(0);
   });
 });

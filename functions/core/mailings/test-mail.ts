@@ -1,7 +1,20 @@
 import { renderHouseMail } from '../../web/mail/house';
-import { InvalidInput } from '../errors';
+import { DomainError, InvalidInput } from '../errors';
 import type { Organiser } from '../organisers/identity';
+import type { PersonIds } from '../people/person-id';
 import type { Mailer, SentMail } from '../ports';
+import type { SuppressionCheck } from './delivery';
+
+/** The address is on the suppression list (it bounced or complained): nothing is sent to it. */
+export class RecipientSuppressed extends DomainError {
+  readonly code = 'recipient-suppressed';
+  constructor() {
+    super(
+      'Je e-mailadres staat op de lijst van adressen die niet meer worden gemaild, omdat mail eraan ' +
+        'onbestelbaar was of als spam is gemeld. Er is niets verstuurd.',
+    );
+  }
+}
 
 export interface TestMailInput {
   readonly subject: string;
@@ -11,6 +24,9 @@ export interface TestMailInput {
 
 export interface TestMailPorts {
   readonly mailer: Mailer;
+  /** Every send consults the suppression list, this one too. */
+  readonly suppressions: SuppressionCheck;
+  readonly personIds: PersonIds;
   /** The public site, for the links in the mail. */
   readonly siteUrl: string;
 }
@@ -20,10 +36,10 @@ export interface TestMailPorts {
  * subscribers will, in their own mail client, before anything goes out.
  * 1. The organiser's address comes from the identity provider, never from the request.
  * 2. The body becomes paragraphs of the house template.
- * 3. One mail, through the Mailer port.
+ * 3. A suppressed address gets nothing (RecipientSuppressed); otherwise one mail, through the Mailer port.
  */
 export const sendTestMail = async (
-  { mailer, siteUrl }: TestMailPorts,
+  { mailer, siteUrl, suppressions, personIds }: TestMailPorts,
   organiser: Organiser,
   input: TestMailInput,
 ): Promise<SentMail> => {
@@ -43,5 +59,6 @@ export const sendTestMail = async (
     reason: 'Je ontvangt deze testmail omdat je hem zelf hebt verstuurd als organisator van Drop In.',
     siteUrl,
   });
+  if (await suppressions.isSuppressed(personIds.of(organiser.email))) throw new RecipientSuppressed();
   return mailer.send({ to: { address: organiser.email }, ...mail });
 };
