@@ -123,7 +123,10 @@ const start = async (): Promise<void> => {
     publish: sesEventsTarget(loadHandler, (line) => console.error(`SES events: ${line}`)),
     log: (line) => console.error(`SES proxy: ${line}`),
   });
-  running.push(() => sesProxy.stop());
+  // Events still queued when stopping get 3 s to reach their function: a shutdown must not hang on them.
+  running.push(() =>
+    Promise.race([sesProxy.stop(), new Promise<void>((resolve) => setTimeout(resolve, 3_000))]),
+  );
 
   const siteUrl = `http://localhost:${sitePort}`;
   applyHandlerEnvironment({

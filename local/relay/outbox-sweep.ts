@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Handler } from 'aws-lambda';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
 import type { SweepSummary } from '../../functions/handlers/outbox-sweeper';
@@ -32,7 +33,10 @@ export interface OutboxSweeperOptions {
 export interface OutboxSweeper {
   /** Sweeps now (after a sweep in progress) and resolves with its summary. */
   sweepNow(): Promise<SweepSummary>;
-  /** Stops the timer; waits for a sweep in progress. Safe to call twice. */
+  /**
+   * Stops the timer; waits up to 2 s for a sweep in progress (an unfinished one is like a Lambda that died:
+   * its claims run out and the next sweep takes them up). Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -93,7 +97,7 @@ export const startOutboxSweeper = (options: OutboxSweeperOptions): OutboxSweeper
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      await Promise.race([running, delay(2_000)]);
     },
   };
 };
