@@ -35,7 +35,7 @@ const configSchema = z
     DYNAMODB_ENDPOINT: z.url().optional(),
     SES_ENDPOINT: z.url().optional(),
     /**
-     * Where one-time schedules live (DESIGN.md decision 8): `aws` is EventBridge Scheduler, `table` the local
+     * Where one-time schedules live (docs/architecture.md, "Schedules"): `aws` is EventBridge Scheduler, `table` the local
      * scheduler's schedules in the table (offline; local/scheduler fires them).
      */
     SCHEDULER_MODE: z.enum(schedulerModes).default('aws'),

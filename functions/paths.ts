@@ -18,6 +18,6 @@ export const paths = {
 export const meetingPath = (meetingId: string): string =>
   `${paths.meetings}/${encodeURIComponent(meetingId)}`;
 
-/** An absolute link with its token as the `token` query parameter (DESIGN.md decision 10). */
+/** An absolute link with its token as the `token` query parameter (docs/architecture.md, "Links and tokens"). */
 export const tokenLink = (siteUrl: string, path: string, token: string): string =>
   `${siteUrl}${path}?${new URLSearchParams({ token })}`;

@@ -216,7 +216,7 @@ export class AppFunction extends Construct {
   private grantNeeds(needs: EntryNeeds, resources: AppResources): void {
     if (needs.table !== undefined) {
       // Explicit item actions on the table alone. Not CDK's canned sets: they include dynamodb:Scan, which no
-      // request or job path may use (DESIGN.md decision 2), and `grantReadData` would add `<table>/index/*`,
+      // request or job path may use (docs/architecture.md, "One table definition"), and `grantReadData` would add `<table>/index/*`,
       // a wildcard cdk-nag cannot acknowledge stably across stacks. The indexes are granted by name below.
       iam.Grant.addToPrincipal({
         grantee: this.function,

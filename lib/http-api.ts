@@ -63,7 +63,7 @@ export class HttpApi extends Construct {
       createDefaultStage: false,
     });
 
-    // Kept like the function logs; no client IP or user agent in it (DESIGN.md decision 14), and the path
+    // Kept like the function logs; no client IP or user agent in it (docs/architecture.md, "Privacy"), and the path
     // never carries the query string, so link tokens stay out too.
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention,

@@ -57,7 +57,7 @@ const streamReadActions = [
 ];
 
 /**
- * The fast path of outbox delivery (DESIGN.md decision 7): the entry's function behind an event source
+ * The fast path of outbox delivery (docs/architecture.md, "Mail delivery"): the entry's function behind an event source
  * mapping on the table's stream, filtered to newly inserted outbox entries, from the oldest record still in
  * the stream, in batches of 10. The stream is only the fast path; the sweeper (lib/outbox-sweeper.ts)
  * delivers whatever it misses. The handler records every outcome on the entry itself and never fails a

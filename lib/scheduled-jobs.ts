@@ -46,7 +46,7 @@ const fixedName = (name: string): string => {
 };
 
 /**
- * What one-time schedules created at run time need (DESIGN.md decision 8): the function they invoke, the role
+ * What one-time schedules created at run time need (docs/architecture.md, "Schedules"): the function they invoke, the role
  * EventBridge Scheduler assumes to invoke it (trusted only by the scheduler, for this account's group; allowed
  * to invoke exactly that function and to write to the dead-letter queue), and the dead-letter queue with its
  * alarm. The function is invoked asynchronously: the scheduler retries what it could not deliver, Lambda

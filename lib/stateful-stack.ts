@@ -25,12 +25,12 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly mail: MailSending;
-  /** The key that signs the tokens in links (DESIGN.md decision 10). */
+  /** The key that signs the tokens in links (docs/architecture.md, "Links and tokens"). */
   readonly tokenSecret: secretsmanager.Secret;
   readonly organisers: OrganiserDirectory;
   /**
-   * The EventBridge Scheduler group of the one-time schedules the functions create at run time (DESIGN.md
-   * decision 8). Here rather than with the code: pending schedules are data, and deleting a group deletes them.
+   * The EventBridge Scheduler group of the one-time schedules the functions create at run time
+   * (docs/architecture.md, "Schedules"). Here rather than with the code: pending schedules are data, and deleting a group deletes them.
    */
   readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Its name, a plain string (the stateless stack builds ARNs from it without a cross-stack reference). */
@@ -60,7 +60,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Unsubscribe links carry a token without expiry (RFC 8058 one-click, DESIGN.md decision 10); rotating ' +
+        'Unsubscribe links carry a token without expiry (RFC 8058 one-click, docs/architecture.md, "Links and tokens"); rotating ' +
         'the single signing key would break every link already mailed. Rotation needs a key ring with a key id ' +
         'in the token first.',
     });

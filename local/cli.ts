@@ -14,8 +14,8 @@ import { fireCommand } from './scheduler/fire-command';
 import { LocalSetupError } from './setup-errors';
 
 /**
- * `npm run local -- <command>`: conveniences for the offline twin. Commands, not routes (DESIGN.md
- * decision 1): nothing here exists in AWS.
+ * `npm run local -- <command>`: conveniences for the offline twin. Commands, not routes
+ * (docs/architecture.md, "One route table, one list of entries"): nothing here exists in AWS.
  */
 
 const usage = `Usage: npm run local -- <command> [options]
@@ -186,7 +186,7 @@ const help: Command = async () => {
 const commands: Record<string, Command> = {
   token,
   mailbox,
-  // The local scheduler (DESIGN.md decision 8): fires one schedule now.
+  // The local scheduler (docs/architecture.md, "Schedules"): fires one schedule now.
   fire,
   outbox,
   help,

@@ -35,7 +35,7 @@ export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record
   AWS_SECRET_ACCESS_KEY: 'local',
   DYNAMODB_ENDPOINT: settings.dynamoDbEndpoint,
   SES_ENDPOINT: settings.sesEndpoint,
-  // One-time schedules live in the table; local/scheduler fires them (DESIGN.md decision 8).
+  // One-time schedules live in the table; local/scheduler fires them (docs/architecture.md, "Schedules").
   SCHEDULER_MODE: 'table',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_SERVICE_NAME: 'dropin',

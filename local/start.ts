@@ -25,7 +25,7 @@ import { seedDemoData } from './seed';
 import { LocalSetupError, PortInUse } from './setup-errors';
 import { ensureTable } from './table';
 
-// The SDK warns about Node 20 on its first client; the pinned versions are known to work (DESIGN.md).
+// The SDK warns about Node 20 on its first client; the pinned versions are known to work (docs/architecture.md, "The offline twin").
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**

@@ -80,7 +80,7 @@ const hasDesignedTimeToLive = (description: TimeToLiveDescription | undefined): 
   description.AttributeName === tableDesign.timeToLiveAttribute;
 
 /**
- * Makes the table match `tableDesign` (DESIGN.md decision 2: the CDK table and this one come from the same
+ * Makes the table match `tableDesign` (docs/architecture.md, "One table definition": the CDK table and this one come from the same
  * declaration): creates it when absent (keys, every GSI with ALL projection, on-demand, NEW_AND_OLD_IMAGES
  * stream), adds GSIs and the stream that a persisted `.data` table from an older design lacks, and enables
  * TTL. Idempotent; safe to run on every start.

@@ -12,7 +12,7 @@ import {
 import type { ScheduledJob, Scheduler } from '../core/ports';
 import { assertScheduleName, scheduledJobRetryPolicy, scheduleInput } from './scheduled-jobs';
 
-/** Schedules run in Dutch time (DESIGN.md decision 8). */
+/** Schedules run in Dutch time (docs/architecture.md, "Schedules"). */
 export const scheduleTimeZone = 'Europe/Amsterdam';
 
 export interface EventBridgeSchedulerSettings {
@@ -75,7 +75,7 @@ export const atExpression = (at: Date): AtExpression => {
 };
 
 /**
- * The Scheduler port over EventBridge Scheduler (DESIGN.md decision 8): one named one-time `at()` schedule per
+ * The Scheduler port over EventBridge Scheduler (docs/architecture.md, "Schedules"): one named one-time `at()` schedule per
  * job, in the configured group, invoking the job's function with the job as its event, deleted by the service
  * once it has run. Creating a schedule that exists moves it (UpdateSchedule replaces the whole definition);
  * deleting one that is gone is fine.

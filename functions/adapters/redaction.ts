@@ -1,5 +1,5 @@
 /**
- * Addresses must never reach the logs, not even inside an SDK's error message (DESIGN.md decision 14).
+ * Addresses must never reach the logs, not even inside an SDK's error message (docs/architecture.md, "Privacy").
  * A module without side effects, so the local runtime can use it before any handler configures its logger.
  */
 export const redactAddresses = (text: string): string =>

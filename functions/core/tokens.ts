@@ -3,7 +3,7 @@ import { InvalidToken } from './errors';
 import type { Clock } from './ports';
 
 /**
- * Signed tokens for links in mails (DESIGN.md decision 10): HMAC-SHA-256, bound to one purpose, carrying an
+ * Signed tokens for links in mails (docs/architecture.md, "Links and tokens"): HMAC-SHA-256, bound to one purpose, carrying an
  * opaque id (never an address) and, except for unsubscribing, an expiry.
  *
  * Wire form: `<payload>.<signature>`, both base64url; the payload is `{"v":1,"p":purpose,"i":id,"e":exp}`

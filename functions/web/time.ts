@@ -1,5 +1,5 @@
 /**
- * Times as people in the Netherlands read them (DESIGN.md decision 9): instants are stored in UTC and shown
+ * Times as people in the Netherlands read them (docs/architecture.md, "Times"): instants are stored in UTC and shown
  * in Europe/Amsterdam, in Dutch ("donderdag 14 januari 2027, 13.30–16.30 uur"). Intl does the time zone
  * rules, so summer time starts and ends on the right night without a table of our own.
  */

@@ -4,7 +4,7 @@ import type { OrganiserSigningKey } from './signing-key';
 
 /**
  * The offline stand-in for Cognito (it issues ID tokens) and for API Gateway's JWT authorizer (it checks them
- * and hands the claims to the handler as API Gateway does). DESIGN.md decision 11.
+ * and hands the claims to the handler as API Gateway does). See docs/architecture.md, "Organisers".
  */
 
 /** The `iss` of local tokens, shaped like a user pool's. Independent of ports, so tokens survive a port change. */

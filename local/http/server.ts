@@ -65,7 +65,7 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
 const sourceIpOf = (request: IncomingMessage): string =>
   (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
-/** Keeps addresses out of the console even when an error message carries one (DESIGN.md decision 14). */
+/** Keeps addresses out of the console even when an error message carries one (docs/architecture.md, "Privacy"). */
 const redactAddresses = (text: string): string => text.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, '[address]');
 
 interface Reply {
@@ -215,7 +215,7 @@ export const createLocalApiServer = (options: LocalApiServerOptions): Server => 
         'apigw-requestid': requestId,
       });
       response.end(reply.body);
-      // The path only: query strings carry tokens (DESIGN.md decision 10), bodies carry personal data.
+      // The path only: query strings carry tokens (docs/architecture.md, "Links and tokens"), bodies carry personal data.
       const { rawPath } = requestTarget(request.url ?? '/');
       log(`${request.method} ${rawPath} ${reply.statusCode} ${Math.round(performance.now() - startedAt)} ms`);
     };

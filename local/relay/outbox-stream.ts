@@ -4,7 +4,7 @@ import type { HandlerLoader } from '../runtime';
 import { startTableStreamRelay, type TableStreamRelay, type TableStreamRelayOptions } from './table-stream';
 
 /**
- * The outbox relay offline (DESIGN.md decision 7): what the CDK builds for every entry with
+ * The outbox relay offline (docs/architecture.md, "Mail delivery"): what the CDK builds for every entry with
  * `trigger: 'outbox-stream'` — an event source mapping on the table's stream with the outbox filter, batches
  * of 10, partial batch responses — done by reading DynamoDB Local's stream. `npm start` and the test system
  * run it before the site opens; a restart reads the stream again from its oldest record, and the send ledger

@@ -8,7 +8,7 @@ import type { HandlerLoader } from '../runtime';
 import { describeFailure, invokeSchedule, UnknownScheduledJob } from './invoke';
 
 /**
- * The local scheduler's clock (DESIGN.md decision 8): what EventBridge Scheduler does in AWS, done against the
+ * The local scheduler's clock (docs/architecture.md, "Schedules"): what EventBridge Scheduler does in AWS, done against the
  * table the TableScheduler writes. Every poll it Queries the due schedules, reads each again strongly (the
  * index lags, and a schedule may have moved), invokes its function with the schedule's input as the event,
  * and deletes it after a successful run only if it is unchanged, so a schedule moved while it ran stays for

@@ -7,8 +7,8 @@ import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/
 import { seedMeetings } from './meetings';
 
 /**
- * The demo data of the offline twin, transcribed from the programme's 2024 year update (DESIGN.md). Seeded
- * once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
+ * The demo data of the offline twin, transcribed from the programme's 2024 year update
+ * (docs/architecture.md, "The offline twin"). Seeded once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
  * the seed changes in a way an existing `.data` folder should receive.
  */
 export const seedVersion = 'v3';

@@ -42,7 +42,7 @@ describe('a table grant', () => {
     expect(dynamoStatements.length).toBeGreaterThan(0);
     for (const statement of dynamoStatements) {
       expect(actionsOf([statement]).filter((action) => action.includes('*'))).toEqual([]);
-      // No Scan in any request or job path (DESIGN.md decision 2): not even the permission for one.
+      // No Scan in any request or job path (docs/architecture.md, "One table definition"): not even the permission for one.
       expect(actionsOf([statement])).not.toContain('dynamodb:Scan');
       expect(asList(statement.Resource)).not.toContain('*');
       expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');

@@ -50,7 +50,7 @@ export interface TableDesign {
   readonly globalIndexes: readonly GlobalIndexDesign[];
   /** Epoch seconds. DynamoDB deletes expired items late (up to days in AWS): reads treat `expiresAt < now` as absent. */
   readonly timeToLiveAttribute: string;
-  /** The stream relays outbox items to the mail function (DESIGN.md decision 7). */
+  /** The stream relays outbox items to the mail function (docs/architecture.md, "Mail delivery"). */
   readonly stream: 'NEW_AND_OLD_IMAGES';
 }
 

@@ -53,7 +53,7 @@ const whenUnchanged = async (write: () => Promise<unknown>): Promise<ScheduleCha
 };
 
 /**
- * The Scheduler port over the single table, for the offline twin (DESIGN.md decision 8): a schedule is one
+ * The Scheduler port over the single table, for the offline twin (docs/architecture.md, "Schedules"): a schedule is one
  * item, due ones are found by a Query on GSI1 (never a Scan), and they survive a restart because the table
  * does. Only the port's two operations run in the functions; the rest is what local/scheduler uses to fire
  * schedules, as EventBridge Scheduler does in AWS.

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-/** How addresses are compared: trimmed and lower-cased (DESIGN.md decision 3). */
+/** How addresses are compared: trimmed and lower-cased (docs/architecture.md, "People"). */
 export const normaliseAddress = (address: string): string => address.trim().toLowerCase();
 
 /**

@@ -45,7 +45,7 @@ export const withSecurityHeaders = (
   return { ...(kind === 'page' ? pageHeaders : apiHeaders), 'cache-control': 'no-store', ...own };
 };
 
-/** Headers for pages reached through a signed link (DESIGN.md decision 10). */
+/** Headers for pages reached through a signed link (docs/architecture.md, "Links and tokens"). */
 export const tokenPageHeaders: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
