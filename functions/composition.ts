@@ -150,7 +150,7 @@ export const app = {
   /** The delivery state of outbox entries: claims, outcomes, what is due. */
   outboxLedger,
   /** Delivering outbox entries (the stream relay and the sweeper); the composer reads the secret when used. */
-  delivery: async (): Promise<DeliveryPorts> => delivery,
+  delivery,
   suppressions,
   /** The organiser's test mail: the address is keyed to check the suppression list. */
   testMail: async (): Promise<TestMailPorts> => ({
@@ -164,6 +164,5 @@ export const app = {
     suppressions,
     ledger: outboxLedger,
     personIds: await keyedPeople(),
-    clock,
   }),
 };

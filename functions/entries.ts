@@ -244,6 +244,29 @@ export const lambdaEntries = {
 
 export type EntryName = keyof typeof lambdaEntries;
 
+/** The names of the entries a trigger invokes (routes aside). */
+export const entriesWithTrigger = (
+  trigger: NonNullable<LambdaEntry['trigger']>,
+  entries: Readonly<Record<EntryName, LambdaEntry>> = lambdaEntries,
+): EntryName[] =>
+  (Object.entries(entries) as [EntryName, LambdaEntry][])
+    .filter(([, entry]) => entry.trigger === trigger)
+    .map(([name]) => name);
+
+/** The one entry a trigger invokes, for triggers that have a single target; throws otherwise. */
+export const soleEntryWithTrigger = (
+  trigger: NonNullable<LambdaEntry['trigger']>,
+  entries: Readonly<Record<EntryName, LambdaEntry>> = lambdaEntries,
+): EntryName => {
+  const [first, ...more] = entriesWithTrigger(trigger, entries);
+  if (!first || more.length > 0) {
+    throw new Error(
+      `Exactly one entry must have trigger '${trigger}'; found ${more.length + (first ? 1 : 0)}`,
+    );
+  }
+  return first;
+};
+
 /** The default Lambda timeout of an entry, in seconds (the CDK and the local runtime both apply it). */
 export const defaultTimeoutSeconds = 10;
 

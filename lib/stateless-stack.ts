@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { outboxStreamFilter } from '../functions/adapters/dynamo/outbox';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
+import { type EntryName, type LambdaEntry, lambdaEntries, soleEntryWithTrigger } from '../functions/entries';
 import { fallbackEntry, type Route, routes } from '../functions/routes';
 import type { AppFunction, AppResources } from './app-function';
 import { HttpApi } from './http-api';
@@ -78,18 +78,10 @@ export class StatelessStack extends Stack {
     const entries: Readonly<Record<EntryName, LambdaEntry>> = props.entries ?? lambdaEntries;
 
     // The config carries one SCHEDULER_TARGET_ARN: exactly one entry is what schedules invoke.
-    const scheduled = (Object.entries(entries) as [EntryName, LambdaEntry][]).filter(
-      ([, entry]) => entry.trigger === 'schedule',
-    );
-    const [target, ...moreTargets] = scheduled;
-    if (!target || moreTargets.length > 0) {
-      throw new Error(
-        `Exactly one entry must have trigger 'schedule' (the scheduler's one target); found ${scheduled.length}`,
-      );
-    }
-    this.scheduledJobs = new ScheduledJobs(this, `Schedule-${target[0]}`, {
-      entryName: target[0],
-      entry: target[1],
+    const target = soleEntryWithTrigger('schedule', entries);
+    this.scheduledJobs = new ScheduledJobs(this, `Schedule-${target}`, {
+      entryName: target,
+      entry: entries[target],
       scheduleGroupName: stateful.scheduleGroupName,
       resources: baseResources,
       environment: baseEnvironment,
@@ -168,7 +160,7 @@ export class StatelessStack extends Stack {
       functions.set(name, fn);
     };
     for (const [name, fn] of this.httpApi.functions) add(name, fn);
-    add(target[0], this.scheduledJobs.appFunction);
+    add(target, this.scheduledJobs.appFunction);
     for (const [name, relay] of outboxRelays) add(name, relay.appFunction);
     for (const [name, sweeper] of outboxSweepers) add(name, sweeper.appFunction);
     for (const [name, handler] of sesEvents) add(name, handler.appFunction);

@@ -20,7 +20,6 @@ const deliverNewEntries = async (
   context: Context,
 ): Promise<DynamoDBBatchResponse> => {
   const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
-  const delivery = await app.delivery();
   for (const record of event.Records) {
     // The event source filter lets only these through; the check guards against a wider filter.
     if (!matchesEventFilter(outboxStreamFilter, record)) continue;
@@ -29,7 +28,7 @@ const deliverNewEntries = async (
       logger.error(malformedOutboxMailMessage, { sequenceNumber: record.dynamodb?.SequenceNumber });
       continue;
     }
-    await deliverAndLog(delivery, ref, deadline);
+    await deliverAndLog(app.delivery, ref, deadline);
   }
   return { batchItemFailures: [] };
 };

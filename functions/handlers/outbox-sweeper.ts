@@ -24,14 +24,13 @@ export interface SweepSummary {
  */
 const sweep = async (_event: unknown, context: Context): Promise<SweepSummary> => {
   const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
-  const delivery = await app.delivery();
   const outcomes: Record<string, number> = {};
   let attempted = 0;
   while (deadline.getTime() - Date.now() > minimumSendTimeMs) {
     const due = await app.outboxLedger.due(app.clock.now(), pageSize);
     let progressed = false;
     for (const ref of due) {
-      const outcome = await deliverAndLog(delivery, ref, deadline);
+      const outcome = await deliverAndLog(app.delivery, ref, deadline);
       attempted += 1;
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       // Busy, not yet due or out of time: listed still (the index lags a moment), but not for this sweep.

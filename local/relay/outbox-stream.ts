@@ -1,5 +1,5 @@
 import { outboxStreamFilter } from '../../functions/adapters/dynamo/outbox';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { entriesWithTrigger } from '../../functions/entries';
 import type { HandlerLoader } from '../runtime';
 import { startTableStreamRelay, type TableStreamRelay, type TableStreamRelayOptions } from './table-stream';
 
@@ -12,9 +12,7 @@ import { startTableStreamRelay, type TableStreamRelay, type TableStreamRelayOpti
  */
 
 /** The entries the table's stream invokes, as in lib/: today `outboxRelay`. */
-export const outboxStreamEntries = (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
-  .filter(([, entry]) => entry.trigger === 'outbox-stream')
-  .map(([name]) => name);
+export const outboxStreamEntries = entriesWithTrigger('outbox-stream');
 
 export interface OutboxRelayOptions
   extends Omit<TableStreamRelayOptions, 'entry' | 'filter' | 'batchSize' | 'loadHandler'> {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Handler } from 'aws-lambda';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { soleEntryWithTrigger } from '../../functions/entries';
 import type { SweepSummary } from '../../functions/handlers/outbox-sweeper';
 import { createLambdaContext, entryTimeoutMs } from '../http/lambda-context';
 import { type HandlerLoader, localRegion } from '../runtime';
@@ -13,14 +13,7 @@ import { describeFailure } from '../scheduler/invoke';
  */
 
 /** The entry the sweep invokes, as in lib/. */
-export const outboxSweepEntry: EntryName = (() => {
-  const found = (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][]).filter(
-    ([, entry]) => entry.trigger === 'outbox-sweep',
-  );
-  const [first, ...more] = found;
-  if (!first || more.length > 0) throw new Error("Exactly one entry must have trigger 'outbox-sweep'");
-  return first[0];
-})();
+export const outboxSweepEntry = soleEntryWithTrigger('outbox-sweep');
 
 export interface OutboxSweeperOptions {
   readonly loadHandler: HandlerLoader;

@@ -1,20 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Handler } from 'aws-lambda';
 import type { SesEventBridgeEvent } from '../../functions/adapters/ses/events';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { soleEntryWithTrigger } from '../../functions/entries';
 import { createLambdaContext } from '../http/lambda-context';
 import { type HandlerLoader, localRegion } from '../runtime';
 import { describeFailure } from '../scheduler/invoke';
 
 /** The entry SES events go to, as in lib/ (the EventBridge rule's target). */
-export const sesEventsEntry: EntryName = (() => {
-  const found = (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][]).filter(
-    ([, entry]) => entry.trigger === 'ses-events',
-  );
-  const [first, ...more] = found;
-  if (!first || more.length > 0) throw new Error("Exactly one entry must have trigger 'ses-events'");
-  return first[0];
-})();
+export const sesEventsEntry = soleEntryWithTrigger('ses-events');
 
 /**
  * The EventBridge rule offline: the SES proxy publishes each event here and it invokes the SES events

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { type EntryName, entriesWithTrigger, type LambdaEntry } from '../../functions/entries';
 import { fallbackEntry, routes } from '../../functions/routes';
 import { addDropInStage, type DropInStage, type DropInStageOptions } from '../../lib/drop-in-stage';
 
@@ -72,11 +72,7 @@ export const routedEntries = new Set<EntryName>([...routes.map((route) => route.
 
 /** The entries with this trigger (functions/entries.ts). */
 const entriesTriggeredBy = (trigger: NonNullable<LambdaEntry['trigger']>): Set<EntryName> =>
-  new Set(
-    (Object.entries(lambdaEntries) as [EntryName, LambdaEntry][])
-      .filter(([, entry]) => entry.trigger === trigger)
-      .map(([name]) => name),
-  );
+  new Set(entriesWithTrigger(trigger));
 
 /** The entries the table's stream invokes (`trigger: 'outbox-stream'`). */
 export const streamEntries = entriesTriggeredBy('outbox-stream');

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  mailIdTag,
   type SesEventBridgeEvent,
   type SesEventType,
   sesEventBridgeEvent,
   sesEventDetailTypes,
 } from '../../functions/adapters/ses/events';
+import { mailIdTag } from '../../functions/core/mailings/delivery';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { Mailbox } from '../../local/engines/ses-emulator';
 import {

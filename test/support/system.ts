@@ -240,6 +240,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   };
   if (options.outboxSweeper ?? true) await outboxSweeper.start();
 
+  const outboxLedger = new DynamoOutboxLedger(documentClient, tableName);
   const signOrganiserToken = (request: Partial<OrganiserTokenRequest> = {}) =>
     organiserAuth.signOrganiserToken({ groups: ['organisers'], ...request });
   // 127.0.0.1 rather than localhost for the requests themselves: no IPv6 attempt first.
@@ -252,12 +253,11 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     documentClient,
     mailbox: new Mailbox(sesEndpoint),
     sesProxy,
-    outboxLedger: new DynamoOutboxLedger(documentClient, tableName),
+    outboxLedger,
     outboxSweeper,
     outboxSettled: async (timeoutMs = 15_000) => {
-      const ledger = new DynamoOutboxLedger(documentClient, tableName);
       const deadline = Date.now() + timeoutMs;
-      while ((await ledger.list('pending', 1)).length > 0) {
+      while ((await outboxLedger.list('pending', 1)).length > 0) {
         if (Date.now() > deadline) throw new Error(`The outbox did not settle within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

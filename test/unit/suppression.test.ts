@@ -5,7 +5,7 @@ import {
   softBounceLimit,
 } from '../../functions/core/mailings/suppression';
 import { PersonIds } from '../../functions/core/people/person-id';
-import { FixedClock, InMemoryOutboxLedger, InMemorySuppressionList } from '../support/in-memory-ports';
+import { InMemoryOutboxLedger, InMemorySuppressionList } from '../support/in-memory-ports';
 
 const at = new Date('2027-10-31T01:30:00.000Z');
 const address = 'Noor.Bakker@Example.org';
@@ -14,7 +14,7 @@ const setUp = () => {
   const suppressions = new InMemorySuppressionList();
   const ledger = new InMemoryOutboxLedger();
   const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
-  const ports: FeedbackPorts = { suppressions, ledger, personIds, clock: new FixedClock(at) };
+  const ports: FeedbackPorts = { suppressions, ledger, personIds };
   return { suppressions, ledger, ports, personId: personIds.of(address) };
 };
 

@@ -22,8 +22,8 @@ import { keys, outboxKeyPrefix } from './table-design';
 /** A failed mail stays listed this long, for people to see what went wrong and why. */
 const failedRetentionSeconds = 30 * 24 * 3600;
 
-/** What a claim-guarded write ends: the claim, its lease, and when anyone may act on the entry next. */
-const claimAttributes = 'claimId, claimedAt, leaseUntil, dueAt';
+/** What settling an entry ends: its claim, and when anyone may act on it next. */
+const claimAttributes = 'claimId, claimedAt, dueAt';
 
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'done';
 
@@ -55,11 +55,9 @@ export class DynamoOutboxLedger implements OutboxLedger {
 
   async claim(ref: OutboxRef, now: Date): Promise<ClaimResult> {
     const key = keyOf(ref);
-    const outboxId = ref.id;
     const claimId = this.newClaimId();
-    const leaseUntil = new Date(now.getTime() + deliveryLeaseSeconds * 1000);
     // After the lease, the mail is in doubt: nobody takes it before SES's Send event had time to settle it.
-    const reclaimAt = new Date(leaseUntil.getTime() + sendEventWaitSeconds * 1000);
+    const reclaimAt = new Date(now.getTime() + (deliveryLeaseSeconds + sendEventWaitSeconds) * 1000);
     let previous: Record<string, unknown>;
     try {
       const result = await this.client.send(
@@ -67,8 +65,8 @@ export class DynamoOutboxLedger implements OutboxLedger {
           TableName: this.tableName,
           Key: key,
           UpdateExpression:
-            'SET #state = :sending, claimId = :claimId, claimedAt = :now, leaseUntil = :leaseUntil, ' +
-            'dueAt = :reclaimAt, GSI1SK = :listing, attempts = if_not_exists(attempts, :zero) + :one',
+            'SET #state = :sending, claimId = :claimId, claimedAt = :now, dueAt = :reclaimAt, ' +
+            'GSI1SK = :listing, attempts = if_not_exists(attempts, :zero) + :one',
           ConditionExpression: 'attribute_exists(PK) AND #state IN (:pending, :sending) AND dueAt <= :now',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -76,9 +74,8 @@ export class DynamoOutboxLedger implements OutboxLedger {
             ':pending': 'pending',
             ':claimId': claimId,
             ':now': now.toISOString(),
-            ':leaseUntil': leaseUntil.toISOString(),
             ':reclaimAt': reclaimAt.toISOString(),
-            ':listing': pendingListingKey(reclaimAt, outboxId).GSI1SK,
+            ':listing': pendingListingKey(reclaimAt, ref.id).GSI1SK,
             ':zero': 0,
             ':one': 1,
           },
@@ -90,7 +87,6 @@ export class DynamoOutboxLedger implements OutboxLedger {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return this.whyNotClaimable(key, now);
     }
-    if (!previous.PK) return { outcome: 'missing' };
     const claim: Claim = {
       ref,
       claimId,
@@ -129,6 +125,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
 
   async fail(claim: Claim, now: Date, reason: string): Promise<void> {
     const at = now.toISOString();
+    const listing = keys.failedOutboxListing(at, claim.ref.id);
     await this.settle(claim, {
       UpdateExpression:
         'SET #state = :failed, failedAt = :now, failure = :reason, GSI1PK = :failedPk, GSI1SK = :failedSk, ' +
@@ -137,7 +134,8 @@ export class DynamoOutboxLedger implements OutboxLedger {
         ':failed': 'failed',
         ':now': at,
         ':reason': reason,
-        ...prefixed(keys.failedOutboxListing(at, claim.ref.id), 'failed'),
+        ':failedPk': listing.GSI1PK,
+        ':failedSk': listing.GSI1SK,
         ':expiresAt': epochSeconds(now) + failedRetentionSeconds,
       },
     });
@@ -160,7 +158,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
     await this.settle(claim, {
       UpdateExpression:
         'SET #state = :pending, dueAt = :until, GSI1SK = :listing, lastError = :lastError, ' +
-        'expiresAt = :expiresAt REMOVE claimId, claimedAt, leaseUntil',
+        'expiresAt = :expiresAt REMOVE claimId, claimedAt',
       ExpressionAttributeValues: {
         ':pending': 'pending',
         ':until': until.toISOString(),
@@ -264,7 +262,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
       createdAt: String(item.createdAt),
       attempts: Number(item.attempts ?? 0),
       ...(typeof item.dueAt === 'string' ? { dueAt: item.dueAt } : {}),
-      ...(item.lastError ? { lastError: item.lastError as OutboxListing['lastError'] & object } : {}),
+      ...(item.lastError ? { lastError: item.lastError as NonNullable<OutboxListing['lastError']> } : {}),
       ...(typeof item.failedAt === 'string' ? { failedAt: item.failedAt } : {}),
       ...(typeof item.failure === 'string' ? { failure: item.failure } : {}),
     }));
@@ -313,9 +311,3 @@ const refOf = (item: Record<string, unknown>): OutboxRef => ({
 });
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-
-/** `{ GSI1PK, GSI1SK }` as expression values named `:<prefix>Pk` and `:<prefix>Sk`. */
-const prefixed = (listing: { GSI1PK: string; GSI1SK: string }, prefix: string) => ({
-  [`:${prefix}Pk`]: listing.GSI1PK,
-  [`:${prefix}Sk`]: listing.GSI1SK,
-});

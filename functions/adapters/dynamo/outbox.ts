@@ -1,5 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { z } from 'zod';
 import { type OutboxRef, streamGraceSeconds } from '../../core/mailings/delivery';
 import {
@@ -14,7 +12,7 @@ import { keys, outboxKeyPrefix, tableDesign } from './table-design';
 /**
  * The outbox entry in the single table, in one module: how a mail or a job is written (`outboxPut`,
  * `outboxJobPut`), how the stream selects new ones (`outboxStreamFilter`) and how an item is read back
- * (`outboxMailFromImage`, `outboxEntryFromItem`). Its delivery state is kept on the same item
+ * (`outboxEntryFromItem`). Its delivery state is kept on the same item
  * (outbox-ledger.ts).
  */
 
@@ -102,8 +100,8 @@ export const outboxRefFromKeys = (
   return undefined;
 };
 
-/** The message the relay logs when it skips an outbox item it cannot read; the CDK alarms on it. */
-export const malformedOutboxMailMessage = 'Malformed outbox mail skipped';
+/** Logged when an outbox item cannot be read (it is recorded failed, as no retry can read it); alarmed on. */
+export const malformedOutboxMailMessage = 'Malformed outbox entry failed';
 
 /** Deliberately loose: an address the writer accepted must not be dropped here; SES judges it when sending. */
 const looseAddress = z.string().regex(/^[^\s@]+@[^\s@]+$/);
@@ -143,11 +141,11 @@ const outboxJobItem = z.object({
   createdAt: z.iso.datetime({ offset: true }),
 });
 
-export type OutboxImageReading =
+export type OutboxMailReading =
   | { readonly ok: true; readonly mail: OutboxMail }
   | {
       readonly ok: false;
-      /** As far as the image tells them; for the log line (never the address or the name). */
+      /** As far as the item tells them; for the log line (never the address or the name). */
       readonly mailId: string | undefined;
       readonly kind: string | undefined;
       /** `path: code` per problem, without the offending values (they may be an address). */
@@ -157,26 +155,8 @@ export type OutboxImageReading =
 const stringOrUndefined = (value: unknown): string | undefined =>
   typeof value === 'string' ? value.slice(0, 200) : undefined;
 
-/**
- * Reads an outbox mail from a stream record's NewImage (DynamoDB JSON as Lambda delivers it). Never throws:
- * an image that is not a well-formed outbox mail is reported with what can be logged about it.
- */
-export const outboxMailFromImage = (
-  image: Readonly<Record<string, unknown>> | undefined,
-): OutboxImageReading => {
-  let item: Record<string, unknown>;
-  try {
-    // Stream images carry no binaries for outbox items, so the SDK's AttributeValue shape fits.
-    item = unmarshall((image ?? {}) as Record<string, AttributeValue>);
-  } catch (error) {
-    const reason = error instanceof Error ? error.name : 'unreadable';
-    return { ok: false, mailId: undefined, kind: undefined, problems: [`(image): ${reason}`] };
-  }
-  return outboxMailFromItem(item);
-};
-
 /** Reads an outbox mail from an item as the document client returns it. Never throws. */
-export const outboxMailFromItem = (item: Readonly<Record<string, unknown>>): OutboxImageReading => {
+export const outboxMailFromItem = (item: Readonly<Record<string, unknown>>): OutboxMailReading => {
   const parsed = outboxItem.safeParse(item);
   if (!parsed.success) {
     return {

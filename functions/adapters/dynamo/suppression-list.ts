@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deliverability, FeedbackChange, SuppressionList } from '../../core/mailings/suppression';
 import { ConcurrentChange } from '../../core/ports';
 import { keys } from './table-design';
@@ -35,26 +35,18 @@ export class DynamoSuppressionList implements SuppressionList {
   }
 
   async deliverability(personId: string): Promise<Deliverability> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        // SOFTBOUNCES and SUPPRESSED bound a short range of the person's items (SUBSCRIPTION sorts between).
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': keys.personItems(personId).PK,
-          ':from': keys.softBounces(personId).SK,
-          ':to': keys.suppression(personId).SK,
-        },
-        ConsistentRead: true,
-      }),
-    );
-    const bySk = new Map(Items.map((item) => [String(item.SK), item]));
-    const soft = bySk.get(keys.softBounces(personId).SK);
-    const live = soft && Number(soft.expiresAt ?? 0) > epochSeconds(new Date());
+    const read = (key: { PK: string; SK: string }) =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const [suppression, soft] = await Promise.all([
+      read(keys.suppression(personId)),
+      read(keys.softBounces(personId)),
+    ]);
+    const count =
+      soft.Item && Number(soft.Item.expiresAt ?? 0) > epochSeconds(new Date()) ? soft.Item.count : 0;
     return {
-      suppressed: bySk.has(keys.suppression(personId).SK),
-      softBounces: live ? Number(soft.count ?? 0) : 0,
-      version: soft ? Number(soft.version ?? 0) : 0,
+      suppressed: suppression.Item !== undefined,
+      softBounces: Number(count ?? 0),
+      version: Number(soft.Item?.version ?? 0),
     };
   }
 

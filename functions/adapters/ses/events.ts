@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mailIdTag } from '../../core/mailings/delivery';
 import type { SesFeedback } from '../../core/mailings/suppression';
 
 /**
@@ -18,9 +19,6 @@ export const sesEventDetailTypes = {
   DeliveryDelay: 'Email Delivery Delayed',
 } as const;
 export type SesEventType = keyof typeof sesEventDetailTypes;
-
-/** The EmailTag every send carries: the outbox id of the mail, so a Send event can settle a delivery in doubt. */
-export const mailIdTag = 'mailId';
 
 /** SES writes tag values as lists of strings (one per tag of that name). */
 const tags = z.record(z.string(), z.array(z.string()));

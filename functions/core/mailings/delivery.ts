@@ -1,5 +1,5 @@
 import type { Clock, Mailer, SentMail } from '../ports';
-import type { ComposeMail, OutboxEntry, OutboxMail } from './outbox';
+import type { ComposeMail, OutboxEntry, OutboxJob, OutboxMail } from './outbox';
 
 /**
  * Delivery of outbox entries (docs/architecture.md, "Mail delivery"). An entry — a mail, or a job that
@@ -136,7 +136,10 @@ export interface SuppressionCheck {
 }
 
 /** Runs a job entry (a fan-out); throws to be retried like an infrastructure failure. */
-export type RunOutboxJob = (job: Extract<OutboxEntry, { type: 'job' }>['job']) => Promise<void>;
+export type RunOutboxJob = (job: OutboxJob) => Promise<void>;
+
+/** The tag every send carries with the mail's outbox id; SES repeats it in its events about the mail. */
+export const mailIdTag = 'mailId';
 
 export interface DeliveryPorts {
   readonly ledger: OutboxLedger;
@@ -233,7 +236,7 @@ const deliverMail = async (
     const outgoing = await ports.compose(mail);
     sent = await ports.mailer.send(outgoing, {
       signal: AbortSignal.timeout(sendTimeoutMs(deadline, clock.now())),
-      tags: { mailId: mail.mailId },
+      tags: { [mailIdTag]: mail.mailId },
     });
   } catch (error) {
     if (error instanceof MailRejected || error instanceof MailCompositionFailed) {

@@ -1,6 +1,5 @@
 import { untilCommitted } from '../concurrency';
 import type { PersonIds } from '../people/person-id';
-import type { Clock } from '../ports';
 import type { OutboxLedger, SuppressionCheck } from './delivery';
 
 /**
@@ -74,7 +73,6 @@ export interface FeedbackPorts {
   readonly suppressions: SuppressionList;
   readonly ledger: Pick<OutboxLedger, 'settleFromSendEvent'>;
   readonly personIds: PersonIds;
-  readonly clock: Clock;
 }
 
 export type PersonOutcome = 'suppressed' | 'counted' | 'reset' | 'unchanged' | 'duplicate';
