@@ -197,18 +197,18 @@ export const lambdaEntries = {
   organiserMeetingUpdate: {
     file: 'handlers/organiser-meeting-update.ts',
     description: 'Changes a meeting (If-Match), promoting people waiting',
-    needs: { table: 'readWrite', scheduler: true },
+    needs: { table: 'readWrite' },
     timeoutSeconds: contendedTimeoutSeconds,
   },
   organiserMeetingPublish: {
     file: 'handlers/organiser-meeting-publish.ts',
     description: 'Publishes a meeting',
-    needs: { table: 'readWrite', scheduler: true },
+    needs: { table: 'readWrite' },
   },
   organiserMeetingCancel: {
     file: 'handlers/organiser-meeting-cancel.ts',
     description: 'Cancels a meeting and mails everyone registered',
-    needs: { table: 'readWrite', scheduler: true },
+    needs: { table: 'readWrite' },
   },
   organiserRegistrationsCsv: {
     file: 'handlers/organiser-registrations-csv.ts',

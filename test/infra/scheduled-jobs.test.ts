@@ -42,13 +42,8 @@ const accountScoped = (resource: string) => ({
 });
 
 const isSchedulerAction = (action: string) => action.startsWith('scheduler:');
-const schedulingEntries: EntryName[] = [
-  'organiserMeetingCancel',
-  'organiserMeetingPublish',
-  'organiserMeetingUpdate',
-  'outboxRelay',
-  'outboxSweeper',
-];
+// Publishing, changing and cancelling a meeting write a job; the delivery that runs it moves the schedule.
+const schedulingEntries: EntryName[] = ['outboxRelay', 'outboxSweeper'];
 
 describe('the schedule group', () => {
   it('lives in the stateful stack under the stage’s name and is retained with its pending schedules', () => {
@@ -161,7 +156,7 @@ describe('every function', () => {
 });
 
 describe('the scheduling grants', () => {
-  it('go to exactly the entries that need the scheduler: publishing, changing and cancelling a meeting, and delivering the outbox', () => {
+  it('go to exactly the entries that need the scheduler: those delivering the outbox (its jobs move reminders)', () => {
     const needing = [...deployedEntries]
       .filter((name) => (lambdaEntries[name].needs as { scheduler?: boolean }).scheduler === true)
       .sort();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type DeliveryPorts,
   deliverOutboxEntry,
@@ -208,11 +208,14 @@ describe('delivering an outbox mail', () => {
     const { ledger, mailer, clock, ports } = setUp();
     const ref = ledger.add(mailEntry());
     const deadline = new Date(clock.now().getTime() + 20_000);
+    const timeout = vi.spyOn(AbortSignal, 'timeout');
 
     await deliverOutboxEntry(ports, ref, deadline);
 
-    expect(mailer.options[0]?.signal).toBeInstanceOf(AbortSignal);
+    expect(timeout).toHaveBeenCalledWith(18_000);
+    expect(mailer.options[0]?.signal).toBe(timeout.mock.results[0]?.value);
     expect(sendTimeoutMs(deadline, clock.now())).toBe(18_000);
+    timeout.mockRestore();
   });
 
   it('records a send aborted at the deadline as in doubt, not as failed', async () => {
