@@ -1,4 +1,4 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { LambdaEntry } from '../functions/entries';
 import { amsterdamTimeZone } from '../functions/web/time';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
+import { schedulerRole } from './scheduler-role';
 
 export interface OutboxSweeperProps {
   /** The entry with `trigger: 'outbox-sweep'` (functions/entries.ts). */
@@ -60,7 +61,6 @@ export class OutboxSweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboxSweeperProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const interval = props.interval ?? Duration.minutes(1);
     // Scheduler and Lambda both keep an undelivered invocation at least 60 s; beyond one interval it is stale.
     const staleAfter = Duration.seconds(Math.max(60, interval.toSeconds()));
@@ -77,21 +77,10 @@ export class OutboxSweeper extends Construct {
     // an invocation still queued after one interval is dropped rather than run behind its successor.
     fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: staleAfter });
 
-    // Only EventBridge Scheduler, acting for a schedule of this account's default group (confused deputy).
-    this.role = new iam.Role(this, 'InvokeRole', {
+    // The schedule lives in the default group: the functions that manage reminders cannot touch it.
+    this.role = schedulerRole(this, 'InvokeRole', {
+      scheduleGroupName: 'default',
       description: 'Drop In: EventBridge Scheduler invokes the outbox sweeper',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnEquals: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
     });
     // Exactly this function. Not the scheduler-targets LambdaInvoke: it grants through `grantInvoke`, which
     // adds every version and alias (`<arn>:*`).

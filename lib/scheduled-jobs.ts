@@ -9,6 +9,7 @@ import { scheduledJobRetryPolicy } from '../functions/adapters/scheduled-jobs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
 import { AppFunction, type AppResources, type LogLevel, type SchedulingResources } from './app-function';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { schedulerRole } from './scheduler-role';
 
 export interface ScheduledJobsProps {
   /** The entry with `trigger: 'schedule'` (functions/entries.ts): the function every schedule invokes. */
@@ -75,12 +76,6 @@ export class ScheduledJobs extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const retry = props.retryPolicy ?? scheduledJobRetryPolicy;
-    const groupArn = stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule-group',
-      resourceName: props.scheduleGroupName,
-    });
-
     const deadLetters = new DeadLetterQueue(this, 'DeadLetters', {
       queueName: fixedName(`${stack.stackName}-scheduled-job-failures`),
       deadLetterOf: 'the scheduled jobs (EventBridge Scheduler and Lambda asynchronous invocation)',
@@ -91,16 +86,10 @@ export class ScheduledJobs extends Construct {
     this.deadLetterQueue = deadLetters.queue;
     this.deadLetterAlarm = deadLetters.alarm;
 
-    // Only EventBridge Scheduler, acting for a schedule of this account's group, may assume it (confused deputy).
-    this.role = new iam.Role(this, 'SchedulerRole', {
+    this.role = schedulerRole(this, 'SchedulerRole', {
+      scheduleGroupName: props.scheduleGroupName,
       roleName: fixedName(`${stack.stackName}-scheduler`),
       description: `Drop In: EventBridge Scheduler invokes ${props.entryName} for the schedules of its group`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnEquals: { 'aws:SourceArn': groupArn },
-        },
-      }),
     });
 
     const functionName = fixedName(`${stack.stackName}-${props.entryName}`);
