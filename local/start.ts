@@ -47,13 +47,19 @@ const portFrom = (variable: string, fallback: number): number => {
 
 const organiserTokenTtlSeconds = 12 * 3600;
 
-/** What to stop, newest first; filled as things start, so a failure half-way stops what did start. */
+/**
+ * What to stop; filled as things start, so a failure half-way stops what did start. The engines (DynamoDB
+ * Local, the SES emulator) stop last, newest first; what runs on them (the site, the relay, the sweeper, the
+ * scheduler, the SES proxy) stops first, all at once, so their waits for work in progress do not add up.
+ */
 const running: Array<() => Promise<void>> = [];
+const runningOnEngines: Array<() => Promise<void>> = [];
 let shuttingDown = false;
 
 const shutDown = async (exitCode: number): Promise<never> => {
   if (!shuttingDown) {
     shuttingDown = true;
+    await Promise.allSettled(runningOnEngines.map((stop) => stop()));
     for (const stop of running.reverse()) await stop().catch(() => undefined);
   }
   process.exit(exitCode);
@@ -124,7 +130,7 @@ const start = async (): Promise<void> => {
     log: (line) => console.error(`SES proxy: ${line}`),
   });
   // Events still queued when stopping get 3 s to reach their function: a shutdown must not hang on them.
-  running.push(() =>
+  runningOnEngines.push(() =>
     Promise.race([sesProxy.stop(), new Promise<void>((resolve) => setTimeout(resolve, 3_000))]),
   );
 
@@ -155,13 +161,13 @@ const start = async (): Promise<void> => {
     loadHandler,
     log: (line) => console.error(`Outbox relay: ${line}`),
   });
-  running.push(() => outboxRelay.stop());
+  runningOnEngines.push(() => outboxRelay.stop());
   // What the stream misses, postponed mail and deliveries in doubt: every 15 s here, every minute in AWS.
   const outboxSweeper = startOutboxSweeper({
     loadHandler,
     log: (line) => console.error(`Outbox sweeper: ${line}`),
   });
-  running.push(() => outboxSweeper.stop());
+  runningOnEngines.push(() => outboxSweeper.stop());
 
   // Schedules live in the table: any that fell due while nothing ran fire now, the rest at their time.
   const scheduleRunner = await startScheduleRunner({
@@ -170,14 +176,14 @@ const start = async (): Promise<void> => {
     loadHandler,
     log: (line) => console.error(`Scheduler: ${line}`),
   });
-  running.push(() => scheduleRunner.stop());
+  runningOnEngines.push(() => scheduleRunner.stop());
 
   const server = createLocalApiServer({
     loadHandler,
     authorize: organiserAuth.authorize,
   });
   await listen(server, sitePort, '127.0.0.1');
-  running.push(
+  runningOnEngines.push(
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
