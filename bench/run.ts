@@ -1,0 +1,17 @@
+/**
+ * The benchmarks, by name: `npm run bench -- <name> [arguments]`.
+ *   registration-race  registering under a rush against DynamoDB Local (the default)
+ *   bundles            what each Lambda bundle carries and how long it takes to import
+ */
+const benchmarks = {
+  'registration-race': () => import('./registration-race'),
+  bundles: () => import('./bundles'),
+} as const;
+
+const [first, ...rest] = process.argv.slice(2);
+const named = first !== undefined && Object.hasOwn(benchmarks, first);
+const name = (named ? first : 'registration-race') as keyof typeof benchmarks;
+process.argv.splice(2, process.argv.length, ...(named ? rest : process.argv.slice(2)));
+await benchmarks[name]();
+
+export {};
