@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './adapters/validation-locale';
 
 /**
  * Runtime configuration, read once per process from the environment and validated here, so that a missing
@@ -15,58 +16,59 @@ const awsSchedulerVariables = [
 
 const configSchema = z
   .object({
-    TABLE_NAME: z.string().min(1),
+    TABLE_NAME: z.string().check(z.minLength(1)),
     /** Absolute base of every link in pages and mails: https in AWS, http://localhost:3000 offline. */
-    PUBLIC_BASE_URL: z
-      .url()
-      .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
-      .transform((url) => url.replace(/\/+$/, '')),
+    PUBLIC_BASE_URL: z.pipe(
+      z.url().check(z.refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')),
+      z.transform((url: string) => url.replace(/\/+$/, '')),
+    ),
     MAIL_FROM_ADDRESS: z.email(),
-    MAIL_FROM_NAME: z.string().min(1).default('Drop In'),
+    MAIL_FROM_NAME: z._default(z.string().check(z.minLength(1)), 'Drop In'),
     /** Reply address shown to recipients; defaults to the sender. */
-    MAIL_REPLY_TO: z.email().optional(),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    MAIL_REPLY_TO: z.optional(z.email()),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
     /** The token-signing key itself (offline) ... */
-    TOKEN_SECRET: z.string().min(32).optional(),
+    TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),
     /** ... or the Secrets Manager secret that holds it (AWS). */
-    TOKEN_SECRET_ARN: z.string().startsWith('arn:').optional(),
-    AWS_REGION: z.string().min(1).default('eu-west-1'),
+    TOKEN_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    SES_ENDPOINT: z.url().optional(),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    SES_ENDPOINT: z.optional(z.url()),
     /**
      * Where one-time schedules live (docs/architecture.md, "Schedules"): `aws` is EventBridge Scheduler, `table` the local
      * scheduler's schedules in the table (offline; local/scheduler fires them).
      */
-    SCHEDULER_MODE: z.enum(schedulerModes).default('aws'),
+    SCHEDULER_MODE: z._default(z.enum(schedulerModes), 'aws'),
     /** AWS only: the schedule group every schedule is created in. */
-    SCHEDULER_GROUP: z
-      .string()
-      .regex(/^[0-9a-zA-Z._-]{1,64}$/, 'must be a schedule group name')
-      .optional(),
+    SCHEDULER_GROUP: z.optional(
+      z.string().check(z.regex(/^[0-9a-zA-Z._-]{1,64}$/, 'must be a schedule group name')),
+    ),
     /** AWS only: the role EventBridge Scheduler assumes to invoke the target and write to the DLQ. */
-    SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+    SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
     /** AWS only: the function a schedule invokes (the entry with `trigger: 'schedule'`). */
-    SCHEDULER_TARGET_ARN: z.string().startsWith('arn:').optional(),
+    SCHEDULER_TARGET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
     /** AWS only: the SQS queue EventBridge Scheduler delivers an invocation to when it gives up. */
-    SCHEDULER_DLQ_ARN: z.string().startsWith('arn:').optional(),
+    SCHEDULER_DLQ_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   })
-  .refine((c) => c.TOKEN_SECRET !== undefined || c.TOKEN_SECRET_ARN !== undefined, {
-    message: 'set TOKEN_SECRET (offline) or TOKEN_SECRET_ARN (AWS)',
-    path: ['TOKEN_SECRET'],
-  })
-  .superRefine((c, context) => {
-    if (c.SCHEDULER_MODE !== 'aws') return;
-    for (const name of awsSchedulerVariables) {
-      if (c[name] === undefined) {
-        context.addIssue({
-          code: 'custom',
-          message: 'required when SCHEDULER_MODE is aws (set SCHEDULER_MODE=table offline)',
-          path: [name],
-        });
+  .check(
+    z.refine((c) => c.TOKEN_SECRET !== undefined || c.TOKEN_SECRET_ARN !== undefined, {
+      message: 'set TOKEN_SECRET (offline) or TOKEN_SECRET_ARN (AWS)',
+      path: ['TOKEN_SECRET'],
+    }),
+    z.superRefine((c, context) => {
+      if (c.SCHEDULER_MODE !== 'aws') return;
+      for (const name of awsSchedulerVariables) {
+        if (c[name] === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: 'required when SCHEDULER_MODE is aws (set SCHEDULER_MODE=table offline)',
+            path: [name],
+          });
+        }
       }
-    }
-  });
+    }),
+  );
 
 export type Config = z.infer<typeof configSchema>;
 

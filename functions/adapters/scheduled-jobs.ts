@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ScheduledJob } from '../core/ports';
 
 /**
@@ -27,8 +27,8 @@ export const assertScheduleName = (name: string): void => {
  */
 export const scheduledJobEvent = z.object({
   kind: z.literal('meeting-reminder'),
-  meetingId: z.string().min(1).max(100),
-}) satisfies z.ZodType<ScheduledJob>;
+  meetingId: z.string().check(z.minLength(1), z.maxLength(100)),
+}) satisfies z.ZodMiniType<ScheduledJob>;
 
 /** A schedule's `Input`: the job as JSON, exactly what the target receives. */
 export const scheduleInput = (job: ScheduledJob): string => JSON.stringify(job);

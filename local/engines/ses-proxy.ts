@@ -9,8 +9,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type SesEventType, sesEventDetailTypes } from '../../functions/adapters/ses/events';
+import '../../functions/adapters/validation-locale';
 import { localAccountId } from '../http/api-gateway-event';
 
 /**
@@ -378,54 +379,55 @@ class FaultSwitch implements SesFaults {
 
 /** The body of `POST /_local/faults`: one fault or a list; `kind` may be left out when `error` is given. */
 const faultScope = {
-  recipients: z.string().min(1).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  forMs: z.number().int().positive().optional(),
-  count: z.number().int().positive().optional(),
+  recipients: z.optional(z.string().check(z.minLength(1))),
+  until: z.optional(z.iso.datetime({ offset: true })),
+  forMs: z.optional(z.number().check(z.int(), z.positive())),
+  count: z.optional(z.number().check(z.int(), z.positive())),
 };
-const faultRequest = z.preprocess(
-  (value) =>
+const faultRequest = z.pipe(
+  z.transform((value: unknown) =>
     value && typeof value === 'object' && !('kind' in value) && 'error' in value
       ? { ...value, kind: 'error' }
       : value,
+  ),
   z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('error'),
       error: z.enum(sesErrorNames),
-      message: z.string().min(1).optional(),
+      message: z.optional(z.string().check(z.minLength(1))),
       ...faultScope,
     }),
     z.strictObject({ kind: z.literal('hold-response'), ...faultScope }),
     z.strictObject({
       kind: z.literal('withhold-events'),
-      events: z.array(z.enum(sesEventTypes)).min(1),
+      events: z.array(z.enum(sesEventTypes)).check(z.minLength(1)),
       ...faultScope,
     }),
   ]),
 );
-const faultRequests = z.union([faultRequest, z.array(faultRequest).min(1)]);
+const faultRequests = z.union([faultRequest, z.array(faultRequest).check(z.minLength(1))]);
 
 /** The parts of a SendEmail request the proxy reads. */
 const sendEmailRequest = z.looseObject({
-  FromEmailAddress: z.string().optional(),
-  Destination: z
-    .looseObject({
-      ToAddresses: z.array(z.string()).optional(),
-      CcAddresses: z.array(z.string()).optional(),
-      BccAddresses: z.array(z.string()).optional(),
-    })
-    .optional(),
-  ConfigurationSetName: z.string().optional(),
-  EmailTags: z.array(z.looseObject({ Name: z.string(), Value: z.string() })).optional(),
-  Content: z
-    .looseObject({
-      Simple: z.looseObject({ Subject: z.looseObject({ Data: z.string() }).optional() }).optional(),
-      Template: z
-        .looseObject({ TemplateContent: z.looseObject({ Subject: z.string().optional() }).optional() })
-        .optional(),
-      Raw: z.looseObject({ Data: z.string() }).optional(),
-    })
-    .optional(),
+  FromEmailAddress: z.optional(z.string()),
+  Destination: z.optional(
+    z.looseObject({
+      ToAddresses: z.optional(z.array(z.string())),
+      CcAddresses: z.optional(z.array(z.string())),
+      BccAddresses: z.optional(z.array(z.string())),
+    }),
+  ),
+  ConfigurationSetName: z.optional(z.string()),
+  EmailTags: z.optional(z.array(z.looseObject({ Name: z.string(), Value: z.string() }))),
+  Content: z.optional(
+    z.looseObject({
+      Simple: z.optional(z.looseObject({ Subject: z.optional(z.looseObject({ Data: z.string() })) })),
+      Template: z.optional(
+        z.looseObject({ TemplateContent: z.optional(z.looseObject({ Subject: z.optional(z.string()) })) }),
+      ),
+      Raw: z.optional(z.looseObject({ Data: z.string() })),
+    }),
+  ),
 });
 type SendEmailRequest = z.infer<typeof sendEmailRequest>;
 

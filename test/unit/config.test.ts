@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('words the messages zod writes itself in Dutch, without any HTTP module loaded', () => {
+    const { TABLE_NAME: _, ...withoutTable } = valid;
+
+    expect(() => loadConfig({ ...withoutTable, MAIL_FROM_NAME: '' })).toThrow(
+      'TABLE_NAME: Ongeldige invoer: verwacht string, ontving undefined; MAIL_FROM_NAME: Te kort: verwacht dat string >=1 tekens heeft',
+    );
+  });
+
   it('needs a token secret: the key itself offline or its ARN in AWS', () => {
     const { TOKEN_SECRET_ARN: _, ...withoutSecret } = valid;
 

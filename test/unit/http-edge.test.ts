@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../../functions/adapters/logger';
 import { httpRoute } from '../../functions/handlers/http/edge';
 import { type HttpEvent, parseGroupsClaim, parseJsonBody } from '../../functions/handlers/http/request';
@@ -43,7 +43,7 @@ const event = (overrides: Partial<HttpEvent> & { claims?: Record<string, string>
 const context = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 const echo = httpRoute(async (e) =>
-  json(200, parseJsonBody(e, z.strictObject({ name: z.string().max(5) }), { limitBytes: 64 })),
+  json(200, parseJsonBody(e, z.strictObject({ name: z.string().check(z.maxLength(5)) }), { limitBytes: 64 })),
 );
 const post = (body: string, contentType?: string, isBase64Encoded = false) =>
   echo(
@@ -89,6 +89,14 @@ describe('the HTTP edge', () => {
     const invalid = problemOf(await post('{"name":"too long"}', 'application/json'));
     expect(invalid).toMatchObject({ status: 400, type: 'urn:dropin:problem:invalid-input' });
     expect(invalid.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
+  });
+
+  it('words the messages zod writes itself in Dutch', async () => {
+    const invalid = problemOf(await post('{"name":"too long"}', 'application/json'));
+
+    expect(invalid.errors).toEqual([
+      { field: 'name', message: 'Te lang: verwacht dat string <=5 tekens heeft' },
+    ]);
   });
 
   it('decodes base64 bodies as API Gateway sends them', async () => {

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidInput } from '../../core/errors';
 
 /** A page of a GSI1 list ends at this key; the caller gets it back as an opaque cursor. */
-const gsi1Key = z.object({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() }).strict();
+const gsi1Key = z.strictObject({ PK: z.string(), SK: z.string(), GSI1PK: z.string(), GSI1SK: z.string() });
 
 export const encodeListCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;

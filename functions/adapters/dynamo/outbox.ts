@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type OutboxRef, streamGraceSeconds } from '../../core/mailings/delivery';
 import {
   type OutboxEntry,
@@ -104,39 +104,41 @@ export const outboxRefFromKeys = (
 export const malformedOutboxMailMessage = 'Malformed outbox entry failed';
 
 /** Deliberately loose: an address the writer accepted must not be dropped here; SES judges it when sending. */
-const looseAddress = z.string().regex(/^[^\s@]+@[^\s@]+$/);
+const looseAddress = z.string().check(z.regex(/^[^\s@]+@[^\s@]+$/));
 
 const outboxItem = z
   .object({
-    PK: z.string().startsWith(outboxKeyPrefix),
+    PK: z.string().check(z.startsWith(outboxKeyPrefix)),
     SK: z.literal(outboxMailSortKey),
-    mailId: z.string().min(1),
+    mailId: z.string().check(z.minLength(1)),
     kind: z.enum(outboxMailKinds),
     recipient: z.object({
-      personId: z.string().min(1),
+      personId: z.string().check(z.minLength(1)),
       address: looseAddress,
-      name: z.string().optional(),
+      name: z.optional(z.string()),
     }),
     data: z.record(z.string(), z.string()),
     createdAt: z.iso.datetime({ offset: true }),
   })
-  .refine((item) => item.PK === keys.outboxMail(item.mailId).PK, {
-    message: 'PK does not carry the mailId',
-    path: ['PK'],
-  });
+  .check(
+    z.refine((item) => item.PK === keys.outboxMail(item.mailId).PK, {
+      message: 'PK does not carry the mailId',
+      path: ['PK'],
+    }),
+  );
 
 const meetingChangedJob = z.object({
   kind: z.literal('meeting-changed'),
-  meetingId: z.string().min(1),
+  meetingId: z.string().check(z.minLength(1)),
   change: z.enum(['published', 'updated', 'cancelled']),
-  sequence: z.number().int().nonnegative(),
+  sequence: z.number().check(z.int(), z.nonnegative()),
   mailParticipants: z.boolean(),
 });
 
 const outboxJobItem = z.object({
-  PK: z.string().startsWith(outboxKeyPrefix),
+  PK: z.string().check(z.startsWith(outboxKeyPrefix)),
   SK: z.literal(outboxJobSortKey),
-  jobId: z.string().min(1),
+  jobId: z.string().check(z.minLength(1)),
   job: meetingChangedJob,
   createdAt: z.iso.datetime({ offset: true }),
 });

@@ -4,7 +4,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConcurrentChange } from '../../core/ports';
 import {
   audienceTopics,
@@ -33,7 +33,7 @@ const subscriptionRecord = {
   consent: z.object({ at: z.string(), source: z.enum(['form', 'api']), textVersion: z.string() }),
   createdAt: z.string(),
   changedAt: z.string(),
-  confirmedAt: z.string().optional(),
+  confirmedAt: z.optional(z.string()),
   version: z.number(),
 };
 
@@ -46,9 +46,9 @@ const subscriptionItem = z.discriminatedUnion('status', [
     ...subscriptionRecord,
     status: z.enum(['pending', 'active']),
     email: z.string(),
-    name: z.string().optional(),
-    confirmationId: z.string().optional(),
-    expiresAt: z.number().optional(),
+    name: z.optional(z.string()),
+    confirmationId: z.optional(z.string()),
+    expiresAt: z.optional(z.number()),
   }),
   z.object({ ...subscriptionRecord, status: z.literal('unsubscribed'), unsubscribedAt: z.string() }),
 ]);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { mailIdTag } from '../../core/mailings/delivery';
 import type { SesFeedback } from '../../core/mailings/suppression';
 
@@ -24,10 +24,10 @@ export type SesEventType = keyof typeof sesEventDetailTypes;
 const tags = z.record(z.string(), z.array(z.string()));
 
 const mail = z.object({
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   timestamp: z.string(),
   destination: z.array(z.string()),
-  tags: tags.default({}),
+  tags: z._default(tags, {}),
 });
 
 const recipient = z.object({ emailAddress: z.string() });
@@ -43,10 +43,10 @@ const detail = z.discriminatedUnion('eventType', [
     eventType: z.literal('Bounce'),
     mail,
     bounce: z.object({
-      feedbackId: z.string().min(1),
+      feedbackId: z.string().check(z.minLength(1)),
       /** Permanent (hard), Transient (soft) or Undetermined. */
       bounceType: z.string(),
-      bounceSubType: z.string().optional(),
+      bounceSubType: z.optional(z.string()),
       bouncedRecipients: z.array(recipient),
       timestamp: z.string(),
     }),
@@ -55,9 +55,9 @@ const detail = z.discriminatedUnion('eventType', [
     eventType: z.literal('Complaint'),
     mail,
     complaint: z.object({
-      feedbackId: z.string().min(1),
+      feedbackId: z.string().check(z.minLength(1)),
       complainedRecipients: z.array(recipient),
-      complaintFeedbackType: z.string().optional(),
+      complaintFeedbackType: z.optional(z.string()),
       timestamp: z.string(),
     }),
   }),
@@ -71,7 +71,7 @@ const detail = z.discriminatedUnion('eventType', [
 
 /** One SES event as EventBridge delivers it to a Lambda target. */
 export const sesEventBridgeEvent = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.string(),
   source: z.literal('aws.ses'),
   time: z.string(),

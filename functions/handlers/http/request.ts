@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
+import '../../adapters/validation-locale';
 import { type FieldIssue, InvalidInput, InvalidToken, NotAuthenticated } from '../../core/errors';
 import type { Organiser } from '../../core/organisers/identity';
 import {
@@ -8,9 +9,6 @@ import {
   PreconditionRequired,
   UnsupportedMediaType,
 } from './transport-errors';
-
-/** Validation messages reach Dutch readers. */
-z.config(z.locales.nl());
 
 /** An HTTP API (payload v2) event; the JWT authorizer context is present on organiser routes only. */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -48,7 +46,7 @@ const decodeUtf8 = (bytes: Buffer, what: string): string => {
 };
 
 /** zod issues as field issues, with the field named as the client named it. */
-export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
+export const fieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
     message: issue.message,
@@ -58,7 +56,7 @@ export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
  * Reads a JSON body: size (413) before media type (415) before syntax (400) before the schema (400 with a
  * message per field). Nothing is written before this returns, so bad input never writes.
  */
-export const parseJsonBody = <Schema extends z.ZodType>(
+export const parseJsonBody = <Schema extends z.ZodMiniType>(
   event: HttpEvent,
   schema: Schema,
   { limitBytes = maxBodyBytes }: { limitBytes?: number } = {},
@@ -116,7 +114,10 @@ export const parseFormBody = async (
 };
 
 /** The query string against a schema; unknown parameters are ignored, invalid ones are a 400 per field. */
-export const parseQuery = <Schema extends z.ZodType>(event: HttpEvent, schema: Schema): z.output<Schema> => {
+export const parseQuery = <Schema extends z.ZodMiniType>(
+  event: HttpEvent,
+  schema: Schema,
+): z.output<Schema> => {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
   return parsed.data;

@@ -1,37 +1,33 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../adapters/validation-locale';
 import type { FieldIssue } from '../../core/errors';
 import { consentText } from '../../core/subscriptions/consent';
 import { subscriptionStatuses, topics } from '../../core/subscriptions/model';
 import type { NewsletterFormValues } from '../../web/pages/newsletter';
 import { fieldIssues } from '../http/request';
+import { emailInput, noControlCharacters } from './fields';
 
-/** The same rules for the API and the form: the form only names its fields the same way. */
-const noControlCharacters = /^[^\p{Cc}]*$/u;
-
-export const emailInput = z
-  .string('Vul je e-mailadres in.')
-  .trim()
-  .min(1, 'Vul je e-mailadres in.')
-  .max(254, 'Een e-mailadres heeft hoogstens 254 tekens.')
-  .pipe(z.email('Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.'));
-
-export const nameInput = z
-  .string()
-  .regex(noControlCharacters, 'Een naam kan geen regeleinden of andere stuurtekens bevatten.')
-  .trim()
-  .max(100, 'Een naam heeft hoogstens 100 tekens.')
-  .transform((name) => name || undefined);
+export const nameInput = z.pipe(
+  z
+    .string()
+    .check(
+      z.regex(noControlCharacters, 'Een naam kan geen regeleinden of andere stuurtekens bevatten.'),
+      z.trim(),
+      z.maxLength(100, 'Een naam heeft hoogstens 100 tekens.'),
+    ),
+  z.transform((name: string) => name || undefined),
+);
 
 export const topicsInput = z
   .array(z.enum(topics, 'Kies een onderwerp uit de lijst.'))
-  .min(1, 'Kies minstens één onderwerp.');
+  .check(z.minLength(1, 'Kies minstens één onderwerp.'));
 
 const consentInput = z.literal(true, 'Geef toestemming om e-mail van Drop In te ontvangen.');
 
 export const subscribeRequest = z.strictObject({
   email: emailInput,
-  name: nameInput.optional(),
-  topics: topicsInput.default(['nieuwsbrief']),
+  name: z.optional(nameInput),
+  topics: z._default(topicsInput, ['nieuwsbrief']),
   consent: consentInput,
 });
 
@@ -47,10 +43,12 @@ export const subscribeForm = z
     consentVersion: z.string(),
   })
   // The consent stored must be to the text the person saw: a form from before a text change is asked again.
-  .refine((form) => form.consentVersion === consentText.version, {
-    path: ['consent'],
-    message: consentTextChanged,
-  });
+  .check(
+    z.refine((form) => form.consentVersion === consentText.version, {
+      path: ['consent'],
+      message: consentTextChanged,
+    }),
+  );
 
 /** Whether the form was filled in under the consent text shown today. */
 const consentIsCurrent = (form: URLSearchParams) => form.get('consentVersion') === consentText.version;
@@ -72,7 +70,7 @@ export const newsletterFormValues = (form: URLSearchParams): NewsletterFormValue
  * The form's problems. Under an older consent text the consent field says that, and only that, whatever else
  * is wrong and whether or not the box was ticked.
  */
-export const subscribeFormIssues = (form: URLSearchParams, error: z.ZodError): FieldIssue[] => {
+export const subscribeFormIssues = (form: URLSearchParams, error: z.core.$ZodError): FieldIssue[] => {
   const issues = fieldIssues(error);
   if (consentIsCurrent(form)) return issues;
   return [
@@ -89,12 +87,15 @@ export const subscribeFormInput = (form: URLSearchParams) => ({
 });
 
 /** `?status=` is a filter left empty, as an HTML form sends it: the same as leaving it out. */
-const emptyAsAbsent = <Schema extends z.ZodType>(schema: Schema) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema);
+const emptyAsAbsent = <Schema extends z.ZodMiniType>(schema: Schema) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    schema,
+  );
 
 export const subscriberListQuery = z.object({
-  status: emptyAsAbsent(z.enum(subscriptionStatuses).default('active')),
-  topic: emptyAsAbsent(z.enum(topics).optional()),
-  cursor: emptyAsAbsent(z.string().max(2048).optional()),
-  limit: emptyAsAbsent(z.coerce.number().int().min(1).max(100).default(50)),
+  status: emptyAsAbsent(z._default(z.enum(subscriptionStatuses), 'active')),
+  topic: emptyAsAbsent(z.optional(z.enum(topics))),
+  cursor: emptyAsAbsent(z.optional(z.string().check(z.maxLength(2048)))),
+  limit: emptyAsAbsent(z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50)),
 });
