@@ -8,10 +8,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../functions/adapters/clock';
-import { DynamoMeetingStore } from '../functions/adapters/dynamo/meeting-store';
+import { DynamoMeetingLifecycle } from '../functions/adapters/dynamo/meeting-lifecycle';
+import { DynamoMeetingRegistrations } from '../functions/adapters/dynamo/meeting-registrations';
 import { timeOrderedIds } from '../functions/adapters/ids';
 import type { Meeting } from '../functions/core/meetings/model';
-import { registerForMeeting } from '../functions/core/meetings/use-cases';
+import { registerForMeeting } from '../functions/core/meetings/registration';
 import { PersonIds } from '../functions/core/people/person-id';
 import { localAwsSettings, startDynamoDbLocal } from '../local/engines/dynamodb-local';
 import { findFreePort } from '../local/engines/ports';
@@ -26,7 +27,8 @@ const engine = await startDynamoDbLocal({ port: await findFreePort() });
 const client = new DynamoDBClient({ ...localAwsSettings, endpoint: engine.endpoint });
 try {
   await ensureTable(client, 'bench');
-  const store = new DynamoMeetingStore(DynamoDBDocumentClient.from(client), 'bench');
+  const documents = DynamoDBDocumentClient.from(client);
+  const store = new DynamoMeetingRegistrations(documents, 'bench');
   const now = Date.now();
   const meeting: Meeting = {
     meetingId: 'bench',
@@ -51,13 +53,12 @@ try {
     version: 1,
     sequence: 0,
   };
-  await store.createMeeting(meeting);
+  await new DynamoMeetingLifecycle(documents, 'bench').createMeeting(meeting);
   const ports = {
     store,
     clock: systemClock,
     ids: timeOrderedIds(systemClock),
     personIds: new PersonIds('bench-secret-bench-secret-bench-secret-0123'),
-    scheduler: { scheduleOnce: async () => undefined, cancel: async () => undefined },
   };
 
   const started = performance.now();

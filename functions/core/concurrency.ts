@@ -20,3 +20,9 @@ export const untilCommitted = async <T>(
     }
   }
 };
+
+/**
+ * Many people may take the last seats of a meeting or the head of its waiting list at once: allow many
+ * rounds (each conflict means someone else's write went through).
+ */
+export const contendedRounds = { attempts: 60 };

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
+import { DynamoMeetingCatalogue } from '../../functions/adapters/dynamo/meeting-catalogue';
+import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
@@ -30,10 +31,10 @@ export type SeedStep = (context: SeedContext) => Promise<void>;
 const seedSteps: readonly SeedStep[] = [
   // The meetings of the knowledge network: past ones of 2024, and the two announced ones open for registration.
   ({ documentClient, tableName, now }) =>
-    seedMeetings(new DynamoMeetingStore(documentClient, tableName), now),
+    seedMeetings(new DynamoMeetingLifecycle(documentClient, tableName), now),
   // The seed writes the upcoming meetings as published, past the use case that schedules their reminders.
   async ({ documentClient, tableName, now }) => {
-    const { items } = await new DynamoMeetingStore(documentClient, tableName).listMeetings({
+    const { items } = await new DynamoMeetingCatalogue(documentClient, tableName).listMeetings({
       status: 'published',
       from: now,
       limit: 50,

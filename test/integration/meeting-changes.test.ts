@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
+import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
+import { DynamoMeetingRegistrations } from '../../functions/adapters/dynamo/meeting-registrations';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { reminderScheduleName } from '../../functions/core/meetings/model';
-import { registerForMeeting } from '../../functions/core/meetings/use-cases';
+import { registerForMeeting } from '../../functions/core/meetings/registration';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { ConcurrentChange } from '../../functions/core/ports';
 import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
@@ -145,7 +146,7 @@ describe('a meeting change and what it sets off, in one transaction', () => {
       (found) => found.length === 2,
     );
     // Weeks later TTL has removed the outbox items of those mails: nothing remembers them.
-    const store = new DynamoMeetingStore(system.documentClient, system.tableName);
+    const store = new DynamoMeetingLifecycle(system.documentClient, system.tableName);
     const meeting = await store.getMeeting(id);
     for (const { registration } of await store.listRegistrations(id)) {
       const mailId = `meeting-cancelled-${id}-${meeting?.sequence}-${registration.registrationId}`;
@@ -170,7 +171,7 @@ describe('a meeting change and what it sets off, in one transaction', () => {
   it('refuses a registration that read the meeting before a move committed, so its mail never has the old time', async () => {
     const { id } = await createMeeting(system, { city: 'Nijmegen', capacity: 10 });
     await publishMeeting(system, id);
-    const store = new DynamoMeetingStore(system.documentClient, system.tableName);
+    const store = new DynamoMeetingRegistrations(system.documentClient, system.tableName);
     const before = await store.getMeeting(id);
     if (!before) throw new Error('no meeting');
     const moveTo = new Date(Date.parse(before.startsAt) + 2 * hour);
@@ -207,7 +208,6 @@ describe('a meeting change and what it sets off, in one transaction', () => {
         store,
         clock: { now: () => new Date() },
         ids: { next: () => randomUUID() },
-        scheduler: system.schedules,
         personIds,
       },
       id,

@@ -1,10 +1,10 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoMeetingStore } from '../../functions/adapters/dynamo/meeting-store';
+import { DynamoMeetingRegistrations } from '../../functions/adapters/dynamo/meeting-registrations';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { timeOrderedIds } from '../../functions/adapters/ids';
 import type { RegistrationChange } from '../../functions/core/meetings/ports';
-import { registerForMeeting } from '../../functions/core/meetings/use-cases';
+import { registerForMeeting } from '../../functions/core/meetings/registration';
 import { PersonIds } from '../../functions/core/people/person-id';
 import type { StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
@@ -152,7 +152,7 @@ describe('registering and cancelling under a race, through the HTTP layer', () =
  * The negative control: the same use case over a store that reads the count and then writes without any
  * condition (what a naive implementation does). Under the same race it sells more seats than there are.
  */
-class ReadThenWriteStore extends DynamoMeetingStore {
+class ReadThenWriteStore extends DynamoMeetingRegistrations {
   constructor(
     private readonly documents: TestSystem['documentClient'],
     private readonly table: string,
@@ -194,8 +194,6 @@ describe('the negative control', () => {
       clock,
       ids: timeOrderedIds(clock),
       personIds: new PersonIds('negative-control-secret-negative-control-secret'),
-      // Registering never schedules anything.
-      scheduler: { scheduleOnce: async () => undefined, cancel: async () => undefined },
     };
 
     const outcomes = await Promise.all(

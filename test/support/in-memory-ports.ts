@@ -7,18 +7,41 @@ import {
   type PostponeReason,
   sendEventWaitSeconds,
 } from '../../functions/core/mailings/delivery';
-import type { OutboxEntry } from '../../functions/core/mailings/outbox';
+import type { OutboxEntry, OutboxMail } from '../../functions/core/mailings/outbox';
 import type {
   Deliverability,
   FeedbackChange,
   SuppressionList,
   SuppressionReason,
 } from '../../functions/core/mailings/suppression';
+import type { CancellationStore } from '../../functions/core/meetings/cancellation';
+import { counterClauses, holds, roomFor } from '../../functions/core/meetings/capacity';
+import type { MeetingCatalogue } from '../../functions/core/meetings/catalogue';
+import type {
+  MeetingChange,
+  MeetingJob,
+  MeetingLifecycleStore,
+} from '../../functions/core/meetings/lifecycle';
+import type { MeetingMailStore } from '../../functions/core/meetings/meeting-mails';
+import type { Meeting, Registration, RegistrationNeeds } from '../../functions/core/meetings/model';
+import type {
+  MeetingListPage,
+  MeetingListQuery,
+  Promotion,
+  RegistrationChange,
+  RegistrationRow,
+} from '../../functions/core/meetings/ports';
+import type { RegistrationStore } from '../../functions/core/meetings/registration';
+import type { ReminderStore } from '../../functions/core/meetings/reminders';
+import type { MailRate, MailRateChange } from '../../functions/core/people/mail-rate';
 import {
   type Clock,
   ConcurrentChange,
+  type IdGenerator,
   type Mailer,
   type OutgoingMail,
+  type ScheduledJob,
+  type Scheduler,
   type SendOptions,
   type SentMail,
 } from '../../functions/core/ports';
@@ -220,5 +243,216 @@ export class InMemorySuppressionList implements SuppressionList {
     }
     if (change.suppress) this.suppressed.set(change.personId, change.suppress);
     return 'applied';
+  }
+}
+
+/** Ids that sort in the order they were made, also within one millisecond of a fixed clock. */
+export class SequentialIds implements IdGenerator {
+  #count = 0;
+  next(): string {
+    this.#count += 1;
+    return `ID${String(this.#count).padStart(8, '0')}`;
+  }
+}
+
+/** One-time schedules kept in a map: created, moved, deleted; idempotent as the real ones. */
+export class RecordingScheduler implements Scheduler {
+  readonly schedules = new Map<string, { at: Date; job: ScheduledJob }>();
+  async scheduleOnce(name: string, at: Date, job: ScheduledJob): Promise<void> {
+    this.schedules.set(name, { at, job });
+  }
+  async cancel(name: string): Promise<void> {
+    this.schedules.delete(name);
+  }
+}
+
+const registrationKey = (meetingId: string, personId: string) => `${meetingId}/${personId}`;
+const placeKey = (registration: Registration) => `${registration.meetingId}/${registration.waitingKey}`;
+const isConfirmed = (registration: Registration | undefined) =>
+  registration?.status === 'confirmed' ? 1 : 0;
+const isWaiting = (registration: Registration | undefined) => (registration?.status === 'waiting' ? 1 : 0);
+
+/**
+ * The meeting ports in memory: one table behind every capability's small port, with the DynamoDB adapters'
+ * promises. A change is all-or-nothing and conditional on what was read (versions, the calendar sequence,
+ * the waiting places); the counters move only by the change's own deltas and are guarded by the clauses of
+ * the capacity rule (core/meetings/capacity.ts), evaluated with `holds`.
+ */
+export class InMemoryMeetings
+  implements
+    RegistrationStore,
+    CancellationStore,
+    MeetingLifecycleStore,
+    MeetingCatalogue,
+    ReminderStore,
+    MeetingMailStore
+{
+  readonly meetings = new Map<string, Meeting>();
+  readonly registrations = new Map<string, Registration>();
+  readonly needs = new Map<string, RegistrationNeeds>();
+  /** Waiting places by `<meetingId>/<waitingKey>`: the person waiting there. */
+  readonly waiting = new Map<string, string>();
+  readonly mailRates = new Map<string, MailRate>();
+  readonly outbox: OutboxMail[] = [];
+  readonly jobs: MeetingJob[] = [];
+  readonly reminderRuns = new Map<string, Date>();
+  /** Called before the next conditional write: lets a test change the records between a read and it. */
+  beforeCommit: (() => void) | undefined;
+
+  #beforeCommit(): void {
+    const hook = this.beforeCommit;
+    this.beforeCommit = undefined;
+    hook?.();
+  }
+
+  async createMeeting(meeting: Meeting): Promise<void> {
+    if (this.meetings.has(meeting.meetingId)) throw new ConcurrentChange();
+    this.meetings.set(meeting.meetingId, meeting);
+  }
+
+  async getMeeting(meetingId: string): Promise<Meeting | undefined> {
+    return this.meetings.get(meetingId);
+  }
+
+  async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
+    this.#beforeCommit();
+    const stored = this.meetings.get(next.meetingId);
+    if (
+      !stored ||
+      stored.version !== previous.version ||
+      !holds(stored, [roomFor(next.capacity, promotions.length)])
+    ) {
+      throw new ConcurrentChange();
+    }
+    this.#checkPromotions(promotions);
+    this.meetings.set(next.meetingId, {
+      ...next,
+      confirmedCount: stored.confirmedCount + promotions.length,
+      waitingCount: stored.waitingCount - promotions.length,
+    });
+    this.#applyPromotions(promotions);
+    this.outbox.push(...mails);
+    if (job) this.jobs.push(job);
+  }
+
+  async listMeetings({ status, from, limit, cursor }: MeetingListQuery): Promise<MeetingListPage> {
+    const listed = [...this.meetings.values()]
+      .filter(
+        (meeting) => meeting.status === status && (!from || Date.parse(meeting.startsAt) >= from.getTime()),
+      )
+      .sort((a, b) => `${a.startsAt}#${a.meetingId}`.localeCompare(`${b.startsAt}#${b.meetingId}`));
+    const start = cursor ? Number(cursor) : 0;
+    const end = start + limit;
+    return { items: listed.slice(start, end), nextCursor: end < listed.length ? String(end) : null };
+  }
+
+  async getRegistration(meetingId: string, personId: string): Promise<Registration | undefined> {
+    return this.registrations.get(registrationKey(meetingId, personId));
+  }
+
+  /** The waiting places of a meeting, first come first: [waitingKey, personId]. */
+  #places(meetingId: string): [string, string][] {
+    return [...this.waiting.entries()]
+      .filter(([place]) => place.startsWith(`${meetingId}/`))
+      .map(([place, personId]): [string, string] => [place.slice(meetingId.length + 1), personId])
+      .sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  async waitingHead(meetingId: string, limit: number): Promise<readonly Registration[]> {
+    const head = this.#places(meetingId)
+      .slice(0, limit)
+      .map(([, personId]) => this.registrations.get(registrationKey(meetingId, personId)));
+    if (head.some((registration) => registration?.status !== 'waiting')) throw new ConcurrentChange();
+    return head as Registration[];
+  }
+
+  async waitingPosition(meetingId: string, waitingKey: string): Promise<number> {
+    return this.#places(meetingId).filter(([key]) => key <= waitingKey).length;
+  }
+
+  async commitRegistration(change: RegistrationChange): Promise<void> {
+    this.#beforeCommit();
+    const { meeting, previous, next, requires, promotions = [], mails, needs } = change;
+    const stored = this.meetings.get(meeting.meetingId);
+    if (!stored || !holds(stored, counterClauses(meeting, requires)) || stored.sequence !== meeting.sequence)
+      throw new ConcurrentChange();
+    const key = registrationKey(next.meetingId, next.personId);
+    const current = this.registrations.get(key);
+    if (previous ? current?.version !== previous.version : current) throw new ConcurrentChange();
+    const leaves = previous?.status === 'waiting' && previous.waitingKey && next.status !== 'waiting';
+    const joins = next.status === 'waiting' && next.waitingKey && previous?.status !== 'waiting';
+    if (leaves && previous && !this.waiting.has(placeKey(previous))) throw new ConcurrentChange();
+    if (joins && this.waiting.has(placeKey(next))) throw new ConcurrentChange();
+    this.#checkPromotions(promotions);
+
+    this.meetings.set(stored.meetingId, {
+      ...stored,
+      confirmedCount: stored.confirmedCount + isConfirmed(next) - isConfirmed(previous) + promotions.length,
+      waitingCount: stored.waitingCount + isWaiting(next) - isWaiting(previous) - promotions.length,
+    });
+    this.registrations.set(key, next);
+    if (leaves && previous) this.waiting.delete(placeKey(previous));
+    if (joins) this.waiting.set(placeKey(next), next.personId);
+    if (needs) this.needs.set(key, needs);
+    if (next.status === 'cancelled' && previous?.status !== 'cancelled') this.needs.delete(key);
+    this.#applyPromotions(promotions);
+    this.outbox.push(...mails);
+  }
+
+  #checkPromotions(promotions: readonly Promotion[]): void {
+    for (const { previous } of promotions) {
+      const current = this.registrations.get(registrationKey(previous.meetingId, previous.personId));
+      if (
+        current?.version !== previous.version ||
+        current.status !== 'waiting' ||
+        !this.waiting.has(placeKey(previous))
+      ) {
+        throw new ConcurrentChange();
+      }
+    }
+  }
+
+  #applyPromotions(promotions: readonly Promotion[]): void {
+    for (const { previous, next, mail } of promotions) {
+      this.waiting.delete(placeKey(previous));
+      this.registrations.set(registrationKey(next.meetingId, next.personId), next);
+      this.outbox.push(mail);
+    }
+  }
+
+  async listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]> {
+    return [...this.registrations.entries()]
+      .filter(([, registration]) => registration.meetingId === meetingId)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, registration]) => {
+        const needs = this.needs.get(key);
+        return needs ? { registration, needs } : { registration };
+      });
+  }
+
+  async loadMailRate(personId: string): Promise<MailRate> {
+    return this.mailRates.get(personId) ?? { sentAt: [], version: 0 };
+  }
+
+  async commitResend(
+    personId: string,
+    { previous, sentAt }: MailRateChange,
+    mail: OutboxMail,
+  ): Promise<void> {
+    this.#beforeCommit();
+    if ((this.mailRates.get(personId)?.version ?? 0) !== previous.version) throw new ConcurrentChange();
+    this.mailRates.set(personId, { sentAt, version: previous.version + 1 });
+    this.outbox.push(mail);
+  }
+
+  async firstReminderRun(meetingId: string, at: Date): Promise<Date> {
+    if (!this.reminderRuns.has(meetingId)) this.reminderRuns.set(meetingId, at);
+    return this.reminderRuns.get(meetingId) ?? at;
+  }
+
+  async queueMailsOnce(mails: readonly OutboxMail[]): Promise<void> {
+    for (const mail of mails) {
+      if (!this.outbox.some((queued) => queued.mailId === mail.mailId)) this.outbox.push(mail);
+    }
   }
 }

@@ -206,6 +206,30 @@ describe('meeting mails', () => {
     expect(mail.attachments).toBeUndefined();
   });
 
+  it('escapes a title, a place and a name in the HTML part, and keeps them literal in the subject and text', async () => {
+    const { compose } = setup();
+    const hostile = '<script>alert("x")</script>';
+    const escaped = '&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;';
+    const data = meetingMailData(
+      meetingFixture({ title: `Titel ${hostile}`, city: `Stad "${hostile}"` }),
+      registration,
+    );
+
+    const mail = await compose({
+      ...outboxMail('registration-confirmed', data),
+      recipient: { ...outboxMail('registration-confirmed').recipient, name: `Sam ${hostile}` },
+    });
+
+    expect(mail.subject).toBe(`Je bent aangemeld: Titel ${hostile}`);
+    expect(mail.html).toContain(`<title>Je bent aangemeld: Titel ${escaped}</title>`);
+    expect(mail.html).toContain(`Beste Sam ${escaped},`);
+    expect(mail.html).toContain(`Je bent aangemeld voor Titel ${escaped}.`);
+    expect(mail.html).toContain(`Stad &#34;${escaped}&#34;`);
+    expect(mail.html).not.toMatch(/<script/i);
+    expect(mail.text).toContain(`Beste Sam ${hostile},`);
+    expect(mail.text).toContain(`Stad "${hostile}"`);
+  });
+
   it('names the day of the meeting as seen in Amsterdam from the day the reminder was written', () => {
     const startsAt = '2027-01-14T12:30:00.000Z';
     expect(meetingDayFrom(startsAt, '2027-01-14T07:00:00.000Z')).toBe('vandaag');

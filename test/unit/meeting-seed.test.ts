@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { amsterdamLocalParts } from '../../functions/core/amsterdam-time';
 import { type Meeting, registrationWindow } from '../../functions/core/meetings/model';
-import type { MeetingStore } from '../../functions/core/meetings/ports';
 import { ConcurrentChange } from '../../functions/core/ports';
-import { amsterdamLocalParts } from '../../functions/web/time';
 import { demoMeetings, seedMeetings } from '../../local/seed/meetings';
 
 const firstStart = new Date('2027-03-01T08:00:00Z');
@@ -72,10 +71,10 @@ describe('the demo meetings', () => {
 
   it('are created once: seeding again leaves the existing meetings as they are', async () => {
     const store = new CreatingStore();
-    await seedMeetings(store as unknown as MeetingStore, firstStart);
+    await seedMeetings(store, firstStart);
     const first = new Map(store.meetings);
 
-    await seedMeetings(store as unknown as MeetingStore, new Date('2027-05-01T08:00:00Z'));
+    await seedMeetings(store, new Date('2027-05-01T08:00:00Z'));
 
     expect(store.meetings).toEqual(first);
     expect(store.meetings.size).toBe(7);

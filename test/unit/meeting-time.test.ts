@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { amsterdamInstant, amsterdamLocalParts } from '../../functions/core/amsterdam-time';
 import {
-  amsterdamInstant,
-  amsterdamLocalParts,
   formatDate,
   formatDateTime,
   formatLocalTimestamp,

@@ -17,7 +17,7 @@ import {
   sendEventWaitSeconds,
 } from '../../core/mailings/delivery';
 import { outboxEntryFromItem, outboxRetentionSeconds, pendingListingKey } from './outbox';
-import { keys, outboxKeyPrefix } from './table-design';
+import { keys, listedUntil, outboxKeyPrefix } from './table-design';
 
 /** A failed mail stays listed this long, for people to see what went wrong and why. */
 const failedRetentionSeconds = 30 * 24 * 3600;
@@ -178,8 +178,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
         KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :until',
         ExpressionAttributeValues: {
           ':pk': keys.unsettledOutbox().GSI1PK,
-          // Every key of an instant up to `now`, whatever id follows it.
-          ':until': `${now.toISOString()}#\uffff`,
+          ':until': listedUntil(now.toISOString()),
         },
         ProjectionExpression: 'PK, SK',
         Limit: limit,
@@ -257,7 +256,9 @@ export class DynamoOutboxLedger implements OutboxLedger {
     );
     return Items.map((item) => ({
       ...refOf(item),
-      kind: String(item.SK === 'JOB' ? (item.job as { kind?: string } | undefined)?.kind : item.kind),
+      kind: String(
+        item.SK === keys.outboxJob('').SK ? (item.job as { kind?: string } | undefined)?.kind : item.kind,
+      ),
       state: item.state as OutboxState,
       createdAt: String(item.createdAt),
       attempts: Number(item.attempts ?? 0),

@@ -107,6 +107,17 @@ export const keys = {
     PK: `MEETING#${meetingId}`,
     SK: `WAITING#${waitingKey}`,
   }),
+  /** A meeting's waiting-list places, first come first: the items of `PK` whose SK begins with `skPrefix`. */
+  waitingPlaces: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, skPrefix: 'WAITING#' }),
+  /**
+   * A meeting's registrations with their needs: the items of `PK` with SK between `skFrom` and `skTo`
+   * (NEEDS# and REGISTRATION# sort between them, WAITING# after them; `~` sorts after every id character).
+   */
+  registrationsWithNeeds: (meetingId: string) => ({
+    PK: `MEETING#${meetingId}`,
+    skFrom: 'NEEDS#',
+    skTo: 'REGISTRATION#~',
+  }),
   reminderRun: (meetingId: string): ItemKey => ({ PK: `MEETING#${meetingId}`, SK: 'REMINDER' }),
   registrationNeeds: (meetingId: string, personId: string): ItemKey => ({
     PK: `MEETING#${meetingId}`,
@@ -135,6 +146,12 @@ export const keys = {
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
   scheduleListing: (dueAt: string, name: string) => ({ GSI1PK: 'SCHEDULES#due', GSI1SK: `${dueAt}#${name}` }),
 };
+
+/**
+ * The upper bound, for a Query of a time-ordered listing (`<instant>#<id>`), of every listing at or before
+ * `instant`, whatever id follows it. `instant` is an ISO instant of fixed width.
+ */
+export const listedUntil = (instant: string): string => `${instant}#\uffff`;
 
 /** Outbox items carry this prefix; the stream relay's filter selects them by it. */
 export const outboxKeyPrefix = 'OUTBOX#';

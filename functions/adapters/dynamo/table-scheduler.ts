@@ -8,10 +8,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ScheduledJob, Scheduler } from '../../core/ports';
 import { assertScheduleName, scheduleInput } from '../scheduled-jobs';
-import { keys } from './table-design';
+import { keys, listedUntil } from './table-design';
 
 /** One schedule as the table keeps it. */
 export interface StoredSchedule {
@@ -27,11 +27,11 @@ export interface StoredSchedule {
 }
 
 const storedSchedule = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   dueAt: z.iso.datetime(),
   input: z.string(),
-  revision: z.string().min(1),
-  failedAt: z.string().optional(),
+  revision: z.string().check(z.minLength(1)),
+  failedAt: z.optional(z.string()),
 });
 
 const readSchedule = (item: Record<string, unknown>): StoredSchedule => {
@@ -102,7 +102,10 @@ export class TableScheduler implements Scheduler {
         IndexName: 'GSI1',
         // `$` sorts right after `#`: every `<dueAt>#<name>` with dueAt <= now is below `<now>$`.
         KeyConditionExpression: 'GSI1PK = :due AND GSI1SK < :until',
-        ExpressionAttributeValues: { ':due': keys.dueSchedules().GSI1PK, ':until': `${now.toISOString()}$` },
+        ExpressionAttributeValues: {
+          ':due': keys.dueSchedules().GSI1PK,
+          ':until': listedUntil(now.toISOString()),
+        },
         Limit: limit,
       }),
     );

@@ -1,3 +1,4 @@
+import type { OutboxMail, OutboxMailKind } from '../mailings/outbox';
 import { calendarSequence, type Meeting, type Registration } from './model';
 
 /**
@@ -31,6 +32,23 @@ export const meetingMailData = (meeting: Meeting, registration: Registration): R
   };
   return { ...data };
 };
+
+/**
+ * A mail about a meeting to one registered person. Someone who only ever waited has no calendar entry
+ * (`hadInvite: false`): a CANCEL to them would be noise.
+ */
+export const meetingMail = (
+  kind: OutboxMailKind,
+  meeting: Meeting,
+  registration: Registration,
+  { mailId, createdAt, hadInvite = true }: { mailId: string; createdAt: string; hadInvite?: boolean },
+): OutboxMail => ({
+  mailId,
+  kind,
+  recipient: { personId: registration.personId, address: registration.email, name: registration.name },
+  data: { ...meetingMailData(meeting, registration), ...(hadInvite ? {} : { calendar: 'none' }) },
+  createdAt,
+});
 
 /** The id a cancel link carries: meeting, person and this registration, so an old link cannot cancel a new one. */
 export const cancelTokenId = (

@@ -1,0 +1,206 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import {
+  type Meeting,
+  meetingStatuses,
+  participantRoles,
+  type Registration,
+  type RegistrationNeeds,
+  registrationStatuses,
+} from '../../core/meetings/model';
+import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
+import { ConcurrentChange } from '../../core/ports';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
+import { keys } from './table-design';
+
+/**
+ * Meetings and registrations in the single table, shared by the meeting adapters (one per capability:
+ * meeting-registrations.ts, meeting-cancellations.ts, meeting-lifecycle.ts, meeting-catalogue.ts,
+ * meeting-reminders.ts, meeting-mails.ts): how an item maps to the domain, and the reads several of them
+ * need. Plain functions, so a bundle keeps only what its adapter calls; the writes they share are in
+ * meeting-writes.ts. Every key comes from table-design.ts.
+ */
+
+/** The table the meeting adapters work in. */
+export interface MeetingTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+const meetingItem = z.object({
+  meetingId: z.string(),
+  status: z.enum(meetingStatuses),
+  title: z.string(),
+  description: z.string(),
+  city: z.string(),
+  venueAddress: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  capacity: z.number(),
+  registrationOpensAt: z.string(),
+  registrationClosesAt: z.string(),
+  waitingListEnabled: z.boolean(),
+  reminderLeadHours: z.number(),
+  questions: z.object({
+    organisation: z.boolean(),
+    role: z.boolean(),
+    municipality: z.boolean(),
+    needs: z.boolean(),
+  }),
+  confirmedCount: z.number(),
+  waitingCount: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  publishedAt: z.optional(z.string()),
+  cancelledAt: z.optional(z.string()),
+  version: z.number(),
+  // Meetings stored before calendars existed have none.
+  sequence: z._default(z.number(), 0),
+});
+
+const registrationItem = z.object({
+  meetingId: z.string(),
+  personId: z.string(),
+  registrationId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  answers: z.object({
+    organisation: z.optional(z.string()),
+    role: z.optional(z.enum(participantRoles)),
+    municipality: z.optional(z.string()),
+  }),
+  status: z.enum(registrationStatuses),
+  registeredAt: z.string(),
+  waitingKey: z.optional(z.string()),
+  confirmedAt: z.optional(z.string()),
+  cancelledAt: z.optional(z.string()),
+  version: z.number(),
+});
+
+const toMeeting = (item: Record<string, unknown>): Meeting => meetingItem.parse(item);
+const toRegistration = (item: Record<string, unknown>): Registration => registrationItem.parse(item);
+
+/** The item attributes of a meeting: everything but the counters, which only ever move by ADD. */
+export const meetingAttributes = (meeting: Meeting) => {
+  const { confirmedCount: _c, waitingCount: _w, ...attributes } = meeting;
+  return { ...attributes, ...keys.meetingListing(meeting.status, meeting.startsAt, meeting.meetingId) };
+};
+
+/** One meeting, strongly consistent: decisions are taken on it. */
+export const readMeeting = async (
+  { client, tableName }: MeetingTable,
+  meetingId: string,
+): Promise<Meeting | undefined> => {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.meeting(meetingId), ConsistentRead: true }),
+  );
+  return Item ? toMeeting(Item) : undefined;
+};
+
+/** Meetings of one status by start time, earliest first: a Query on GSI1, a page at a time. */
+export const queryMeetings = async (
+  { client, tableName }: MeetingTable,
+  { status, from, limit, cursor }: MeetingListQuery,
+): Promise<MeetingListPage> => {
+  const input: QueryCommandInput = {
+    TableName: tableName,
+    IndexName: 'GSI1',
+    KeyConditionExpression: from ? 'GSI1PK = :pk AND GSI1SK >= :from' : 'GSI1PK = :pk',
+    ExpressionAttributeValues: {
+      ':pk': keys.meetingsByStatus(status).GSI1PK,
+      ...(from ? { ':from': from.toISOString() } : {}),
+    },
+    Limit: limit,
+    ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor, keys.meetingsByStatus(status).GSI1PK) } : {}),
+  };
+  const result = await client.send(new QueryCommand(input));
+  return {
+    items: (result.Items ?? []).map(toMeeting),
+    nextCursor: encodeListCursor(result.LastEvaluatedKey),
+  };
+};
+
+/** One person's registration for a meeting, strongly consistent. */
+export const readRegistration = async (
+  { client, tableName }: MeetingTable,
+  meetingId: string,
+  personId: string,
+): Promise<Registration | undefined> => {
+  const { Item } = await client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.registration(meetingId, personId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? toRegistration(Item) : undefined;
+};
+
+/**
+ * The first `limit` people waiting, first come first: a strongly consistent base-table Query of the waiting
+ * places, then their registrations. Throws ConcurrentChange when one of them is being promoted or leaving.
+ */
+export const readWaitingHead = async (
+  table: MeetingTable,
+  meetingId: string,
+  limit: number,
+): Promise<readonly Registration[]> => {
+  const places = keys.waitingPlaces(meetingId);
+  const { Items = [] } = await table.client.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :waiting)',
+      ExpressionAttributeValues: { ':pk': places.PK, ':waiting': places.skPrefix },
+      ConsistentRead: true,
+      Limit: limit,
+    }),
+  );
+  const registrations = await Promise.all(
+    Items.map((item) => readRegistration(table, meetingId, item.personId as string)),
+  );
+  // Read between another transaction's delete of the place and our read of the registration: stale.
+  if (registrations.some((registration) => registration?.status !== 'waiting')) throw new ConcurrentChange();
+  return registrations as Registration[];
+};
+
+/** Every registration of a meeting with its needs (expired needs count as absent). */
+export const readRegistrations = async (
+  { client, tableName }: MeetingTable,
+  meetingId: string,
+): Promise<readonly RegistrationRow[]> => {
+  const registrations: Registration[] = [];
+  const needs = new Map<string, RegistrationNeeds>();
+  const range = keys.registrationsWithNeeds(meetingId);
+  let startKey: Record<string, unknown> | undefined;
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  do {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': range.PK, ':from': range.skFrom, ':to': range.skTo },
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      if (item.entity === 'Registration') registrations.push(toRegistration(item));
+      else if (item.entity === 'RegistrationNeeds' && !((item.expiresAt as number) < nowSeconds)) {
+        needs.set(item.personId as string, {
+          ...(item.dietary ? { dietary: item.dietary as string } : {}),
+          ...(item.accessibility ? { accessibility: item.accessibility as string } : {}),
+        });
+      }
+    }
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return registrations.map((registration) => {
+    const personNeeds = needs.get(registration.personId);
+    return personNeeds ? { registration, needs: personNeeds } : { registration };
+  });
+};

@@ -1,0 +1,108 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { roomFor } from '../../core/meetings/capacity';
+import type { MeetingChange, MeetingLifecycleStore } from '../../core/meetings/lifecycle';
+import type { Meeting, Registration } from '../../core/meetings/model';
+import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
+import { ConcurrentChange } from '../../core/ports';
+import {
+  type MeetingTable,
+  meetingAttributes,
+  queryMeetings,
+  readMeeting,
+  readRegistrations,
+  readWaitingHead,
+} from './meeting-items';
+import { counterCondition, promotionItems, transact } from './meeting-writes';
+import { outboxJobPut, outboxPut } from './outbox';
+import { keys } from './table-design';
+import type { TransactItem } from './transactions';
+
+/**
+ * The organiser's meetings (core/meetings/lifecycle.ts): created, read, changed conditional on their
+ * version and on the capacity rule, with the promotions and the job the change sets off.
+ */
+export class DynamoMeetingLifecycle implements MeetingLifecycleStore {
+  readonly #table: MeetingTable;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.#table = { client, tableName };
+  }
+
+  async createMeeting(meeting: Meeting): Promise<void> {
+    const { client, tableName } = this.#table;
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.meeting(meeting.meetingId),
+            entity: 'Meeting',
+            ...meeting,
+            ...meetingAttributes(meeting),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentChange();
+      throw error;
+    }
+  }
+
+  getMeeting(meetingId: string): Promise<Meeting | undefined> {
+    return readMeeting(this.#table, meetingId);
+  }
+
+  async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
+    const { tableName } = this.#table;
+    const attributes = meetingAttributes(next);
+    const names = Object.keys(attributes);
+    const removed = (['publishedAt', 'cancelledAt'] as const).filter((name) => next[name] === undefined);
+    const promoted = promotions.length;
+    // The capacity rule for the seats taken plus the promoted ones, counted at write time.
+    const capacity = counterCondition([roomFor(next.capacity, promoted)]);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.meeting(next.meetingId),
+          UpdateExpression: [
+            `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}`,
+            promoted ? 'ADD confirmedCount :promoted, waitingCount :unwaited' : '',
+            removed.length ? `REMOVE ${removed.join(', ')}` : '',
+          ].join(' '),
+          ConditionExpression: `version = :version AND ${capacity.expression}`,
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+            ...capacity.names,
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(
+              names.map((name, i) => [`:a${i}`, attributes[name as keyof typeof attributes]]),
+            ),
+            ':version': previous.version,
+            ...capacity.values,
+            ...(promoted ? { ':promoted': promoted, ':unwaited': -promoted } : {}),
+          },
+        },
+      },
+      ...promotions.flatMap((promotion) => promotionItems(tableName, promotion)),
+      ...mails.map((mail) => outboxPut(tableName, mail)),
+      ...(job ? [outboxJobPut(tableName, job.jobId, job.job, job.createdAt)] : []),
+    ];
+    await transact(this.#table, items);
+  }
+
+  waitingHead(meetingId: string, limit: number): Promise<readonly Registration[]> {
+    return readWaitingHead(this.#table, meetingId, limit);
+  }
+
+  listMeetings(query: MeetingListQuery): Promise<MeetingListPage> {
+    return queryMeetings(this.#table, query);
+  }
+
+  listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]> {
+    return readRegistrations(this.#table, meetingId);
+  }
+}

@@ -1,0 +1,39 @@
+import { NotFound } from '../errors';
+import { isPublic, type Meeting } from './model';
+import type { MeetingListPage, MeetingListQuery, MeetingReader } from './ports';
+
+/**
+ * The public catalogue: the meetings anyone may see (the list, a meeting's page, the calendar feed, the
+ * public API). Read-only, and kept apart from the organiser's lifecycle so that the public pages, and
+ * registering (which starts from `publicMeeting`), carry none of the organiser's write paths.
+ */
+
+export interface MeetingCatalogue {
+  /** Strongly consistent. */
+  getMeeting(meetingId: string): Promise<Meeting | undefined>;
+  /** By start time, earliest first: a Query by date per status, never a Scan. */
+  listMeetings(query: MeetingListQuery): Promise<MeetingListPage>;
+}
+
+/** A meeting as the public may see it: drafts do not exist for them. */
+export const publicMeeting = async (store: MeetingReader, meetingId: string): Promise<Meeting> => {
+  const meeting = await store.getMeeting(meetingId);
+  if (!meeting || !isPublic(meeting)) throw new NotFound('Deze bijeenkomst bestaat niet (meer).');
+  return meeting;
+};
+
+/** Upcoming published meetings, earliest first: a Query by date, never a Scan. */
+export const upcomingMeetings = async (
+  store: Pick<MeetingCatalogue, 'listMeetings'>,
+  now: Date,
+  limit = 50,
+): Promise<readonly Meeting[]> => {
+  const [published, cancelled] = await Promise.all([
+    store.listMeetings({ status: 'published', from: now, limit }),
+    store.listMeetings({ status: 'cancelled', from: now, limit }),
+  ]);
+  return [...published.items, ...cancelled.items]
+    .filter(isPublic)
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+    .slice(0, limit);
+};

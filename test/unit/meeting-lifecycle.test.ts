@@ -1,0 +1,154 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInput } from '../../functions/core/errors';
+import {
+  cancelMeeting,
+  createMeeting,
+  type LifecyclePorts,
+  MeetingConflict,
+  publishMeeting,
+  StaleVersion,
+  updateMeeting,
+} from '../../functions/core/meetings/lifecycle';
+import type { Meeting, MeetingDetails } from '../../functions/core/meetings/model';
+import { FixedClock, InMemoryMeetings, SequentialIds } from '../support/in-memory-ports';
+import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
+
+let store: InMemoryMeetings;
+let ports: LifecyclePorts;
+
+const details = (): MeetingDetails => {
+  const {
+    meetingId: _id,
+    status: _s,
+    confirmedCount: _c,
+    waitingCount: _w,
+    createdAt: _ca,
+    updatedAt: _u,
+    version: _v,
+    sequence: _seq,
+    ...rest
+  } = meetingFixture();
+  return rest;
+};
+
+/** A published meeting with `confirmed` seats taken and people waiting in line (W1, W2, …). */
+const publishedWith = (confirmed: number, waiting: number, capacity: number): Meeting => {
+  const meeting = meetingFixture({
+    capacity,
+    confirmedCount: confirmed,
+    waitingCount: waiting,
+    publishedAt: '2026-12-02T00:00:00.000Z',
+  });
+  store.meetings.set(meeting.meetingId, meeting);
+  for (let i = 1; i <= waiting; i++) {
+    const registration = registrationFixture({
+      personId: `waiting-${i}`,
+      status: 'waiting',
+      waitingKey: `W${i}`,
+    });
+    store.registrations.set(`${meeting.meetingId}/waiting-${i}`, registration);
+    store.waiting.set(`${meeting.meetingId}/W${i}`, `waiting-${i}`);
+  }
+  return meeting;
+};
+
+beforeEach(() => {
+  store = new InMemoryMeetings();
+  ports = { store, clock: new FixedClock(new Date('2027-01-05T09:00:00Z')), ids: new SequentialIds() };
+});
+
+describe("the organiser's meetings", () => {
+  it('creates a draft, and publishes it with the job that schedules its reminder', async () => {
+    const draft = await createMeeting(ports, details());
+    expect(draft).toMatchObject({ status: 'draft', version: 1, confirmedCount: 0, sequence: 0 });
+
+    const published = await publishMeeting(ports, draft.meetingId, 1);
+
+    expect(published).toMatchObject({ status: 'published', version: 2 });
+    expect(store.jobs.map((job) => job.job)).toEqual([
+      {
+        kind: 'meeting-changed',
+        meetingId: draft.meetingId,
+        change: 'published',
+        sequence: 0,
+        mailParticipants: false,
+      },
+    ]);
+    // Publishing again changes nothing and writes no second job.
+    await publishMeeting(ports, draft.meetingId);
+    expect(store.jobs).toHaveLength(1);
+  });
+
+  it('refuses details that break the rules', async () => {
+    await expect(createMeeting(ports, { ...details(), endsAt: details().startsAt })).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
+  });
+
+  it('changes a meeting only at the version the organiser read (If-Match)', async () => {
+    const meeting = publishedWith(0, 0, 10);
+
+    await expect(updateMeeting(ports, meeting.meetingId, 7, { title: 'Nieuw' })).rejects.toBeInstanceOf(
+      StaleVersion,
+    );
+    const updated = await updateMeeting(ports, meeting.meetingId, meeting.version, { title: 'Nieuw' });
+
+    expect(updated).toMatchObject({ title: 'Nieuw', version: meeting.version + 1, sequence: 0 });
+    // A new title moves nothing: no job.
+    expect(store.jobs).toEqual([]);
+  });
+
+  it('refuses a capacity below the seats taken', async () => {
+    const meeting = publishedWith(5, 0, 10);
+
+    await expect(
+      updateMeeting(ports, meeting.meetingId, meeting.version, { capacity: 4 }),
+    ).rejects.toBeInstanceOf(MeetingConflict);
+    const lowered = await updateMeeting(ports, meeting.meetingId, meeting.version, { capacity: 5 });
+    expect(lowered.capacity).toBe(5);
+  });
+
+  it('promotes the first people waiting when the capacity goes up, as far as the seats go', async () => {
+    const meeting = publishedWith(2, 3, 2);
+
+    const updated = await updateMeeting(ports, meeting.meetingId, meeting.version, { capacity: 4 });
+
+    expect(updated).toMatchObject({ capacity: 4, confirmedCount: 4, waitingCount: 1 });
+    expect((await store.getRegistration(meeting.meetingId, 'waiting-1'))?.status).toBe('confirmed');
+    expect((await store.getRegistration(meeting.meetingId, 'waiting-2'))?.status).toBe('confirmed');
+    expect((await store.getRegistration(meeting.meetingId, 'waiting-3'))?.status).toBe('waiting');
+    expect(store.outbox.map((mail) => [mail.kind, mail.recipient.personId])).toEqual([
+      ['registration-promoted', 'waiting-1'],
+      ['registration-promoted', 'waiting-2'],
+    ]);
+  });
+
+  it('writes a job that mails the participants when the time or place moves', async () => {
+    const meeting = publishedWith(1, 0, 10);
+
+    const moved = await updateMeeting(ports, meeting.meetingId, meeting.version, {
+      city: 'Assen',
+    });
+
+    expect(moved.sequence).toBe(meeting.sequence + 1);
+    expect(store.jobs.map((job) => [job.jobId, job.job.change, job.job.mailParticipants])).toEqual([
+      [`meeting-${meeting.meetingId}-v${moved.version}`, 'updated', true],
+    ]);
+  });
+
+  it('cancels once: a job that mails everyone, and nothing the second time', async () => {
+    const meeting = publishedWith(1, 1, 1);
+
+    const cancelled = await cancelMeeting(ports, meeting.meetingId, meeting.version);
+    const again = await cancelMeeting(ports, meeting.meetingId);
+
+    expect(cancelled).toMatchObject({ status: 'cancelled', sequence: meeting.sequence + 1 });
+    expect(again).toEqual(cancelled);
+    expect(store.jobs.map((job) => [job.job.change, job.job.mailParticipants])).toEqual([
+      ['cancelled', true],
+    ]);
+    await expect(
+      updateMeeting(ports, meeting.meetingId, cancelled.version, { title: 'x' }),
+    ).rejects.toBeInstanceOf(MeetingConflict);
+  });
+});
