@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { amsterdamTimeZone } from '../functions/core/amsterdam-time';
 import type { LambdaEntry } from '../functions/entries';
-import { amsterdamTimeZone } from '../functions/web/time';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
 import { schedulerRole } from './scheduler-role';
 
@@ -32,7 +32,7 @@ export interface OutboxSweeperProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level.
+   * Log level (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;

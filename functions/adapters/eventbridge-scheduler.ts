@@ -6,14 +6,21 @@ import {
   DeleteScheduleCommand,
   FlexibleTimeWindowMode,
   ResourceNotFoundException,
-  type SchedulerClient,
+  SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { amsterdamLocalParts, amsterdamTimeZone, isRepeatedAmsterdamWallTime } from '../core/amsterdam-time';
 import type { ScheduledJob, Scheduler } from '../core/ports';
 import { assertScheduleName, scheduledJobRetryPolicy, scheduleInput } from './scheduled-jobs';
 
+/**
+ * A Scheduler client. Built here, next to the commands it sends, so a composition that loads this module on
+ * first use (functions/composition/scheduling.ts) bundles only those commands of the SDK.
+ */
+export const schedulerClient = (region: string): SchedulerClient => new SchedulerClient({ region });
+
 /** Schedules run in Dutch time (docs/architecture.md, "Schedules"). */
-export const scheduleTimeZone = 'Europe/Amsterdam';
+export const scheduleTimeZone = amsterdamTimeZone;
 
 export interface EventBridgeSchedulerSettings {
   /** The schedule group every schedule is created in. */
@@ -31,23 +38,16 @@ export interface EventBridgeSchedulerSettings {
   readonly retryPolicy?: { readonly maximumRetryAttempts: number; readonly maximumEventAgeSeconds: number };
 }
 
-const wallClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: scheduleTimeZone,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+const two = (n: number): string => String(n).padStart(2, '0');
 
-/** `yyyy-mm-ddThh:mm:ss` of an instant on the clocks of `timeZone` (Amsterdam, or UTC). */
-const wallTime = (instant: Date, timeZone: 'Europe/Amsterdam' | 'UTC'): string => {
-  if (timeZone === 'UTC') return instant.toISOString().slice(0, 19);
-  const parts = Object.fromEntries(wallClock.formatToParts(instant).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+/** `yyyy-mm-ddThh:mm:ss` of an instant on the clocks of Amsterdam. */
+const amsterdamWallTime = (instant: Date): string => {
+  const p = amsterdamLocalParts(instant);
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
 };
+
+/** `yyyy-mm-ddThh:mm:ss` of an instant in UTC. */
+const utcWallTime = (instant: Date): string => instant.toISOString().slice(0, 19);
 
 export interface AtExpression {
   /** `at(yyyy-mm-ddThh:mm:ss)`. */
@@ -64,14 +64,9 @@ export interface AtExpression {
 export const atExpression = (at: Date): AtExpression => {
   if (Number.isNaN(at.getTime())) throw new RangeError('The time of a schedule is not a valid date');
   const instant = new Date(Math.ceil(at.getTime() / 1000) * 1000);
-  const local = wallTime(instant, scheduleTimeZone);
-  const hour = 3_600_000;
-  const ambiguous =
-    wallTime(new Date(instant.getTime() - hour), scheduleTimeZone) === local ||
-    wallTime(new Date(instant.getTime() + hour), scheduleTimeZone) === local;
-  return ambiguous
-    ? { expression: `at(${wallTime(instant, 'UTC')})`, timeZone: 'UTC' }
-    : { expression: `at(${local})`, timeZone: scheduleTimeZone };
+  return isRepeatedAmsterdamWallTime(instant)
+    ? { expression: `at(${utcWallTime(instant)})`, timeZone: 'UTC' }
+    : { expression: `at(${amsterdamWallTime(instant)})`, timeZone: scheduleTimeZone };
 };
 
 /**

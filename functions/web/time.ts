@@ -1,107 +1,44 @@
+import {
+  type AmsterdamLocalParts,
+  amsterdamLocalParts,
+  amsterdamTimeZone,
+  type Instant,
+  instantDate,
+} from '../core/amsterdam-time';
+
 /**
  * Times as people in the Netherlands read them (docs/architecture.md, "Times"): instants are stored in UTC and shown
- * in Europe/Amsterdam, in Dutch ("donderdag 14 januari 2027, 13.30–16.30 uur"). Intl does the time zone
- * rules, so summer time starts and ends on the right night without a table of our own.
+ * in Europe/Amsterdam, in Dutch ("donderdag 14 januari 2027, 13.30–16.30 uur"). The time zone rules are the
+ * core's (functions/core/amsterdam-time.ts).
  */
-export const amsterdamTimeZone = 'Europe/Amsterdam';
 
-type Instant = Date | string;
+/** Formatters are made on first use (functions/core/amsterdam-time.ts says why). */
+let dutchDateFormat: Intl.DateTimeFormat | undefined;
+const dutchDate = (): Intl.DateTimeFormat =>
+  (dutchDateFormat ??= new Intl.DateTimeFormat('nl-NL', {
+    timeZone: amsterdamTimeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }));
 
-const toDate = (instant: Instant): Date => {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(date.getTime())) throw new Error(`Not an instant: ${String(instant)}`);
-  return date;
-};
-
-const numericParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: amsterdamTimeZone,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-});
-
-const dutchDate = new Intl.DateTimeFormat('nl-NL', {
-  timeZone: amsterdamTimeZone,
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-
-const dutchShortDate = new Intl.DateTimeFormat('nl-NL', {
-  timeZone: amsterdamTimeZone,
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-
-/** A wall-clock time in Amsterdam; `offsetMinutes` is +60 in winter (CET), +120 in summer (CEST). */
-export interface AmsterdamLocalParts {
-  readonly year: number;
-  /** 1–12. */
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly offsetMinutes: number;
-}
-
-export const amsterdamLocalParts = (instant: Instant): AmsterdamLocalParts => {
-  const date = toDate(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(numericParts.formatToParts(date).find((p) => p.type === type)?.value);
-  const local = {
-    year: part('year'),
-    month: part('month'),
-    day: part('day'),
-    hour: part('hour'),
-    minute: part('minute'),
-    second: part('second'),
-  };
-  const wholeSeconds = Math.floor(date.getTime() / 1000) * 1000;
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  return { ...local, offsetMinutes: Math.round((asUtc - wholeSeconds) / 60_000) };
-};
-
-export interface AmsterdamWallClock {
-  readonly year: number;
-  /** 1–12. */
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-}
-
-/**
- * The instant a wall-clock time in Amsterdam stands for. Around the summer-time changes it resolves as
- * calendars do: a time that does not exist (02.30 on the last Sunday of March) moves forward by the hour
- * that was skipped; a time that happens twice (02.30 on the last Sunday of October) is the first of the two.
- */
-export const amsterdamInstant = (local: AmsterdamWallClock): Date => {
-  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  const day = 24 * 3600 * 1000;
-  const offsetBefore = amsterdamLocalParts(new Date(wall - day)).offsetMinutes * 60_000;
-  const offsetAfter = amsterdamLocalParts(new Date(wall + day)).offsetMinutes * 60_000;
-  const candidates = [wall - offsetBefore, wall - offsetAfter].filter((utc) => {
-    const back = amsterdamLocalParts(new Date(utc));
-    return Date.UTC(back.year, back.month - 1, back.day, back.hour, back.minute) === wall;
-  });
-  // None: the wall time fell in the skipped hour; read it with the offset from before the change.
-  return new Date(candidates.length ? Math.min(...candidates) : wall - offsetBefore);
-};
+let dutchShortDateFormat: Intl.DateTimeFormat | undefined;
+const dutchShortDate = (): Intl.DateTimeFormat =>
+  (dutchShortDateFormat ??= new Intl.DateTimeFormat('nl-NL', {
+    timeZone: amsterdamTimeZone,
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }));
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
 /** "donderdag 14 januari 2027". */
-export const formatDate = (instant: Instant): string => dutchDate.format(toDate(instant));
+export const formatDate = (instant: Instant): string => dutchDate().format(instantDate(instant));
 
 /** "14 januari 2027", for places where the weekday is clutter. */
-export const formatShortDate = (instant: Instant): string => dutchShortDate.format(toDate(instant));
+export const formatShortDate = (instant: Instant): string => dutchShortDate().format(instantDate(instant));
 
 /** "13.30": the Dutch way of writing a time (Taalunie), 24-hour clock. */
 export const formatTime = (instant: Instant): string => {

@@ -1,7 +1,7 @@
+import { amsterdamInstant, amsterdamLocalParts } from '../../functions/core/amsterdam-time';
+import type { MeetingLifecycleStore } from '../../functions/core/meetings/lifecycle';
 import type { Meeting, MeetingQuestions } from '../../functions/core/meetings/model';
-import type { MeetingStore } from '../../functions/core/meetings/ports';
 import { ConcurrentChange } from '../../functions/core/ports';
-import { amsterdamInstant, amsterdamLocalParts } from '../../functions/web/time';
 
 /**
  * The meetings of the travelling knowledge network, transcribed from the 2024 year update: the five of 2024
@@ -194,7 +194,10 @@ export const demoMeetings = (firstStart: Date): Meeting[] => [
 ];
 
 /** Creates the demo meetings that are not there yet; a meeting that exists (an earlier seed) is left alone. */
-export const seedMeetings = async (store: MeetingStore, firstStart: Date): Promise<void> => {
+export const seedMeetings = async (
+  store: Pick<MeetingLifecycleStore, 'createMeeting'>,
+  firstStart: Date,
+): Promise<void> => {
   for (const meeting of demoMeetings(firstStart)) {
     try {
       await store.createMeeting(meeting);

@@ -1,12 +1,12 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
+import { amsterdamLocalParts } from '../../functions/core/amsterdam-time';
 import type { OutboxMail, OutboxMailKind } from '../../functions/core/mailings/outbox';
 import { meetingMailData } from '../../functions/core/meetings/mail-data';
 import { calendarSequence, type Meeting, type Registration } from '../../functions/core/meetings/model';
 import { TokenSigner } from '../../functions/core/tokens';
 import { type FeedMeeting, meetingFeed, meetingInvite } from '../../functions/web/calendar/ics';
 import { outboxComposer } from '../../functions/web/mail/composers';
-import { amsterdamLocalParts } from '../../functions/web/time';
 import { FixedClock } from '../support/in-memory-ports';
 import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 

@@ -1,6 +1,11 @@
+import {
+  amsterdamLocalParts,
+  amsterdamTimeZone,
+  instantDate,
+  isRepeatedAmsterdamWallTime,
+} from '../../core/amsterdam-time';
 import type { MeetingDetails } from '../../core/meetings/model';
 import { meetingPath } from '../../paths';
-import { type AmsterdamLocalParts, amsterdamLocalParts, amsterdamTimeZone } from '../time';
 
 /**
  * iCalendar (RFC 5545) for meetings: the invite a participant's mail carries (RFC 5546 iTIP, METHOD REQUEST
@@ -121,37 +126,12 @@ const serialise = (contentLines: readonly Line[]): string =>
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
-const toDate = (instant: Date | string): Date => {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(date.getTime())) throw new Error(`Not an instant: ${String(instant)}`);
-  return date;
-};
-
 /** `20270328T013000Z`. */
 export const utcDateTime = (instant: Date | string): string =>
-  toDate(instant)
+  instantDate(instant)
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z')
     .replace(/[-:]/g, '');
-
-const wallClockMs = (local: AmsterdamLocalParts): number =>
-  Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-
-/**
- * Whether the Amsterdam wall time of this instant happens twice: 02.00–03.00 in the night the clocks go back.
- * True for both of the two instants (CEST and, an hour later, CET).
- */
-const isRepeatedWallTime = (date: Date): boolean => {
-  const wall = wallClockMs(amsterdamLocalParts(date));
-  const day = 24 * 3600_000;
-  return [date.getTime() - day, date.getTime() + day].some((nearby) => {
-    const other = wall - amsterdamLocalParts(new Date(nearby)).offsetMinutes * 60_000;
-    return (
-      other !== Math.floor(date.getTime() / 1000) * 1000 &&
-      wallClockMs(amsterdamLocalParts(new Date(other))) === wall
-    );
-  });
-};
 
 /**
  * DTSTART or DTEND as an Amsterdam wall time with TZID, so calendars show the time the organiser meant. One
@@ -160,8 +140,8 @@ const isRepeatedWallTime = (date: Date): boolean => {
  * reads the second). UTC means the same instant to all of them.
  */
 const timeProperty = (name: 'DTSTART' | 'DTEND', instant: string): Line => {
-  const date = toDate(instant);
-  if (isRepeatedWallTime(date)) return `${name}:${utcDateTime(date)}`;
+  const date = instantDate(instant);
+  if (isRepeatedAmsterdamWallTime(date)) return `${name}:${utcDateTime(date)}`;
   const local = amsterdamLocalParts(date);
   const wall = `${local.year}${two(local.month)}${two(local.day)}T${two(local.hour)}${two(local.minute)}${two(local.second)}`;
   return `${name};TZID=${amsterdamTimeZone}:${wall}`;

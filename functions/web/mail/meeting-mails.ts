@@ -1,9 +1,10 @@
+import { amsterdamLocalParts } from '../../core/amsterdam-time';
 import type { OutboxMail } from '../../core/mailings/outbox';
 import { cancelTokenId, type MeetingMailData } from '../../core/meetings/mail-data';
 import type { MailAttachment, OutgoingMail } from '../../core/ports';
 import { meetingPath, paths, tokenLink } from '../../paths';
 import { meetingInvite } from '../calendar/ics';
-import { amsterdamLocalParts, formatDate, formatMeetingWhen } from '../time';
+import { formatDate, formatMeetingWhen } from '../time';
 import { renderHouseMail } from './house';
 import type { ComposeContext } from './subscription-mails';
 
