@@ -1,4 +1,9 @@
-import { type SESv2Client, SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
+import {
+  SESv2Client,
+  type SESv2ClientConfig,
+  SendEmailCommand,
+  type SendEmailCommandOutput,
+} from '@aws-sdk/client-sesv2';
 import { MailRejected, SendingUnavailable, SendOutcomeUnknown } from '../core/mailings/delivery';
 import type { Mailer, OutgoingMail, SendOptions, SentMail } from '../core/ports';
 import { redactAddresses } from './redaction';
@@ -11,6 +16,12 @@ export interface SesMailerSettings {
   /** Routes bounces and complaints to EventBridge (AWS); absent offline. */
   readonly configurationSet?: string;
 }
+
+/**
+ * An SES v2 client. Built here, next to the one command it sends, so a composition that loads this module
+ * on first use (functions/composition/mail.ts) bundles only that command of the SDK.
+ */
+export const sesClient = (config: SESv2ClientConfig): SESv2Client => new SESv2Client(config);
 
 /** SES errors about this one mail: sending it again cannot succeed. */
 const rejectedErrors = new Set(['MessageRejected', 'BadRequestException']);

@@ -1,5 +1,5 @@
-import { app } from '../composition';
-import { cancelRegistration } from '../core/meetings/use-cases';
+import { cancellations } from '../composition/meeting-cancellations';
+import { cancelRegistration } from '../core/meetings/cancellation';
 import { renderRegistrationCancelled } from '../web/pages/meetings';
 import { httpRoute } from './http/edge';
 import { linkToken, parseFormBody } from './http/request';
@@ -8,6 +8,6 @@ import { tokenPageHeaders } from './http/security-headers';
 
 export const handler = httpRoute(async (event) => {
   await parseFormBody(event);
-  const { meeting } = await cancelRegistration(await app.registrations(), linkToken(event));
+  const { meeting } = await cancelRegistration(await cancellations(), linkToken(event));
   return page(200, renderRegistrationCancelled(meeting), tokenPageHeaders);
 });

@@ -1,4 +1,4 @@
-import { app } from '../composition';
+import { subscriptions } from '../composition/subscriptions';
 import { confirmSubscription } from '../core/subscriptions/use-cases';
 import { renderConfirmed } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
@@ -8,6 +8,6 @@ import { tokenPageHeaders } from './http/security-headers';
 
 export const handler = httpRoute(async (event) => {
   await parseFormBody(event);
-  const outcome = await confirmSubscription(await app.subscriptions(), linkToken(event));
+  const outcome = await confirmSubscription(await subscriptions(), linkToken(event));
   return page(200, renderConfirmed(outcome), tokenPageHeaders);
 });

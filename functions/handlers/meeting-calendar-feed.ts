@@ -1,12 +1,13 @@
-import { app } from '../composition';
+import { meetingCatalogue } from '../composition/meeting-catalogue';
+import { clock, siteUrl } from '../composition/process';
+import { upcomingMeetings } from '../core/meetings/catalogue';
 import { isPublic } from '../core/meetings/model';
-import { upcomingMeetings } from '../core/meetings/use-cases';
 import { meetingFeed } from '../web/calendar/ics';
 import { httpRoute } from './http/edge';
 
 /** /bijeenkomsten/agenda.ics: the upcoming public meetings as a calendar to subscribe to. */
 export const handler = httpRoute(async () => {
-  const meetings = await upcomingMeetings(app.meetings.store, app.clock.now());
+  const meetings = await upcomingMeetings(meetingCatalogue(), clock.now());
   return {
     statusCode: 200,
     headers: {
@@ -15,9 +16,9 @@ export const handler = httpRoute(async () => {
       'cache-control': 'public, max-age=300',
     },
     body: meetingFeed(meetings.filter(isPublic), {
-      // As the invites have it (composition.ts: the host of PUBLIC_BASE_URL), so both name one UID.
-      calendarDomain: new URL(app.siteUrl).hostname,
-      siteUrl: app.siteUrl,
+      // As the invites have it (composition/delivery.ts: the host of PUBLIC_BASE_URL), so both name one UID.
+      calendarDomain: new URL(siteUrl).hostname,
+      siteUrl: siteUrl,
     }),
   };
 });

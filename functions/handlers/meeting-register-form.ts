@@ -1,11 +1,12 @@
-import { app } from '../composition';
+import { registrations } from '../composition/meeting-registrations';
 import { InvalidInput } from '../core/errors';
-import { publicMeeting, registerForMeeting } from '../core/meetings/use-cases';
+import { publicMeeting } from '../core/meetings/catalogue';
+import { registerForMeeting } from '../core/meetings/registration';
 import { type MeetingFormValues, renderMeetingPage, renderRegistered } from '../web/pages/meetings';
 import { httpRoute } from './http/edge';
 import { fieldIssues, parseFormBody } from './http/request';
 import { page } from './http/respond';
-import { registrationRequest, toRegistrationRequest } from './inputs/meetings';
+import { registrationRequest, toRegistrationRequest } from './inputs/registrations';
 
 const formValues = (form: URLSearchParams): MeetingFormValues => ({
   name: form.get('name') ?? '',
@@ -20,7 +21,7 @@ const formValues = (form: URLSearchParams): MeetingFormValues => ({
 /** The form on /bijeenkomsten/{id}. An invalid form comes back with its messages and the values kept. */
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
-  const ports = await app.registrations();
+  const ports = await registrations();
   const meeting = await publicMeeting(ports.store, event.pathParameters?.id ?? '');
   const now = ports.clock.now();
   const values = formValues(form);

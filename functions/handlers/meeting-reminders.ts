@@ -1,10 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../adapters/logger';
+import { logger, logInvocation } from '../adapters/logger';
 import { scheduledJobEvent } from '../adapters/scheduled-jobs';
-import { app } from '../composition';
-import { sendMeetingReminders } from '../core/meetings/use-cases';
+import { reminders } from '../composition/meeting-reminders';
+import { sendMeetingReminders } from '../core/meetings/reminders';
 
 /**
  * A meeting's one-time reminder schedule fired (EventBridge Scheduler in AWS, local/scheduler offline); the
@@ -14,11 +13,11 @@ import { sendMeetingReminders } from '../core/meetings/use-cases';
  */
 const remind = async (event: unknown): Promise<{ queued: number }> => {
   const job = scheduledJobEvent.parse(event);
-  const { queued } = await sendMeetingReminders(app.meetings, job.meetingId);
+  const { queued } = await sendMeetingReminders(reminders(), job.meetingId);
   logger.info('Meeting reminders queued', { meetingId: job.meetingId, queued });
   return { queued };
 };
 
 export const handler = middy<unknown, { queued: number }, Error, Context>()
-  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logInvocation())
   .handler(remind);

@@ -1,5 +1,5 @@
-import { app } from '../composition';
-import { cancelMeeting } from '../core/meetings/use-cases';
+import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import { cancelMeeting } from '../core/meetings/lifecycle';
 import { httpRoute } from './http/edge';
 import { ifMatchVersion } from './http/request';
 import { json } from './http/respond';
@@ -8,7 +8,7 @@ import { etagOf, organiserMeetingView } from './views/meetings';
 /** Cancels a meeting and mails everyone registered or waiting; calling it again completes missing mails. */
 export const handler = httpRoute(async (event) => {
   const meeting = await cancelMeeting(
-    app.meetings,
+    meetingLifecycle(),
     event.pathParameters?.id ?? '',
     ifMatchVersion(event, { required: false }),
   );

@@ -1,5 +1,6 @@
-import { app } from '../composition';
-import { createMeeting } from '../core/meetings/use-cases';
+import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import { clock } from '../composition/process';
+import { createMeeting } from '../core/meetings/lifecycle';
 import { meetingPath } from '../paths';
 import { httpRoute } from './http/edge';
 import { parseJsonBody } from './http/request';
@@ -10,9 +11,9 @@ import { etagOf, organiserMeetingView } from './views/meetings';
 /** A new meeting, as a draft. Registration opens now and closes at the start unless said otherwise. */
 export const handler = httpRoute(async (event) => {
   const request = parseJsonBody(event, createMeetingRequest);
-  const meeting = await createMeeting(app.meetings, {
+  const meeting = await createMeeting(meetingLifecycle(), {
     ...request,
-    registrationOpensAt: request.registrationOpensAt ?? app.clock.now().toISOString(),
+    registrationOpensAt: request.registrationOpensAt ?? clock.now().toISOString(),
     registrationClosesAt: request.registrationClosesAt ?? request.startsAt,
   });
   return json(201, organiserMeetingView(meeting), {

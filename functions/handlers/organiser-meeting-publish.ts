@@ -1,5 +1,5 @@
-import { app } from '../composition';
-import { publishMeeting } from '../core/meetings/use-cases';
+import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import { publishMeeting } from '../core/meetings/lifecycle';
 import { httpRoute } from './http/edge';
 import { ifMatchVersion } from './http/request';
 import { json } from './http/respond';
@@ -7,7 +7,7 @@ import { etagOf, organiserMeetingView } from './views/meetings';
 
 export const handler = httpRoute(async (event) => {
   const meeting = await publishMeeting(
-    app.meetings,
+    meetingLifecycle(),
     event.pathParameters?.id ?? '',
     ifMatchVersion(event, { required: false }),
   );

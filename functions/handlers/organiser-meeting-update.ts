@@ -1,5 +1,5 @@
-import { app } from '../composition';
-import { updateMeeting } from '../core/meetings/use-cases';
+import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import { updateMeeting } from '../core/meetings/lifecycle';
 import { httpRoute } from './http/edge';
 import { ifMatchVersion, parseJsonBody } from './http/request';
 import { json } from './http/respond';
@@ -10,6 +10,6 @@ import { etagOf, organiserMeetingView } from './views/meetings';
 export const handler = httpRoute(async (event) => {
   const version = ifMatchVersion(event, { required: true }) ?? -1;
   const changes = parseJsonBody(event, updateMeetingRequest);
-  const meeting = await updateMeeting(app.meetings, event.pathParameters?.id ?? '', version, changes);
+  const meeting = await updateMeeting(meetingLifecycle(), event.pathParameters?.id ?? '', version, changes);
   return json(200, organiserMeetingView(meeting), { etag: etagOf(meeting) });
 });

@@ -1,8 +1,9 @@
-import { app } from '../composition';
+import { clock } from '../composition/process';
+import { subscriptionStore } from '../composition/subscription-store';
 import { countSubscribers } from '../core/subscriptions/use-cases';
 import { httpRoute } from './http/edge';
 import { json } from './http/respond';
 
 export const handler = httpRoute(async () => {
-  return json(200, await countSubscribers(app.subscriptionStore, app.clock.now()));
+  return json(200, await countSubscribers(subscriptionStore(), clock.now()));
 });

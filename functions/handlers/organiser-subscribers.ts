@@ -1,4 +1,5 @@
-import { app } from '../composition';
+import { clock } from '../composition/process';
+import { subscriptionStore } from '../composition/subscription-store';
 import { listSubscribers } from '../core/subscriptions/use-cases';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
@@ -7,12 +8,12 @@ import { subscriberListQuery } from './inputs/subscriptions';
 
 export const handler = httpRoute(async (event) => {
   const { status, topic, cursor, limit } = parseQuery(event, subscriberListQuery);
-  const page = await listSubscribers(app.subscriptionStore, {
+  const page = await listSubscribers(subscriptionStore(), {
     status,
     ...(topic ? { topic } : {}),
     ...(cursor ? { cursor } : {}),
     limit,
-    now: app.clock.now(),
+    now: clock.now(),
   });
   return json(200, {
     // An unsubscribed person's address and name are deleted: the item shows that someone left, not who.

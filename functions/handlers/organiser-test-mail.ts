@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { app } from '../composition';
+import * as z from 'zod/mini';
+import { testMail } from '../composition/mail';
 import { sendTestMail } from '../core/mailings/test-mail';
 import { httpRoute } from './http/edge';
 import { organiserOf, parseJsonBody } from './http/request';
@@ -8,16 +8,18 @@ import { json } from './http/respond';
 const testMailRequest = z.strictObject({
   subject: z
     .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .regex(/^[^\p{Cc}]*$/u, 'Het onderwerp mag geen regeleinden of stuurtekens bevatten.'),
-  body: z.string().trim().min(1).max(10_000),
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(200),
+      z.regex(/^[^\p{Cc}]*$/u, 'Het onderwerp mag geen regeleinden of stuurtekens bevatten.'),
+    ),
+  body: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
 });
 
 export const handler = httpRoute(async (event) => {
   const input = parseJsonBody(event, testMailRequest);
   const organiser = organiserOf(event);
-  const sent = await sendTestMail(await app.testMail(), organiser, input);
+  const sent = await sendTestMail(await testMail(), organiser, input);
   return json(202, { status: 'sent', messageId: sent.messageId });
 });

@@ -1,11 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverAndLog } from '../adapters/delivery-log';
 import { malformedOutboxMailMessage, outboxRefFromKeys, outboxStreamFilter } from '../adapters/dynamo/outbox';
 import { matchesEventFilter } from '../adapters/event-filter';
-import { logger } from '../adapters/logger';
-import { app } from '../composition';
+import { logger, logInvocation } from '../adapters/logger';
+import { delivery } from '../composition/delivery';
 
 /**
  * The table stream's consumer, the fast path of delivery (docs/architecture.md, "Mail delivery"): in AWS
@@ -28,12 +27,12 @@ const deliverNewEntries = async (
       logger.error(malformedOutboxMailMessage, { sequenceNumber: record.dynamodb?.SequenceNumber });
       continue;
     }
-    await deliverAndLog(app.delivery, ref, deadline);
+    await deliverAndLog(delivery(), ref, deadline);
   }
   return { batchItemFailures: [] };
 };
 
-/** The records' images hold addresses: the event itself is never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says. */
+/** The records' images hold addresses: the event itself is never logged. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
-  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logInvocation())
   .handler(deliverNewEntries);

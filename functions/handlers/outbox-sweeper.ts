@@ -1,9 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { deliverAndLog, deliveryLog, oldestPendingAgeField } from '../adapters/delivery-log';
-import { logger } from '../adapters/logger';
-import { app } from '../composition';
+import { logger, logInvocation } from '../adapters/logger';
+import { delivery, outboxLedger } from '../composition/delivery';
+import { clock } from '../composition/process';
 import { minimumSendTimeMs } from '../core/mailings/delivery';
 
 /** Entries per Query of what is due. */
@@ -27,10 +27,10 @@ const sweep = async (_event: unknown, context: Context): Promise<SweepSummary> =
   const outcomes: Record<string, number> = {};
   let attempted = 0;
   while (deadline.getTime() - Date.now() > minimumSendTimeMs) {
-    const due = await app.outboxLedger.due(app.clock.now(), pageSize);
+    const due = await outboxLedger().due(clock.now(), pageSize);
     let progressed = false;
     for (const ref of due) {
-      const outcome = await deliverAndLog(app.delivery, ref, deadline);
+      const outcome = await deliverAndLog(delivery(), ref, deadline);
       attempted += 1;
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       // Busy, not yet due or out of time: listed still (the index lags a moment), but not for this sweep.
@@ -38,12 +38,10 @@ const sweep = async (_event: unknown, context: Context): Promise<SweepSummary> =
     }
     if (due.length < pageSize || !progressed) break;
   }
-  const oldest = await app.outboxLedger.oldestUnsettled();
-  const age = oldest ? Math.max(0, Math.round((app.clock.now().getTime() - oldest.getTime()) / 1000)) : 0;
+  const oldest = await outboxLedger().oldestUnsettled();
+  const age = oldest ? Math.max(0, Math.round((clock.now().getTime() - oldest.getTime()) / 1000)) : 0;
   logger.info(deliveryLog.backlog, { [oldestPendingAgeField]: age, attempted, outcomes });
   return { attempted, outcomes, oldestPendingAgeSeconds: age };
 };
 
-export const handler = middy<unknown, SweepSummary, Error, Context>()
-  .use(injectLambdaContext(logger, { logEvent: false }))
-  .handler(sweep);
+export const handler = middy<unknown, SweepSummary, Error, Context>().use(logInvocation()).handler(sweep);

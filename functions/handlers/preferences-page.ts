@@ -1,4 +1,4 @@
-import { app } from '../composition';
+import { subscriptions } from '../composition/subscriptions';
 import { loadPreferences } from '../core/subscriptions/use-cases';
 import { renderPreferences } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
@@ -7,7 +7,7 @@ import { page } from './http/respond';
 import { tokenPageHeaders } from './http/security-headers';
 
 export const handler = httpRoute(async (event) => {
-  const ports = await app.subscriptions();
+  const ports = await subscriptions();
   const { id } = ports.tokens.verify(linkToken(event), 'manage-preferences');
   const subscription = await loadPreferences(ports, id);
   return page(

@@ -1,4 +1,4 @@
-import { app } from '../composition';
+import { subscriptions } from '../composition/subscriptions';
 import { loadPreferences, unsubscribe, updatePreferences } from '../core/subscriptions/use-cases';
 import { renderPreferences, renderUnsubscribed } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
@@ -10,7 +10,7 @@ import { preferencesForm } from './inputs/subscriptions';
 /** Saves topics and name, or unsubscribes (the second button on the preferences page). */
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
-  const ports = await app.subscriptions();
+  const ports = await subscriptions();
   const { id } = ports.tokens.verify(linkToken(event), 'manage-preferences');
   if (form.get('action') === 'unsubscribe') {
     await unsubscribe(ports, id);

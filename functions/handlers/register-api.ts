@@ -1,9 +1,9 @@
-import { app } from '../composition';
-import { registerForMeeting } from '../core/meetings/use-cases';
+import { registrations } from '../composition/meeting-registrations';
+import { registerForMeeting } from '../core/meetings/registration';
 import { httpRoute } from './http/edge';
 import { parseJsonBody } from './http/request';
 import { json } from './http/respond';
-import { registrationRequest, toRegistrationRequest } from './inputs/meetings';
+import { registrationRequest, toRegistrationRequest } from './inputs/registrations';
 
 /**
  * Registering again answers exactly like the first time (same status code and body shape) and creates
@@ -11,10 +11,6 @@ import { registrationRequest, toRegistrationRequest } from './inputs/meetings';
  */
 export const handler = httpRoute(async (event) => {
   const request = toRegistrationRequest(parseJsonBody(event, registrationRequest));
-  const outcome = await registerForMeeting(
-    await app.registrations(),
-    event.pathParameters?.id ?? '',
-    request,
-  );
+  const outcome = await registerForMeeting(await registrations(), event.pathParameters?.id ?? '', request);
   return json(200, { status: outcome.status, position: outcome.position ?? null });
 });

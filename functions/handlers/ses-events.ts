@@ -1,9 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../adapters/logger';
+import { logger, logInvocation } from '../adapters/logger';
 import { feedbackFromSesEvent, sesEventBridgeEvent } from '../adapters/ses/events';
-import { app } from '../composition';
+import { feedback } from '../composition/feedback';
 import { applySesFeedback, type FeedbackOutcome } from '../core/mailings/suppression';
 
 /**
@@ -19,18 +18,18 @@ const applyEvent = async (event: unknown): Promise<FeedbackOutcome | { type: 'ig
     logger.error('Unreadable SES event', { problems });
     throw new Error(`Unreadable SES event: ${problems.join('; ')}`);
   }
-  const feedback = feedbackFromSesEvent(parsed.data);
+  const addressFeedback = feedbackFromSesEvent(parsed.data);
   const ids = { eventId: parsed.data.id, eventType: parsed.data.detail.eventType };
-  if (!feedback) {
+  if (!addressFeedback) {
     logger.info('SES event needs no action', ids);
     return { type: 'ignored' };
   }
-  const outcome = await applySesFeedback(await app.feedback(), feedback);
+  const outcome = await applySesFeedback(await feedback(), addressFeedback);
   logger.info('SES event applied', { ...ids, outcome });
   return outcome;
 };
 
 /** SES events hold addresses: the event itself is never logged. */
 export const handler = middy<unknown, FeedbackOutcome | { type: 'ignored' }, Error, Context>()
-  .use(injectLambdaContext(logger, { logEvent: false }))
+  .use(logInvocation())
   .handler(applyEvent);

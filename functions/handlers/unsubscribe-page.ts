@@ -1,4 +1,4 @@
-import { app } from '../composition';
+import { tokens } from '../composition/keys';
 import { renderUnsubscribePage } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
 import { linkToken } from './http/request';
@@ -7,6 +7,6 @@ import { tokenPageHeaders } from './http/security-headers';
 
 /** A GET shows the button only: a mail scanner following the link unsubscribes nobody. */
 export const handler = httpRoute(async (event) => {
-  (await app.tokens()).verify(linkToken(event), 'unsubscribe');
+  (await tokens()).verify(linkToken(event), 'unsubscribe');
   return page(200, renderUnsubscribePage(), tokenPageHeaders);
 });

@@ -1,4 +1,4 @@
-import { app } from '../composition';
+import { subscriptions } from '../composition/subscriptions';
 import { unsubscribe } from '../core/subscriptions/use-cases';
 import { renderUnsubscribed } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
@@ -12,7 +12,7 @@ import { tokenPageHeaders } from './http/security-headers';
  */
 export const handler = httpRoute(async (event) => {
   await parseFormBody(event);
-  const ports = await app.subscriptions();
+  const ports = await subscriptions();
   await unsubscribe(ports, ports.tokens.verify(linkToken(event), 'unsubscribe').id);
   return page(200, renderUnsubscribed(), tokenPageHeaders);
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../functions/core/errors';
 import { RecipientSuppressed, sendTestMail } from '../../functions/core/mailings/test-mail';
 import { PersonIds } from '../../functions/core/people/person-id';
+import { testMailRenderer } from '../../functions/web/mail/test-mail';
 import { InMemorySuppressionList, RecordingMailer } from '../support/in-memory-ports';
 
 const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
 const portsWith = (mailer: RecordingMailer, suppressions = new InMemorySuppressionList()) => ({
   mailer,
-  siteUrl: 'https://dropin.example.org',
+  render: testMailRenderer('https://dropin.example.org'),
   suppressions,
   personIds,
 });

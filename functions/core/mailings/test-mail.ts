@@ -1,8 +1,7 @@
-import { renderHouseMail } from '../../web/mail/house';
 import { DomainError, InvalidInput } from '../errors';
 import type { Organiser } from '../organisers/identity';
 import type { PersonIds } from '../people/person-id';
-import type { Mailer, SentMail } from '../ports';
+import type { Mailer, OutgoingMail, SentMail } from '../ports';
 import type { SuppressionCheck } from './delivery';
 
 /** The address is on the suppression list (it bounced or complained): nothing is sent to it. */
@@ -22,13 +21,20 @@ export interface TestMailInput {
   readonly body: string;
 }
 
+/** What a test mail says; the house template (functions/web/mail/) gives it its form. */
+export interface TestMailContent {
+  readonly subject: string;
+  readonly greetingName?: string;
+  readonly paragraphs: readonly string[];
+}
+
 export interface TestMailPorts {
   readonly mailer: Mailer;
   /** Every send consults the suppression list, this one too. */
   readonly suppressions: SuppressionCheck;
   readonly personIds: PersonIds;
-  /** The public site, for the links in the mail. */
-  readonly siteUrl: string;
+  /** Renders the content as every mail of the system looks. */
+  readonly render: (content: TestMailContent) => Omit<OutgoingMail, 'to'>;
 }
 
 /**
@@ -39,7 +45,7 @@ export interface TestMailPorts {
  * 3. A suppressed address gets nothing (RecipientSuppressed); otherwise one mail, through the Mailer port.
  */
 export const sendTestMail = async (
-  { mailer, siteUrl, suppressions, personIds }: TestMailPorts,
+  { mailer, render, suppressions, personIds }: TestMailPorts,
   organiser: Organiser,
   input: TestMailInput,
 ): Promise<SentMail> => {
@@ -52,12 +58,10 @@ export const sendTestMail = async (
     .split(/\r?\n\s*\r?\n/)
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph.length > 0);
-  const mail = renderHouseMail({
+  const mail = render({
     subject: `[Test] ${input.subject}`,
     ...(organiser.name ? { greetingName: organiser.name } : {}),
     paragraphs,
-    reason: 'Je ontvangt deze testmail omdat je hem zelf hebt verstuurd als organisator van Drop In.',
-    siteUrl,
   });
   if (await suppressions.isSuppressed(personIds.of(organiser.email))) throw new RecipientSuppressed();
   return mailer.send({ to: { address: organiser.email }, ...mail });

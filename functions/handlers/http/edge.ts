@@ -74,7 +74,8 @@ export const mapError = (error: unknown): MappedError => {
  * - onError: maps the error to problem+json (API) or a Dutch page (pages), and logs 5xx without PII.
  */
 export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context> => ({
-  before: ({ event }) => {
+  before: ({ event, context }) => {
+    logger.startInvocation(context);
     const route = routeByKey(event.routeKey);
     if (!route && event.routeKey !== '$default') {
       throw new Error(`Route ${event.routeKey} is not in the route table`);

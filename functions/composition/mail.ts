@@ -1,0 +1,40 @@
+import type { TestMailPorts } from '../core/mailings/test-mail';
+import type { Mailer } from '../core/ports';
+import { testMailRenderer } from '../web/mail/test-mail';
+import { personIds } from './keys';
+import { onceResolved } from './once';
+import { config, siteUrl } from './process';
+import { suppressions } from './suppressions';
+
+/**
+ * SES (`needs.mail`), loaded on the first send. One attempt per call, bounded in time: the delivery keeps its
+ * own retry schedule (a throttled mail waits its backoff instead of holding the function), and a hung
+ * connection cannot outlive the delivery's claim.
+ */
+const sesMailer = onceResolved(async () => {
+  const { SesMailer, sesClient } = await import('../adapters/ses-mailer');
+  const client = sesClient({
+    region: config.AWS_REGION,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
+    ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
+  });
+  return new SesMailer(client, {
+    fromAddress: config.MAIL_FROM_ADDRESS,
+    fromName: config.MAIL_FROM_NAME,
+    ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
+    ...(config.SES_CONFIGURATION_SET ? { configurationSet: config.SES_CONFIGURATION_SET } : {}),
+  });
+});
+
+export const mailer: Mailer = {
+  send: async (mail, options) => (await sesMailer()).send(mail, options),
+};
+
+/** The organiser's test mail: the address is keyed to check the suppression list. */
+export const testMail = async (): Promise<TestMailPorts> => ({
+  mailer,
+  render: testMailRenderer(siteUrl),
+  suppressions: suppressions(),
+  personIds: await personIds(),
+});

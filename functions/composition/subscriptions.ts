@@ -1,0 +1,14 @@
+import type { SubscriptionPorts } from '../core/subscriptions/use-cases';
+import type { TokenSigner } from '../core/tokens';
+import { personIds, tokens } from './keys';
+import { clock, ids } from './process';
+import { subscriptionStore } from './subscription-store';
+
+/** For the use cases that key people and sign or check links. */
+export const subscriptions = async (): Promise<SubscriptionPorts & { tokens: TokenSigner }> => ({
+  store: subscriptionStore(),
+  clock,
+  ids,
+  personIds: await personIds(),
+  tokens: await tokens(),
+});
