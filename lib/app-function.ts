@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
+import { functionBundling, lambdaNodeMajor } from './bundling';
 import type { MailSending } from './mail-sending';
 
 /** The repository root: holds package-lock.json and functions/. */
@@ -54,12 +55,12 @@ export interface AppFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level.
+   * Log level (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;
   /**
-   * Powertools service name, the `service` key of every log line.
+   * Service name, the `service` key of every log line.
    * @default 'dropin'
    */
   readonly serviceName?: string;
@@ -90,9 +91,10 @@ const tableWriteActions = [
   'dynamodb:BatchWriteItem',
 ];
 
-/** Lets esbuild's ESM output load the CommonJS dependencies that still call `require`. */
-const esmRequireBanner =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const lambdaRuntime = lambda.Runtime.NODEJS_24_X;
+if (lambdaRuntime.name !== `nodejs${lambdaNodeMajor}.x`) {
+  throw new Error(`The bundles target Node ${lambdaNodeMajor}, the functions run ${lambdaRuntime.name}`);
+}
 
 /**
  * One Lambda function of the system with the house defaults: Node.js 24 on arm64, an ESM bundle built
@@ -137,7 +139,7 @@ export class AppFunction extends Construct {
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       description: entry.description,
       ...(props.functionName !== undefined && { functionName: props.functionName }),
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: lambdaRuntime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: entry.memoryMiB ?? 512,
       timeout: Duration.seconds(entry.timeoutSeconds ?? defaultTimeoutSeconds),
@@ -145,21 +147,21 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       environment: {
         ...props.environment,
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'dropin',
-        // Powertools 2 reads POWERTOOLS_LOG_LEVEL and still honours the older LOG_LEVEL.
-        POWERTOOLS_LOG_LEVEL: logLevel,
+        // functions/adapters/logger.ts
+        SERVICE_NAME: props.serviceName ?? 'dropin',
         LOG_LEVEL: logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
+      // The settings the bundle benchmark builds with too (lib/bundling.ts).
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK: the code is tested against the pinned version, not the runtime's.
-        externalModules: [],
+        target: functionBundling.target,
+        mainFields: [...functionBundling.mainFields],
+        banner: functionBundling.banner,
+        minify: functionBundling.minify,
+        sourceMap: functionBundling.sourceMap,
+        sourcesContent: functionBundling.sourcesContent,
+        externalModules: [...functionBundling.externalModules],
         forceDockerBundling: false,
       },
     });

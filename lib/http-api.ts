@@ -30,7 +30,7 @@ export interface HttpApiProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level of every function.
+   * Log level of every function (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;

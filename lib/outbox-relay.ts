@@ -42,7 +42,7 @@ export interface OutboxRelayProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level.
+   * Log level (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;

@@ -33,7 +33,7 @@ export interface ScheduledJobsProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level.
+   * Log level (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;

@@ -38,7 +38,7 @@ export interface SesEventsProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Powertools log level.
+   * Log level (functions/adapters/logger.ts).
    * @default 'INFO'
    */
   readonly logLevel?: LogLevel;

@@ -39,7 +39,7 @@ export interface StageSettings {
   readonly apiRateLimit?: number;
   /** Burst of requests of the HTTP API's default stage. Default 100. */
   readonly apiBurstLimit?: number;
-  /** Powertools log level of every function. Default INFO. */
+  /** Log level of every function (functions/adapters/logger.ts). Default INFO. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** CloudFormation termination protection of the stateful stack. Default true. */
   readonly terminationProtection?: boolean;

@@ -18,7 +18,7 @@ export interface HandlerEnvironmentSettings {
   readonly tokenSecret: string;
   /** Default `dropin`. */
   readonly tableName?: string;
-  /** POWERTOOLS_LOG_LEVEL. Default INFO. */
+  /** LOG_LEVEL. Default INFO. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
@@ -38,8 +38,8 @@ export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record
   // One-time schedules live in the table; local/scheduler fires them (docs/architecture.md, "Schedules").
   SCHEDULER_MODE: 'table',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  POWERTOOLS_SERVICE_NAME: 'dropin',
-  POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
+  SERVICE_NAME: 'dropin',
+  LOG_LEVEL: settings.logLevel ?? 'INFO',
 });
 
 export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): void => {

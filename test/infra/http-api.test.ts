@@ -167,7 +167,7 @@ describe('the functions', () => {
         'SCHEDULER_ROLE_ARN',
         'SCHEDULER_TARGET_ARN',
         'SCHEDULER_DLQ_ARN',
-        'POWERTOOLS_SERVICE_NAME',
+        'SERVICE_NAME',
         'LOG_LEVEL',
         'NODE_OPTIONS',
       ]),

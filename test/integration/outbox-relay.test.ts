@@ -276,7 +276,7 @@ const relayProcessFile = fileURLToPath(new URL('../support/outbox-relay-process.
 const startDoomedRelay = async (mail: OutboxMail): Promise<ChildProcess> => {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', relayProcessFile], {
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => {

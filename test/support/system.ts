@@ -31,7 +31,7 @@ import { type ScheduleRunner, startScheduleRunner } from '../../local/scheduler/
 import { ensureTable } from '../../local/table';
 
 export interface TestSystemOptions {
-  /** POWERTOOLS_LOG_LEVEL of the handlers. Default WARN, so a passing run stays quiet. */
+  /** LOG_LEVEL of the handlers. Default WARN, so a passing run stays quiet. */
   readonly logLevel?: HandlerEnvironmentSettings['logLevel'];
   /** Receives the server's request lines, handler failures and the relay's retries. Default: dropped. */
   readonly log?: (line: string) => void;
