@@ -155,9 +155,9 @@ describe('registering and cancelling under a race, through the HTTP layer', () =
 class ReadThenWriteStore extends DynamoMeetingRegistrations {
   constructor(
     private readonly documents: TestSystem['documentClient'],
-    private readonly table: string,
+    private readonly tableName: string,
   ) {
-    super(documents, table);
+    super(documents, tableName);
   }
 
   override async commitRegistration(change: RegistrationChange): Promise<void> {
@@ -165,7 +165,7 @@ class ReadThenWriteStore extends DynamoMeetingRegistrations {
     await new Promise((resolve) => setTimeout(resolve, 5)); // the time a real request takes between the two
     await this.documents.send(
       new PutCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Item: {
           ...keys.registration(change.next.meetingId, change.next.personId),
           entity: 'Registration',
@@ -176,7 +176,7 @@ class ReadThenWriteStore extends DynamoMeetingRegistrations {
     const field = change.next.status === 'confirmed' ? 'confirmedCount' : 'waitingCount';
     await this.documents.send(
       new UpdateCommand({
-        TableName: this.table,
+        TableName: this.tableName,
         Key: keys.meeting(change.meeting.meetingId),
         UpdateExpression: `SET ${field} = :count`,
         ExpressionAttributeValues: { ':count': (meeting?.[field] ?? 0) + 1 },

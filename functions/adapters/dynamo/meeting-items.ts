@@ -32,6 +32,19 @@ export interface MeetingTable {
   readonly tableName: string;
 }
 
+/** What every meeting adapter starts from: the single table, and reading the meeting itself. */
+export abstract class MeetingTableAdapter {
+  protected readonly table: MeetingTable;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.table = { client, tableName };
+  }
+
+  getMeeting(meetingId: string): Promise<Meeting | undefined> {
+    return readMeeting(this.table, meetingId);
+  }
+}
+
 const meetingItem = z.object({
   meetingId: z.string(),
   status: z.enum(meetingStatuses),

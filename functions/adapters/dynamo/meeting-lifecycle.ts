@@ -1,15 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { roomFor } from '../../core/meetings/capacity';
 import type { MeetingChange, MeetingLifecycleStore } from '../../core/meetings/lifecycle';
 import type { Meeting, Registration } from '../../core/meetings/model';
 import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
 import {
-  type MeetingTable,
+  MeetingTableAdapter,
   meetingAttributes,
   queryMeetings,
-  readMeeting,
   readRegistrations,
   readWaitingHead,
 } from './meeting-items';
@@ -22,15 +21,9 @@ import type { TransactItem } from './transactions';
  * The organiser's meetings (core/meetings/lifecycle.ts): created, read, changed conditional on their
  * version and on the capacity rule, with the promotions and the job the change sets off.
  */
-export class DynamoMeetingLifecycle implements MeetingLifecycleStore {
-  readonly #table: MeetingTable;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.#table = { client, tableName };
-  }
-
+export class DynamoMeetingLifecycle extends MeetingTableAdapter implements MeetingLifecycleStore {
   async createMeeting(meeting: Meeting): Promise<void> {
-    const { client, tableName } = this.#table;
+    const { client, tableName } = this.table;
     try {
       await client.send(
         new PutCommand({
@@ -50,12 +43,8 @@ export class DynamoMeetingLifecycle implements MeetingLifecycleStore {
     }
   }
 
-  getMeeting(meetingId: string): Promise<Meeting | undefined> {
-    return readMeeting(this.#table, meetingId);
-  }
-
   async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
-    const { tableName } = this.#table;
+    const { tableName } = this.table;
     const attributes = meetingAttributes(next);
     const names = Object.keys(attributes);
     const removed = (['publishedAt', 'cancelledAt'] as const).filter((name) => next[name] === undefined);
@@ -91,18 +80,18 @@ export class DynamoMeetingLifecycle implements MeetingLifecycleStore {
       ...mails.map((mail) => outboxPut(tableName, mail)),
       ...(job ? [outboxJobPut(tableName, job.jobId, job.job, job.createdAt)] : []),
     ];
-    await transact(this.#table, items);
+    await transact(this.table, items);
   }
 
   waitingHead(meetingId: string, limit: number): Promise<readonly Registration[]> {
-    return readWaitingHead(this.#table, meetingId, limit);
+    return readWaitingHead(this.table, meetingId, limit);
   }
 
   listMeetings(query: MeetingListQuery): Promise<MeetingListPage> {
-    return queryMeetings(this.#table, query);
+    return queryMeetings(this.table, query);
   }
 
   listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]> {
-    return readRegistrations(this.#table, meetingId);
+    return readRegistrations(this.table, meetingId);
   }
 }

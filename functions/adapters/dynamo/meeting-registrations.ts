@@ -1,35 +1,24 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxMail } from '../../core/mailings/outbox';
-import type { Meeting, Registration } from '../../core/meetings/model';
+import type { Registration } from '../../core/meetings/model';
 import type { RegistrationChange } from '../../core/meetings/ports';
 import type { RegistrationStore } from '../../core/meetings/registration';
 import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { mailRateFrom, mailRatePut } from './mail-rate';
-import { type MeetingTable, readMeeting, readRegistration } from './meeting-items';
+import { MeetingTableAdapter, readRegistration } from './meeting-items';
 import { commitRegistration, transact } from './meeting-writes';
 import { outboxPut } from './outbox';
 import { keys } from './table-design';
 
 /** Registering (core/meetings/registration.ts) in the single table. */
-export class DynamoMeetingRegistrations implements RegistrationStore {
-  readonly #table: MeetingTable;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.#table = { client, tableName };
-  }
-
-  getMeeting(meetingId: string): Promise<Meeting | undefined> {
-    return readMeeting(this.#table, meetingId);
-  }
-
+export class DynamoMeetingRegistrations extends MeetingTableAdapter implements RegistrationStore {
   getRegistration(meetingId: string, personId: string): Promise<Registration | undefined> {
-    return readRegistration(this.#table, meetingId, personId);
+    return readRegistration(this.table, meetingId, personId);
   }
 
   /** Counts the waiting places up to this one: a strongly consistent Query of counts, page by page. */
   async waitingPosition(meetingId: string, waitingKey: string): Promise<number> {
-    const { client, tableName } = this.#table;
+    const { client, tableName } = this.table;
     const places = keys.waitingPlaces(meetingId);
     let ahead = 0;
     let startKey: Record<string, unknown> | undefined;
@@ -55,11 +44,11 @@ export class DynamoMeetingRegistrations implements RegistrationStore {
   }
 
   commitRegistration(change: RegistrationChange): Promise<void> {
-    return commitRegistration(this.#table, change);
+    return commitRegistration(this.table, change);
   }
 
   async loadMailRate(personId: string): Promise<MailRate> {
-    const { client, tableName } = this.#table;
+    const { client, tableName } = this.table;
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: keys.mailRate(personId), ConsistentRead: true }),
     );
@@ -67,7 +56,7 @@ export class DynamoMeetingRegistrations implements RegistrationStore {
   }
 
   async commitResend(personId: string, mailRate: MailRateChange, mail: OutboxMail): Promise<void> {
-    const { tableName } = this.#table;
-    await transact(this.#table, [mailRatePut(tableName, personId, mailRate), outboxPut(tableName, mail)]);
+    const { tableName } = this.table;
+    await transact(this.table, [mailRatePut(tableName, personId, mailRate), outboxPut(tableName, mail)]);
   }
 }

@@ -1,27 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxMail } from '../../core/mailings/outbox';
-import type { Meeting } from '../../core/meetings/model';
 import type { RegistrationRow } from '../../core/meetings/ports';
 import type { ReminderStore } from '../../core/meetings/reminders';
-import { type MeetingTable, readMeeting, readRegistrations } from './meeting-items';
+import { MeetingTableAdapter, readRegistrations } from './meeting-items';
 import { queueMailsOnce } from './meeting-writes';
 import { keys } from './table-design';
 
 /** A meeting's reminder run (core/meetings/reminders.ts): its cutoff, and the reminders queued once. */
-export class DynamoMeetingReminders implements ReminderStore {
-  readonly #table: MeetingTable;
-
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.#table = { client, tableName };
-  }
-
-  getMeeting(meetingId: string): Promise<Meeting | undefined> {
-    return readMeeting(this.#table, meetingId);
-  }
-
+export class DynamoMeetingReminders extends MeetingTableAdapter implements ReminderStore {
   async firstReminderRun(meetingId: string, at: Date): Promise<Date> {
-    const { client, tableName } = this.#table;
+    const { client, tableName } = this.table;
     try {
       await client.send(
         new PutCommand({
@@ -41,10 +30,10 @@ export class DynamoMeetingReminders implements ReminderStore {
   }
 
   listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]> {
-    return readRegistrations(this.#table, meetingId);
+    return readRegistrations(this.table, meetingId);
   }
 
   queueMailsOnce(mails: readonly OutboxMail[]): Promise<void> {
-    return queueMailsOnce(this.#table, mails);
+    return queueMailsOnce(this.table, mails);
   }
 }
