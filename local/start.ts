@@ -55,11 +55,19 @@ const organiserTokenTtlSeconds = 12 * 3600;
 const running: Array<() => Promise<void>> = [];
 const runningOnEngines: Array<() => Promise<void>> = [];
 let shuttingDown = false;
+/** How long what runs on the engines may take to finish its work in progress when stopping. */
+const consumersGraceMs = 4_000;
 
 const shutDown = async (exitCode: number): Promise<never> => {
   if (!shuttingDown) {
     shuttingDown = true;
-    await Promise.allSettled(runningOnEngines.map((stop) => stop()));
+    // Work in progress gets a bounded grace: a handler still running after it fails against stopped engines
+    // and is retried after the next start (the outbox and the schedules are in the table), while a shutdown
+    // that waited on it could outlast whoever sent the signal and leave the JVM behind.
+    await Promise.race([
+      Promise.allSettled(runningOnEngines.map((stop) => stop())),
+      new Promise((resolve) => setTimeout(resolve, consumersGraceMs).unref()),
+    ]);
     for (const stop of running.reverse()) await stop().catch(() => undefined);
   }
   process.exit(exitCode);
