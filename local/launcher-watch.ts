@@ -26,9 +26,10 @@ const isAlive = (pid: number): boolean => {
 };
 
 /**
- * Calls `onGone` once the process that launched us is gone. `npm start` runs npm → sh → tsx → this
- * process; a SIGTERM to npm reaches sh only, and sh (dash or bash) dies without passing it on, which would
- * leave tsx, this process and its JVM running. So both our parent and the one above it are watched.
+ * Calls `onGone` once the process that launched us is gone. `npm start` runs npm → sh, which execs this
+ * process (node with tsx as a loader: no tsx wrapper process, whose signal relay SIGKILLs a child that does
+ * not acknowledge a signal within 30 ms and so left the JVM behind under load). If npm is killed outright, or
+ * the shell above it goes, nothing may keep running: so both our parent and the one above it are watched.
  */
 export const watchLauncher = (onGone: () => void, intervalMs = 1_000): void => {
   const parent = process.ppid;
