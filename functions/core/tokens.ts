@@ -65,17 +65,17 @@ export class TokenSigner {
       throw new InvalidToken('malformed');
     const claims = parseClaims(payload);
     if (!claims) throw new InvalidToken('malformed');
-    const expected = Buffer.from(this.#signature(purpose, payload), 'base64url');
-    const given = Buffer.from(signature, 'base64url');
+    // Compared as text, not as decoded bytes: base64 decoders forgive another alphabet, padding, trailing
+    // junk and the unused bits of the last character, so only the one canonical form we write is accepted.
+    const given = Buffer.from(signature, 'utf8');
+    const signedAs = (p: TokenPurpose) => Buffer.from(this.#signature(p, payload), 'utf8');
     if (claims.p !== purpose) {
       // Tell a wrong-purpose token apart from a forged one only when it is genuinely ours.
       const ownPurpose = tokenPurposes.find((p) => p === claims.p);
-      const genuine =
-        ownPurpose !== undefined &&
-        safeEqual(Buffer.from(this.#signature(ownPurpose, payload), 'base64url'), given);
+      const genuine = ownPurpose !== undefined && safeEqual(signedAs(ownPurpose), given);
       throw new InvalidToken(genuine ? 'purpose' : 'signature');
     }
-    if (!safeEqual(expected, given)) throw new InvalidToken('signature');
+    if (!safeEqual(signedAs(purpose), given)) throw new InvalidToken('signature');
     if (claims.e !== 0 && claims.e * 1000 <= this.clock.now().getTime()) throw new InvalidToken('expired');
     return claims.e === 0
       ? { purpose, id: claims.i }

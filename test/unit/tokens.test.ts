@@ -91,3 +91,46 @@ describe('TokenSigner', () => {
     expect(() => signer.sign('unsubscribe', 'dilly@example.org', { ttlSeconds: null })).toThrow(/opaque/);
   });
 });
+
+describe('a signature', () => {
+  const clock = new FixedClock(new Date('2027-01-01T00:00:00Z'));
+  const signer = new TokenSigner(secret, clock);
+  /** A genuine token whose signature satisfies `wanted` (ids are tried until one does). */
+  const tokenWhere = (wanted: (signature: string) => boolean): string => {
+    for (let n = 0; n < 1000; n++) {
+      const token = signer.sign('unsubscribe', `sub_${n}`, { ttlSeconds: null });
+      if (wanted(token.split('.')[1] ?? '')) return token;
+    }
+    throw new Error('no such token');
+  };
+
+  it('is accepted in its one canonical form only: same bytes written otherwise are refused', () => {
+    const token = tokenWhere((signature) => /[-_]/.test(signature));
+    const [payload = '', signature = ''] = token.split('.');
+    const bytes = Buffer.from(signature, 'base64url');
+    // The last of 43 characters carries 2 bits no byte uses: another character there decodes the same.
+    const last = signature.at(-1) ?? '';
+    const sameBytes = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_']
+      .map((char) => `${signature.slice(0, -1)}${char}`)
+      .find((other) => !other.endsWith(last) && Buffer.from(other, 'base64url').equals(bytes));
+    const variants = {
+      lastCharacter: sameBytes ?? '',
+      appended: `${signature}!!!`,
+      padded: `${signature}=`,
+      otherAlphabet: signature.replaceAll('-', '+').replaceAll('_', '/'),
+    };
+    // Each variant is the same signature to a lenient decoder: that is what makes the check meaningful.
+    for (const variant of Object.values(variants)) {
+      expect(
+        Buffer.from(variant, 'base64url').equals(bytes) || Buffer.from(variant, 'base64').equals(bytes),
+      ).toBe(true);
+    }
+    expect(fault(() => signer.verify(token, 'unsubscribe'))).toBeUndefined();
+    for (const [name, variant] of Object.entries({ ...variants, appendedCharacter: `${signature}A` })) {
+      expect({ name, fault: fault(() => signer.verify(`${payload}.${variant}`, 'unsubscribe')) }).toEqual({
+        name,
+        fault: 'signature',
+      });
+    }
+  });
+});
