@@ -29,7 +29,8 @@ Commands:
         Lists the latest mails in the running SES emulator: time, recipients, subject (default 20).
   fire <name>
         Fires one schedule of the running \`npm start\` now, e.g. reminder-<meetingId>, and deletes it,
-        as a one-time schedule is deleted once it has run. Its mails arrive in the mailbox.
+        as a one-time schedule is deleted once it has run. Its mails arrive in the mailbox. A job that
+        refuses to run long before its time (a meeting's reminders) says until when; the schedule stays.
   outbox [--limit <n>]
         Lists the outbox of the running \`npm start\`: mail and jobs not yet settled (waiting, postponed,
         in doubt), with their attempts and last error, and failed mail with its reason (default 20 each).
@@ -138,6 +139,16 @@ const fire: Command = async (args) => {
     sesPort: portSetting('DROPIN_SES_PORT', startPorts.ses),
     sitePort: portSetting('PORT', startPorts.site),
   });
+  if (fired.outcome === 'early') {
+    const when = new Intl.DateTimeFormat('nl-NL', {
+      timeZone: 'Europe/Amsterdam',
+      dateStyle: 'long',
+      timeStyle: 'short',
+    }).format(new Date(fired.dueAt));
+    throw new LocalSetupError(
+      `${name} is early: its job runs only from ${when} (Europe/Amsterdam) and did nothing; the schedule is kept.`,
+    );
+  }
   console.log(
     fired.afterwards === 'deleted'
       ? `Fired ${name}; the schedule is done and deleted. Its mails go out through the running npm start.`

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { logger, logInvocation } from '../adapters/logger';
 import { scheduledJobEvent } from '../adapters/scheduled-jobs';
 import { reminders } from '../composition/meeting-reminders';
-import { sendMeetingReminders } from '../core/meetings/reminders';
+import { type ReminderRun, sendMeetingReminders } from '../core/meetings/reminders';
 
 /**
  * A meeting's one-time reminder schedule fired (EventBridge Scheduler in AWS, local/scheduler offline); the
@@ -11,13 +11,11 @@ import { sendMeetingReminders } from '../core/meetings/reminders';
  * derived from the registrations, so a second firing queues nothing. A malformed event throws, so it ends
  * in the dead-letter queue (and its alarm) instead of vanishing.
  */
-const remind = async (event: unknown): Promise<{ queued: number }> => {
+const remind = async (event: unknown): Promise<ReminderRun> => {
   const job = scheduledJobEvent.parse(event);
-  const { queued } = await sendMeetingReminders(reminders(), job.meetingId);
-  logger.info('Meeting reminders queued', { meetingId: job.meetingId, queued });
-  return { queued };
+  const run = await sendMeetingReminders(reminders(), job.meetingId);
+  logger.info('Meeting reminders queued', { meetingId: job.meetingId, ...run });
+  return run;
 };
 
-export const handler = middy<unknown, { queued: number }, Error, Context>()
-  .use(logInvocation())
-  .handler(remind);
+export const handler = middy<unknown, ReminderRun, Error, Context>().use(logInvocation()).handler(remind);

@@ -33,7 +33,7 @@ const tokenSecretOf = (dataDir: string): string => {
  */
 export const fireCommand = async (
   settings: FireCommandSettings,
-): Promise<Extract<FireOutcome, { outcome: 'fired' }>> => {
+): Promise<Exclude<FireOutcome, { outcome: 'unknown' }>> => {
   const endpoint = `http://127.0.0.1:${settings.dynamoDbPort}`;
   applyHandlerEnvironment({
     siteUrl: `http://localhost:${settings.sitePort}`,

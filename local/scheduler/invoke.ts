@@ -41,12 +41,12 @@ const targetOf = (schedule: StoredSchedule): EntryName => {
   return scheduleTargets[job.data.kind];
 };
 
-/** Runs the schedule's function once, within the entry's timeout; throws what the invocation threw. */
+/** Runs the schedule's function once, within the entry's timeout; returns what it returned, throws what it threw. */
 export const invokeSchedule = async (
   loadHandler: HandlerLoader,
   schedule: StoredSchedule,
   region = localRegion,
-): Promise<void> => {
+): Promise<unknown> => {
   const entry = targetOf(schedule);
   const handler = await loadHandler<Handler<unknown, unknown>>(entry);
   const timeoutMs = entryTimeoutMs(entry);
@@ -58,7 +58,7 @@ export const invokeSchedule = async (
     );
   });
   try {
-    await Promise.race([
+    return await Promise.race([
       handler(JSON.parse(schedule.input), createLambdaContext(entry, region), () => undefined),
       timedOut,
     ]);
@@ -73,11 +73,20 @@ export const describeFailure = (error: unknown): string =>
 
 export type FireOutcome =
   | { readonly outcome: 'unknown' }
+  | { readonly outcome: 'early'; readonly dueAt: string }
   | { readonly outcome: 'fired'; readonly afterwards: 'deleted' | 'kept-moved' };
+
+/** A job that refused to run before its time says until when (`earlyUntil`, an ISO instant). */
+const earlyUntil = (result: unknown): string | undefined => {
+  const value = (result as { earlyUntil?: unknown } | null | undefined)?.earlyUntil;
+  return typeof value === 'string' ? value : undefined;
+};
 
 /**
  * `npm run local -- fire <name>`: runs a schedule now, whether due or not (or given up on), and deletes it as
- * a completed one-time schedule, unless it was moved while it ran. A failure throws and keeps the schedule.
+ * a completed one-time schedule, unless it was moved while it ran. A job that refuses to run before its time
+ * (a meeting's reminders) leaves the schedule as it was: fired by hand too early, it still fires at its time.
+ * A failure throws and keeps the schedule.
  */
 export const fireSchedule = async (
   scheduler: TableScheduler,
@@ -86,7 +95,8 @@ export const fireSchedule = async (
 ): Promise<FireOutcome> => {
   const schedule = await scheduler.find(name);
   if (!schedule) return { outcome: 'unknown' };
-  await invokeSchedule(loadHandler, schedule);
+  const dueAt = earlyUntil(await invokeSchedule(loadHandler, schedule));
+  if (dueAt) return { outcome: 'early', dueAt };
   const completed = await scheduler.complete(schedule);
   return { outcome: 'fired', afterwards: completed === 'done' ? 'deleted' : 'kept-moved' };
 };

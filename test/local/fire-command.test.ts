@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
+import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
 import { dataPaths, newTokenSecret } from '../../local/data-dir';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { findFreePort } from '../../local/engines/ports';
 import { localTableName } from '../../local/runtime';
 import { ensureTable } from '../../local/table';
+import { meetingFixture } from '../support/meeting-fixtures';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dynamoDbEndpoint = inject('dynamoDbEndpoint');
@@ -93,4 +96,31 @@ describe('npm run local -- fire', () => {
     expect(result.stdout).toContain(`Fired ${name}; the schedule is done and deleted.`);
     expect(await schedules.find(name)).toBeUndefined();
   }, 30_000);
+
+  it('keeps a meeting’s reminder schedule that is fired too early, and says until when, every time', async () => {
+    const startsAt = new Date(Date.now() + 14 * 24 * 3_600_000);
+    const meeting = meetingFixture({
+      meetingId: 'fire-command-early',
+      status: 'published',
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(),
+    });
+    await new DynamoMeetingLifecycle(DynamoDBDocumentClient.from(client), localTableName).createMeeting(
+      meeting,
+    );
+    const name = reminderScheduleName(meeting.meetingId);
+    await schedules.scheduleOnce(name, reminderAt(meeting), {
+      kind: 'meeting-reminder',
+      meetingId: meeting.meetingId,
+    });
+
+    for (const attempt of [1, 2]) {
+      const result = await fire(name);
+      expect({ attempt, code: result.code }).toEqual({ attempt, code: 1 });
+      expect(result.stderr.trim()).toMatch(
+        new RegExp(`^${name} is early: its job runs only from .+ and did nothing; the schedule is kept\\.$`),
+      );
+      expect(await schedules.find(name)).toMatchObject({ name, dueAt: reminderAt(meeting).toISOString() });
+    }
+  }, 60_000);
 });

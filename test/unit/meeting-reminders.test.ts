@@ -42,7 +42,10 @@ describe('the reminder of a meeting', () => {
   it('does nothing from a schedule that fires well before the reminder time (the meeting moved later)', async () => {
     clock = new FixedClock(new Date(reminderAt(meeting).getTime() - 3_600_000));
 
-    expect(await sendMeetingReminders({ store, clock }, meetingId)).toEqual({ queued: 0 });
+    expect(await sendMeetingReminders({ store, clock }, meetingId)).toEqual({
+      queued: 0,
+      earlyUntil: reminderAt(meeting).toISOString(),
+    });
     expect(store.reminderRuns.size).toBe(0);
   });
 });

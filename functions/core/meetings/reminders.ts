@@ -28,6 +28,15 @@ export interface ReminderPorts {
   readonly clock: Clock;
 }
 
+/**
+ * What a firing did. `earlyUntil`: nothing, because the reminders are due later (at that instant); the
+ * schedule that fired early is stale, or someone fired it by hand (`npm run local -- fire`), which then keeps it.
+ */
+export interface ReminderRun {
+  readonly queued: number;
+  readonly earlyUntil?: string;
+}
+
 /** A reminder that fires this much early still counts; earlier means the meeting moved later meanwhile. */
 const reminderTolerance = 5 * 60_000;
 
@@ -40,14 +49,12 @@ const reminderTolerance = 5 * 60_000;
  * 3. Every participant confirmed by the cutoff gets one reminder; its id is derived from (meeting,
  *    registration), so a second firing queues only what a crashed first one left out.
  */
-export const sendMeetingReminders = async (
-  ports: ReminderPorts,
-  meetingId: string,
-): Promise<{ queued: number }> => {
+export const sendMeetingReminders = async (ports: ReminderPorts, meetingId: string): Promise<ReminderRun> => {
   const meeting = await ports.store.getMeeting(meetingId);
   const now = ports.clock.now().getTime();
   if (meeting?.status !== 'published' || now >= Date.parse(meeting.startsAt)) return { queued: 0 };
-  if (now < reminderAt(meeting).getTime() - reminderTolerance) return { queued: 0 };
+  const dueAt = reminderAt(meeting);
+  if (now < dueAt.getTime() - reminderTolerance) return { queued: 0, earlyUntil: dueAt.toISOString() };
   const cutoff = (await ports.store.firstReminderRun(meetingId, new Date(now))).getTime();
   const rows = await ports.store.listRegistrations(meetingId);
   const mails = rows
