@@ -5,7 +5,7 @@ import { DynamoOutboxLedger } from '../functions/adapters/dynamo/outbox-ledger';
 import { assertScheduleName, InvalidScheduleName } from '../functions/adapters/scheduled-jobs';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
-import { resolveDataDir } from './data-dir';
+import { resolveRunningDataDir } from './data-dir';
 import { localAwsSettings } from './engines/dynamodb-local';
 import { startPorts } from './engines/ports';
 import { Mailbox } from './engines/ses-emulator';
@@ -71,7 +71,9 @@ const token: Command = async (args) => {
     throw new UsageError(`--email ${values.email} is not an address`);
   }
   const email = values.email ?? defaultOrganiser.email;
-  const auth = createOrganiserAuth(loadOrCreateSigningKey(resolveDataDir()));
+  const auth = createOrganiserAuth(
+    loadOrCreateSigningKey(resolveRunningDataDir(portSetting('PORT', startPorts.site))),
+  );
   const signed = auth.signOrganiserToken({
     groups: groupOptions.filter((group) => group !== 'none'),
     email,
@@ -134,7 +136,7 @@ const fire: Command = async (args) => {
   }
   const fired = await fireCommand({
     name,
-    dataDir: resolveDataDir(),
+    dataDir: resolveRunningDataDir(portSetting('PORT', startPorts.site)),
     dynamoDbPort: portSetting('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb),
     sesPort: portSetting('DROPIN_SES_PORT', startPorts.ses),
     sitePort: portSetting('PORT', startPorts.site),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +13,54 @@ export const resolveDataDir = (env: NodeJS.ProcessEnv = process.env): string =>
   env.DROPIN_DATA_DIR
     ? resolve(env.DROPIN_DATA_DIR)
     : resolve(dirname(fileURLToPath(import.meta.url)), '..', '.data');
+
+/**
+ * What a running `npm start` tells the local commands: its data folder, under its site port, so a command
+ * run from another terminal (without the `DROPIN_DATA_DIR` that `npm start` was given) works on the running
+ * system's data, not on a folder of its own.
+ */
+const runningRecordPath = (sitePort: number): string => join(tmpdir(), `dropin-npm-start-${sitePort}.json`);
+
+export const recordRunning = (sitePort: number, dataDir: string): (() => void) => {
+  const path = runningRecordPath(sitePort);
+  writeFileSync(path, `${JSON.stringify({ pid: process.pid, dataDir })}\n`, { mode: 0o600 });
+  return () => {
+    try {
+      if ((JSON.parse(readFileSync(path, 'utf8')) as { pid?: number }).pid === process.pid) rmSync(path);
+    } catch {
+      // Gone already.
+    }
+  };
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The data folder a local command works on: `DROPIN_DATA_DIR` if set, else that of the `npm start` running on
+ * the site port (`PORT`, default 3000), else the default folder, exactly as `npm start` would choose it.
+ */
+export const resolveRunningDataDir = (sitePort: number, env: NodeJS.ProcessEnv = process.env): string => {
+  if (env.DROPIN_DATA_DIR) return resolveDataDir(env);
+  try {
+    const record = JSON.parse(readFileSync(runningRecordPath(sitePort), 'utf8')) as {
+      pid?: unknown;
+      dataDir?: unknown;
+    };
+    if (typeof record.pid === 'number' && typeof record.dataDir === 'string' && isAlive(record.pid)) {
+      return record.dataDir;
+    }
+  } catch {
+    // No npm start on that port has said where its data is.
+  }
+  return resolveDataDir(env);
+};
 
 export const dataPaths = (dataDir: string) => ({
   dynamoDb: join(dataDir, 'dynamodb'),

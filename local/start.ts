@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
-import { dataPaths, loadOrCreateTokenSecret, resolveDataDir } from './data-dir';
+import { dataPaths, loadOrCreateTokenSecret, recordRunning, resolveDataDir } from './data-dir';
 import {
   checkJava,
   killDynamoDbLocalsNow,
@@ -191,6 +191,9 @@ const start = async (): Promise<void> => {
     authorize: organiserAuth.authorize,
   });
   await listen(server, sitePort, '127.0.0.1');
+  // The local commands find this data folder through the site port (npm run local -- token, fire, …).
+  const forgetRunning = recordRunning(sitePort, dataDir);
+  running.push(async () => forgetRunning());
   runningOnEngines.push(
     () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +21,8 @@ import {
 
 afterEach(cleanUpStarts);
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
 describe('npm start', () => {
   it('serves the site on an empty data folder, stops every child on SIGTERM and keeps confirmed subscribers for the next start', async () => {
     const settings = await freshSettings();
@@ -34,6 +38,19 @@ describe('npm start', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ groups: ['organisers'] });
     const site = `http://127.0.0.1:${settings.sitePort}`;
+
+    // A local command from another terminal, which knows the port but not DROPIN_DATA_DIR, signs with the
+    // running system's key: the server takes its token.
+    const { DROPIN_DATA_DIR: _, ...otherTerminal } = process.env;
+    const commandToken = execFileSync('npm', ['run', '-s', 'local', '--', 'token'], {
+      cwd: repoRoot,
+      env: { ...otherTerminal, PORT: String(settings.sitePort) },
+      encoding: 'utf8',
+    }).trim();
+    const meByCommand = await fetch(`${site}/api/organiser/me`, {
+      headers: { authorization: `Bearer ${commandToken}` },
+    });
+    expect(meByCommand.status).toBe(200);
     const organiserList = async () => {
       const token = readFileSync(tokenFile, 'utf8').trim();
       const response = await fetch(`${site}/api/organiser/subscribers?status=active`, {
