@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from './launcher-watch';
 
 /**
  * Where the offline twin keeps what must survive a restart: the DynamoDB Local database, the token secret,
@@ -31,15 +32,6 @@ export const recordRunning = (sitePort: number, dataDir: string): (() => void) =
       // Gone already.
     }
   };
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 };
 
 /**

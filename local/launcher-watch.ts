@@ -15,12 +15,12 @@ const parentOf = (pid: number): number | undefined => {
   }
 };
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process exists (EPERM: it does, it just is not ours). */
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists, it just is not ours.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
