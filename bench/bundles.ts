@@ -29,10 +29,13 @@ export const defaultBudget = 1.3;
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const runs = Number(args.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? 21);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number`);
 const only = args
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const unknown = only?.filter((name) => !Object.hasOwn(lambdaEntries, name)) ?? [];
+if (unknown.length > 0) throw new Error(`--only names no entry ${unknown.join(', ')}`);
 
 /** The SDK clients a need brings, as the bare bundle builds them. */
 const bareClients = {
@@ -58,6 +61,11 @@ const bareClients = {
 } as const;
 type BareClient = keyof typeof bareClients;
 
+/**
+ * DynamoDB is the floor of every bare bundle, also for the few functions that never touch the table (the home
+ * page, the 404): the budget is "what the function adds to the smallest real function", and a bundle without
+ * any client is no yardstick for one (those functions are some 20 KB).
+ */
 const clientsOf = (entry: LambdaEntry): BareClient[] => [
   'dynamo',
   ...(entry.needs.mail ? (['mail'] as const) : []),
@@ -191,6 +199,7 @@ try {
   // Import time: every function when printing; under --check the largest HTTP function, which the budget is on.
   const http = measured.filter((m) => m.entry.trigger === undefined).sort((a, b) => b.fn.bytes - a.fn.bytes);
   const timed = check ? http.slice(0, 1) : measured;
+  if (check && timed.length === 0) throw new Error('--check needs an HTTP function to time the import of');
   const imports = new Map<string, ReturnType<typeof importRatio>>();
   for (const m of timed) imports.set(m.name, importRatio(m.fn, m.bare));
 
@@ -233,8 +242,9 @@ try {
   for (const m of overSize) {
     console.log(`over budget: ${m.name} is ${m.ratio.toFixed(2)}× its bare bundle (budget ${m.budget}×)`);
   }
+  // One noisy measurement is not a failure: under --check an import over budget is measured once more.
   const overImport: string[] = [];
-  for (const [name, timing] of imports) {
+  for (const [name, timing] of check ? imports : []) {
     const m = measured.find((candidate) => candidate.name === name);
     if (!m || timing.ratio <= m.budget) continue;
     const again = importRatio(m.fn, m.bare);

@@ -11,7 +11,7 @@ const benchmarks = {
 const [first, ...rest] = process.argv.slice(2);
 const named = first !== undefined && Object.hasOwn(benchmarks, first);
 const name = (named ? first : 'registration-race') as keyof typeof benchmarks;
-process.argv.splice(2, process.argv.length, ...(named ? rest : process.argv.slice(2)));
+if (named) process.argv.splice(2, process.argv.length, ...rest);
 await benchmarks[name]();
 
 export {};

@@ -154,7 +154,7 @@ export class AppFunction extends Construct {
       },
       // The settings the bundle benchmark builds with too (lib/bundling.ts).
       bundling: {
-        format: nodejs.OutputFormat.ESM,
+        format: functionBundling.format as nodejs.OutputFormat,
         target: functionBundling.target,
         mainFields: [...functionBundling.mainFields],
         banner: functionBundling.banner,

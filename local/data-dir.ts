@@ -3,7 +3,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from './launcher-watch';
 
 /**
  * Where the offline twin keeps what must survive a restart: the DynamoDB Local database, the token secret,
@@ -20,11 +19,17 @@ export const resolveDataDir = (env: NodeJS.ProcessEnv = process.env): string =>
  * run from another terminal (without the `DROPIN_DATA_DIR` that `npm start` was given) works on the running
  * system's data, not on a folder of its own.
  */
-const runningRecordPath = (sitePort: number): string => join(tmpdir(), `dropin-npm-start-${sitePort}.json`);
+const runningRecordPath = (sitePort: number): string =>
+  join(tmpdir(), `dropin-npm-start-${process.getuid?.() ?? 'user'}-${sitePort}.json`);
 
 export const recordRunning = (sitePort: number, dataDir: string): (() => void) => {
   const path = runningRecordPath(sitePort);
-  writeFileSync(path, `${JSON.stringify({ pid: process.pid, dataDir })}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(path, `${JSON.stringify({ pid: process.pid, dataDir })}\n`, { mode: 0o600 });
+  } catch (error) {
+    // A convenience only: without it the commands need DROPIN_DATA_DIR, as they did before.
+    console.error(`Could not record the data folder for the local commands in ${path}: ${String(error)}`);
+  }
   return () => {
     try {
       if ((JSON.parse(readFileSync(path, 'utf8')) as { pid?: number }).pid === process.pid) rmSync(path);
@@ -32,6 +37,16 @@ export const recordRunning = (sitePort: number, dataDir: string): (() => void) =
       // Gone already.
     }
   };
+};
+
+/** Whether a process of ours runs under this pid (one of another user means the pid was reused). */
+const isOurs = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /**
@@ -45,7 +60,7 @@ export const resolveRunningDataDir = (sitePort: number, env: NodeJS.ProcessEnv =
       pid?: unknown;
       dataDir?: unknown;
     };
-    if (typeof record.pid === 'number' && typeof record.dataDir === 'string' && isAlive(record.pid)) {
+    if (typeof record.pid === 'number' && typeof record.dataDir === 'string' && isOurs(record.pid)) {
       return record.dataDir;
     }
   } catch {

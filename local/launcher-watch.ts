@@ -16,7 +16,7 @@ const parentOf = (pid: number): number | undefined => {
 };
 
 /** Whether a process exists (EPERM: it does, it just is not ours). */
-export const isAlive = (pid: number): boolean => {
+const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { once, onceResolved } from '../../functions/composition/once';
 import { type EntryName, lambdaEntries } from '../../functions/entries';
@@ -64,16 +65,28 @@ describe('importing a handler', () => {
     net.Socket.prototype.connect = connect;
   });
 
-  it('notices a socket opened (the check can fail)', () => {
-    net.connect({ host: '127.0.0.1', port: 9 });
+  /** An SDK call started but not awaited reaches the socket a few ticks later, after endpoint and credentials. */
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 250));
+
+  it('notices a socket an SDK client opens, unawaited, a moment later (the check can fail)', async () => {
+    const client = new DynamoDBClient({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    void client.send(new ListTablesCommand({})).catch(() => undefined);
+    await settled();
     expect(connects).toHaveLength(1);
     connects.length = 0;
+    client.destroy();
   });
 
   it.each(Object.keys(lambdaEntries) as EntryName[])('%s opens no socket', async (name) => {
     const file = new URL(`../../functions/${lambdaEntries[name].file}`, import.meta.url).href;
     const module = (await import(/* @vite-ignore */ file)) as { handler?: unknown };
     expect(typeof module.handler).toBe('function');
+    await settled();
     expect(connects).toEqual([]);
   });
 });
