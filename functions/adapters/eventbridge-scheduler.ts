@@ -19,9 +19,6 @@ import { assertScheduleName, scheduledJobRetryPolicy, scheduleInput } from './sc
  */
 export const schedulerClient = (region: string): SchedulerClient => new SchedulerClient({ region });
 
-/** Schedules run in Dutch time (docs/architecture.md, "Schedules"). */
-export const scheduleTimeZone = amsterdamTimeZone;
-
 export interface EventBridgeSchedulerSettings {
   /** The schedule group every schedule is created in. */
   readonly groupName: string;
@@ -66,7 +63,7 @@ export const atExpression = (at: Date): AtExpression => {
   const instant = new Date(Math.ceil(at.getTime() / 1000) * 1000);
   return isRepeatedAmsterdamWallTime(instant)
     ? { expression: `at(${utcWallTime(instant)})`, timeZone: 'UTC' }
-    : { expression: `at(${amsterdamWallTime(instant)})`, timeZone: scheduleTimeZone };
+    : { expression: `at(${amsterdamWallTime(instant)})`, timeZone: amsterdamTimeZone };
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { redactAddresses } from './redaction';
 
 /**
  * Structured JSON logs, one object per line on stdout, so CloudWatch metric filters match their fields
@@ -10,7 +11,7 @@ import type { Context } from 'aws-lambda';
  * invocation's ids, which is a few dozen lines; a logging library cost every bundle about 21 KB
  * (docs/architecture.md, "Lean functions").
  */
-export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 const rank: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
@@ -19,9 +20,18 @@ const rank: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 4
 export const logLevelOf = (value: string | undefined): LogLevel =>
   logLevels.find((level) => level === value?.toUpperCase()) ?? 'INFO';
 
-/** Errors become plain fields (JSON.stringify would drop their name, message and stack). */
+/**
+ * Errors become plain fields (JSON.stringify would drop their name, message and stack), with any address in
+ * them redacted: an SDK's error message may quote one.
+ */
 const plain = (_key: string, value: unknown): unknown =>
-  value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+  value instanceof Error
+    ? {
+        name: value.name,
+        message: redactAddresses(value.message),
+        ...(value.stack ? { stack: redactAddresses(value.stack) } : {}),
+      }
+    : value;
 
 export interface LoggerSettings {
   readonly service: string;
@@ -67,17 +77,25 @@ export class Logger {
 
   #log(level: LogLevel, message: string, fields: Readonly<Record<string, unknown>> = {}): void {
     if (rank[level] < rank[this.settings.level]) return;
-    const line = JSON.stringify(
-      {
-        level,
-        message,
-        timestamp: (this.settings.clock?.() ?? new Date()).toISOString(),
-        service: this.settings.service,
-        ...this.#invocation,
-        ...fields,
-      },
-      plain,
-    );
+    // The fields first: none may replace the keys the alarms' metric filters read ($.level, $.message).
+    const entry = {
+      ...fields,
+      level,
+      message,
+      timestamp: (this.settings.clock?.() ?? new Date()).toISOString(),
+      service: this.settings.service,
+      ...this.#invocation,
+    };
+    let line: string;
+    try {
+      line = JSON.stringify(entry, plain);
+    } catch {
+      // A field JSON cannot hold (a cycle, a BigInt) must not fail the invocation that logs it.
+      line = JSON.stringify({
+        ...entry,
+        ...Object.fromEntries(Object.keys(fields).map((key) => [key, '(unserialisable)'])),
+      });
+    }
     if (this.settings.write) this.settings.write(line);
     else process.stdout.write(`${line}\n`);
   }
@@ -89,6 +107,6 @@ export const logger = new Logger({
 });
 
 /** Middy middleware: every line an invocation writes carries the invocation's ids. */
-export const logInvocation = (log: Logger = logger): MiddlewareObj<unknown, unknown, Error, Context> => ({
-  before: ({ context }) => log.startInvocation(context),
+export const logInvocation = (): MiddlewareObj<unknown, unknown, Error, Context> => ({
+  before: ({ context }) => logger.startInvocation(context),
 });

@@ -1,18 +1,15 @@
 import { DynamoMeetingMails } from '../adapters/dynamo/meeting-mails';
-import { DynamoOutboxLedger } from '../adapters/dynamo/outbox-ledger';
 import type { DeliveryPorts } from '../core/mailings/delivery';
 import { applyMeetingChange, type MeetingMailPorts } from '../core/meetings/meeting-mails';
 import { outboxComposer } from '../web/mail/composers';
 import { tokens } from './keys';
 import { mailer } from './mail';
 import { once } from './once';
-import { clock, config, siteUrl } from './process';
+import { outboxLedger } from './outbox-ledger';
+import { calendarDomain, clock, config, siteUrl } from './process';
 import { scheduler } from './scheduling';
 import { suppressions } from './suppressions';
 import { dynamo, tableName } from './table';
-
-/** The delivery state of outbox entries: claims, outcomes, what is due. */
-export const outboxLedger = once(() => new DynamoOutboxLedger(dynamo(), tableName));
 
 /** A meeting changed: its reminder schedule moves and everyone registered is mailed. */
 const meetingMails = once(
@@ -35,7 +32,7 @@ export const delivery = once(
       tokens: await tokens(),
       siteUrl,
       organiserAddress: config.MAIL_FROM_ADDRESS,
-      calendarDomain: new URL(siteUrl).hostname,
+      calendarDomain,
     })),
     suppressions: suppressions(),
     runJob: (job) => applyMeetingChange(meetingMails(), job),

@@ -1,12 +1,11 @@
-import { DynamoOutboxLedger } from '../adapters/dynamo/outbox-ledger';
 import type { FeedbackPorts } from '../core/mailings/suppression';
 import { personIds } from './keys';
+import { outboxLedger } from './outbox-ledger';
 import { suppressions } from './suppressions';
-import { dynamo, tableName } from './table';
 
 /** Applying SES events: the addresses they name are keyed with the secret. */
 export const feedback = async (): Promise<FeedbackPorts> => ({
   suppressions: suppressions(),
-  ledger: new DynamoOutboxLedger(dynamo(), tableName),
+  ledger: outboxLedger(),
   personIds: await personIds(),
 });

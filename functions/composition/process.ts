@@ -16,3 +16,5 @@ export const clock = systemClock;
 export const ids = timeOrderedIds(clock);
 /** The absolute base of every link in pages and mails. */
 export const siteUrl = config.PUBLIC_BASE_URL;
+/** The domain of calendar UIDs: invites and the calendar feed must name a meeting alike. */
+export const calendarDomain = new URL(siteUrl).hostname;

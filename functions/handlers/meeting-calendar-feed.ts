@@ -1,5 +1,5 @@
 import { meetingCatalogue } from '../composition/meeting-catalogue';
-import { clock, siteUrl } from '../composition/process';
+import { calendarDomain, clock, siteUrl } from '../composition/process';
 import { upcomingMeetings } from '../core/meetings/catalogue';
 import { isPublic } from '../core/meetings/model';
 import { meetingFeed } from '../web/calendar/ics';
@@ -16,9 +16,8 @@ export const handler = httpRoute(async () => {
       'cache-control': 'public, max-age=300',
     },
     body: meetingFeed(meetings.filter(isPublic), {
-      // As the invites have it (composition/delivery.ts: the host of PUBLIC_BASE_URL), so both name one UID.
-      calendarDomain: new URL(siteUrl).hostname,
-      siteUrl: siteUrl,
+      calendarDomain,
+      siteUrl,
     }),
   };
 });

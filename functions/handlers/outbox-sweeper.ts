@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { deliverAndLog, deliveryLog, oldestPendingAgeField } from '../adapters/delivery-log';
 import { logger, logInvocation } from '../adapters/logger';
-import { delivery, outboxLedger } from '../composition/delivery';
+import { delivery } from '../composition/delivery';
+import { outboxLedger } from '../composition/outbox-ledger';
 import { clock } from '../composition/process';
 import { minimumSendTimeMs } from '../core/mailings/delivery';
 

@@ -40,6 +40,17 @@ const register = async (id: string, label: string): Promise<string> => {
 const etagOf = async (id: string) =>
   (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}`)).headers.get('etag') ?? '';
 
+/** The organiser moves a meeting to start at `startsAt` (three hours long), with the current version. */
+const moveMeeting = async (id: string, startsAt: Date) =>
+  system.fetchAsOrganiser(
+    `/api/organiser/meetings/${id}`,
+    jsonRequest(
+      'PATCH',
+      { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * hour).toISOString() },
+      { 'if-match': await etagOf(id) },
+    ),
+  );
+
 const subjectsTo = async (address: string) => (await system.mailbox.to(address)).map((mail) => mail.subject);
 
 const waitFor = async <T>(
@@ -89,14 +100,7 @@ describe('a meeting change and what it sets off, in one transaction', () => {
     await system.outboxSweeper.stop();
     const later = new Date(startsAt.getTime() + 24 * hour);
 
-    const moved = await system.fetchAsOrganiser(
-      `/api/organiser/meetings/${id}`,
-      jsonRequest(
-        'PATCH',
-        { startsAt: later.toISOString(), endsAt: new Date(later.getTime() + 3 * hour).toISOString() },
-        { 'if-match': await etagOf(id) },
-      ),
-    );
+    const moved = await moveMeeting(id, later);
     expect(moved.status).toBe(200);
     await sleep(1_000);
     expect((await system.schedules.find(reminderScheduleName(id)))?.dueAt).toBe(
@@ -175,14 +179,7 @@ describe('a meeting change and what it sets off, in one transaction', () => {
     const before = await store.getMeeting(id);
     if (!before) throw new Error('no meeting');
     const moveTo = new Date(Date.parse(before.startsAt) + 2 * hour);
-    const moved = await system.fetchAsOrganiser(
-      `/api/organiser/meetings/${id}`,
-      jsonRequest(
-        'PATCH',
-        { startsAt: moveTo.toISOString(), endsAt: new Date(moveTo.getTime() + 3 * hour).toISOString() },
-        { 'if-match': await etagOf(id) },
-      ),
-    );
+    const moved = await moveMeeting(id, moveTo);
     expect(moved.status).toBe(200);
     const personIds = new PersonIds(process.env.TOKEN_SECRET ?? '');
     const registration = {

@@ -41,3 +41,16 @@ export const registrationFixture = (overrides: Partial<Registration> = {}): Regi
   version: 1,
   ...overrides,
 });
+
+/** Puts `personId`'s registration (id `reg-<personId>`) for the meeting into an in-memory store, as a given. */
+export const putRegistration = (
+  store: { readonly registrations: Map<string, Registration> },
+  meetingId: string,
+  personId: string,
+  overrides: Partial<Registration> = {},
+): void => {
+  store.registrations.set(
+    `${meetingId}/${personId}`,
+    registrationFixture({ meetingId, personId, registrationId: `reg-${personId}`, ...overrides }),
+  );
+};

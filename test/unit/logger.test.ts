@@ -52,6 +52,21 @@ describe('the logger', () => {
     });
   });
 
+  it('lets no field replace level or message, redacts addresses in errors, and survives a field JSON cannot hold', () => {
+    const { logger, lines } = capture('INFO');
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    logger.info('Outbox mail failed', {
+      message: 'forged',
+      level: 'DEBUG',
+      error: new Error('MessageRejected: jan@example.org'),
+    });
+    logger.info('Still here', { cycle });
+    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'Outbox mail failed' });
+    expect(JSON.stringify(lines[0])).not.toContain('jan@example.org');
+    expect(lines[1]).toMatchObject({ level: 'INFO', message: 'Still here', cycle: '(unserialisable)' });
+  });
+
   it("adds the invocation's ids to every line, cold start on the first invocation only", () => {
     const { logger, lines } = capture('INFO');
     process.env._X_AMZN_TRACE_ID =

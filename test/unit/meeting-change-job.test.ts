@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyMeetingChange, type MeetingMailPorts } from '../../functions/core/meetings/meeting-mails';
+import type { Registration } from '../../functions/core/meetings/model';
 import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
 import { FixedClock, InMemoryMeetings, RecordingScheduler } from '../support/in-memory-ports';
-import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
+import { meetingFixture, putRegistration } from '../support/meeting-fixtures';
 
 const meeting = meetingFixture({ sequence: 2, publishedAt: '2026-12-02T00:00:00.000Z' });
 const { meetingId } = meeting;
@@ -11,11 +12,8 @@ let store: InMemoryMeetings;
 let ports: MeetingMailPorts;
 let scheduler: RecordingScheduler;
 
-const register = (personId: string, overrides: Parameters<typeof registrationFixture>[0] = {}) =>
-  store.registrations.set(
-    `${meetingId}/${personId}`,
-    registrationFixture({ personId, registrationId: `reg-${personId}`, ...overrides }),
-  );
+const register = (personId: string, overrides: Partial<Registration> = {}) =>
+  putRegistration(store, meetingId, personId, overrides);
 
 beforeEach(() => {
   store = new InMemoryMeetings();

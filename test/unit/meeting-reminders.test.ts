@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Registration } from '../../functions/core/meetings/model';
 import { reminderAt } from '../../functions/core/meetings/model';
 import { type ReminderPorts, sendMeetingReminders } from '../../functions/core/meetings/reminders';
 import { FixedClock, InMemoryMeetings } from '../support/in-memory-ports';
-import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
+import { meetingFixture, putRegistration } from '../support/meeting-fixtures';
 
 const meeting = meetingFixture({ sequence: 2, publishedAt: '2026-12-02T00:00:00.000Z' });
 const { meetingId } = meeting;
@@ -10,11 +11,8 @@ const { meetingId } = meeting;
 let store: InMemoryMeetings;
 let clock: FixedClock;
 
-const register = (personId: string, overrides: Parameters<typeof registrationFixture>[0] = {}) =>
-  store.registrations.set(
-    `${meetingId}/${personId}`,
-    registrationFixture({ personId, registrationId: `reg-${personId}`, ...overrides }),
-  );
+const register = (personId: string, overrides: Partial<Registration> = {}) =>
+  putRegistration(store, meetingId, personId, overrides);
 
 beforeEach(() => {
   store = new InMemoryMeetings();

@@ -105,7 +105,7 @@ export const meetingAttributes = (meeting: Meeting) => {
 };
 
 /** One meeting, strongly consistent: decisions are taken on it. */
-export const readMeeting = async (
+const readMeeting = async (
   { client, tableName }: MeetingTable,
   meetingId: string,
 ): Promise<Meeting | undefined> => {

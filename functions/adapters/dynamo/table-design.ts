@@ -98,7 +98,6 @@ export const keys = {
     GSI1PK: `MEETINGS#${status}`,
     GSI1SK: `${startsAt}#${meetingId}`,
   }),
-  meetingItems: (meetingId: string) => ({ PK: `MEETING#${meetingId}` }),
   registration: (meetingId: string, personId: string): ItemKey => ({
     PK: `MEETING#${meetingId}`,
     SK: `REGISTRATION#${personId}`,

@@ -100,7 +100,7 @@ export class TableScheduler implements Scheduler {
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'GSI1',
-        // `$` sorts right after `#`: every `<dueAt>#<name>` with dueAt <= now is below `<now>$`.
+        // Every `<dueAt>#<name>` with dueAt <= now sorts below listedUntil(now).
         KeyConditionExpression: 'GSI1PK = :due AND GSI1SK < :until',
         ExpressionAttributeValues: {
           ':due': keys.dueSchedules().GSI1PK,

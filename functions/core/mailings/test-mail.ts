@@ -41,8 +41,8 @@ export interface TestMailPorts {
  * Sends a text in the house template to the organiser's own address, so organisers see a mail exactly as
  * subscribers will, in their own mail client, before anything goes out.
  * 1. The organiser's address comes from the identity provider, never from the request.
- * 2. The body becomes paragraphs of the house template.
- * 3. A suppressed address gets nothing (RecipientSuppressed); otherwise one mail, through the Mailer port.
+ * 2. A suppressed address gets nothing (RecipientSuppressed).
+ * 3. Otherwise the body becomes paragraphs of the house template: one mail, through the Mailer port.
  */
 export const sendTestMail = async (
   { mailer, render, suppressions, personIds }: TestMailPorts,
@@ -54,6 +54,7 @@ export const sendTestMail = async (
       { field: 'email', message: 'Je account heeft geen e-mailadres om naar te sturen.' },
     ]);
   }
+  if (await suppressions.isSuppressed(personIds.of(organiser.email))) throw new RecipientSuppressed();
   const paragraphs = input.body
     .split(/\r?\n\s*\r?\n/)
     .map((paragraph) => paragraph.trim())
@@ -63,6 +64,5 @@ export const sendTestMail = async (
     ...(organiser.name ? { greetingName: organiser.name } : {}),
     paragraphs,
   });
-  if (await suppressions.isSuppressed(personIds.of(organiser.email))) throw new RecipientSuppressed();
   return mailer.send({ to: { address: organiser.email }, ...mail });
 };

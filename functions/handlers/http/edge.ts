@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger } from '../../adapters/logger';
+import { logger, logInvocation } from '../../adapters/logger';
 import { redactAddresses } from '../../adapters/redaction';
 import { DomainError, InvalidInput, InvalidToken, NotPermitted } from '../../core/errors';
 import { isOrganiser } from '../../core/organisers/identity';
@@ -74,8 +74,7 @@ export const mapError = (error: unknown): MappedError => {
  * - onError: maps the error to problem+json (API) or a Dutch page (pages), and logs 5xx without PII.
  */
 export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context> => ({
-  before: ({ event, context }) => {
-    logger.startInvocation(context);
+  before: ({ event }) => {
     const route = routeByKey(event.routeKey);
     if (!route && event.routeKey !== '$default') {
       throw new Error(`Route ${event.routeKey} is not in the route table`);
@@ -120,4 +119,4 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
 
 /** Wraps a route handler in the HTTP edge. The handler itself stays: parse → use case → response. */
 export const httpRoute = (handle: (event: HttpEvent) => Promise<HttpResult>) =>
-  middy<HttpEvent, HttpResult, Error, Context>().use(httpEdge()).handler(handle);
+  middy<HttpEvent, HttpResult, Error, Context>().use(logInvocation()).use(httpEdge()).handler(handle);
