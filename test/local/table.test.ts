@@ -7,7 +7,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { tableDesign } from '../../functions/adapters/dynamo/table-design';
+import { personIndexName, tableDesign } from '../../functions/adapters/dynamo/table-design';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { ensureTable } from '../../local/table';
 
@@ -39,6 +39,9 @@ describe('ensureTable against DynamoDB Local', () => {
       { AttributeName: tableDesign.sortKey.name, KeyType: 'RANGE' },
     ]);
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
+      ['GSI1', personIndexName].sort(),
+    );
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(
       (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
@@ -87,6 +90,46 @@ describe('ensureTable against DynamoDB Local', () => {
       tableDesign.globalIndexes.map((index) => index.indexName).sort(),
     );
     expect(Table?.StreamSpecification?.StreamEnabled).toBe(true);
+    expect(await ensureTable(client, tableName)).toBe('unchanged');
+  });
+
+  it('adds the person index to a table of the design before it (GSI1 only)', async () => {
+    const tableName = freshName();
+    const gsi1 = tableDesign.globalIndexes.find((index) => index.indexName === 'GSI1');
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'PK', AttributeType: 'S' },
+          { AttributeName: 'SK', AttributeType: 'S' },
+          { AttributeName: 'GSI1PK', AttributeType: 'S' },
+          { AttributeName: 'GSI1SK', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'GSI1',
+            KeySchema: [
+              { AttributeName: gsi1?.partitionKey.name ?? 'GSI1PK', KeyType: 'HASH' },
+              { AttributeName: gsi1?.sortKey.name ?? 'GSI1SK', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+
+    expect(await ensureTable(client, tableName)).toBe('updated');
+
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
+      ['GSI1', personIndexName].sort(),
+    );
     expect(await ensureTable(client, tableName)).toBe('unchanged');
   });
 

@@ -1,5 +1,6 @@
 import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
-import { keys } from './table-design';
+import { mailRateWindowSeconds } from '../../core/retention';
+import { keys, listedForPerson } from './table-design';
 import type { TransactItem } from './transactions';
 
 /** The mail rate as read from its item (absent: nothing sent yet). */
@@ -16,13 +17,13 @@ export const mailRatePut = (
 ): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: {
+    Item: listedForPerson({
       ...keys.mailRate(personId),
       entity: 'MailRate',
       sentAt,
       version: previous.version + 1,
-      expiresAt: Math.max(...sentAt) + 3600,
-    },
+      expiresAt: Math.max(...sentAt) + mailRateWindowSeconds,
+    }),
     ...(previous.version > 0
       ? {
           ConditionExpression: 'version = :version',

@@ -2,17 +2,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxMail } from '../../core/mailings/outbox';
 import { type CounterClause, counterClauses } from '../../core/meetings/capacity';
-import {
-  type Meeting,
-  needsRetentionSeconds,
-  type Registration,
-  type RegistrationNeeds,
-} from '../../core/meetings/model';
+import type { Meeting, Registration, RegistrationNeeds } from '../../core/meetings/model';
 import type { Promotion, RegistrationChange } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
+import { registrationNeedsSeconds } from '../../core/retention';
 import type { MeetingTable } from './meeting-items';
 import { outboxPut } from './outbox';
-import { keys } from './table-design';
+import { keys, listedForPerson } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
 /**
@@ -67,15 +63,22 @@ const needsPut = (
 ): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: {
+    Item: listedForPerson({
       ...keys.registrationNeeds(meeting.meetingId, personId),
       entity: 'RegistrationNeeds',
       personId,
       ...needs,
-      expiresAt: Math.floor(Date.parse(meeting.endsAt) / 1000) + needsRetentionSeconds,
-    },
+      expiresAt: Math.floor(Date.parse(meeting.endsAt) / 1000) + registrationNeedsSeconds,
+    }),
   },
 });
+
+const registrationItem = (registration: Registration) =>
+  listedForPerson({
+    ...keys.registration(registration.meetingId, registration.personId),
+    entity: 'Registration',
+    ...registration,
+  });
 
 const leaveWaitingList = (tableName: string, registration: Registration): TransactItem => ({
   Delete: {
@@ -91,7 +94,7 @@ export const promotionItems = (tableName: string, { previous, next, mail }: Prom
   {
     Put: {
       TableName: tableName,
-      Item: { ...keys.registration(next.meetingId, next.personId), entity: 'Registration', ...next },
+      Item: registrationItem(next),
       ConditionExpression: 'version = :version AND #status = :waiting',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':version': previous.version, ':waiting': 'waiting' },
@@ -136,7 +139,7 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
     {
       Put: {
         TableName: tableName,
-        Item: { ...keys.registration(next.meetingId, next.personId), entity: 'Registration', ...next },
+        Item: registrationItem(next),
         ...(previous
           ? {
               ConditionExpression: 'version = :version',
@@ -153,11 +156,11 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
     items.push({
       Put: {
         TableName: tableName,
-        Item: {
+        Item: listedForPerson({
           ...keys.waitingPlace(next.meetingId, next.waitingKey),
           entity: 'WaitingPlace',
           personId: next.personId,
-        },
+        }),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     });

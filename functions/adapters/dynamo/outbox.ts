@@ -6,8 +6,9 @@ import {
   type OutboxMail,
   outboxMailKinds,
 } from '../../core/mailings/outbox';
+import { unsettledOutboxSeconds } from '../../core/retention';
 import type { EventFilterPattern } from '../event-filter';
-import { keys, outboxKeyPrefix, tableDesign } from './table-design';
+import { keys, listedForPerson, outboxKeyPrefix, tableDesign } from './table-design';
 
 /**
  * The outbox entry in the single table, in one module: how a mail or a job is written (`outboxPut`,
@@ -15,9 +16,6 @@ import { keys, outboxKeyPrefix, tableDesign } from './table-design';
  * (`outboxEntryFromItem`). Its delivery state is kept on the same item
  * (outbox-ledger.ts).
  */
-
-/** Outbox items are kept a week after writing (or after their last retry), then TTL removes them. */
-export const outboxRetentionSeconds = 7 * 24 * 3600;
 
 const outboxMailSortKey = keys.outboxMail('').SK;
 const outboxJobSortKey = keys.outboxJob('').SK;
@@ -34,7 +32,8 @@ const pendingAttributes = (outboxId: string, createdAt: string) => ({
   state: 'pending',
   dueAt: createdAt,
   ...pendingListingKey(new Date(Date.parse(createdAt) + streamGraceSeconds * 1000), outboxId),
-  expiresAt: Math.floor(Date.parse(createdAt) / 1000) + outboxRetentionSeconds,
+  // Until it settles (outbox-ledger.ts sets the ledger's year then); a stuck one goes with its content.
+  expiresAt: Math.floor(Date.parse(createdAt) / 1000) + unsettledOutboxSeconds,
 });
 
 /**
@@ -44,12 +43,13 @@ const pendingAttributes = (outboxId: string, createdAt: string) => ({
 export const outboxPut = (tableName: string, mail: OutboxMail) => ({
   Put: {
     TableName: tableName,
-    Item: {
+    // Listed under its recipient in the person index: the entry is also the record that the person was mailed.
+    Item: listedForPerson({
       ...keys.outboxMail(mail.mailId),
       entity: 'OutboxMail',
       ...mail,
       ...pendingAttributes(mail.mailId, mail.createdAt),
-    },
+    }),
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });

@@ -24,7 +24,7 @@ import type {
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
-import { keys } from './table-design';
+import { keys, listedForPerson, personListingOf } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
 const subscriptionRecord = {
@@ -120,12 +120,12 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       items.push({
         Put: {
           TableName: table,
-          Item: {
+          Item: listedForPerson({
             ...keys.subscription(personId),
             ...keys.subscriptionListing(next.status, next.changedAt, personId),
             entity: 'Subscription',
             ...next,
-          },
+          }),
           ...(previous
             ? {
                 ConditionExpression: 'version = :version',
@@ -159,14 +159,14 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       items.push({
         Put: {
           TableName: table,
-          Item: {
+          Item: listedForPerson({
             ...keys.topicMember(topic, personId),
             entity: 'TopicMember',
             personId,
             email: is.email,
             ...(is.name ? { name: is.name } : {}),
             since: next.confirmedAt ?? next.changedAt,
-          },
+          }),
         },
       });
     }
@@ -185,12 +185,14 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       });
     }
 
+    // An Update creates the person record when it is missing, so each one sets its person-index attributes too.
+    const personListing = personListingOf(keys.person(personId));
     if (next?.status === 'active') {
       items.push({
         Update: {
           TableName: table,
           Key: keys.person(personId),
-          UpdateExpression: `SET entity = :entity, email = :email, updatedAt = :now, createdAt = if_not_exists(createdAt, :now)${
+          UpdateExpression: `SET entity = :entity, email = :email, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), PersonPK = :personPK, PersonSK = :personSK${
             next.name ? ', #name = :name' : ''
           }${next.name ? '' : ' REMOVE #name'}`,
           ExpressionAttributeNames: { '#name': 'name' },
@@ -198,23 +200,30 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ':entity': 'Person',
             ':email': next.email,
             ':now': next.changedAt,
+            ':personPK': personListing.PersonPK,
+            ':personSK': personListing.PersonSK,
             ...(next.name ? { ':name': next.name } : {}),
           },
         },
       });
     } else if (previous?.status === 'active' && next?.status === 'unsubscribed') {
       // The consent text promises to delete the address and name on unsubscribing, so they leave the person
-      // record too. Other relations cannot be found from the person without an index (registrations live in
-      // MEETING# partitions); each registration keeps its own copy of the address and name, so none needs
-      // this one. The record itself stays: its key is what erasure and export start from. Only an active
+      // record too. Other relations (registrations, in MEETING# partitions) keep their own copy of the
+      // address and name, so none needs this one; the person index finds them all for erasure and export.
+      // The record itself stays, listed there with the rest. Only an active
       // subscription wrote it (on confirming), so a pending one has nothing here to remove.
       items.push({
         Update: {
           TableName: table,
           Key: keys.person(personId),
-          UpdateExpression: 'SET updatedAt = :now REMOVE email, #name',
+          UpdateExpression:
+            'SET updatedAt = :now, PersonPK = :personPK, PersonSK = :personSK REMOVE email, #name',
           ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':now': next.changedAt },
+          ExpressionAttributeValues: {
+            ':now': next.changedAt,
+            ':personPK': personListing.PersonPK,
+            ':personSK': personListing.PersonSK,
+          },
         },
       });
     }

@@ -1,13 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deliverability, FeedbackChange, SuppressionList } from '../../core/mailings/suppression';
 import { ConcurrentChange } from '../../core/ports';
-import { keys } from './table-design';
+import { sesFeedbackMarkerSeconds, softBounceSeconds } from '../../core/retention';
+import { keys, listedForPerson } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
-
-/** A feedback marker outlives any redelivery of its SES event (EventBridge retries for at most 24 h). */
-const feedbackMarkerSeconds = 30 * 24 * 3600;
-/** Soft bounces older than this no longer count (an address that bounced softly last year is fine now). */
-const softBounceMemorySeconds = 90 * 24 * 3600;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -56,12 +52,12 @@ export class DynamoSuppressionList implements SuppressionList {
       {
         Put: {
           TableName: this.tableName,
-          Item: {
+          Item: listedForPerson({
             ...keys.sesFeedback(personId, feedbackId),
             entity: 'SesFeedback',
             appliedAt: at.toISOString(),
-            expiresAt: epochSeconds(at) + feedbackMarkerSeconds,
-          },
+            expiresAt: epochSeconds(at) + sesFeedbackMarkerSeconds,
+          }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -71,14 +67,14 @@ export class DynamoSuppressionList implements SuppressionList {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: {
+          Item: listedForPerson({
             ...keys.softBounces(personId),
             entity: 'SoftBounces',
             count,
             version: previousVersion + 1,
             lastAt: at.toISOString(),
-            expiresAt: epochSeconds(at) + softBounceMemorySeconds,
-          },
+            expiresAt: epochSeconds(at) + softBounceSeconds,
+          }),
           ...(previousVersion > 0
             ? {
                 ConditionExpression: 'version = :version',
@@ -92,13 +88,13 @@ export class DynamoSuppressionList implements SuppressionList {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: {
+          Item: listedForPerson({
             ...keys.suppression(personId),
             entity: 'Suppression',
             reason: change.suppress,
             feedbackId,
             suppressedAt: at.toISOString(),
-          },
+          }),
         },
       });
     }

@@ -16,7 +16,9 @@
  *                                                              bounces (the SES events function); no address in it
  * - meeting            MEETING#<meetingId> / MEETING           details, status, counters (confirmed, waiting)
  *                      GSI1: MEETINGS#<status> / <startsAt>#<meetingId>   by date per status
- * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting
+ * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting; anonymised
+ *                                                              (`anonymisedAt`) after the retention period, and the
+ *                                                              meeting marked `personalDataRemovedAt` (core/retention.ts)
  * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item
  * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
  * - reminder run       MEETING#<meetingId> / REMINDER                  when the reminder first fired: its cutoff
@@ -31,6 +33,19 @@
  *                                                              scheduler (in AWS, EventBridge Scheduler keeps them)
  *                      GSI1: SCHEDULES#due / <dueAt>#<name>    due ones are a Query; a schedule given up on
  *                                                              leaves the index and stays for `fire`
+ * - backfill progress  SYSTEM / BACKFILL#<name>                where a maintenance backfill stopped (its Scan's
+ *                                                              LastEvaluatedKey), so a rerun resumes there
+ *
+ * The person index (PersonIndex: PersonPK / PersonSK, every attribute projected) lists every item that names
+ * a person under PERSON#<personId>, so one Query finds all of one person's records (export, erasure) without
+ * a Scan. The sort key begins with the item's kind (`personEntityKinds`), so begins_with narrows to one kind:
+ *   person PERSON · subscription SUBSCRIPTION · topic membership MEMBER#<topic> · mail rate MAILRATE ·
+ *   suppression SUPPRESSED · soft bounces SOFTBOUNCES · SES feedback FEEDBACK#<feedbackId> ·
+ *   registration REGISTRATION#<meetingId> · waiting-list place WAITING#<meetingId> ·
+ *   registration needs NEEDS#<meetingId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry)
+ * Outbox jobs, meetings, counters and schedules name no single person and are not listed. Writers add the
+ * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
+ * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
  */
 
 export interface KeyAttribute {
@@ -54,6 +69,42 @@ export interface TableDesign {
   readonly stream: 'NEW_AND_OLD_IMAGES';
 }
 
+/** The person index: every item that names a person, under PERSON#<personId> (the entity list above). */
+export const personIndexName = 'PersonIndex';
+
+/**
+ * The kinds of item that name a person, each with the word its PersonSK begins with. No word is the start of
+ * another, so begins_with on one selects that kind alone.
+ */
+export const personEntityKinds = {
+  person: 'PERSON',
+  subscription: 'SUBSCRIPTION',
+  topicMember: 'MEMBER',
+  mailRate: 'MAILRATE',
+  suppression: 'SUPPRESSED',
+  softBounces: 'SOFTBOUNCES',
+  sesFeedback: 'FEEDBACK',
+  registration: 'REGISTRATION',
+  waitingPlace: 'WAITING',
+  registrationNeeds: 'NEEDS',
+  outboxMail: 'OUTBOX',
+} as const;
+export type PersonEntityKind = keyof typeof personEntityKinds;
+
+/** The attributes that list an item in the person index (a type, not an interface: items are records). */
+export type PersonListing = {
+  readonly PersonPK: string;
+  readonly PersonSK: string;
+};
+
+/** What of an item says which person it names: its keys, and for some kinds an attribute. */
+export type PersonNamingFields = {
+  readonly PK?: unknown;
+  readonly SK?: unknown;
+  readonly personId?: unknown;
+  readonly recipient?: unknown;
+};
+
 export const tableDesign: TableDesign = {
   partitionKey: { name: 'PK', type: 'S' },
   sortKey: { name: 'SK', type: 'S' },
@@ -62,6 +113,11 @@ export const tableDesign: TableDesign = {
       indexName: 'GSI1',
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },
+    },
+    {
+      indexName: personIndexName,
+      partitionKey: { name: 'PersonPK', type: 'S' },
+      sortKey: { name: 'PersonSK', type: 'S' },
     },
   ],
   timeToLiveAttribute: 'expiresAt',
@@ -140,6 +196,20 @@ export const keys = {
     GSI1PK: 'OUTBOX#failed',
     GSI1SK: `${failedAt}#${outboxId}`,
   }),
+  /** Where the person index lists an item of `kind` naming `personId`; `ref` tells items of one kind apart. */
+  personListing: (personId: string, kind: PersonEntityKind, ref?: string): PersonListing => ({
+    PersonPK: `PERSON#${personId}`,
+    PersonSK: ref === undefined ? personEntityKinds[kind] : `${personEntityKinds[kind]}#${ref}`,
+  }),
+  /**
+   * Every record of one person: a Query of the person index on `PersonPK`; with a kind, only the items whose
+   * PersonSK begins with `skPrefix`.
+   */
+  personRecords: (personId: string, kind?: PersonEntityKind) => ({
+    PersonPK: `PERSON#${personId}`,
+    ...(kind ? { skPrefix: personEntityKinds[kind] } : {}),
+  }),
+  backfillProgress: (name: string): ItemKey => ({ PK: 'SYSTEM', SK: `BACKFILL#${name}` }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
@@ -154,3 +224,76 @@ export const listedUntil = (instant: string): string => `${instant}#\uffff`;
 
 /** Outbox items carry this prefix; the stream relay's filter selects them by it. */
 export const outboxKeyPrefix = 'OUTBOX#';
+
+/** Which person an item names, as the person index lists it. */
+export interface PersonEntry {
+  readonly kind: PersonEntityKind;
+  readonly personId: string;
+  /** What tells items of one kind apart (a meeting, a topic, a mail), for kinds that have several. */
+  readonly ref?: string;
+}
+
+const withoutPrefix = (text: string, prefix: string): string | undefined =>
+  text.startsWith(prefix) && text.length > prefix.length ? text.slice(prefix.length) : undefined;
+
+/** The items under a person's own key with a fixed sort key. */
+const ownKeyKinds = new Map<string, PersonEntityKind>([
+  [keys.person('').SK, 'person'],
+  [keys.subscription('').SK, 'subscription'],
+  [keys.mailRate('').SK, 'mailRate'],
+  [keys.suppression('').SK, 'suppression'],
+  [keys.softBounces('').SK, 'softBounces'],
+]);
+
+/**
+ * Which person an item names, from its keys (and, where the key holds no person, its `personId` or
+ * `recipient.personId`); undefined for an item that names none. The writers and the backfill both list items
+ * by it, so an item is listed the same whichever wrote its listing.
+ */
+export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined => {
+  const { PK: pk, SK: sk } = item;
+  if (typeof pk !== 'string' || typeof sk !== 'string') return undefined;
+  const ownKey = withoutPrefix(pk, keys.person('').PK);
+  if (ownKey !== undefined) {
+    const kind = ownKeyKinds.get(sk);
+    if (kind) return { kind, personId: ownKey };
+    const feedbackId = withoutPrefix(sk, keys.sesFeedback('', '').SK);
+    return feedbackId === undefined ? undefined : { kind: 'sesFeedback', personId: ownKey, ref: feedbackId };
+  }
+  const topic = withoutPrefix(pk, keys.topicMember('', '').PK);
+  if (topic !== undefined) {
+    const member = withoutPrefix(sk, keys.topicMember('', '').SK);
+    return member === undefined ? undefined : { kind: 'topicMember', personId: member, ref: topic };
+  }
+  const meetingId = withoutPrefix(pk, keys.meeting('').PK);
+  if (meetingId !== undefined) {
+    const registered = withoutPrefix(sk, keys.registration('', '').SK);
+    if (registered !== undefined) return { kind: 'registration', personId: registered, ref: meetingId };
+    const needing = withoutPrefix(sk, keys.registrationNeeds('', '').SK);
+    if (needing !== undefined) return { kind: 'registrationNeeds', personId: needing, ref: meetingId };
+    // A waiting place is keyed by its place in line; its person is an attribute.
+    const waiting = withoutPrefix(sk, keys.waitingPlace('', '').SK) !== undefined;
+    return waiting && typeof item.personId === 'string'
+      ? { kind: 'waitingPlace', personId: item.personId, ref: meetingId }
+      : undefined;
+  }
+  const mailId = withoutPrefix(pk, outboxKeyPrefix);
+  if (mailId !== undefined && sk === keys.outboxMail('').SK) {
+    const personId = (item.recipient as { personId?: unknown } | undefined)?.personId;
+    return typeof personId === 'string' ? { kind: 'outboxMail', personId, ref: mailId } : undefined;
+  }
+  return undefined;
+};
+
+/** The person-index attributes of an item that names a person. Throws for one that names none: a writer's bug. */
+export const personListingOf = (item: PersonNamingFields): PersonListing => {
+  const entry = personEntryOf(item);
+  if (!entry) throw new Error(`${String(item.PK)} / ${String(item.SK)} names no person to list`);
+  return keys.personListing(entry.personId, entry.kind, entry.ref);
+};
+
+/** The item with its person-index attributes, for a writer's Put. */
+export const listedForPerson = <T extends PersonNamingFields>(item: T): T & PersonListing => ({
+  ...item,
+  ...personListingOf(item),
+});
