@@ -43,6 +43,11 @@ export interface StageSettings {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** CloudFormation termination protection of the stateful stack. Default true. */
   readonly terminationProtection?: boolean;
+  /**
+   * Days after a meeting ends that its registrations keep the person's details (functions/core/retention.ts,
+   * the config's REGISTRATION_RETENTION_DAYS). Default 90.
+   */
+  readonly registrationRetentionDays?: number;
 }
 
 export class StageSettingsError extends Error {
@@ -136,6 +141,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   const organiserLogoutUrls = textList('organiserLogoutUrls');
   const apiRateLimit = positive('apiRateLimit');
   const apiBurstLimit = positive('apiBurstLimit');
+  const registrationRetentionDays = positive('registrationRetentionDays');
+  if (registrationRetentionDays !== undefined && registrationRetentionDays > 9999) {
+    problems.push('registrationRetentionDays: expected at most 9999');
+  }
   const logLevel = raw.logLevel;
   if (logLevel !== undefined && !['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(String(logLevel))) {
     problems.push('logLevel: expected DEBUG, INFO, WARN or ERROR');
@@ -165,5 +174,6 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     ...(apiBurstLimit !== undefined && { apiBurstLimit }),
     ...(logLevel !== undefined && { logLevel: logLevel as StageSettings['logLevel'] }),
     ...(terminationProtection !== undefined && { terminationProtection: terminationProtection as boolean }),
+    ...(registrationRetentionDays !== undefined && { registrationRetentionDays }),
   };
 };

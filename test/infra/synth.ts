@@ -86,6 +86,9 @@ export const sweepEntries = entriesTriggeredBy('outbox-sweep');
 /** The entries the SES events rule invokes (`trigger: 'ses-events'`). */
 export const sesEventEntries = entriesTriggeredBy('ses-events');
 
+/** The entries the nightly retention schedule invokes (`trigger: 'retention'`). */
+export const retentionEntries = entriesTriggeredBy('retention');
+
 /** Every entry that becomes a function. */
 export const deployedEntries = new Set<EntryName>([
   ...routedEntries,
@@ -93,6 +96,7 @@ export const deployedEntries = new Set<EntryName>([
   ...scheduleEntries,
   ...sweepEntries,
   ...sesEventEntries,
+  ...retentionEntries,
 ]);
 
 /** A resource of a synthesized template, as untyped as CloudFormation JSON. */

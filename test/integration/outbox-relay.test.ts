@@ -112,6 +112,10 @@ describe('the outbox relay on the local stream', () => {
     expect(mailHeader(arrived, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(await entryOf(mail)).toMatchObject({ state: 'sent', attempts: 1 });
     expect(await entryOf(mail)).not.toHaveProperty('GSI1PK');
+    // The ledger record stays (core/retention.ts); the content it was rendered from left with the send.
+    expect(await entryOf(mail)).toMatchObject({ recipient: { personId: mail.recipient.personId } });
+    expect(JSON.stringify(await entryOf(mail))).not.toContain(mail.recipient.address);
+    expect(await entryOf(mail)).not.toHaveProperty('data');
   });
 
   it('delivers a mail committed while the relay was down once it runs again, and resends none it sent before', async () => {
@@ -321,6 +325,7 @@ describe('a delivery that dies after SES accepted its mail and before recording 
     await kill(child);
 
     expect(await entryOf(mail)).toMatchObject({ state: 'sent', settledBy: 'ses-send-event' });
+    expect(await entryOf(mail)).not.toHaveProperty('recipient.address');
     await system.outboxSweeper.sweepNow();
     await system.outboxRelay.start();
     await sleep(quietPeriodMs);

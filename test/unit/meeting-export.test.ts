@@ -238,6 +238,7 @@ describe('the registrations JSON', () => {
       registeredAt: '2027-03-28T11:05:00.000Z',
       confirmedAt: null,
       cancelledAt: null,
+      anonymisedAt: null,
     });
     expect(exported.registrations.find((r) => r.registrationId === 'r-wait-2')?.waitingPosition).toBe(2);
     expect(exported.registrations.find((r) => r.registrationId === 'r-2')?.name).toBe('=1+1');

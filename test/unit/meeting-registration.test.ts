@@ -127,7 +127,7 @@ describe('registering for a meeting', () => {
     await registerForMeeting(ports, meetingId, request('c@example.org', { needs: { dietary: 'halal' } }));
 
     const rows = await store.listRegistrations(meetingId);
-    expect(rows.map((row) => [row.registration.email, row.needs])).toEqual(
+    expect(rows.map((row) => ['email' in row.registration && row.registration.email, row.needs])).toEqual(
       expect.arrayContaining([
         ['b@example.org', { dietary: 'vegetarisch' }],
         ['c@example.org', undefined],

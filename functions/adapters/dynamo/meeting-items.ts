@@ -6,12 +6,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import {
+  hasPersonalData,
   type Meeting,
   meetingStatuses,
   participantRoles,
   type Registration,
   type RegistrationNeeds,
   registrationStatuses,
+  type StoredRegistration,
 } from '../../core/meetings/model';
 import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
@@ -76,10 +78,20 @@ const meetingItem = z.object({
   sequence: z._default(z.number(), 0),
 });
 
-const registrationItem = z.object({
+const registrationRecord = {
   meetingId: z.string(),
   personId: z.string(),
   registrationId: z.string(),
+  status: z.enum(registrationStatuses),
+  registeredAt: z.string(),
+  waitingKey: z.optional(z.string()),
+  confirmedAt: z.optional(z.string()),
+  cancelledAt: z.optional(z.string()),
+  version: z.number(),
+};
+
+const registrationItem = z.object({
+  ...registrationRecord,
   email: z.string(),
   name: z.string(),
   answers: z.object({
@@ -87,16 +99,18 @@ const registrationItem = z.object({
     role: z.optional(z.enum(participantRoles)),
     municipality: z.optional(z.string()),
   }),
-  status: z.enum(registrationStatuses),
-  registeredAt: z.string(),
-  waitingKey: z.optional(z.string()),
-  confirmedAt: z.optional(z.string()),
-  cancelledAt: z.optional(z.string()),
-  version: z.number(),
+});
+
+/** After the retention period (core/retention.ts): the person's details are gone, the rest stays. */
+const anonymisedRegistrationItem = z.object({
+  ...registrationRecord,
+  answers: z._default(z.object({ role: z.optional(z.enum(participantRoles)) }), {}),
+  anonymisedAt: z.string(),
 });
 
 const toMeeting = (item: Record<string, unknown>): Meeting => meetingItem.parse(item);
-const toRegistration = (item: Record<string, unknown>): Registration => registrationItem.parse(item);
+const toStoredRegistration = (item: Record<string, unknown>): StoredRegistration =>
+  item.anonymisedAt === undefined ? registrationItem.parse(item) : anonymisedRegistrationItem.parse(item);
 
 /** The item attributes of a meeting: everything but the counters, which only ever move by ADD. */
 export const meetingAttributes = (meeting: Meeting) => {
@@ -138,7 +152,10 @@ export const queryMeetings = async (
   };
 };
 
-/** One person's registration for a meeting, strongly consistent. */
+/**
+ * One person's registration for a meeting, strongly consistent. An anonymised one (its meeting long past)
+ * reads as none: it no longer says whose it is, so nobody can cancel, re-register or be mailed through it.
+ */
 export const readRegistration = async (
   { client, tableName }: MeetingTable,
   meetingId: string,
@@ -151,7 +168,8 @@ export const readRegistration = async (
       ConsistentRead: true,
     }),
   );
-  return Item ? toRegistration(Item) : undefined;
+  const registration = Item ? toStoredRegistration(Item) : undefined;
+  return registration && hasPersonalData(registration) ? registration : undefined;
 };
 
 /**
@@ -186,7 +204,7 @@ export const readRegistrations = async (
   { client, tableName }: MeetingTable,
   meetingId: string,
 ): Promise<readonly RegistrationRow[]> => {
-  const registrations: Registration[] = [];
+  const registrations: StoredRegistration[] = [];
   const needs = new Map<string, RegistrationNeeds>();
   const range = keys.registrationsWithNeeds(meetingId);
   let startKey: Record<string, unknown> | undefined;
@@ -202,7 +220,7 @@ export const readRegistrations = async (
       }),
     );
     for (const item of result.Items ?? []) {
-      if (item.entity === 'Registration') registrations.push(toRegistration(item));
+      if (item.entity === 'Registration') registrations.push(toStoredRegistration(item));
       else if (item.entity === 'RegistrationNeeds' && !((item.expiresAt as number) < nowSeconds)) {
         needs.set(item.personId as string, {
           ...(item.dietary ? { dietary: item.dietary as string } : {}),

@@ -16,14 +16,22 @@ import {
   type PostponeReason,
   sendEventWaitSeconds,
 } from '../../core/mailings/delivery';
-import { outboxEntryFromItem, outboxRetentionSeconds, pendingListingKey } from './outbox';
+import { epochSeconds, sendLedgerSeconds, unsettledOutboxSeconds } from '../../core/retention';
+import { outboxEntryFromItem, pendingListingKey } from './outbox';
 import { keys, listedUntil, outboxKeyPrefix } from './table-design';
-
-/** A failed mail stays listed this long, for people to see what went wrong and why. */
-const failedRetentionSeconds = 30 * 24 * 3600;
 
 /** What settling an entry ends: its claim, and when anyone may act on it next. */
 const claimAttributes = 'claimId, claimedAt, dueAt';
+
+/**
+ * What a settled mail no longer needs (core/retention.ts): the address, the name and the data it was rendered
+ * from. Nothing reads them once it is sent or skipped (a claim reads only the state of a settled entry; SES
+ * events carry their own address), so they go in the write that settles it; the ledger record stays.
+ * Removed only from mails whose item was read as a mail (recipient is a map), as a path into anything
+ * else is refused.
+ */
+const mailContent = 'recipient.address, recipient.#recipientName, #mailData';
+const mailContentNames = { '#recipientName': 'name', '#mailData': 'data' };
 
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'done';
 
@@ -106,11 +114,15 @@ export class DynamoOutboxLedger implements OutboxLedger {
   async complete(claim: Claim, now: Date, messageId?: string): Promise<'done' | 'superseded'> {
     const done = await this.settle(claim, {
       UpdateExpression:
-        `SET #state = :settled, settledAt = :now${messageId ? ', messageId = :messageId' : ''}` +
-        `${claim.resend ? ' ADD resends :one' : ''} REMOVE ${claimAttributes}, GSI1PK, GSI1SK`,
+        `SET #state = :settled, settledAt = :now, expiresAt = :expiresAt${messageId ? ', messageId = :messageId' : ''}` +
+        `${claim.resend ? ' ADD resends :one' : ''} REMOVE ${claimAttributes}, GSI1PK, GSI1SK` +
+        // A job (no message id) holds no personal data: its record is the ledger entry as it is.
+        `${messageId ? `, ${mailContent}` : ''}`,
+      ...(messageId ? { ExpressionAttributeNames: mailContentNames } : {}),
       ExpressionAttributeValues: {
         ':settled': messageId ? 'sent' : 'done',
         ':now': now.toISOString(),
+        ':expiresAt': epochSeconds(now) + sendLedgerSeconds,
         ...(messageId ? { ':messageId': messageId } : {}),
         ...(claim.resend ? { ':one': 1 } : {}),
       },
@@ -136,15 +148,24 @@ export class DynamoOutboxLedger implements OutboxLedger {
         ':reason': reason,
         ':failedPk': listing.GSI1PK,
         ':failedSk': listing.GSI1SK,
-        ':expiresAt': epochSeconds(now) + failedRetentionSeconds,
+        // The ledger's year; its content leaves with its listing (failed-mail-retention.ts, nightly).
+        ':expiresAt': epochSeconds(now) + sendLedgerSeconds,
       },
     });
   }
 
   async skip(claim: Claim, now: Date, reason: string): Promise<void> {
     await this.settle(claim, {
-      UpdateExpression: `SET #state = :skipped, settledAt = :now, skipReason = :reason REMOVE ${claimAttributes}, GSI1PK, GSI1SK`,
-      ExpressionAttributeValues: { ':skipped': 'skipped', ':now': now.toISOString(), ':reason': reason },
+      UpdateExpression:
+        'SET #state = :skipped, settledAt = :now, skipReason = :reason, expiresAt = :expiresAt ' +
+        `REMOVE ${claimAttributes}, GSI1PK, GSI1SK, ${mailContent}`,
+      ExpressionAttributeNames: mailContentNames,
+      ExpressionAttributeValues: {
+        ':skipped': 'skipped',
+        ':now': now.toISOString(),
+        ':reason': reason,
+        ':expiresAt': epochSeconds(now) + sendLedgerSeconds,
+      },
     });
   }
 
@@ -165,7 +186,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
         ':listing': pendingListingKey(until, claim.ref.id).GSI1SK,
         ':lastError': { reason, detail, at: now.toISOString() },
         // A mail that keeps waiting (SES paused for days) must not expire while it waits.
-        ':expiresAt': epochSeconds(until) + outboxRetentionSeconds,
+        ':expiresAt': epochSeconds(until) + unsettledOutboxSeconds,
       },
     });
   }
@@ -220,12 +241,15 @@ export class DynamoOutboxLedger implements OutboxLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.outboxMail(mailId),
-          UpdateExpression: `SET #state = :sent, settledAt = :at, messageId = :messageId, settledBy = :event REMOVE ${claimAttributes}, GSI1PK, GSI1SK`,
+          UpdateExpression:
+            'SET #state = :sent, settledAt = :at, messageId = :messageId, settledBy = :event, expiresAt = :expiresAt ' +
+            `REMOVE ${claimAttributes}, GSI1PK, GSI1SK, ${mailContent}`,
           ConditionExpression: '#state IN (:pending, :sending)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { '#state': 'state', ...mailContentNames },
           ExpressionAttributeValues: {
             ':sent': 'sent',
             ':at': at.toISOString(),
+            ':expiresAt': epochSeconds(at) + sendLedgerSeconds,
             ':messageId': messageId,
             ':event': 'ses-send-event',
             ':pending': 'pending',
@@ -272,7 +296,10 @@ export class DynamoOutboxLedger implements OutboxLedger {
   /** A claim-guarded update; false when the claim is no longer the entry's current one. */
   private async settle(
     claim: Claim,
-    update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues'>,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
   ): Promise<boolean> {
     try {
       await this.client.send(
@@ -281,7 +308,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
           Key: keyOf(claim.ref),
           ...update,
           ConditionExpression: 'claimId = :claimId',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#state': 'state' },
           ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':claimId': claim.claimId },
         }),
       );
@@ -310,5 +337,3 @@ const refOf = (item: Record<string, unknown>): OutboxRef => ({
   id: String(item.PK).slice(outboxKeyPrefix.length),
   type: item.SK === keys.outboxJob('').SK ? 'job' : 'mail',
 });
-
-const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);

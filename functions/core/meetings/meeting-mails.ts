@@ -1,7 +1,7 @@
 import type { MeetingChangedJob, OutboxMail } from '../mailings/outbox';
 import type { Clock, Scheduler } from '../ports';
 import { meetingMail } from './mail-data';
-import { type Meeting, type Registration, reminderAt, reminderScheduleName } from './model';
+import { hasPersonalData, type Meeting, type Registration, reminderAt, reminderScheduleName } from './model';
 import type { RegistrationRow } from './ports';
 
 /**
@@ -37,6 +37,8 @@ const mailEveryone = async (
   const rows = await ports.store.listRegistrations(meeting.meetingId);
   const mails = rows
     .map((row) => row.registration)
+    // An anonymised registration (a meeting long past, moved or cancelled later) has nobody left to mail.
+    .filter(hasPersonalData)
     .filter((registration) => statuses.includes(registration.status))
     .map((registration) =>
       meetingMail(kind, meeting, registration, {

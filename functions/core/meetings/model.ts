@@ -66,14 +66,12 @@ export interface RegistrationNeeds {
   readonly accessibility?: string;
 }
 
-export interface Registration {
+/** What every registration records, whether or not it still says who registered. */
+interface RegistrationRecord {
   readonly meetingId: string;
   readonly personId: string;
   /** New for every registration of this person for this meeting; binds the cancel link to it. */
   readonly registrationId: string;
-  readonly email: string;
-  readonly name: string;
-  readonly answers: RegistrationAnswers;
   readonly status: RegistrationStatus;
   readonly registeredAt: string;
   /** Waiting only: orders the waiting list (a time-ordered id, so first come, first served). */
@@ -83,8 +81,28 @@ export interface Registration {
   readonly version: number;
 }
 
-/** Dietary and accessibility answers are deleted this long after the meeting ends. */
-export const needsRetentionSeconds = 30 * 24 * 3600;
+export interface Registration extends RegistrationRecord {
+  readonly email: string;
+  readonly name: string;
+  readonly answers: RegistrationAnswers;
+}
+
+/**
+ * A registration after its meeting's retention period (core/retention.ts): the name, the address, the
+ * organisation and the municipality are gone; the role, the status and the times stay, as do the meeting's
+ * counts. Nobody can be mailed or act through it any more.
+ */
+export interface AnonymisedRegistration extends RegistrationRecord {
+  readonly answers: Pick<RegistrationAnswers, 'role'>;
+  readonly anonymisedAt: string;
+}
+
+/** A registration as stored: with the person's details, or without them once its meeting is long past. */
+export type StoredRegistration = Registration | AnonymisedRegistration;
+
+/** Whether the registration still says who registered (so it can be mailed). */
+export const hasPersonalData = (registration: StoredRegistration): registration is Registration =>
+  !('anonymisedAt' in registration);
 
 export type RegistrationWindow = 'not-open-yet' | 'open' | 'closed';
 

@@ -1,6 +1,6 @@
 import type { OutboxMail } from '../mailings/outbox';
 import type { CounterRequirement } from './capacity';
-import type { Meeting, MeetingStatus, Registration, RegistrationNeeds } from './model';
+import type { Meeting, MeetingStatus, Registration, RegistrationNeeds, StoredRegistration } from './model';
 
 /**
  * What the meeting capabilities share. Each capability declares its own small port next to its use cases
@@ -53,8 +53,11 @@ export interface MeetingListPage {
   readonly nextCursor: string | null;
 }
 
-/** A registration with its needs, as listed for exports and for mailing everyone registered. */
+/**
+ * A registration with its needs, as listed for exports and for mailing everyone registered; one of a meeting
+ * long past has no personal data left (anonymised).
+ */
 export interface RegistrationRow {
-  readonly registration: Registration;
+  readonly registration: StoredRegistration;
   readonly needs?: RegistrationNeeds;
 }

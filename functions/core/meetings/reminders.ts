@@ -1,7 +1,7 @@
 import type { OutboxMail } from '../mailings/outbox';
 import type { Clock } from '../ports';
 import { meetingMail } from './mail-data';
-import { type Meeting, reminderAt } from './model';
+import { hasPersonalData, type Meeting, reminderAt } from './model';
 import type { RegistrationRow } from './ports';
 
 /**
@@ -59,6 +59,7 @@ export const sendMeetingReminders = async (ports: ReminderPorts, meetingId: stri
   const rows = await ports.store.listRegistrations(meetingId);
   const mails = rows
     .map((row) => row.registration)
+    .filter(hasPersonalData)
     .filter(
       (registration) =>
         registration.status === 'confirmed' &&

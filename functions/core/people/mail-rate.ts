@@ -1,3 +1,5 @@
+import { mailRateWindowSeconds } from '../retention';
+
 /** At most this many mails per address per rolling hour go out on a person's own request. */
 export const mailsPerAddressPerHour = 3;
 
@@ -18,7 +20,7 @@ export const noMailsYet: MailRate = { sentAt: [], version: 0 };
 /** The mail rate after one more send, or undefined when the address has had its share this hour. */
 export const nextMailRate = (rate: MailRate, now: Date): MailRateChange | undefined => {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const recent = rate.sentAt.filter((at) => at > nowSeconds - 3600);
+  const recent = rate.sentAt.filter((at) => at > nowSeconds - mailRateWindowSeconds);
   if (recent.length >= mailsPerAddressPerHour) return undefined;
   return { previous: rate, sentAt: [...recent, nowSeconds] };
 };

@@ -14,10 +14,6 @@ export interface Consent {
   readonly textVersion: string;
 }
 
-/** A pending subscription and the confirm link of its opt-in mail live this long (one constant for both). */
-export const pendingLifetimeSeconds = 7 * 24 * 3600;
-export const pendingLifetimeDays = pendingLifetimeSeconds / (24 * 3600);
-
 interface SubscriptionRecord {
   readonly personId: string;
   readonly topics: readonly Topic[];

@@ -1,4 +1,10 @@
-import type { Meeting, Registration, RegistrationStatus } from '../../core/meetings/model';
+import {
+  hasPersonalData,
+  type Meeting,
+  type RegistrationAnswers,
+  type RegistrationStatus,
+  type StoredRegistration,
+} from '../../core/meetings/model';
 import type { RegistrationRow } from '../../core/meetings/ports';
 import { roleLabels } from '../pages/meetings';
 import { formatLocalTimestamp } from '../time';
@@ -6,8 +12,17 @@ import { formatLocalTimestamp } from '../time';
 /**
  * The organisers' exports of a meeting's registrations: CSV for Dutch Excel and JSON for everything else.
  * Both list the same people in the same order: confirmed first (as they registered), then the waiting list
- * in its order, then cancellations.
+ * in its order, then cancellations. A registration anonymised after the retention period (core/retention.ts)
+ * is listed without name, address, organisation and municipality: it still counts, but names nobody.
  */
+
+/** Who registered, as far as the registration still says. */
+const personalDetails = (
+  registration: StoredRegistration,
+): { name?: string; email?: string; answers: RegistrationAnswers } =>
+  hasPersonalData(registration)
+    ? { name: registration.name, email: registration.email, answers: registration.answers }
+    : { answers: registration.answers };
 
 const statusOrder: Record<RegistrationStatus, number> = { confirmed: 0, waiting: 1, cancelled: 2 };
 const statusLabels: Record<RegistrationStatus, string> = {
@@ -21,7 +36,7 @@ interface OrderedRow extends RegistrationRow {
   readonly waitingPosition?: number;
 }
 
-const sortKey = (registration: Registration): string =>
+const sortKey = (registration: StoredRegistration): string =>
   registration.status === 'waiting'
     ? (registration.waitingKey ?? registration.registeredAt)
     : (registration.cancelledAt ?? registration.confirmedAt ?? registration.registeredAt);
@@ -76,20 +91,21 @@ export const utf8Bom = '\uFEFF';
 export const registrationsCsv = (_meeting: Meeting, rows: readonly RegistrationRow[]): string => {
   const lines = [
     csvHeader.map(ours).join(';'),
-    ...ordered(rows).map(({ registration, needs, waitingPosition }) =>
-      [
-        typed(registration.name),
-        typed(registration.email),
+    ...ordered(rows).map(({ registration, needs, waitingPosition }) => {
+      const { name, email, answers } = personalDetails(registration);
+      return [
+        typed(name),
+        typed(email),
         ours(statusLabels[registration.status]),
         ours(waitingPosition === undefined ? '' : String(waitingPosition)),
-        typed(registration.answers.organisation),
-        ours(registration.answers.role ? roleLabels[registration.answers.role] : ''),
-        typed(registration.answers.municipality),
+        typed(answers.organisation),
+        ours(answers.role ? roleLabels[answers.role] : ''),
+        typed(answers.municipality),
         typed(needs?.dietary),
         typed(needs?.accessibility),
         ours(formatLocalTimestamp(registration.registeredAt)),
-      ].join(';'),
-    ),
+      ].join(';');
+    }),
   ];
   return `${utf8Bom}${lines.join('\r\n')}\r\n`;
 };
@@ -100,8 +116,9 @@ export const registrationsFileName = (meeting: Meeting, extension: 'csv' | 'json
 
 export interface RegistrationExport {
   readonly registrationId: string;
-  readonly name: string;
-  readonly email: string;
+  /** Null once the registration is anonymised (`anonymisedAt`). */
+  readonly name: string | null;
+  readonly email: string | null;
   readonly status: RegistrationStatus;
   readonly waitingPosition: number | null;
   readonly organisation: string | null;
@@ -112,6 +129,8 @@ export interface RegistrationExport {
   readonly registeredAt: string;
   readonly confirmedAt: string | null;
   readonly cancelledAt: string | null;
+  /** When the personal data was removed, after the retention period; null while it is kept. */
+  readonly anonymisedAt: string | null;
 }
 
 export interface RegistrationsExport {
@@ -137,19 +156,23 @@ export const registrationsJson = (
   capacity: meeting.capacity,
   confirmedCount: meeting.confirmedCount,
   waitingCount: meeting.waitingCount,
-  registrations: ordered(rows).map(({ registration, needs, waitingPosition }) => ({
-    registrationId: registration.registrationId,
-    name: registration.name,
-    email: registration.email,
-    status: registration.status,
-    waitingPosition: waitingPosition ?? null,
-    organisation: registration.answers.organisation ?? null,
-    role: registration.answers.role ?? null,
-    municipality: registration.answers.municipality ?? null,
-    dietary: needs?.dietary ?? null,
-    accessibility: needs?.accessibility ?? null,
-    registeredAt: registration.registeredAt,
-    confirmedAt: registration.confirmedAt ?? null,
-    cancelledAt: registration.cancelledAt ?? null,
-  })),
+  registrations: ordered(rows).map(({ registration, needs, waitingPosition }) => {
+    const { name, email, answers } = personalDetails(registration);
+    return {
+      registrationId: registration.registrationId,
+      name: name ?? null,
+      email: email ?? null,
+      status: registration.status,
+      waitingPosition: waitingPosition ?? null,
+      organisation: answers.organisation ?? null,
+      role: answers.role ?? null,
+      municipality: answers.municipality ?? null,
+      dietary: needs?.dietary ?? null,
+      accessibility: needs?.accessibility ?? null,
+      registeredAt: registration.registeredAt,
+      confirmedAt: registration.confirmedAt ?? null,
+      cancelledAt: registration.cancelledAt ?? null,
+      anonymisedAt: hasPersonalData(registration) ? null : registration.anonymisedAt,
+    };
+  }),
 });

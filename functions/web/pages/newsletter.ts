@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../../core/errors';
+import { pendingSubscriptionDays } from '../../core/retention';
 import { consentText } from '../../core/subscriptions/consent';
-import { pendingLifetimeDays, type Topic, topics } from '../../core/subscriptions/model';
+import { type Topic, topics } from '../../core/subscriptions/model';
 import { paths } from '../../paths';
 import { checkboxGroup, errorSummary, honeypotField, issueFor, textField } from '../forms';
 import { html } from '../html';
@@ -60,7 +61,7 @@ export const renderCheckYourMail = (): string =>
     title: 'Kijk in je mail',
     main: html`<h1>Kijk in je mail</h1>
 <p class="lead">We hebben je een e-mail gestuurd. Klik op de link in die e-mail om je aanmelding te bevestigen.</p>
-<p>Geen e-mail gekregen? Kijk in je map met ongewenste e-mail, of meld je over een paar minuten opnieuw aan. De link in de e-mail werkt ${pendingLifetimeDays} dagen.</p>
+<p>Geen e-mail gekregen? Kijk in je map met ongewenste e-mail, of meld je over een paar minuten opnieuw aan. De link in de e-mail werkt ${pendingSubscriptionDays} dagen.</p>
 <p><a href="${paths.home}">Terug naar de homepage</a></p>`,
   });
 

@@ -1,0 +1,92 @@
+/**
+ * How long the system keeps what it stores: every retention period, stated once (docs/architecture.md,
+ * "Retention"). Every other module imports its period from here, so the privacy statement can be written from
+ * this file alone. Each period says what leaves, when, and how (DynamoDB's TTL on `expiresAt`, which deletes
+ * late — reads treat an expired item as absent — or the nightly retention job where a TTL cannot express it,
+ * because it removes attributes rather than items).
+ */
+
+const day = 24 * 3600;
+
+/**
+ * Unconfirmed newsletter subscriptions (address, name, topics): deleted 7 days after the sign-up when nobody
+ * confirms them; the confirm link in the opt-in mail stops working at the same moment. By TTL.
+ */
+export const pendingSubscriptionDays = 7;
+export const pendingSubscriptionSeconds = pendingSubscriptionDays * day;
+
+/**
+ * Registrations for a meeting (confirmed, waiting and cancelled alike): the name, the address, the
+ * organisation and the municipality are removed this many days after the meeting ended; the role, the status,
+ * the times and the meeting's counts stay, as do no-longer-personal statistics. The waiting-list places go
+ * with them. By the nightly retention job. Configurable per stage (`registrationRetentionDays` in cdk.json,
+ * REGISTRATION_RETENTION_DAYS in functions/config.ts); this is the default.
+ */
+export const defaultRegistrationRetentionDays = 90;
+
+/**
+ * Dietary and accessibility needs (special-category data): deleted 30 days after the meeting ended. By TTL;
+ * the nightly job removes any left over with the rest of the registration.
+ */
+export const registrationNeedsSeconds = 30 * day;
+
+/**
+ * Mail rate (when we last mailed a person at their own request, to refuse a flood): deleted an hour after the
+ * last such mail, the window the rule counts in. By TTL.
+ */
+export const mailRateWindowSeconds = 3600;
+
+/**
+ * Soft bounces of an address (a count, under the person's keyed hash, never the address): forgotten 90 days
+ * after the last one, so an address that bounced softly long ago is mailed again. By TTL.
+ */
+export const softBounceSeconds = 90 * day;
+
+/**
+ * Markers of SES reports already applied (a report id under the person's keyed hash): deleted after 30 days,
+ * long after SES and EventBridge stop redelivering a report (24 h). By TTL.
+ */
+export const sesFeedbackMarkerSeconds = 30 * day;
+
+// The suppression list (a hard bounce, a complaint or three soft bounces, under the person's keyed hash) is
+// kept as long as the system runs, because its purpose is never to mail that address again: no period.
+
+/**
+ * An outbox mail that never settles (delivery stopped for days: alarmed long before): deleted with its
+ * content (address, name, the data its mail is rendered from) 7 days after it was written or last postponed.
+ * By TTL.
+ */
+export const unsettledOutboxSeconds = 7 * day;
+
+/**
+ * The content of a sent or skipped mail (recipient address and name, the data the mail is rendered from) is
+ * removed at once, in the write that records the send; nothing reads it afterwards. No period.
+ *
+ * A failed mail keeps its content while it is listed as failed, for people to see what went wrong and with
+ * what: 30 days after it failed, then the nightly retention job removes the content and unlists it.
+ */
+export const failedMailListingSeconds = 30 * day;
+
+/**
+ * The send ledger (which mail of which kind went to which person — the keyed hash, never the address — when,
+ * with what outcome and SES message id): deleted a year after the mail settled (sent, skipped, failed) or the
+ * job ran. By TTL.
+ */
+export const sendLedgerSeconds = 365 * day;
+
+/**
+ * Not stated here, because they are not stored data: token lifetimes (the links in mails) are in
+ * core/tokens.ts and web/mail/, and function and access logs (which hold no addresses, names or tokens) are
+ * kept for the stage's `logRetentionDays` (cdk.json; 90 in production).
+ */
+
+/** The instant before which a meeting must have ended for its registrations to be anonymised. */
+export const registrationRetentionCutoff = (now: Date, retentionDays: number): Date =>
+  new Date(now.getTime() - retentionDays * day * 1000);
+
+/** The instant before which a failed mail must have failed for its content to be removed. */
+export const failedMailContentCutoff = (now: Date): Date =>
+  new Date(now.getTime() - failedMailListingSeconds * 1000);
+
+/** Epoch seconds, the unit of the TTL attribute. */
+export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
