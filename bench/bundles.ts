@@ -69,7 +69,7 @@ type BareClient = keyof typeof bareClients;
 const clientsOf = (entry: LambdaEntry): BareClient[] => [
   'dynamo',
   ...(entry.needs.mail ? (['mail'] as const) : []),
-  ...(entry.needs.tokens ? (['tokens'] as const) : []),
+  ...(entry.needs.tokens || entry.needs.personIds ? (['tokens'] as const) : []),
   ...(entry.needs.scheduler ? (['scheduler'] as const) : []),
 ];
 

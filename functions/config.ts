@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './adapters/validation-locale';
+import { defaultRegistrationRetentionDays } from './core/retention';
 
 /**
  * Runtime configuration, read once per process from the environment and validated here, so that a missing
@@ -27,11 +28,29 @@ const configSchema = z
     /** Reply address shown to recipients; defaults to the sender. */
     MAIL_REPLY_TO: z.optional(z.email()),
     SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
-    /** The token-signing key itself (offline) ... */
+    /**
+     * The person-id key itself (offline) ... It keys people and is never rotated; links signed before the
+     * link keyring existed verify against it (docs/architecture.md, "Links and tokens").
+     */
     TOKEN_SECRET: z.optional(z.string().check(z.minLength(32))),
     /** ... or the Secrets Manager secret that holds it (AWS). */
     TOKEN_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    /** The link keyring: its Secrets Manager secret (AWS) ... */
+    LINK_KEYS_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    /** ... or its file in the data folder (offline). Neither: the legacy key signs every link. */
+    LINK_KEYS_FILE: z.optional(z.string().check(z.minLength(1))),
     AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-1'),
+    /**
+     * Days after a meeting ends that its registrations keep the person's details (core/retention.ts); the
+     * stage's `registrationRetentionDays` (cdk.json) sets it.
+     */
+    REGISTRATION_RETENTION_DAYS: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'must be a whole number of days, 1 to 9999')),
+        z.transform(Number),
+      ),
+      defaultRegistrationRetentionDays,
+    ),
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     SES_ENDPOINT: z.optional(z.url()),

@@ -12,8 +12,10 @@ export interface EntryNeeds {
   readonly table?: 'read' | 'readWrite';
   /** May send mail through SES with the configuration set. Default false. */
   readonly mail?: boolean;
-  /** May read the token-signing secret (signed links). Default false. */
+  /** Signs or checks links: may read the link keyring and the person-id key (the legacy link key). Default false. */
   readonly tokens?: boolean;
+  /** Keys people by address: may read the person-id key only. Default false. */
+  readonly personIds?: boolean;
   /** May create, move and delete one-time schedules (EventBridge Scheduler), e.g. reminders. Default false. */
   readonly scheduler?: boolean;
   /**
@@ -37,10 +39,11 @@ export interface LambdaEntry {
    * What invokes the function besides the routes that name it: `outbox-stream` is the table's stream,
    * filtered to newly inserted outbox entries; `schedule` is EventBridge Scheduler (one-time schedules such
    * as `reminder-<meetingId>`); `outbox-sweep` is a recurring schedule, every minute (offline a timer);
-   * `ses-events` is an EventBridge rule on the SES events of the configuration set (offline the SES proxy).
+   * `ses-events` is an EventBridge rule on the SES events of the configuration set (offline the SES proxy);
+   * `retention` is a recurring schedule, every night (offline a timer).
    * Default: none (HTTP routes only).
    */
-  readonly trigger?: 'outbox-stream' | 'schedule' | 'outbox-sweep' | 'ses-events';
+  readonly trigger?: 'outbox-stream' | 'schedule' | 'outbox-sweep' | 'ses-events' | 'retention';
   /**
    * A bundle budget other than the default (1.3× the bare bundle of the SDK clients the needs name), with the
    * reason it needs more; `npm run bench -- bundles --check` holds every function to its budget.
@@ -82,7 +85,7 @@ export const lambdaEntries = {
   organiserTestMail: {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',
-    needs: { mail: true, tokens: true, table: 'read' },
+    needs: { mail: true, personIds: true, table: 'read' },
   },
   newsletterForm: {
     file: 'handlers/newsletter-form.ts',
@@ -92,12 +95,12 @@ export const lambdaEntries = {
   newsletterSubscribe: {
     file: 'handlers/newsletter-subscribe.ts',
     description: 'Subscribes through the newsletter form (double opt-in)',
-    needs: { table: 'readWrite', tokens: true },
+    needs: { table: 'readWrite', personIds: true },
   },
   subscribeApi: {
     file: 'handlers/subscribe-api.ts',
     description: 'Subscribes through the JSON API (double opt-in)',
-    needs: { table: 'readWrite', tokens: true },
+    needs: { table: 'readWrite', personIds: true },
   },
   confirmSubscriptionPage: {
     file: 'handlers/confirm-subscription-page.ts',
@@ -128,6 +131,16 @@ export const lambdaEntries = {
     file: 'handlers/unsubscribe.ts',
     description: 'One-click unsubscribe (RFC 8058)',
     needs: { table: 'readWrite', tokens: true },
+  },
+  freshLinkForm: {
+    file: 'handlers/fresh-link-form.ts',
+    description: 'The form that mails a fresh preferences link',
+    needs: {},
+  },
+  freshLinkRequest: {
+    file: 'handlers/fresh-link-request.ts',
+    description: 'Mails a fresh preferences link to an active subscriber (a link whose key was retired)',
+    needs: { table: 'readWrite', personIds: true },
   },
   organiserSubscribers: {
     file: 'handlers/organiser-subscribers.ts',
@@ -163,7 +176,7 @@ export const lambdaEntries = {
   meetingRegisterForm: {
     file: 'handlers/meeting-register-form.ts',
     description: 'Registers for a meeting through the form',
-    needs: { table: 'readWrite', tokens: true },
+    needs: { table: 'readWrite', personIds: true },
     timeoutSeconds: contendedTimeoutSeconds,
   },
   cancelRegistrationPage: {
@@ -190,7 +203,7 @@ export const lambdaEntries = {
   registerApi: {
     file: 'handlers/register-api.ts',
     description: 'Registers for a meeting through the JSON API',
-    needs: { table: 'readWrite', tokens: true },
+    needs: { table: 'readWrite', personIds: true },
     timeoutSeconds: contendedTimeoutSeconds,
   },
   organiserMeetings: {
@@ -253,8 +266,16 @@ export const lambdaEntries = {
   sesEvents: {
     file: 'handlers/ses-events.ts',
     description: 'SES events: confirms sends, suppresses bounced and complaining addresses',
-    needs: { table: 'readWrite', tokens: true },
+    needs: { table: 'readWrite', personIds: true },
     trigger: 'ses-events',
+  },
+  retention: {
+    file: 'handlers/retention.ts',
+    description: 'Every night: removes personal data past its retention period (registrations, failed mail)',
+    needs: { table: 'readWrite' },
+    trigger: 'retention',
+    // Meetings one after another, each a few hundred writes at most; what does not fit is done the next night.
+    timeoutSeconds: 300,
   },
 } as const satisfies Record<string, LambdaEntry>;
 

@@ -13,6 +13,8 @@ export const paths = {
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
   calendarFeed: '/bijeenkomsten/agenda.ics',
+  /** Where a link signed with a retired key leads: a fresh one by mail. */
+  freshLink: '/nieuwe-link',
 } as const;
 
 export const meetingPath = (meetingId: string): string =>

@@ -29,6 +29,8 @@ export const routes = [
   { method: 'POST', path: paths.preferences, entry: 'preferencesSubmit', access: 'public' },
   { method: 'GET', path: paths.unsubscribe, entry: 'unsubscribePage', access: 'public' },
   { method: 'POST', path: paths.unsubscribe, entry: 'unsubscribe', access: 'public' },
+  { method: 'GET', path: paths.freshLink, entry: 'freshLinkForm', access: 'public' },
+  { method: 'POST', path: paths.freshLink, entry: 'freshLinkRequest', access: 'public' },
   { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public' },
   { method: 'GET', path: paths.meetings, entry: 'meetingsPage', access: 'public' },
   { method: 'GET', path: paths.calendarFeed, entry: 'meetingCalendarFeed', access: 'public' },

@@ -26,8 +26,10 @@ export interface AppResources {
   readonly mail: MailSending;
   /** The only sender address a mail grant allows. */
   readonly mailFromAddress: string;
-  /** The token-signing key (`needs.tokens`). */
+  /** The person-id key (`needs.personIds`, `needs.tokens`). */
   readonly tokenSecret: secretsmanager.ISecret;
+  /** The link keyring (`needs.tokens`). */
+  readonly linkKeys: secretsmanager.ISecret;
   /** The schedule group and the role schedules run as (`needs.scheduler`). Default: none, so no entry may schedule. */
   readonly scheduling?: SchedulingResources;
 }
@@ -234,7 +236,8 @@ export class AppFunction extends Construct {
       }
     }
     if (needs.mail === true) resources.mail.grantSend(this.function, resources.mailFromAddress);
-    if (needs.tokens === true) resources.tokenSecret.grantRead(this.function);
+    if (needs.tokens === true || needs.personIds === true) resources.tokenSecret.grantRead(this.function);
+    if (needs.tokens === true) resources.linkKeys.grantRead(this.function);
     if (needs.scheduler === true) {
       if (!resources.scheduling)
         throw new Error(`${this.node.path} schedules, but the stage has no scheduling`);

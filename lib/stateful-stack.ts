@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,15 +18,21 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
- * identity and configuration set, the token-signing key, the organisers' user pool, the schedule group and
+ * identity and configuration set, the person-id key and the link keyring, the organisers' user pool, the schedule group and
  * the alarm topic with its subscription. Kept apart from the stateless stack so that replacing functions or
  * the API can never touch them.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly mail: MailSending;
-  /** The key that signs the tokens in links (docs/architecture.md, "Links and tokens"). */
+  /**
+   * The person-id key (docs/architecture.md, "Links and tokens"): keys every person, never rotated; links
+   * signed before the link keyring existed verify against it. Its construct id is from the days it signed
+   * every link, and stays: a new id would make a new secret, and every stored person unreachable.
+   */
   readonly tokenSecret: secretsmanager.Secret;
+  /** The link keyring: keys with ids that sign and verify links, rotated by the procedure in the README. */
+  readonly linkKeys: secretsmanager.Secret;
   readonly organisers: OrganiserDirectory;
   /**
    * The EventBridge Scheduler group of the one-time schedules the functions create at run time
@@ -52,7 +58,8 @@ export class StatefulStack extends Stack {
     this.alarms = new AlarmNotifications(this, 'Alarms', { email: settings.alarmEmail });
 
     this.tokenSecret = new secretsmanager.Secret(this, 'TokenSigningKey', {
-      description: 'HMAC key that signs the tokens in Drop In links (unsubscribe, confirm, cancel)',
+      description:
+        'HMAC key of Drop In person ids (never rotated); also verifies links signed before the link keyring',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       // Losing the key would invalidate every unsubscribe link ever mailed.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -60,10 +67,28 @@ export class StatefulStack extends Stack {
     Validations.of(this.tokenSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Unsubscribe links carry a token without expiry (RFC 8058 one-click, docs/architecture.md, "Links and tokens"); rotating ' +
-        'the single signing key would break every link already mailed. Rotation needs a key ring with a key id ' +
-        'in the token first.',
+        'It keys every stored person (an HMAC of the address, docs/architecture.md, "Links and tokens"): a new value would ' +
+        'orphan every subscription and registration. Link signing, which does rotate, has a keyring secret of its own.',
     });
+
+    this.linkKeys = new secretsmanager.Secret(this, 'LinkKeys', {
+      description:
+        'Drop In link keyring: HMAC keys with ids that sign the tokens in links (rotated per README)',
+      // `{}` is the ring before the first rotation: the legacy key (above) signs. The keys themselves are
+      // made by the rotation command, never by CloudFormation, so the template holds no secret.
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      // Losing the ring would invalidate every link signed since the first rotation, unsubscribe links included.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.linkKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by the documented three-step procedure (add, promote after the reload interval, retire after 13 ' +
+        'months; README, "Rotating the link key"), not by a rotation Lambda: an immediate swap would break every ' +
+        'unsubscribe link already mailed.',
+    });
+    // What the rotation command is given (README, "Rotating the link key").
+    new CfnOutput(this, 'LinkKeysSecretArn', { value: this.linkKeys.secretArn });
 
     this.scheduleGroupName = props.scheduleGroupName;
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {

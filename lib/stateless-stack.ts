@@ -9,6 +9,7 @@ import { HttpApi } from './http-api';
 import { MailDeliveryAlarms } from './mail-delivery-alarms';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSweeper } from './outbox-sweeper';
+import { RetentionJob } from './retention-job';
 import { ScheduledJobs } from './scheduled-jobs';
 import { SesEvents } from './ses-events';
 import type { StageSettings } from './stage-settings';
@@ -44,6 +45,8 @@ export class StatelessStack extends Stack {
   readonly outboxSweepers: ReadonlyMap<EntryName, OutboxSweeper>;
   /** One per entry with `trigger: 'ses-events'`, by entry name. */
   readonly sesEvents: ReadonlyMap<EntryName, SesEvents>;
+  /** One per entry with `trigger: 'retention'` (the nightly job), by entry name. */
+  readonly retentionJobs: ReadonlyMap<EntryName, RetentionJob>;
   /** The function the one-time schedules invoke (the entry with `trigger: 'schedule'`), its role and DLQ. */
   readonly scheduledJobs: ScheduledJobs;
   /** Failed mail and the oldest mail waiting, over every delivering function. */
@@ -61,6 +64,7 @@ export class StatelessStack extends Stack {
       mail: stateful.mail,
       mailFromAddress: settings.mailFromAddress,
       tokenSecret: stateful.tokenSecret,
+      linkKeys: stateful.linkKeys,
     };
 
     // What functions/config.ts reads; every function gets all of it (the scheduler's part below), since config
@@ -71,8 +75,12 @@ export class StatelessStack extends Stack {
       MAIL_FROM_ADDRESS: settings.mailFromAddress,
       MAIL_FROM_NAME: settings.mailFromName,
       ...(settings.mailReplyTo !== undefined && { MAIL_REPLY_TO: settings.mailReplyTo }),
+      ...(settings.registrationRetentionDays !== undefined && {
+        REGISTRATION_RETENTION_DAYS: String(settings.registrationRetentionDays),
+      }),
       SES_CONFIGURATION_SET: stateful.mail.configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+      LINK_KEYS_ARN: stateful.linkKeys.secretArn,
     };
 
     const entries: Readonly<Record<EntryName, LambdaEntry>> = props.entries ?? lambdaEntries;
@@ -114,6 +122,7 @@ export class StatelessStack extends Stack {
     const outboxRelays = new Map<EntryName, OutboxRelay>();
     const outboxSweepers = new Map<EntryName, OutboxSweeper>();
     const sesEvents = new Map<EntryName, SesEvents>();
+    const retentionJobs = new Map<EntryName, RetentionJob>();
     for (const [name, entry] of Object.entries(entries) as [EntryName, LambdaEntry][]) {
       switch (entry.trigger) {
         case 'outbox-stream': {
@@ -143,6 +152,9 @@ export class StatelessStack extends Stack {
             }),
           );
           break;
+        case 'retention':
+          retentionJobs.set(name, new RetentionJob(this, `Retention-${name}`, { entry, ...common }));
+          break;
         default:
           // Routes (the HTTP API above) and one-time schedules (the scheduled jobs above).
           break;
@@ -151,6 +163,7 @@ export class StatelessStack extends Stack {
     this.outboxRelays = outboxRelays;
     this.outboxSweepers = outboxSweepers;
     this.sesEvents = sesEvents;
+    this.retentionJobs = retentionJobs;
 
     const functions = new Map<EntryName, AppFunction>();
     const add = (name: EntryName, fn: AppFunction): void => {
@@ -164,6 +177,7 @@ export class StatelessStack extends Stack {
     for (const [name, relay] of outboxRelays) add(name, relay.appFunction);
     for (const [name, sweeper] of outboxSweepers) add(name, sweeper.appFunction);
     for (const [name, handler] of sesEvents) add(name, handler.appFunction);
+    for (const [name, job] of retentionJobs) add(name, job.appFunction);
     this.functions = functions;
 
     const logGroupsOf = (names: EntryName[]) =>

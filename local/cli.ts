@@ -5,10 +5,12 @@ import { DynamoOutboxLedger } from '../functions/adapters/dynamo/outbox-ledger';
 import { assertScheduleName, InvalidScheduleName } from '../functions/adapters/scheduled-jobs';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
-import { resolveRunningDataDir } from './data-dir';
+import { dataPaths, resolveRunningDataDir } from './data-dir';
 import { localAwsSettings } from './engines/dynamodb-local';
 import { startPorts } from './engines/ports';
 import { Mailbox } from './engines/ses-emulator';
+import { fileKeyringStore, type RotateStep, rotateKeyCommand, secretKeyringStore } from './link-keys-command';
+import { backfillPersonIndex } from './maintenance/person-index-backfill';
 import { localTableName } from './runtime';
 import { fireCommand } from './scheduler/fire-command';
 import { LocalSetupError } from './setup-errors';
@@ -34,6 +36,18 @@ Commands:
   outbox [--limit <n>]
         Lists the outbox of the running \`npm start\`: mail and jobs not yet settled (waiting, postponed,
         in doubt), with their attempts and last error, and failed mail with its reason (default 20 each).
+  backfill-person-index [--page-size <n>] [--max-pages <n>] [--restart] [--table <name> [--region <r>]]
+        Maintenance: gives the items written before the person index existed its attributes. Scans the
+        table page by page (never a request path) and records its progress in the table: a stopped run
+        resumes, a finished one says so (--restart starts again). Offline it works on the running
+        \`npm start\`'s DynamoDB Local; with --region it works on that AWS table through the default AWS
+        credential chain (AWS_PROFILE, environment, SSO, …).
+  rotate-key [add | promote <id> | retire <id> [--early] | list] [--secret-id <arn> [--region <r>]]
+        The link keyring. Without a step (offline only): adds a key and makes it the signer at once;
+        links signed before keep working. add / promote / retire are the three steps of a rotation
+        (promote no sooner than 5 minutes after add, retire no sooner than 13 months after the key
+        stopped signing; --early skips that wait offline, to see what an old link does). With
+        --secret-id the steps act on the stack's LinkKeys secret in AWS (README, "Rotating the link key").
   help  This text.
 
 Environment: DROPIN_DATA_DIR (default .data), DROPIN_SES_PORT (default ${startPorts.ses}),
@@ -192,6 +206,119 @@ const outbox: Command = async (args) => {
   }
 };
 
+const positiveNumber = (option: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${option} ${text}: give a positive number`);
+  return value;
+};
+
+const backfillPersonIndexCommand: Command = async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'page-size': { type: 'string' },
+      'max-pages': { type: 'string' },
+      restart: { type: 'boolean', default: false },
+      table: { type: 'string' },
+      region: { type: 'string' },
+    },
+  });
+  if (values.region !== undefined && values.table === undefined) {
+    throw new UsageError(
+      '--region: name the table as well (--table <name>, the table of the stateful stack)',
+    );
+  }
+  const pageSize = positiveNumber('--page-size', values['page-size']);
+  const maxPages = positiveNumber('--max-pages', values['max-pages']);
+  // In AWS: the default credential chain. Offline: the running npm start's DynamoDB Local.
+  const endpoint = `http://127.0.0.1:${portSetting('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb)}`;
+  const client =
+    values.region !== undefined
+      ? new DynamoDBClient({ region: values.region })
+      : new DynamoDBClient({ ...localAwsSettings, endpoint });
+  const tableName = values.table ?? localTableName;
+  const where =
+    values.region !== undefined ? `${tableName} in ${values.region}` : `${tableName} on ${endpoint}`;
+  try {
+    const report = await backfillPersonIndex(DynamoDBDocumentClient.from(client), tableName, {
+      ...(pageSize ? { pageSize } : {}),
+      ...(maxPages ? { maxPages } : {}),
+      restart: values.restart ?? false,
+      onPage: (progress) =>
+        console.error(
+          `page ${progress.pages}: ${progress.scanned} items scanned, ${progress.listed} given a listing`,
+        ),
+    }).catch((error: unknown) => {
+      if (values.region === undefined && (error as { code?: unknown }).code === 'ECONNREFUSED') {
+        throw new LocalSetupError(`No DynamoDB Local answers on ${endpoint}; is \`npm start\` running?`);
+      }
+      throw error;
+    });
+    if (report.outcome === 'already-done') {
+      console.log(
+        `The person-index backfill of ${where} is done already (${report.listed} items listed); --restart runs it again.`,
+      );
+    } else if (report.outcome === 'stopped') {
+      console.log(
+        `Stopped after ${report.pages} pages of ${where} (${report.listedNow} items listed in this run); run it again to go on.`,
+      );
+    } else {
+      console.log(
+        `Done: ${where} scanned (${report.scanned} items); ${report.listedNow} listed in this run, ${report.listed} in all.`,
+      );
+    }
+  } finally {
+    client.destroy();
+  }
+};
+
+const rotateKey: Command = async (args) => {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'secret-id': { type: 'string' },
+      region: { type: 'string' },
+      early: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  const [step = 'rotate', id, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`rotate-key ${step} takes at most one key id`);
+  const offline = values['secret-id'] === undefined;
+  if (values.region !== undefined && offline) throw new UsageError('--region goes with --secret-id');
+  let command: RotateStep;
+  if (step === 'rotate' || step === 'add' || step === 'list') {
+    if (id !== undefined) throw new UsageError(`rotate-key ${step} takes no key id`);
+    if (step === 'rotate' && !offline) {
+      throw new UsageError(
+        'In AWS a rotation takes steps: rotate-key add, then promote <id> after 5 minutes',
+      );
+    }
+    command = { step };
+  } else if (step === 'promote' || step === 'retire') {
+    if (id === undefined)
+      throw new UsageError(`rotate-key ${step}: name the key id (rotate-key list shows them)`);
+    command = step === 'promote' ? { step, id } : { step, id, early: values.early ?? false };
+  } else {
+    throw new UsageError(`rotate-key ${step}: choose add, promote, retire or list`);
+  }
+  if (values.early && command.step !== 'retire') throw new UsageError('--early goes with retire');
+  const store = offline
+    ? fileKeyringStore(dataPaths(resolveRunningDataDir(portSetting('PORT', startPorts.site))).linkKeys)
+    : await secretKeyringStore(values['secret-id'] ?? '', values.region);
+  try {
+    const lines = await rotateKeyCommand(store, command, new Date(), offline);
+    console.log([`Keyring: ${store.where}`, ...lines].join('\n'));
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'KeyringRefused' || error.message.startsWith('--early'))) {
+      throw new LocalSetupError(`rotate-key: ${error.message}`);
+    }
+    throw error;
+  }
+};
+
 const help: Command = async () => {
   console.log(usage);
 };
@@ -202,6 +329,9 @@ const commands: Record<string, Command> = {
   // The local scheduler (docs/architecture.md, "Schedules"): fires one schedule now.
   fire,
   outbox,
+  'rotate-key': rotateKey,
+  // Maintenance (docs/architecture.md, "The person index"): offline, or on an AWS table with --region.
+  'backfill-person-index': backfillPersonIndexCommand,
   help,
 };
 

@@ -72,6 +72,8 @@ export const resolveRunningDataDir = (sitePort: number, env: NodeJS.ProcessEnv =
 export const dataPaths = (dataDir: string) => ({
   dynamoDb: join(dataDir, 'dynamodb'),
   tokenSecret: join(dataDir, 'token-secret'),
+  /** The link keyring (`npm run local -- rotate-key`); absent until the first rotation. */
+  linkKeys: join(dataDir, 'link-keys.json'),
   organiserToken: join(dataDir, 'organiser.jwt'),
 });
 

@@ -15,7 +15,10 @@ export interface HandlerEnvironmentSettings {
   readonly siteUrl: string;
   readonly dynamoDbEndpoint: string;
   readonly sesEndpoint: string;
+  /** The person-id key, also the legacy link key. */
   readonly tokenSecret: string;
+  /** The link keyring's file (LINK_KEYS_FILE); none: the legacy key signs every link. */
+  readonly linkKeysFile?: string;
   /** Default `dropin`. */
   readonly tableName?: string;
   /** LOG_LEVEL. Default INFO. */
@@ -28,6 +31,7 @@ export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record
   MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
   MAIL_FROM_NAME: 'Drop In',
   TOKEN_SECRET: settings.tokenSecret,
+  ...(settings.linkKeysFile !== undefined && { LINK_KEYS_FILE: settings.linkKeysFile }),
   AWS_REGION: localRegion,
   // Dummy credentials: DynamoDB Local (-sharedDb) and the SES emulator accept any, and a developer's own
   // AWS profile must never be used by the offline twin.
@@ -47,6 +51,8 @@ export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): v
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.TOKEN_SECRET_ARN;
+  delete process.env.LINK_KEYS_ARN;
+  if (settings.linkKeysFile === undefined) delete process.env.LINK_KEYS_FILE;
 };
 
 /**

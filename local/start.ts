@@ -20,6 +20,7 @@ import { startOutboxRelay } from './relay/outbox-stream';
 import { startOutboxSweeper } from './relay/outbox-sweep';
 import { sesEventsTarget } from './relay/ses-events';
 import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
+import { startRetentionJob } from './scheduler/retention-job';
 import { startScheduleRunner } from './scheduler/runner';
 import { seedDemoData } from './seed';
 import { LocalSetupError, PortInUse } from './setup-errors';
@@ -148,6 +149,7 @@ const start = async (): Promise<void> => {
     dynamoDbEndpoint: dynamoDb.endpoint,
     sesEndpoint: sesProxy.endpoint,
     tokenSecret: loadOrCreateTokenSecret(dataDir),
+    linkKeysFile: dataPaths(dataDir).linkKeys,
   });
 
   const client = new DynamoDBClient({ ...localAwsSettings, endpoint: dynamoDb.endpoint });
@@ -185,6 +187,12 @@ const start = async (): Promise<void> => {
     log: (line) => console.error(`Scheduler: ${line}`),
   });
   runningOnEngines.push(() => scheduleRunner.stop());
+  // The nightly retention job (docs/architecture.md, "Retention"): shortly after start, then daily.
+  const retentionJob = startRetentionJob({
+    loadHandler,
+    log: (line) => console.error(`Retention: ${line}`),
+  });
+  runningOnEngines.push(async () => retentionJob.stop());
 
   const server = createLocalApiServer({
     loadHandler,

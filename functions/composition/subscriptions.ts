@@ -4,11 +4,16 @@ import { personIds, tokens } from './keys';
 import { clock, ids } from './process';
 import { subscriptionStore } from './subscription-store';
 
-/** For the use cases that key people and sign or check links. */
-export const subscriptions = async (): Promise<SubscriptionPorts & { tokens: TokenSigner }> => ({
+/** For the use cases that key people but neither sign nor check links: no link keyring is read. */
+export const subscriptionPorts = async (): Promise<SubscriptionPorts> => ({
   store: subscriptionStore(),
   clock,
   ids,
   personIds: await personIds(),
+});
+
+/** For the use cases that key people and sign or check links. */
+export const subscriptions = async (): Promise<SubscriptionPorts & { tokens: TokenSigner }> => ({
+  ...(await subscriptionPorts()),
   tokens: await tokens(),
 });

@@ -45,16 +45,28 @@ export class NotPermitted extends DomainError {
   }
 }
 
-export type TokenFault = 'malformed' | 'signature' | 'purpose' | 'expired';
+/** `retired`: signed with a link key that was retired (link-keys.ts); the link gets a fresh one by mail. */
+export type TokenFault = 'malformed' | 'signature' | 'purpose' | 'expired' | 'retired';
 
-/** A signed link that is tampered with, expired or meant for something else. */
+const tokenFaultMessages: Record<TokenFault, string> = {
+  malformed: 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
+  signature: 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
+  purpose: 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
+  expired: 'Deze link is verlopen. Meld je opnieuw aan of neem contact op met de organisatie.',
+  retired: 'Deze link is te oud om nog te gebruiken. We sturen je graag een nieuwe.',
+};
+
+/** A signed link that is tampered with, expired, meant for something else, or signed with a retired key. */
 export class InvalidToken extends DomainError {
   readonly code = 'invalid-token';
   constructor(readonly fault: TokenFault) {
-    super(
-      fault === 'expired'
-        ? 'Deze link is verlopen. Meld je opnieuw aan of neem contact op met de organisatie.'
-        : 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
-    );
+    super(tokenFaultMessages[fault]);
+  }
+}
+
+/** A genuine-looking link whose key was retired: answered with a page that mails a fresh link for `purpose`. */
+export class RetiredLink extends InvalidToken {
+  constructor(readonly purpose: string) {
+    super('retired');
   }
 }

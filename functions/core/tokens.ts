@@ -1,14 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { InvalidToken } from './errors';
+import { InvalidToken, RetiredLink } from './errors';
+import { type LinkKeyring, legacyOnlyKeyring, signingKeyOf } from './link-keys';
 import type { Clock } from './ports';
 
 /**
  * Signed tokens for links in mails (docs/architecture.md, "Links and tokens"): HMAC-SHA-256, bound to one purpose, carrying an
  * opaque id (never an address) and, except for unsubscribing, an expiry.
  *
- * Wire form: `<payload>.<signature>`, both base64url; the payload is `{"v":1,"p":purpose,"i":id,"e":exp}`
- * with `e` in epoch seconds or 0 for "never". The signing key is derived per purpose from the secret, so a
- * token of one purpose can never verify as another even if a payload check were forgotten.
+ * Wire form: `<payload>.<signature>`, both base64url; the payload is `{"v":1,"k":keyId,"p":purpose,"i":id,"e":exp}`
+ * with `e` in epoch seconds or 0 for "never", and `k` the id of the keyring key that signed it (link-keys.ts);
+ * a token without `k` was signed by the legacy key. The signing key is derived per purpose from the key's
+ * secret, so a token of one purpose can never verify as another even if a payload check were forgotten.
  */
 
 export const tokenPurposes = [
@@ -35,40 +37,103 @@ export type SignOptions =
 
 const version = 1;
 
-export class TokenSigner {
-  readonly #keys = new Map<TokenPurpose, Buffer>();
+/** The secrets links are signed with: the keyring, and the legacy key (the person-id secret) it refers to. */
+export interface LinkKeys {
+  readonly legacySecret: string;
+  readonly ring: LinkKeyring;
+}
 
+/** Where the signer gets its keys (adapters/link-keyring.ts): what was loaded last, and a load on demand. */
+export interface LinkKeySource {
+  current(): LinkKeys;
+  /**
+   * Loads the ring again because a token names a key id it does not know (added since the last load);
+   * resolves to the ring to check against, which is the current one when a load was made just now.
+   */
+  reloadForUnknownKey(): Promise<LinkKeys>;
+}
+
+/** A source that never changes: offline tools and tests. */
+export const fixedLinkKeys = (legacySecret: string, ring: LinkKeyring = legacyOnlyKeyring): LinkKeySource => {
+  const keys = { legacySecret, ring };
+  return { current: () => keys, reloadForUnknownKey: async () => keys };
+};
+
+/** The per-purpose HMAC keys of one secret; derived once per secret, as a ring is reloaded every few minutes. */
+const derivedKeys = new Map<string, ReadonlyMap<TokenPurpose, Buffer>>();
+const purposeKeysOf = (secret: string): ReadonlyMap<TokenPurpose, Buffer> => {
+  let keys = derivedKeys.get(secret);
+  if (!keys) {
+    if (secret.length < 32) throw new Error('A link key secret must be at least 32 characters long');
+    keys = new Map(
+      tokenPurposes.map((purpose) => [
+        purpose,
+        createHmac('sha256', secret).update(`dropin-token:${purpose}`).digest(),
+      ]),
+    );
+    derivedKeys.set(secret, keys);
+  }
+  return keys;
+};
+
+/** The secret a token's key id stands for: a secret, retired, or not in this ring. */
+const secretFor = (keys: LinkKeys, keyId: string | undefined): string | 'retired' | undefined => {
+  if (keyId === undefined) return keys.ring.legacy.state === 'retired' ? 'retired' : keys.legacySecret;
+  const key = keys.ring.keys.find((candidate) => candidate.id === keyId);
+  if (!key) return undefined;
+  return key.state === 'retired' || key.secret === undefined ? 'retired' : key.secret;
+};
+
+export class TokenSigner {
   constructor(
-    secret: string,
+    private readonly keys: LinkKeySource,
     private readonly clock: Clock,
   ) {
-    if (secret.length < 32) throw new Error('The token secret must be at least 32 characters long');
-    for (const purpose of tokenPurposes) {
-      this.#keys.set(purpose, createHmac('sha256', secret).update(`dropin-token:${purpose}`).digest());
-    }
+    // Fail at construction, not at the first link: the legacy secret signs until the first rotation.
+    purposeKeysOf(keys.current().legacySecret);
   }
 
+  /** Signs with the ring's signing key, naming it in the token (none for the legacy key). */
   sign(purpose: TokenPurpose, id: string, options: SignOptions): string {
     if (id.length === 0 || id.includes('@')) throw new Error('A token id must be opaque and non-empty');
     const expires = this.#expiry(purpose, options);
-    const payload = Buffer.from(JSON.stringify({ v: version, p: purpose, i: id, e: expires })).toString(
-      'base64url',
-    );
-    return `${payload}.${this.#signature(purpose, payload)}`;
+    const keys = this.keys.current();
+    const signer = signingKeyOf(keys.ring);
+    const claims =
+      signer === 'legacy'
+        ? { v: version, p: purpose, i: id, e: expires }
+        : { v: version, k: signer.id, p: purpose, i: id, e: expires };
+    const secret = signer === 'legacy' ? keys.legacySecret : signer.secret;
+    if (secret === undefined)
+      throw new Error(`Signing key ${signer === 'legacy' ? 'legacy' : signer.id} has no secret`);
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return `${payload}.${signatureOf(secret, purpose, payload)}`;
   }
 
-  /** Returns the token's id, or throws InvalidToken saying what is wrong with it. */
-  verify(token: string, purpose: TokenPurpose): VerifiedToken {
+  /**
+   * Returns the token's id, or throws InvalidToken saying what is wrong with it. A key id the ring does not
+   * know makes the source load the ring once more before the token counts as forged.
+   */
+  async verify(token: string, purpose: TokenPurpose): Promise<VerifiedToken> {
     const parts = token.split('.');
     const [payload, signature] = parts;
     if (parts.length !== 2 || !payload || !signature || token.length > 1024)
       throw new InvalidToken('malformed');
     const claims = parseClaims(payload);
     if (!claims) throw new InvalidToken('malformed');
+    let secret = secretFor(this.keys.current(), claims.k);
+    if (secret === undefined) secret = secretFor(await this.keys.reloadForUnknownKey(), claims.k);
+    if (secret === undefined) throw new InvalidToken('signature');
+    if (secret === 'retired') {
+      // Unverifiable now; its claims only choose the page. An expired link gets the expired page as before.
+      if (claims.e !== 0 && claims.e * 1000 <= this.clock.now().getTime()) throw new InvalidToken('expired');
+      throw new RetiredLink(purpose);
+    }
+    const keyed = secret;
     // Compared as text, not as decoded bytes: base64 decoders forgive another alphabet, padding, trailing
     // junk and the unused bits of the last character, so only the one canonical form we write is accepted.
     const given = Buffer.from(signature, 'utf8');
-    const signedAs = (p: TokenPurpose) => Buffer.from(this.#signature(p, payload), 'utf8');
+    const signedAs = (p: TokenPurpose) => Buffer.from(signatureOf(keyed, p, payload), 'utf8');
     if (claims.p !== purpose) {
       // Tell a wrong-purpose token apart from a forged one only when it is genuinely ours.
       const ownPurpose = tokenPurposes.find((p) => p === claims.p);
@@ -99,16 +164,17 @@ export class TokenSigner {
     }
     return nowSeconds + options.ttlSeconds;
   }
-
-  #signature(purpose: TokenPurpose, payload: string): string {
-    const key = this.#keys.get(purpose);
-    if (!key) throw new Error(`Unknown token purpose ${purpose}`);
-    return createHmac('sha256', key).update(payload).digest('base64url');
-  }
 }
+
+const signatureOf = (secret: string, purpose: TokenPurpose, payload: string): string => {
+  const key = purposeKeysOf(secret).get(purpose);
+  if (!key) throw new Error(`Unknown token purpose ${purpose}`);
+  return createHmac('sha256', key).update(payload).digest('base64url');
+};
 
 interface Claims {
   v: number;
+  k?: string;
   p: string;
   i: string;
   e: number;
@@ -118,10 +184,12 @@ const parseClaims = (payload: string): Claims | undefined => {
   try {
     const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
-    const { v, p, i, e } = value as Record<string, unknown>;
+    const { v, k, p, i, e } = value as Record<string, unknown>;
     if (v !== version || typeof p !== 'string' || typeof i !== 'string' || i.length === 0) return undefined;
     if (typeof e !== 'number' || !Number.isInteger(e) || e < 0) return undefined;
-    return { v, p, i, e };
+    if (k === undefined) return { v, p, i, e };
+    if (typeof k !== 'string' || k.length === 0) return undefined;
+    return { v, k, p, i, e };
   } catch {
     return undefined;
   }

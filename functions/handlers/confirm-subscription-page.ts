@@ -8,6 +8,6 @@ import { tokenPageHeaders } from './http/security-headers';
 
 /** The page the opt-in link opens: it checks the link and shows a button; a GET never confirms. */
 export const handler = httpRoute(async (event) => {
-  checkConfirmationToken(await tokens(), linkToken(event));
+  await checkConfirmationToken(await tokens(), linkToken(event));
   return page(200, renderConfirmPage(), tokenPageHeaders);
 });

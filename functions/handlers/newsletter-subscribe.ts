@@ -1,4 +1,4 @@
-import { subscriptions } from '../composition/subscriptions';
+import { subscriptionPorts } from '../composition/subscriptions';
 import { subscribe } from '../core/subscriptions/use-cases';
 import { renderCheckYourMail, renderNewsletterForm } from '../web/pages/newsletter';
 import { httpRoute } from './http/edge';
@@ -23,7 +23,7 @@ export const handler = httpRoute(async (event) => {
     );
   }
   const { consentVersion, consent: _, ...request } = parsed.data;
-  await subscribe(await subscriptions(), {
+  await subscribe(await subscriptionPorts(), {
     ...request,
     source: 'form',
     consentTextVersion: consentVersion,

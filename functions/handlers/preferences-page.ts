@@ -8,7 +8,7 @@ import { tokenPageHeaders } from './http/security-headers';
 
 export const handler = httpRoute(async (event) => {
   const ports = await subscriptions();
-  const { id } = ports.tokens.verify(linkToken(event), 'manage-preferences');
+  const { id } = await ports.tokens.verify(linkToken(event), 'manage-preferences');
   const subscription = await loadPreferences(ports, id);
   return page(
     200,

@@ -11,7 +11,7 @@ import { preferencesForm } from './inputs/subscriptions';
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
   const ports = await subscriptions();
-  const { id } = ports.tokens.verify(linkToken(event), 'manage-preferences');
+  const { id } = await ports.tokens.verify(linkToken(event), 'manage-preferences');
   if (form.get('action') === 'unsubscribe') {
     await unsubscribe(ports, id);
     return page(200, renderUnsubscribed(), tokenPageHeaders);

@@ -1,4 +1,4 @@
-import { subscriptions } from '../composition/subscriptions';
+import { subscriptionPorts } from '../composition/subscriptions';
 import { consentText } from '../core/subscriptions/consent';
 import { subscribe } from '../core/subscriptions/use-cases';
 import { httpRoute } from './http/edge';
@@ -9,7 +9,7 @@ import { subscribeRequest } from './inputs/subscriptions';
 /** The same answer for every accepted request: nobody learns whether an address is subscribed. */
 export const handler = httpRoute(async (event) => {
   const { consent: _, ...request } = parseJsonBody(event, subscribeRequest);
-  await subscribe(await subscriptions(), {
+  await subscribe(await subscriptionPorts(), {
     ...request,
     source: 'api',
     consentTextVersion: consentText.version,

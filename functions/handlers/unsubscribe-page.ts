@@ -7,6 +7,6 @@ import { tokenPageHeaders } from './http/security-headers';
 
 /** A GET shows the button only: a mail scanner following the link unsubscribes nobody. */
 export const handler = httpRoute(async (event) => {
-  (await tokens()).verify(linkToken(event), 'unsubscribe');
+  await (await tokens()).verify(linkToken(event), 'unsubscribe');
   return page(200, renderUnsubscribePage(), tokenPageHeaders);
 });

@@ -13,6 +13,7 @@ import { tokenPageHeaders } from './http/security-headers';
 export const handler = httpRoute(async (event) => {
   await parseFormBody(event);
   const ports = await subscriptions();
-  await unsubscribe(ports, ports.tokens.verify(linkToken(event), 'unsubscribe').id);
+  const { id } = await ports.tokens.verify(linkToken(event), 'unsubscribe');
+  await unsubscribe(ports, id);
   return page(200, renderUnsubscribed(), tokenPageHeaders);
 });

@@ -40,6 +40,7 @@ export const fireCommand = async (
     dynamoDbEndpoint: endpoint,
     sesEndpoint: `http://127.0.0.1:${settings.sesPort}`,
     tokenSecret: tokenSecretOf(settings.dataDir),
+    linkKeysFile: dataPaths(settings.dataDir).linkKeys,
     logLevel: 'WARN',
   });
   const client = new DynamoDBClient({

@@ -66,7 +66,8 @@ describe('cdk-nag AwsSolutions', () => {
         schedules,
       ]),
     );
-    expect(count('AwsSolutions-SMG4')).toBe(1);
+    // The person-id key (never rotated) and the link keyring (rotated by the documented procedure).
+    expect(count('AwsSolutions-SMG4')).toBe(2);
     expect(count('AwsSolutions-COG2')).toBe(1);
     // One per public route and one for $default; never on an organiser route.
     expect(count('AwsSolutions-APIG4')).toBe(publicRoutes + 1);

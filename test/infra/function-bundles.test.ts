@@ -46,7 +46,7 @@ describe.each(entries)('the bundle of %s', (name, entry) => {
     }).toEqual({
       dynamodb: entry.needs.table !== undefined,
       sesv2: entry.needs.mail === true,
-      secretsManager: entry.needs.tokens === true,
+      secretsManager: entry.needs.tokens === true || entry.needs.personIds === true,
       scheduler: entry.needs.scheduler === true,
     });
   });

@@ -82,34 +82,47 @@ describe('a table grant', () => {
   });
 });
 
-describe('a token grant', () => {
-  it('lets exactly the entries that need tokens read the signing key, and only that secret', () => {
-    const isSecretAction = (action: string) => action.startsWith('secretsmanager:');
-    const secretStatements = policyStatements(template).filter((statement) =>
-      actionsOf([statement]).some(isSecretAction),
+describe('a secret grant', () => {
+  const isSecretAction = (action: string) => action.startsWith('secretsmanager:');
+  /** The secrets a function may read, by their construct ids. */
+  const secretsOf = (name: keyof typeof entries): string[] =>
+    statementsOfFunction(template, entries[name].description)
+      .filter((statement) => actionsOf([statement]).some(isSecretAction))
+      .flatMap((statement) => {
+        expect(asList(statement.Action).sort()).toEqual(
+          ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+        );
+        return asList(statement.Resource).map((resource) => {
+          const match = /ExportsOutputRef(TokenSigningKey|LinkKeys)/.exec(JSON.stringify(resource));
+          return match?.[1] ?? JSON.stringify(resource);
+        });
+      })
+      .sort();
+
+  it('lets entries that sign or check links read the keyring and the person-id key, and nothing else', () => {
+    const linkEntries = [...deployedEntries].filter((name) => entries[name].needs.tokens === true);
+    expect(linkEntries).toContain('organiserMe');
+    for (const name of linkEntries) expect(secretsOf(name), name).toEqual(['LinkKeys', 'TokenSigningKey']);
+  });
+
+  it('lets entries that only key people read the person-id key alone', () => {
+    const peopleEntries = [...deployedEntries].filter(
+      (name) => entries[name].needs.personIds === true && entries[name].needs.tokens !== true,
     );
-    const tokenEntries = [...deployedEntries].filter((name) => entries[name].needs.tokens === true);
-    expect(tokenEntries).toContain('organiserMe');
-    expect(secretStatements).toHaveLength(tokenEntries.length);
-    for (const statement of secretStatements) {
-      expect(asList(statement.Action).sort()).toEqual(
-        ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
-      );
-      expect(statement.Resource).toEqual({
-        'Fn::ImportValue': expect.stringMatching(/^DropIn-prod-Stateful:ExportsOutputRefTokenSigningKey/),
-      });
-    }
+    expect(peopleEntries).toContain('sesEvents');
+    for (const name of peopleEntries) expect(secretsOf(name), name).toEqual(['TokenSigningKey']);
+  });
+
+  it('gives every other entry no secret at all', () => {
     for (const name of deployedEntries) {
-      const secretActions = actionsOf(statementsOfFunction(template, entries[name].description)).filter(
-        isSecretAction,
-      );
-      expect(secretActions, name).toHaveLength(tokenEntries.includes(name) ? 2 : 0);
+      if (entries[name].needs.tokens || entries[name].needs.personIds) continue;
+      expect(secretsOf(name), name).toEqual([]);
     }
   });
 });
 
 describe('cdk-nag', () => {
-  it('accepts the table and token grants without further acknowledgements', () => {
+  it('accepts the table and secret grants without further acknowledgements', () => {
     const report = new AwsSolutionsChecks().validateScope(app);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });

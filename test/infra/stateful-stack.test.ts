@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { tableDesign } from '../../functions/adapters/dynamo/table-design';
+import { personIndexName, tableDesign } from '../../functions/adapters/dynamo/table-design';
 import { readStageSettings } from '../../lib/stage-settings';
 import { cdkContext, synthesizeStage } from './synth';
 
@@ -54,6 +54,16 @@ describe('the table', () => {
     );
   });
 
+  // Two: GSI1 for the listings, the person index for one person's records (export, erasure) without a Scan.
+  it('has exactly two global indexes: GSI1 and the person index, keyed by PersonPK / PersonSK', () => {
+    const indexes = table.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(['GSI1', personIndexName]);
+    expect(indexes[1]?.KeySchema).toEqual([
+      { AttributeName: 'PersonPK', KeyType: 'HASH' },
+      { AttributeName: 'PersonSK', KeyType: 'RANGE' },
+    ]);
+  });
+
   it('is protected: point-in-time recovery, deletion protection, retained on stack deletion or replacement', () => {
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
@@ -96,12 +106,36 @@ describe('mail sending', () => {
   });
 });
 
-describe('the token-signing key', () => {
-  it('is a generated 64-character secret that outlives the stack', () => {
-    const secret = onlyResource('AWS::SecretsManager::Secret');
-    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
-    expect(secret.DeletionPolicy).toBe('Retain');
-    expect(secret.UpdateReplacePolicy).toBe('Retain');
+describe('the secrets', () => {
+  const secrets = template.findResources('AWS::SecretsManager::Secret');
+  const secretNamed = (logicalIdPrefix: string) => {
+    const [entry, ...others] = Object.entries(secrets).filter(([id]) => id.startsWith(logicalIdPrefix));
+    expect(others).toEqual([]);
+    return entry?.[1] as {
+      Properties: Record<string, unknown>;
+      DeletionPolicy?: string;
+      UpdateReplacePolicy?: string;
+    };
+  };
+
+  it('are two, both outliving the stack', () => {
+    expect(Object.keys(secrets)).toHaveLength(2);
+    for (const secret of Object.values(secrets)) {
+      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('keep the person-id key a generated 64-character secret under its first logical id', () => {
+    // A new logical id would make a new secret, and every stored person unreachable.
+    expect(secretNamed('TokenSigningKey').Properties.GenerateSecretString).toMatchObject({
+      PasswordLength: 64,
+    });
+  });
+
+  it('start the link keyring empty, so the person-id key signs until the first rotation, and name its ARN', () => {
+    expect(secretNamed('LinkKeys').Properties.SecretString).toBe('{}');
+    expect(template.findOutputs('LinkKeysSecretArn')).not.toEqual({});
   });
 });
 

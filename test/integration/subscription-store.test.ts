@@ -14,7 +14,7 @@ import {
   unsubscribe,
   updatePreferences,
 } from '../../functions/core/subscriptions/use-cases';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { ensureTable } from '../../local/table';
 import { FixedClock } from '../support/in-memory-ports';
@@ -32,7 +32,7 @@ const db = DynamoDBDocumentClient.from(dynamoDbClient, { marshallOptions: { remo
 const clock = new FixedClock(new Date());
 const personIds = new PersonIds(secret);
 const store = new DynamoSubscriptionStore(db, tableName);
-const tokens = new TokenSigner(secret, clock);
+const tokens = new TokenSigner(fixedLinkKeys(secret), clock);
 const ports = { store, clock, ids: timeOrderedIds(clock), personIds, tokens };
 
 beforeAll(() => ensureTable(dynamoDbClient, tableName));

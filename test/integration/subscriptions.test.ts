@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { paths } from '../../functions/paths';
 import { mailHeader, type StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
@@ -359,14 +359,19 @@ describe('bad input writes and sends nothing', () => {
     const token = confirmUrl.searchParams.get('token') ?? '';
     const personId = personIds.of(email);
     // The real confirmation, signed 8 days ago for 7: nothing but the token's own expiry refuses it.
-    const expired = new TokenSigner(secret, new FixedClock(new Date(Date.now() - 8 * 86400_000))).sign(
-      'confirm-subscription',
-      `${personId}.${(await subscriptionItem(email))?.confirmationId}`,
-      { ttlSeconds: 7 * 86400 },
-    );
-    const wrongPurpose = new TokenSigner(secret, new FixedClock(new Date())).sign('unsubscribe', personId, {
-      ttlSeconds: null,
+    const expired = new TokenSigner(
+      fixedLinkKeys(secret),
+      new FixedClock(new Date(Date.now() - 8 * 86400_000)),
+    ).sign('confirm-subscription', `${personId}.${(await subscriptionItem(email))?.confirmationId}`, {
+      ttlSeconds: 7 * 86400,
     });
+    const wrongPurpose = new TokenSigner(fixedLinkKeys(secret), new FixedClock(new Date())).sign(
+      'unsubscribe',
+      personId,
+      {
+        ttlSeconds: null,
+      },
+    );
     const before = await itemCount();
 
     for (const bad of [`${token.slice(0, -3)}abc`, expired, wrongPurpose, '']) {

@@ -31,6 +31,8 @@ import { type ScheduleRunner, startScheduleRunner } from '../../local/scheduler/
 import { ensureTable } from '../../local/table';
 
 export interface TestSystemOptions {
+  /** The link keyring's file (LINK_KEYS_FILE), read at every use as offline; default none (the legacy key signs). */
+  readonly linkKeysFile?: string;
   /** LOG_LEVEL of the handlers. Default WARN, so a passing run stays quiet. */
   readonly logLevel?: HandlerEnvironmentSettings['logLevel'];
   /** Receives the server's request lines, handler failures and the relay's retries. Default: dropped. */
@@ -160,6 +162,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     dynamoDbEndpoint,
     sesEndpoint: sesProxy.endpoint,
     tokenSecret: newTokenSecret(),
+    ...(options.linkKeysFile !== undefined && { linkKeysFile: options.linkKeysFile }),
     tableName,
     logLevel: options.logLevel ?? 'WARN',
   });

@@ -4,7 +4,7 @@ import { amsterdamLocalParts } from '../../functions/core/amsterdam-time';
 import type { OutboxMail, OutboxMailKind } from '../../functions/core/mailings/outbox';
 import { meetingMailData } from '../../functions/core/meetings/mail-data';
 import { calendarSequence, type Meeting, type Registration } from '../../functions/core/meetings/model';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { type FeedMeeting, meetingFeed, meetingInvite } from '../../functions/web/calendar/ics';
 import { outboxComposer } from '../../functions/web/mail/composers';
 import { FixedClock } from '../support/in-memory-ports';
@@ -25,7 +25,7 @@ const registration = registrationFixture({ registeredAt: writtenAt });
 
 const compose = outboxComposer(async () => ({
   tokens: new TokenSigner(
-    'unit-test-secret-unit-test-secret-0123456789',
+    fixedLinkKeys('unit-test-secret-unit-test-secret-0123456789'),
     new FixedClock(new Date(writtenAt)),
   ),
   siteUrl,

@@ -7,7 +7,7 @@ import {
 } from '../../functions/core/meetings/cancellation';
 import { cancelTokenId } from '../../functions/core/meetings/mail-data';
 import type { Registration } from '../../functions/core/meetings/model';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { FixedClock, InMemoryMeetings, SequentialIds } from '../support/in-memory-ports';
 import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 
@@ -31,7 +31,7 @@ const linkFor = (registration: Registration) =>
 beforeEach(() => {
   store = new InMemoryMeetings();
   const clock = new FixedClock(new Date('2027-01-05T09:00:00Z'));
-  ports = { store, clock, ids: new SequentialIds(), tokens: new TokenSigner(secret, clock) };
+  ports = { store, clock, ids: new SequentialIds(), tokens: new TokenSigner(fixedLinkKeys(secret), clock) };
   store.meetings.set(meetingId, meetingFixture({ capacity: 1, confirmedCount: 1, waitingCount: 2 }));
 });
 

@@ -14,29 +14,55 @@ beforeAll(() => {
     PUBLIC_BASE_URL: 'https://dropin.example.org',
     MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
     TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token',
+    LINK_KEYS_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-keys',
     SCHEDULER_MODE: 'table',
   });
   delete process.env.TOKEN_SECRET;
+  delete process.env.LINK_KEYS_FILE;
 });
 afterAll(() => {
   process.env = saved;
 });
 
-describe('the signing secret, read from Secrets Manager', () => {
-  it('fails the invocation whose read fails, and works at the next one, without a new container', async () => {
-    readSecretString
-      .mockRejectedValueOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
-      .mockResolvedValue('a-secret-of-at-least-thirty-two-characters-0123');
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+const keyring = {
+  legacy: { state: 'verifying', signedUntil: '2026-11-01T00:00:00.000Z' },
+  keys: [
+    {
+      id: 'k1',
+      state: 'signing',
+      secret: 'the-link-key-of-at-least-thirty-two-chars-42',
+      addedAt: '2026-10-31T00:00:00.000Z',
+    },
+  ],
+};
+
+describe('the secrets, read from Secrets Manager', () => {
+  it('fail the invocation whose read fails, and work at the next one, without a new container', async () => {
+    const reads = { person: 0, ring: 0 };
+    readSecretString.mockImplementation(async (secretId) => {
+      if (secretId === process.env.TOKEN_SECRET_ARN) {
+        if (reads.person++ === 0) throw throttled();
+        return 'a-secret-of-at-least-thirty-two-characters-0123';
+      }
+      if (secretId === process.env.LINK_KEYS_ARN) {
+        if (reads.ring++ === 0) throw throttled();
+        return JSON.stringify(keyring);
+      }
+      throw new Error(`No secret ${secretId}`);
+    });
     const { tokens, personIds } = await import('../../functions/composition/keys');
 
-    await expect(tokens()).rejects.toThrow('Rate exceeded');
+    await expect(tokens()).rejects.toThrow('Rate exceeded'); // the person-id key
+    await expect(tokens()).rejects.toThrow('Rate exceeded'); // the keyring
     const signer = await tokens();
-    expect(signer.verify(signer.sign('unsubscribe', 'sub_1', { ttlSeconds: null }), 'unsubscribe').id).toBe(
-      'sub_1',
-    );
+    const token = signer.sign('unsubscribe', 'sub_1', { ttlSeconds: null });
+    expect(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).k).toBe('k1');
+    expect((await signer.verify(token, 'unsubscribe')).id).toBe('sub_1');
     expect((await personIds()).of('a@example.org')).toMatch(/\S/);
-    // One failed read, one that worked and is kept: the people key and the signer share it.
-    expect(readSecretString).toHaveBeenCalledTimes(2);
-    expect(readSecretString).toHaveBeenCalledWith(process.env.TOKEN_SECRET_ARN, 'eu-west-1');
+    await tokens();
+    // One failed read of each and one that worked and is kept: the people key is read once for both uses,
+    // and a keyring younger than the reload interval is not read again.
+    expect(reads).toEqual({ person: 2, ring: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidToken } from '../../functions/core/errors';
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { type HttpEvent, parseFormBody } from '../../functions/handlers/http/request';
 import {
   composeSubscriptionConfirm,
@@ -13,7 +13,7 @@ import { FixedClock } from '../support/in-memory-ports';
 
 const now = new Date('2027-03-27T12:00:00Z');
 const context = {
-  tokens: new TokenSigner('unit-test-secret-unit-test-secret-0123456789', new FixedClock(now)),
+  tokens: new TokenSigner(fixedLinkKeys('unit-test-secret-unit-test-secret-0123456789'), new FixedClock(now)),
   siteUrl: 'https://dropin.example.org',
   organiserAddress: 'bijeenkomsten@dropin.example.org',
   calendarDomain: 'dropin.example.org',

@@ -3,15 +3,16 @@ import { timeOrderedIds } from '../../functions/adapters/ids';
 import { InvalidToken } from '../../functions/core/errors';
 import { mailsPerAddressPerHour } from '../../functions/core/people/mail-rate';
 import { PersonIds } from '../../functions/core/people/person-id';
-import { pendingLifetimeSeconds } from '../../functions/core/subscriptions/model';
+import { pendingSubscriptionSeconds } from '../../functions/core/retention';
 import {
   confirmSubscription,
+  mailManageLink,
   type SubscribeRequest,
   subscribe,
   unsubscribe,
   updatePreferences,
 } from '../../functions/core/subscriptions/use-cases';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { paths } from '../../functions/paths';
 import { composeSubscriptionConfirm } from '../../functions/web/mail/subscription-mails';
 import { FixedClock } from '../support/in-memory-ports';
@@ -70,7 +71,7 @@ beforeEach(() => {
     clock,
     ids: timeOrderedIds(clock),
     personIds: new PersonIds(secret),
-    tokens: new TokenSigner(secret, clock),
+    tokens: new TokenSigner(fixedLinkKeys(secret), clock),
   };
 });
 
@@ -199,7 +200,7 @@ describe('confirmSubscription', () => {
   it('refuses a link whose pending subscription expired', async () => {
     await subscribe(ports, request);
     const token = lastingConfirmToken();
-    clock.advance(pendingLifetimeSeconds);
+    clock.advance(pendingSubscriptionSeconds);
 
     await expect(confirmSubscription(ports, token)).rejects.toMatchObject({ fault: 'expired' });
     expect(store.subscriptions.get(personId)?.status).toBe('pending');
@@ -209,7 +210,7 @@ describe('confirmSubscription', () => {
   it('refuses a link of an earlier round', async () => {
     await subscribe(ports, request);
     const earlier = lastingConfirmToken();
-    clock.advance(pendingLifetimeSeconds);
+    clock.advance(pendingSubscriptionSeconds);
     await subscribe(ports, request);
 
     await expect(confirmSubscription(ports, earlier)).rejects.toMatchObject({ fault: 'expired' });
@@ -309,7 +310,7 @@ describe('the opt-in mail', () => {
     clock.advance(3 * 3600); // the relay delivers late
     const subscription = store.subscriptions.get(personId);
 
-    const { expiresAt } = ports.tokens.verify(confirmToken(), 'confirm-subscription');
+    const { expiresAt } = await ports.tokens.verify(confirmToken(), 'confirm-subscription');
 
     expect(newestOptIn().data.expiresAt).toBe(String(Date.parse('2027-04-03T12:00:00Z') / 1000));
     expect(subscription).toMatchObject({ expiresAt: (expiresAt?.getTime() ?? 0) / 1000 });
@@ -317,8 +318,42 @@ describe('the opt-in mail', () => {
 
   it('cannot be composed once the subscription it confirms has expired', async () => {
     await subscribe(ports, request);
-    clock.advance(pendingLifetimeSeconds);
+    clock.advance(pendingSubscriptionSeconds);
 
     expect(() => confirmToken()).toThrow(/pending subscription expired at 2027-04-03T12:00:00.000Z/);
+  });
+});
+
+describe('mailManageLink (a link signed with a retired key asked for a fresh one)', () => {
+  it('mails an active subscriber a fresh link, and writes nothing else', async () => {
+    await subscribe(ports, request);
+    await confirmSubscription(ports, confirmToken());
+    const before = store.subscriptions.get(personId);
+    clock.advance(3600);
+
+    expect(await mailManageLink(ports, ' Dilly.Timmer@Example.org ')).toBe('manage-link-sent');
+
+    expect(store.outbox.at(-1)).toMatchObject({
+      kind: 'subscription-fresh-link',
+      recipient: { personId, address: 'dilly.timmer@example.org' },
+    });
+    expect(store.subscriptions.get(personId)).toEqual(before);
+  });
+
+  it('mails nobody who is not an active subscriber, is suppressed, or had three mails this hour', async () => {
+    expect(await mailManageLink(ports, 'onbekend@example.org')).toBe('not-subscribed');
+    await subscribe(ports, request);
+    expect(await mailManageLink(ports, request.email)).toBe('not-subscribed'); // pending
+    await confirmSubscription(ports, confirmToken());
+    // The opt-in mail counted already: the hour allows this many more.
+    for (let mail = 1; mail < mailsPerAddressPerHour; mail++) {
+      expect(await mailManageLink(ports, request.email)).toBe('manage-link-sent');
+    }
+    const sent = store.outbox.length;
+    expect(await mailManageLink(ports, request.email)).toBe('rate-limited');
+    clock.advance(3600);
+    store.suppressed.add(personId);
+    expect(await mailManageLink(ports, request.email)).toBe('suppressed');
+    expect(store.outbox.length).toBe(sent);
   });
 });

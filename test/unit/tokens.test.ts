@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidToken } from '../../functions/core/errors';
-import { TokenSigner } from '../../functions/core/tokens';
+import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { FixedClock } from '../support/in-memory-ports';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';
-const fault = (action: () => unknown): string | undefined => {
+const fault = async (action: () => Promise<unknown>): Promise<string | undefined> => {
   try {
-    action();
+    await action();
   } catch (error) {
     if (error instanceof InvalidToken) return error.fault;
     throw error;
@@ -15,52 +15,52 @@ const fault = (action: () => unknown): string | undefined => {
 };
 
 describe('TokenSigner', () => {
-  it('round-trips purpose, id and expiry', () => {
+  it('round-trips purpose, id and expiry', async () => {
     const clock = new FixedClock(new Date('2027-03-28T00:30:00Z'));
-    const signer = new TokenSigner(secret, clock);
+    const signer = new TokenSigner(fixedLinkKeys(secret), clock);
 
     const token = signer.sign('confirm-subscription', 'sub_01', { ttlSeconds: 7 * 86400 });
 
-    expect(signer.verify(token, 'confirm-subscription')).toEqual({
+    expect(await signer.verify(token, 'confirm-subscription')).toEqual({
       purpose: 'confirm-subscription',
       id: 'sub_01',
       expiresAt: new Date('2027-04-04T00:30:00Z'),
     });
   });
 
-  it('rejects a token after its expiry and accepts it just before', () => {
+  it('rejects a token after its expiry and accepts it just before', async () => {
     const clock = new FixedClock(new Date('2027-01-01T00:00:00Z'));
-    const signer = new TokenSigner(secret, clock);
+    const signer = new TokenSigner(fixedLinkKeys(secret), clock);
     const token = signer.sign('confirm-subscription', 'sub_01', { ttlSeconds: 60 });
 
     clock.advance(59);
-    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBeUndefined();
+    expect(await fault(() => signer.verify(token, 'confirm-subscription'))).toBeUndefined();
     clock.advance(1);
-    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBe('expired');
+    expect(await fault(() => signer.verify(token, 'confirm-subscription'))).toBe('expired');
   });
 
-  it('signs a fixed expiry, and refuses one that is not after now', () => {
+  it('signs a fixed expiry, and refuses one that is not after now', async () => {
     const clock = new FixedClock(new Date('2027-03-27T12:00:00Z'));
-    const signer = new TokenSigner(secret, clock);
+    const signer = new TokenSigner(fixedLinkKeys(secret), clock);
     const end = Date.parse('2027-04-03T12:00:00Z') / 1000;
 
     const token = signer.sign('confirm-subscription', 'sub_01', { expiresAt: end });
 
-    expect(signer.verify(token, 'confirm-subscription').expiresAt).toEqual(new Date(end * 1000));
+    expect((await signer.verify(token, 'confirm-subscription')).expiresAt).toEqual(new Date(end * 1000));
     clock.advance(7 * 86400);
     expect(() => signer.sign('confirm-subscription', 'sub_01', { expiresAt: end })).toThrow(/not after now/);
   });
 
-  it('rejects a token of another purpose, even a genuine one', () => {
-    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+  it('rejects a token of another purpose, even a genuine one', async () => {
+    const signer = new TokenSigner(fixedLinkKeys(secret), new FixedClock(new Date()));
     const token = signer.sign('manage-preferences', 'sub_01', { ttlSeconds: 60 });
 
-    expect(fault(() => signer.verify(token, 'confirm-subscription'))).toBe('purpose');
+    expect(await fault(() => signer.verify(token, 'confirm-subscription'))).toBe('purpose');
   });
 
-  it('rejects a tampered payload, a tampered signature and another secret', () => {
+  it('rejects a tampered payload, a tampered signature and another secret', async () => {
     const clock = new FixedClock(new Date());
-    const signer = new TokenSigner(secret, clock);
+    const signer = new TokenSigner(fixedLinkKeys(secret), clock);
     const token = signer.sign('unsubscribe', 'sub_01', { ttlSeconds: null });
     const [payload = '', signature = ''] = token.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ v: 1, p: 'unsubscribe', i: 'sub_02', e: 0 })).toString(
@@ -68,22 +68,28 @@ describe('TokenSigner', () => {
     );
     const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
 
-    expect(fault(() => signer.verify(`${forgedPayload}.${signature}`, 'unsubscribe'))).toBe('signature');
-    expect(fault(() => signer.verify(`${payload}.${flipped}`, 'unsubscribe'))).toBe('signature');
-    expect(fault(() => new TokenSigner(`${secret}x`, clock).verify(token, 'unsubscribe'))).toBe('signature');
+    expect(await fault(() => signer.verify(`${forgedPayload}.${signature}`, 'unsubscribe'))).toBe(
+      'signature',
+    );
+    expect(await fault(() => signer.verify(`${payload}.${flipped}`, 'unsubscribe'))).toBe('signature');
+    expect(
+      await fault(() => new TokenSigner(fixedLinkKeys(`${secret}x`), clock).verify(token, 'unsubscribe')),
+    ).toBe('signature');
   });
 
-  it('rejects garbage as malformed', () => {
-    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+  it('rejects garbage as malformed', async () => {
+    const signer = new TokenSigner(fixedLinkKeys(secret), new FixedClock(new Date()));
     for (const garbage of ['', 'abc', 'a.b.c', '!!!.???', `${'x'.repeat(2000)}.y`]) {
-      expect(fault(() => signer.verify(garbage, 'unsubscribe'))).toBe('malformed');
+      expect(await fault(() => signer.verify(garbage, 'unsubscribe'))).toBe('malformed');
     }
   });
 
-  it('lets only unsubscribe tokens live forever, and never carries an address', () => {
-    const signer = new TokenSigner(secret, new FixedClock(new Date()));
+  it('lets only unsubscribe tokens live forever, and never carries an address', async () => {
+    const signer = new TokenSigner(fixedLinkKeys(secret), new FixedClock(new Date()));
 
-    expect(signer.verify(signer.sign('unsubscribe', 'sub_01', { ttlSeconds: null }), 'unsubscribe')).toEqual({
+    expect(
+      await signer.verify(signer.sign('unsubscribe', 'sub_01', { ttlSeconds: null }), 'unsubscribe'),
+    ).toEqual({
       purpose: 'unsubscribe',
       id: 'sub_01',
     });
@@ -94,7 +100,7 @@ describe('TokenSigner', () => {
 
 describe('a signature', () => {
   const clock = new FixedClock(new Date('2027-01-01T00:00:00Z'));
-  const signer = new TokenSigner(secret, clock);
+  const signer = new TokenSigner(fixedLinkKeys(secret), clock);
   /** A genuine token whose signature satisfies `wanted` (ids are tried until one does). */
   const tokenWhere = (wanted: (signature: string) => boolean): string => {
     for (let n = 0; n < 1000; n++) {
@@ -104,7 +110,7 @@ describe('a signature', () => {
     throw new Error('no such token');
   };
 
-  it('is accepted in its one canonical form only: same bytes written otherwise are refused', () => {
+  it('is accepted in its one canonical form only: same bytes written otherwise are refused', async () => {
     const token = tokenWhere((signature) => /[-_]/.test(signature));
     const [payload = '', signature = ''] = token.split('.');
     const bytes = Buffer.from(signature, 'base64url');
@@ -125,9 +131,12 @@ describe('a signature', () => {
         Buffer.from(variant, 'base64url').equals(bytes) || Buffer.from(variant, 'base64').equals(bytes),
       ).toBe(true);
     }
-    expect(fault(() => signer.verify(token, 'unsubscribe'))).toBeUndefined();
+    expect(await fault(() => signer.verify(token, 'unsubscribe'))).toBeUndefined();
     for (const [name, variant] of Object.entries({ ...variants, appendedCharacter: `${signature}A` })) {
-      expect({ name, fault: fault(() => signer.verify(`${payload}.${variant}`, 'unsubscribe')) }).toEqual({
+      expect({
+        name,
+        fault: await fault(() => signer.verify(`${payload}.${variant}`, 'unsubscribe')),
+      }).toEqual({
         name,
         fault: 'signature',
       });

@@ -11,6 +11,7 @@ export const outboxMailKinds = [
   'subscription-confirm',
   'subscription-welcome',
   'subscription-manage-link',
+  'subscription-fresh-link',
   'registration-confirmed',
   'registration-waiting',
   'registration-promoted',

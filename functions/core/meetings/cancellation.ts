@@ -41,7 +41,7 @@ export const registrationForCancelLink = async (
   ports: CancelLinkPorts,
   token: string,
 ): Promise<{ meeting: Meeting; registration: Registration }> => {
-  const parsed = parseCancelTokenId(ports.tokens.verify(token, 'cancel-registration').id);
+  const parsed = parseCancelTokenId((await ports.tokens.verify(token, 'cancel-registration')).id);
   if (!parsed) throw new InvalidToken('malformed');
   const registration = await ports.store.getRegistration(parsed.meetingId, parsed.personId);
   const meeting = await ports.store.getMeeting(parsed.meetingId);

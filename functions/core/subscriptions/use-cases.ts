@@ -5,12 +5,12 @@ import { nextMailRate } from '../people/mail-rate';
 import type { PersonIds } from '../people/person-id';
 import { normaliseAddress } from '../people/person-id';
 import type { Clock, IdGenerator } from '../ports';
+import { pendingSubscriptionSeconds } from '../retention';
 import type { TokenSigner } from '../tokens';
 import {
   type ConsentSource,
   isLive,
   type OpenSubscription,
-  pendingLifetimeSeconds,
   type Topic,
   type UnsubscribedSubscription,
 } from './model';
@@ -99,7 +99,7 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
         current?.status === 'pending' && current.confirmationId ? current.confirmationId : ports.ids.next(),
       createdAt: current?.createdAt ?? at,
       changedAt: at,
-      expiresAt: epochSeconds(now) + pendingLifetimeSeconds,
+      expiresAt: epochSeconds(now) + pendingSubscriptionSeconds,
       version: (state.subscription?.version ?? 0) + 1,
     };
     await ports.store.commit({
@@ -116,6 +116,34 @@ export const subscribe = (ports: SubscriptionPorts, request: SubscribeRequest): 
     return 'confirmation-sent';
   });
 
+/** What happened, for tests and logs only: the page says the same whatever the address's state. */
+export type ManageLinkOutcome = 'manage-link-sent' | 'not-subscribed' | 'suppressed' | 'rate-limited';
+
+/**
+ * Someone whose link was signed with a retired key asks for a fresh one (docs/architecture.md, "Links and tokens").
+ * 1. Read the person's state strongly consistently.
+ * 2. Not an active subscriber, suppressed, or over 3 mails this hour → nothing.
+ * 3. Otherwise the mail with the link to the preferences (which unsubscribes too), signed with today's key,
+ *    written with the mail rate in one conditional transaction.
+ */
+export const mailManageLink = (ports: SubscriptionPorts, address: string): Promise<ManageLinkOutcome> =>
+  untilCommitted(personRounds, async () => {
+    const personId = ports.personIds.of(normaliseAddress(address));
+    const state = await ports.store.load(personId);
+    const now = ports.clock.now();
+    const current = isLive(state.subscription, now) ? state.subscription : undefined;
+    if (current?.status !== 'active') return 'not-subscribed';
+    if (state.suppressed) return 'suppressed';
+    const mailRate = nextMailRate(state.mailRate, now);
+    if (!mailRate) return 'rate-limited';
+    await ports.store.commit({
+      personId,
+      mailRate,
+      mail: outboxMail(ports, 'subscription-fresh-link', current),
+    });
+    return 'manage-link-sent';
+  });
+
 /** Splits the id a confirm token carries: `<personId>.<confirmationId>`. */
 const confirmationOf = (tokenId: string) => {
   const [personId, confirmationId, ...rest] = tokenId.split('.');
@@ -124,8 +152,8 @@ const confirmationOf = (tokenId: string) => {
 };
 
 /** Checks a confirm link before showing its page; a GET never confirms. */
-export const checkConfirmationToken = (tokens: TokenSigner, token: string): void => {
-  confirmationOf(tokens.verify(token, 'confirm-subscription').id);
+export const checkConfirmationToken = async (tokens: TokenSigner, token: string): Promise<void> => {
+  confirmationOf((await tokens.verify(token, 'confirm-subscription')).id);
 };
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
@@ -142,7 +170,9 @@ export const confirmSubscription = async (
   ports: SubscriptionPorts & { readonly tokens: TokenSigner },
   token: string,
 ): Promise<ConfirmOutcome> => {
-  const { personId, confirmationId } = confirmationOf(ports.tokens.verify(token, 'confirm-subscription').id);
+  const { personId, confirmationId } = confirmationOf(
+    (await ports.tokens.verify(token, 'confirm-subscription')).id,
+  );
   return untilCommitted(personRounds, async () => {
     const state = await ports.store.load(personId);
     const now = ports.clock.now();

@@ -3,10 +3,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, logInvocation } from '../../adapters/logger';
 import { redactAddresses } from '../../adapters/redaction';
-import { DomainError, InvalidInput, InvalidToken, NotPermitted } from '../../core/errors';
+import { DomainError, InvalidInput, InvalidToken, NotPermitted, RetiredLink } from '../../core/errors';
 import { isOrganiser } from '../../core/organisers/identity';
 import { isApiPath, routeByKey } from '../../routes';
 import { renderErrorPage } from '../../web/pages/error';
+import { renderFreshLinkPage } from '../../web/pages/fresh-link';
 import type { HttpEvent } from './request';
 import { organiserOf } from './request';
 import { type HttpResult, page, problem } from './respond';
@@ -100,6 +101,12 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
       logger.info('Rejected token', { routeKey: event.routeKey, fault: error.fault });
     }
     const api = isApiPath(event.rawPath);
+    // A link signed with a retired key is gone for good (410), and its page offers a fresh one.
+    if (error instanceof RetiredLink && !api) {
+      const response = page(410, renderFreshLinkPage(error.purpose), mapped.headers);
+      request.response = { ...response, headers: withSecurityHeaders(response.headers, 'page') };
+      return;
+    }
     const response = api
       ? problem(
           {

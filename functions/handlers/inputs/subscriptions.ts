@@ -55,6 +55,9 @@ const consentIsCurrent = (form: URLSearchParams) => form.get('consentVersion') =
 
 export const preferencesForm = z.object({ name: nameInput, topics: topicsInput });
 
+/** The fresh-link form: the address only (docs/architecture.md, "Links and tokens"). */
+export const freshLinkForm = z.object({ email: emailInput });
+
 /**
  * What the person typed, to show again when the form has an error. A tick given under an older consent text
  * is not kept: the form shows today's text, and that one has not been agreed to yet.

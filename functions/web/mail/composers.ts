@@ -14,6 +14,7 @@ import {
 import {
   type ComposeContext,
   composeSubscriptionConfirm,
+  composeSubscriptionFreshLink,
   composeSubscriptionManageLink,
   composeSubscriptionWelcome,
 } from './subscription-mails';
@@ -23,6 +24,7 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'subscription-confirm': composeSubscriptionConfirm,
   'subscription-welcome': composeSubscriptionWelcome,
   'subscription-manage-link': composeSubscriptionManageLink,
+  'subscription-fresh-link': composeSubscriptionFreshLink,
   'registration-confirmed': composeRegistrationConfirmed,
   'registration-waiting': composeRegistrationWaiting,
   'registration-promoted': composeRegistrationPromoted,

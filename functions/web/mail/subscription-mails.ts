@@ -1,6 +1,6 @@
 import type { OutboxMail } from '../../core/mailings/outbox';
 import type { OutgoingMail } from '../../core/ports';
-import { pendingLifetimeDays } from '../../core/subscriptions/model';
+import { pendingSubscriptionDays } from '../../core/retention';
 import type { TokenSigner } from '../../core/tokens';
 import { paths, tokenLink } from '../../paths';
 import { type HouseMailInput, renderHouseMail } from './house';
@@ -72,7 +72,7 @@ export const composeSubscriptionConfirm = (mail: OutboxMail, context: ComposeCon
       url: tokenLink(context.siteUrl, paths.confirmSubscription, token),
     },
     closing: [
-      `De link werkt ${pendingLifetimeDays} dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.`,
+      `De link werkt ${pendingSubscriptionDays} dagen. Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging sturen we je niets meer en verwijderen we je adres.`,
     ],
     reason: 'Je ontvangt deze e-mail omdat dit adres is opgegeven voor e-mail van Drop In.',
     siteUrl: context.siteUrl,
@@ -112,6 +112,18 @@ export const composeSubscriptionWelcome = (mail: OutboxMail, context: ComposeCon
       'Wil je andere onderwerpen, of je naam aanpassen? Dat kan via je voorkeuren.',
     ],
     reason: 'Je ontvangt deze e-mail omdat je je hebt aangemeld voor e-mail van Drop In.',
+  });
+
+/** Asked for on the page a link with a retired key opens (docs/architecture.md, "Links and tokens"). */
+export const composeSubscriptionFreshLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail =>
+  subscriberMail(mail, context, {
+    subject: 'Je nieuwe link voor e-mail van Drop In',
+    paragraphs: [
+      'Je vroeg om een nieuwe link, omdat een link uit een oudere e-mail van Drop In niet meer werkt.',
+      'Via je voorkeuren pas je je onderwerpen of je naam aan, of meld je je af.',
+    ],
+    closing: ['Heb je dit niet zelf gevraagd? Dan hoef je niets te doen.'],
+    reason: 'Je ontvangt deze e-mail omdat je bent aangemeld voor e-mail van Drop In.',
   });
 
 export const composeSubscriptionManageLink = (mail: OutboxMail, context: ComposeContext): OutgoingMail =>
