@@ -1,12 +1,11 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { amsterdamTimeZone } from '../functions/core/amsterdam-time';
 import type { LambdaEntry } from '../functions/entries';
-import { AppFunction, type AppResources, type LogLevel } from './app-function';
-import { schedulerRole } from './scheduler-role';
+import type { AppResources, LogLevel } from './app-function';
+import { RecurringJob } from './recurring-job';
 
 export interface OutboxSweeperProps {
   /** The entry with `trigger: 'outbox-sweep'` (functions/entries.ts). */
@@ -53,61 +52,23 @@ export interface OutboxSweeperProps {
  * The schedule lives in the account's default group, not in the group of the one-time schedules: the
  * functions that schedule may change or delete every schedule of that group, and must not touch this one.
  */
-export class OutboxSweeper extends Construct {
-  readonly appFunction: AppFunction;
-  readonly schedule: scheduler.Schedule;
-  /** The role EventBridge Scheduler assumes to invoke the sweeper: that function and nothing else. */
-  readonly role: iam.Role;
-
+export class OutboxSweeper extends RecurringJob {
   constructor(scope: Construct, id: string, props: OutboxSweeperProps) {
-    super(scope, id);
     const interval = props.interval ?? Duration.minutes(1);
-    // Scheduler and Lambda both keep an undelivered invocation at least 60 s; beyond one interval it is stale.
-    const staleAfter = Duration.seconds(Math.max(60, interval.toSeconds()));
-
-    this.appFunction = new AppFunction(this, 'Fn', {
-      entry: props.entry,
-      resources: props.resources,
-      environment: props.environment,
-      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
-      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
-    });
-    const fn = this.appFunction.function;
-    // The scheduler invokes asynchronously: no Lambda retries (the next sweep comes within the interval), and
-    // an invocation still queued after one interval is dropped rather than run behind its successor.
-    fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: staleAfter });
-
-    // The schedule lives in the default group: the functions that manage reminders cannot touch it.
-    this.role = schedulerRole(this, 'InvokeRole', {
-      scheduleGroupName: 'default',
-      description: 'Drop In: EventBridge Scheduler invokes the outbox sweeper',
-    });
-    // Exactly this function. Not the scheduler-targets LambdaInvoke: it grants through `grantInvoke`, which
-    // adds every version and alias (`<arn>:*`).
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
-    );
-    const target: scheduler.IScheduleTarget = {
-      bind: () => ({
-        arn: fn.functionArn,
-        role: this.role,
-        retryPolicy: {
-          maximumEventAgeInSeconds: staleAfter.toSeconds(),
-          maximumRetryAttempts: props.retryAttempts ?? 2,
-        },
-      }),
-    };
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Drop In: ${props.entry.description}`,
+    super(scope, id, {
+      ...props,
       // `rate()` takes no time zone of its own; a rate runs alike in any zone, but the schedule says Dutch time.
       schedule: scheduler.ScheduleExpression.expression(
         scheduler.ScheduleExpression.rate(interval).expressionString,
         TimeZone.of(amsterdamTimeZone),
       ),
-      target,
+      // Scheduler and Lambda both keep an undelivered invocation at least 60 s; beyond one interval it is stale.
+      staleAfter: Duration.seconds(Math.max(60, interval.toSeconds())),
+      schedulerRetryAttempts: props.retryAttempts ?? 2,
+      // No Lambda retries: the next sweep comes within the interval, and an invocation still queued after one
+      // interval is dropped rather than run behind its successor.
+      functionRetryAttempts: 0,
+      roleDescription: 'Drop In: EventBridge Scheduler invokes the outbox sweeper',
     });
-    // The role's policy first, so the first sweep does not fail on a role that may not invoke yet.
-    this.schedule.node.addDependency(this.role);
   }
 }

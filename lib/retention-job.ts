@@ -1,12 +1,11 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { amsterdamTimeZone } from '../functions/core/amsterdam-time';
 import type { LambdaEntry } from '../functions/entries';
-import { AppFunction, type AppResources, type LogLevel } from './app-function';
-import { schedulerRole } from './scheduler-role';
+import type { AppResources, LogLevel } from './app-function';
+import { RecurringJob } from './recurring-job';
 
 export interface RetentionJobProps {
   /** The entry with `trigger: 'retention'` (functions/entries.ts). */
@@ -45,55 +44,22 @@ export interface RetentionJobProps {
  * The schedule lives in the account's default group, out of reach of the functions that manage the one-time
  * schedules of the other group.
  */
-export class RetentionJob extends Construct {
-  readonly appFunction: AppFunction;
-  readonly schedule: scheduler.Schedule;
-  /** The role EventBridge Scheduler assumes to invoke the job: that function and nothing else. */
-  readonly role: iam.Role;
-
+export class RetentionJob extends RecurringJob {
   constructor(scope: Construct, id: string, props: RetentionJobProps) {
-    super(scope, id);
     const at = props.at ?? { hour: 3, minute: 30 };
-    // A run left undelivered this long is better left to the next night than run in the day.
-    const staleAfter = Duration.hours(3);
-
-    this.appFunction = new AppFunction(this, 'Fn', {
-      entry: props.entry,
-      resources: props.resources,
-      environment: props.environment,
-      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
-      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
-    });
-    const fn = this.appFunction.function;
-    // Lambda retries a failed run twice (it is idempotent, and the next chance is a day away).
-    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: staleAfter });
-
-    this.role = schedulerRole(this, 'InvokeRole', {
-      scheduleGroupName: 'default',
-      description: 'Drop In: EventBridge Scheduler invokes the nightly retention job',
-    });
-    // Exactly this function (not `grantInvoke`, which adds every version and alias).
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
-    );
-    const target: scheduler.IScheduleTarget = {
-      bind: () => ({
-        arn: fn.functionArn,
-        role: this.role,
-        retryPolicy: { maximumEventAgeInSeconds: staleAfter.toSeconds(), maximumRetryAttempts: 5 },
-      }),
-    };
-
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Drop In: ${props.entry.description}`,
+    super(scope, id, {
+      ...props,
       schedule: scheduler.ScheduleExpression.cron({
         minute: String(at.minute),
         hour: String(at.hour),
         timeZone: TimeZone.of(amsterdamTimeZone),
       }),
-      target,
+      // A run left undelivered this long is better left to the next night than run in the day.
+      staleAfter: Duration.hours(3),
+      schedulerRetryAttempts: 5,
+      // Lambda retries a failed run twice (it is idempotent, and the next chance is a day away).
+      functionRetryAttempts: 2,
+      roleDescription: 'Drop In: EventBridge Scheduler invokes the nightly retention job',
     });
-    // The role's policy first, so the first run does not fail on a role that may not invoke yet.
-    this.schedule.node.addDependency(this.role);
   }
 }
