@@ -75,6 +75,11 @@ const configSchema = z
       message: 'set TOKEN_SECRET (offline) or TOKEN_SECRET_ARN (AWS)',
       path: ['TOKEN_SECRET'],
     }),
+    // In AWS the keyring is never optional: without it the legacy key would sign, and links with a key id fail.
+    z.refine((c) => c.TOKEN_SECRET_ARN === undefined || c.LINK_KEYS_ARN !== undefined, {
+      message: 'required with TOKEN_SECRET_ARN: the link keyring secret',
+      path: ['LINK_KEYS_ARN'],
+    }),
     z.superRefine((c, context) => {
       if (c.SCHEDULER_MODE !== 'aws') return;
       for (const name of awsSchedulerVariables) {

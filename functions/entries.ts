@@ -10,6 +10,11 @@ import { deliveryLeaseMarginSeconds, deliveryLeaseSeconds } from './core/mailing
 export interface EntryNeeds {
   /** Access to the single table: none by default. */
   readonly table?: 'read' | 'readWrite';
+  /**
+   * May Query the person index (every record of one person, all attributes), with `table`: for AVG export and
+   * erasure only. Default false: other entries are granted GSI1 alone.
+   */
+  readonly personIndex?: boolean;
   /** May send mail through SES with the configuration set. Default false. */
   readonly mail?: boolean;
   /** Signs or checks links: may read the link keyring and the person-id key (the legacy link key). Default false. */

@@ -9,6 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { personIndexName } from '../functions/adapters/dynamo/table-design';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
 import { functionBundling, lambdaNodeMajor } from './bundling';
 import type { MailSending } from './mail-sending';
@@ -227,11 +228,16 @@ export class AppFunction extends Construct {
         actions: needs.table === 'read' ? tableReadActions : [...tableReadActions, ...tableWriteActions],
         resourceArns: [resources.table.tableArn],
       });
-      if (resources.tableIndexNames.length > 0) {
+      // The person index holds every record of a person (all attributes projected): only an entry that
+      // needs one person's records entire (export, erasure) may query it.
+      const indexNames = resources.tableIndexNames.filter(
+        (name) => name !== personIndexName || needs.personIndex === true,
+      );
+      if (indexNames.length > 0) {
         iam.Grant.addToPrincipal({
           grantee: this.function,
           actions: ['dynamodb:Query'],
-          resourceArns: resources.tableIndexNames.map((name) => `${resources.table.tableArn}/index/${name}`),
+          resourceArns: indexNames.map((name) => `${resources.table.tableArn}/index/${name}`),
         });
       }
     }

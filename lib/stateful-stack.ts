@@ -75,7 +75,8 @@ export class StatefulStack extends Stack {
       description:
         'Drop In link keyring: HMAC keys with ids that sign the tokens in links (rotated per README)',
       // `{}` is the ring before the first rotation: the legacy key (above) signs. The keys themselves are
-      // made by the rotation command, never by CloudFormation, so the template holds no secret.
+      // made by the rotation command, never by CloudFormation, so the template holds no secret. Never change
+      // this value: CloudFormation would write it over the live ring.
       secretStringValue: SecretValue.unsafePlainText('{}'),
       // Losing the ring would invalidate every link signed since the first rotation, unsubscribe links included.
       removalPolicy: RemovalPolicy.RETAIN,

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the offline twin keeps what must survive a restart: the DynamoDB Local database, the token secret,
+ * Where the offline twin keeps what must survive a restart: the DynamoDB Local database, the person-id key, the link keyring,
  * the organiser signing key and the last organiser token. `.data/` at the repository root (git-ignored), or
  * `DROPIN_DATA_DIR`.
  */
@@ -77,11 +77,11 @@ export const dataPaths = (dataDir: string) => ({
   organiserToken: join(dataDir, 'organiser.jwt'),
 });
 
-/** A fresh signing secret for the handlers' link tokens (config demands at least 32 characters). */
+/** A fresh person-id key, which also checks links from before the keyring (config demands at least 32 characters). */
 export const newTokenSecret = (): string => randomBytes(32).toString('base64url');
 
 /**
- * The token secret, generated once and kept, so signed links in mails sent before a restart still work after
+ * The person-id key, generated once and kept, so people keep their ids and links in mails sent before a restart still work after
  * it. Created with `wx`: when two commands race, both read the one that won.
  */
 export const loadOrCreateTokenSecret = (dataDir: string): string => {

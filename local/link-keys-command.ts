@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { parseKeyring, serialiseKeyring } from '../functions/adapters/link-keyring';
 import {
   addLinkKey,
+  KeyringRefused,
   keyringReloadSeconds,
   type LinkKeyring,
   legacyOnlyKeyring,
@@ -54,13 +55,25 @@ export const secretKeyringStore = async (
     '@aws-sdk/client-secrets-manager'
   );
   const client = new SecretsManagerClient(region ? { region } : {});
+  const current = async () => {
+    const { SecretString, VersionId } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (SecretString === undefined) throw new KeyringRefused(`${secretId} holds no string`);
+    return { text: SecretString, versionId: VersionId };
+  };
+  let readVersion: string | undefined;
   return {
     where: secretId,
     read: async () => {
-      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      return parseKeyring(SecretString ?? '{}');
+      const { text, versionId } = await current();
+      readVersion = versionId;
+      return parseKeyring(text);
     },
+    // Secrets Manager has no conditional write: a ring changed since it was read (another operator) is
+    // refused just before writing, which narrows a lost update to that moment.
     write: async (ring) => {
+      if ((await current()).versionId !== readVersion) {
+        throw new KeyringRefused('The ring changed since it was read; run the step again');
+      }
       await client.send(
         new PutSecretValueCommand({ SecretId: secretId, SecretString: serialiseKeyring(ring) }),
       );

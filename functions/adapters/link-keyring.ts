@@ -62,7 +62,11 @@ export const loadLinkKeyring = async (settings: {
 }): Promise<LinkKeyring> => {
   if (settings.LINK_KEYS_ARN) {
     const { readSecretString } = await import('./secrets-manager');
-    return parseKeyring((await readSecretString(settings.LINK_KEYS_ARN, settings.AWS_REGION)) ?? '{}');
+    const stored = await readSecretString(settings.LINK_KEYS_ARN, settings.AWS_REGION);
+    // Only a stored `{}` means "before the first rotation": a secret without a string is an error, or the
+    // legacy key would quietly sign again and every link with a key id would stop working.
+    if (stored === undefined) throw new KeyringRefused('The link keyring secret holds no string');
+    return parseKeyring(stored);
   }
   if (settings.LINK_KEYS_FILE) {
     const { readFile } = await import('node:fs/promises');
@@ -120,6 +124,8 @@ export class CachedLinkKeys implements LinkKeySource {
   }
 
   async reloadForUnknownKey(): Promise<LinkKeys> {
+    // A load under way (stale, or another unknown id) may bring the key: wait for it rather than refuse.
+    if (this.#reloading) await this.#reloading;
     const now = this.options.clock.now().getTime();
     const gap = (this.options.unknownKeyReloadGapSeconds ?? 10) * 1000;
     if (now - this.#lastUnknownKeyReload >= gap) {
@@ -138,9 +144,12 @@ export class CachedLinkKeys implements LinkKeySource {
         this.#loadedAt = this.options.clock.now().getTime();
       })
       .catch((error: unknown) => {
-        logger.warn('Link keyring reload failed; keeping the keys loaded before', {
+        // An error, not a warning: a ring that cannot load fails every new container, and alarms should say so.
+        // A refusal's message names the broken rule, never a secret.
+        logger.error('Link keyring reload failed; keeping the keys loaded before', {
           reason,
           errorName: error instanceof Error ? error.name : typeof error,
+          ...(error instanceof KeyringRefused ? { errorMessage: error.message } : {}),
         });
       })
       .finally(() => {

@@ -1,5 +1,5 @@
 /**
- * The token-signing key: given directly offline (TOKEN_SECRET), read once per process from Secrets Manager
+ * The person-id key (also the legacy link key): given directly offline (TOKEN_SECRET), read once per process from Secrets Manager
  * in AWS (TOKEN_SECRET_ARN). Only functions granted the secret ever call this. The Secrets Manager client is
  * loaded on that first read only: offline never loads it, and in AWS it costs nothing at cold start.
  */

@@ -22,7 +22,7 @@ const meetingMails = once(
 
 /**
  * Delivering outbox entries (the stream relay and the sweeper): mails are composed when sent, with the
- * signing key read on first use; jobs (a meeting changed) fan out to the mails they imply.
+ * link keyring read on first use; jobs (a meeting changed) fan out to the mails they imply.
  */
 export const delivery = once(
   (): DeliveryPorts => ({

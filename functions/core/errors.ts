@@ -53,7 +53,7 @@ const tokenFaultMessages: Record<TokenFault, string> = {
   signature: 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
   purpose: 'Deze link is ongeldig. Controleer of je de hele link uit de e-mail hebt gebruikt.',
   expired: 'Deze link is verlopen. Meld je opnieuw aan of neem contact op met de organisatie.',
-  retired: 'Deze link is te oud om nog te gebruiken. We sturen je graag een nieuwe.',
+  retired: 'Deze link is te oud om nog te gebruiken. Vraag een nieuwe link aan.',
 };
 
 /** A signed link that is tampered with, expired, meant for something else, or signed with a retired key. */

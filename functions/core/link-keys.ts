@@ -60,10 +60,18 @@ export const assertValidKeyring = (ring: LinkKeyring): void => {
     ring.keys.filter((key) => key.state === 'signing').length + (ring.legacy.state === 'signing' ? 1 : 0);
   if (signers !== 1)
     throw new KeyringRefused(`A keyring needs exactly one signing key; this one has ${signers}`);
+  // The legacy key signed every link before the keyring: once it stops, the ring must say when.
+  if (ring.legacy.state !== 'signing' && ring.legacy.signedUntil === undefined) {
+    throw new KeyringRefused(
+      'The legacy key no longer signs, but the ring does not say since when (signedUntil)',
+    );
+  }
   const ids = new Set<string>();
   for (const key of ring.keys) {
-    if (!keyIdPattern.test(key.id))
-      throw new KeyringRefused(`Key id ${JSON.stringify(key.id)} is not a-z, 0-9 and -, at most 24`);
+    if (!keyIdPattern.test(key.id) || key.id === 'legacy')
+      throw new KeyringRefused(
+        `Key id ${JSON.stringify(key.id)} is not a-z, 0-9 and -, at most 24, or is the reserved "legacy"`,
+      );
     if (ids.has(key.id)) throw new KeyringRefused(`Key id ${key.id} appears twice`);
     ids.add(key.id);
     if (key.state === 'retired') {

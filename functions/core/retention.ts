@@ -75,6 +75,11 @@ export const failedMailListingSeconds = 30 * day;
 export const sendLedgerSeconds = 365 * day;
 
 /**
+ * Stated by the infrastructure, not by this code: SES events the events function gave up on wait 14 days in
+ * their dead-letter queue (lib/dead-letter-queue.ts), whole, addresses included; the table's point-in-time
+ * recovery keeps 35 days of backups (lib/single-table.ts), so anything removed above is gone from them
+ * 35 days later.
+ *
  * Not stated here, because they are not stored data: token lifetimes (the links in mails) are in
  * core/tokens.ts and web/mail/, and function and access logs (which hold no addresses, names or tokens) are
  * kept for the stage's `logRetentionDays` (cdk.json; 90 in production).

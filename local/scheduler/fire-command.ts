@@ -11,7 +11,7 @@ import { describeFailure, type FireOutcome, fireSchedule } from './invoke';
 export interface FireCommandSettings {
   /** The schedule's name, e.g. `reminder-<meetingId>`. */
   readonly name: string;
-  /** The data folder of the running `npm start` (its token secret signs the links the function writes). */
+  /** The data folder of the running `npm start` (its person-id key and link keyring sign the links the function writes). */
   readonly dataDir: string;
   readonly dynamoDbPort: number;
   readonly sesPort: number;

@@ -1,6 +1,6 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { tableDesign } from '../../functions/adapters/dynamo/table-design';
+import { personIndexName, tableDesign } from '../../functions/adapters/dynamo/table-design';
 import { type LambdaEntry, lambdaEntries } from '../../functions/entries';
 import {
   actionsOf,
@@ -20,10 +20,17 @@ const writer = {
   needs: { table: 'readWrite', tokens: true },
 } as const;
 
+const exporter = {
+  ...lambdaEntries.notFound,
+  description: 'Reads every record of one person',
+  needs: { table: 'read', personIndex: true },
+} as const;
+
 const entries: Record<keyof typeof lambdaEntries, LambdaEntry> = {
   ...lambdaEntries,
   home: reader,
   organiserMe: writer,
+  notFound: exporter,
 };
 const { app, statelessTemplate: template } = synthesizeStage({ code: { entries } });
 
@@ -49,7 +56,7 @@ describe('a table grant', () => {
     }
   });
 
-  it('for reading allows reads on the table and Query on each named index, and no writes', () => {
+  it('for reading allows reads on the table and Query on GSI1, and no writes', () => {
     const statements = dynamoStatementsOf(reader.description);
     const actions = actionsOf(statements);
     expect(actions).toEqual(
@@ -61,12 +68,23 @@ describe('a table grant', () => {
       .flatMap((statement) => asList(statement.Resource))
       .map((r) => JSON.stringify(r));
     for (const resource of resources) expect(resource).toMatch(tableArn);
-    for (const index of tableDesign.globalIndexes) {
-      const indexStatement = statements.find((statement) =>
-        JSON.stringify(statement.Resource).includes(`/index/${index.indexName}`),
+    const indexStatement = statements.find((statement) =>
+      JSON.stringify(statement.Resource).includes('/index/GSI1'),
+    );
+    expect(asList(indexStatement?.Action ?? [])).toEqual(['dynamodb:Query']);
+  });
+
+  it('lets only an entry that needs it Query the person index, which holds every record of a person', () => {
+    const queriesPersonIndex = (description: string) =>
+      JSON.stringify(dynamoStatementsOf(description)).includes(`/index/${personIndexName}`);
+    expect(queriesPersonIndex(exporter.description)).toBe(true);
+    // The control above shows the check sees a grant; no real entry needs one yet.
+    for (const name of deployedEntries) {
+      expect(queriesPersonIndex(entries[name].description), name).toBe(
+        entries[name].needs.personIndex === true,
       );
-      expect(asList(indexStatement?.Action ?? [])).toEqual(['dynamodb:Query']);
     }
+    expect(tableDesign.globalIndexes.map((index) => index.indexName)).toContain(personIndexName);
   });
 
   it('for reading and writing also allows the item writes and transactions need', () => {

@@ -169,6 +169,10 @@ describe('a rotation of the link key', () => {
     const page = await answer.text();
     expect(page).toContain('Vul een geldig e-mailadres in');
     expect(page).toContain('value="geen-adres"');
+    // Nothing was sent to anyone for it.
+    expect(
+      (await system.mailbox.list()).filter((mail) => mail.destination.to.includes('geen-adres')),
+    ).toEqual([]);
     expect((await system.fetch(paths.freshLink)).status).toBe(200);
   });
 });

@@ -229,6 +229,51 @@ describe('registrations of a meeting past its retention period', () => {
     ).toBe(undefined);
   });
 
+  it('cannot be undone by a writer that read a registration before the job ran', async () => {
+    const meeting = await pastMeeting('gelijktijdig', 91);
+    const cancellations = new DynamoMeetingCancellations(db, tableName);
+    const person = personIds.of(`sanne.${meeting.meetingId}@example.org`);
+    const stale = await cancellations.getRegistration(meeting.meetingId, person);
+    const current = await cancellations.getMeeting(meeting.meetingId);
+    if (!stale || !current || stale.status !== 'confirmed') throw new Error('the registration is missing');
+    // What a cancellation that read before the job would write: the whole item, details included.
+    const staleCancel = () =>
+      cancellations.commitRegistration({
+        meeting: current,
+        requires: 'none',
+        previous: stale,
+        next: { ...stale, status: 'cancelled', cancelledAt: now.toISOString(), version: stale.version + 1 },
+        mails: [],
+      });
+
+    await run();
+
+    await expect(staleCancel()).rejects.toThrow();
+    const [item] = (await registrationItems(meeting.meetingId)).filter((r) => r.personId === person);
+    expect(item).toMatchObject({ status: 'confirmed', version: stale.version + 1 });
+    expect(personalFields(item ?? {})).toEqual({
+      email: undefined,
+      name: undefined,
+      organisation: undefined,
+      municipality: undefined,
+    });
+    // The control: before the job, the same write goes through (on a registration of another meeting).
+    const other = await pastMeeting('controle', 89);
+    const otherPerson = personIds.of(`sanne.${other.meetingId}@example.org`);
+    const fresh = await cancellations.getRegistration(other.meetingId, otherPerson);
+    const otherMeeting = await cancellations.getMeeting(other.meetingId);
+    if (!fresh || !otherMeeting) throw new Error('the control registration is missing');
+    await expect(
+      cancellations.commitRegistration({
+        meeting: otherMeeting,
+        requires: 'none',
+        previous: fresh,
+        next: { ...fresh, status: 'cancelled', cancelledAt: now.toISOString(), version: fresh.version + 1 },
+        mails: [],
+      }),
+    ).resolves.toBeUndefined();
+  });
+
   it('a run that dies half-way is finished by the next', async () => {
     const meeting = await pastMeeting('onderbroken', 95, 2);
     let writes = 0;
@@ -334,5 +379,16 @@ describe('the send ledger', () => {
     const listed = await ledger.list('failed', 100);
     expect(listed.map((entry) => entry.id)).toContain(young.mailId);
     expect(listed.map((entry) => entry.id)).not.toContain(old.mailId);
+  });
+
+  it('keeps no address in the error texts the ledger holds for its year', async () => {
+    const mail = await queued('fouttekst');
+    const at = new Date(now.getTime() - hour);
+    await ledger.fail(await claimed(mail, at), at, `MailRejected: ${mail.recipient.address} does not exist`);
+
+    const item = await itemOf(mail);
+    expect(item?.failure).toBe('MailRejected: [address] does not exist');
+    // The control: the address was in the text the ledger was given.
+    expect(mail.recipient.address).toMatch(/@example\.org$/);
   });
 });

@@ -46,6 +46,7 @@ describe('importing a handler', () => {
       MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
       AWS_REGION: 'eu-west-1',
       TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token',
+      LINK_KEYS_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-keys',
       SCHEDULER_MODE: 'aws',
       SCHEDULER_GROUP: 'dropin',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',

@@ -6,6 +6,7 @@ const valid = {
   PUBLIC_BASE_URL: 'https://dropin.example.org/',
   MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tokens',
+  LINK_KEYS_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-keys',
   SCHEDULER_GROUP: 'DropIn-prod-schedules',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/DropIn-prod-Stateless-scheduler',
   SCHEDULER_TARGET_ARN:
@@ -45,6 +46,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(withoutSecret)).toThrow(/TOKEN_SECRET/);
     expect(() => loadConfig({ ...withoutSecret, TOKEN_SECRET: 'short' })).toThrow(/TOKEN_SECRET/);
     expect(loadConfig({ ...withoutSecret, TOKEN_SECRET: 'x'.repeat(32) }).TOKEN_SECRET).toHaveLength(32);
+  });
+
+  it('needs the link keyring in AWS, where the person-id key comes from Secrets Manager', () => {
+    const { LINK_KEYS_ARN: _, ...withoutKeyring } = valid;
+
+    expect(() => loadConfig(withoutKeyring)).toThrow(/LINK_KEYS_ARN/);
+    // Offline the keyring may be absent: the legacy key signs.
+    const { TOKEN_SECRET_ARN: __, ...offline } = withoutKeyring;
+    expect(loadConfig({ ...offline, TOKEN_SECRET: 'x'.repeat(32) }).LINK_KEYS_ARN).toBeUndefined();
   });
 
   it('uses EventBridge Scheduler by default and names each of its settings that is missing', () => {

@@ -195,6 +195,14 @@ describe('the keyring rules', () => {
     expect(serialiseKeyring(retired)).not.toContain(`"${newSecret}"`);
   });
 
+  it('counts 13 months by the calendar, rolling a missing day forward, never back', () => {
+    const promoted = promoteLinkKey(withNewKey, 'k1', new Date('2027-01-31T10:00:00Z'), {
+      immediately: true,
+    });
+    expect(() => retireLinkKey(promoted, 'legacy', new Date('2028-02-29T23:59:59Z'))).toThrow(KeyringRefused);
+    expect(retireLinkKey(promoted, 'legacy', new Date('2028-03-02T10:00:00Z')).legacy.state).toBe('retired');
+  });
+
   it('refuses a stored ring with two signers, no signer, a short secret or a retired key with its secret', () => {
     const key = { id: 'k1', secret: newSecret, addedAt: at.toISOString() };
     const refused = [
@@ -203,6 +211,9 @@ describe('the keyring rules', () => {
       { legacy: { state: 'verifying' }, keys: [{ ...key, state: 'signing', secret: 'short' }] },
       { legacy: { state: 'signing' }, keys: [{ ...key, state: 'retired' }] },
       { legacy: { state: 'signing' }, keys: [{ ...key, id: 'K 1', state: 'verifying' }] },
+      { legacy: { state: 'signing' }, keys: [{ ...key, id: 'legacy', state: 'verifying' }] },
+      // A legacy key that stopped signing without saying when could be retired at once: every old link gone.
+      { legacy: { state: 'verifying' }, keys: [{ ...key, state: 'signing' }] },
       'not json',
     ];
     for (const ring of refused) {
@@ -211,5 +222,22 @@ describe('the keyring rules', () => {
       );
     }
     expect(parseKeyring('{}')).toEqual(legacyOnlyKeyring);
+  });
+});
+
+describe('the keyring from Secrets Manager', () => {
+  it('refuses a secret without a string instead of reading it as the ring before the first rotation', async () => {
+    vi.resetModules();
+    vi.doMock('../../functions/adapters/secrets-manager', () => ({
+      readSecretString: async () => undefined,
+    }));
+    const { loadLinkKeyring } = await import('../../functions/adapters/link-keyring');
+    await expect(
+      loadLinkKeyring({
+        LINK_KEYS_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:k',
+        AWS_REGION: 'eu-west-1',
+      }),
+    ).rejects.toThrow(/holds no string/);
+    vi.doUnmock('../../functions/adapters/secrets-manager');
   });
 });

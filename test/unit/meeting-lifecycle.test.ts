@@ -98,6 +98,25 @@ describe("the organiser's meetings", () => {
     expect(store.jobs).toEqual([]);
   });
 
+  it('refuses to change, publish or cancel a meeting whose participants were anonymised', async () => {
+    const meeting = publishedWith(0, 0, 10);
+    const removed = { ...meeting, personalDataRemovedAt: '2027-01-04T02:30:00.000Z' };
+    store.meetings.set(meeting.meetingId, removed);
+    const later = { startsAt: '2027-06-01T12:00:00.000Z', endsAt: '2027-06-01T15:00:00.000Z' };
+
+    await expect(updateMeeting(ports, meeting.meetingId, meeting.version, later)).rejects.toBeInstanceOf(
+      MeetingConflict,
+    );
+    await expect(cancelMeeting(ports, meeting.meetingId)).rejects.toBeInstanceOf(MeetingConflict);
+    store.meetings.set(meeting.meetingId, { ...removed, status: 'draft' });
+    await expect(publishMeeting(ports, meeting.meetingId)).rejects.toBeInstanceOf(MeetingConflict);
+    // The control: the same change to the same meeting before the job ran goes through.
+    store.meetings.set(meeting.meetingId, meeting);
+    await expect(updateMeeting(ports, meeting.meetingId, meeting.version, later)).resolves.toMatchObject(
+      later,
+    );
+  });
+
   it('refuses a capacity below the seats taken', async () => {
     const meeting = publishedWith(5, 0, 10);
 

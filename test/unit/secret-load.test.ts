@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
- * The signing secret as a function reads it in AWS (TOKEN_SECRET_ARN, Secrets Manager): one failed read must
+ * The person-id key and the link keyring as a function reads them in AWS (TOKEN_SECRET_ARN, LINK_KEYS_ARN, Secrets Manager): one failed read must
  * not break the container; the next invocation reads again. Secrets Manager itself is the one stand-in here.
  */
 const readSecretString = vi.fn<(secretId: string, region: string) => Promise<string | undefined>>();

@@ -73,6 +73,7 @@ const meetingItem = z.object({
   updatedAt: z.string(),
   publishedAt: z.optional(z.string()),
   cancelledAt: z.optional(z.string()),
+  personalDataRemovedAt: z.optional(z.string()),
   version: z.number(),
   // Meetings stored before calendars existed have none.
   sequence: z._default(z.number(), 0),

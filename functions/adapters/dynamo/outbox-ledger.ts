@@ -17,6 +17,7 @@ import {
   sendEventWaitSeconds,
 } from '../../core/mailings/delivery';
 import { epochSeconds, sendLedgerSeconds, unsettledOutboxSeconds } from '../../core/retention';
+import { redactAddresses } from '../redaction';
 import { outboxEntryFromItem, pendingListingKey } from './outbox';
 import { keys, listedUntil, outboxKeyPrefix } from './table-design';
 
@@ -112,13 +113,14 @@ export class DynamoOutboxLedger implements OutboxLedger {
   }
 
   async complete(claim: Claim, now: Date, messageId?: string): Promise<'done' | 'superseded'> {
+    // A job holds no personal data: its record is the ledger entry as it is.
+    const isMail = claim.ref.type === 'mail';
     const done = await this.settle(claim, {
       UpdateExpression:
         `SET #state = :settled, settledAt = :now, expiresAt = :expiresAt${messageId ? ', messageId = :messageId' : ''}` +
-        `${claim.resend ? ' ADD resends :one' : ''} REMOVE ${claimAttributes}, GSI1PK, GSI1SK` +
-        // A job (no message id) holds no personal data: its record is the ledger entry as it is.
-        `${messageId ? `, ${mailContent}` : ''}`,
-      ...(messageId ? { ExpressionAttributeNames: mailContentNames } : {}),
+        `${claim.resend ? ' ADD resends :one' : ''} REMOVE ${claimAttributes}, GSI1PK, GSI1SK, lastError` +
+        `${isMail ? `, ${mailContent}` : ''}`,
+      ...(isMail ? { ExpressionAttributeNames: mailContentNames } : {}),
       ExpressionAttributeValues: {
         ':settled': messageId ? 'sent' : 'done',
         ':now': now.toISOString(),
@@ -145,7 +147,8 @@ export class DynamoOutboxLedger implements OutboxLedger {
       ExpressionAttributeValues: {
         ':failed': 'failed',
         ':now': at,
-        ':reason': reason,
+        // Error texts may quote the address; the ledger keeps them for a year, so never with one.
+        ':reason': redactAddresses(reason),
         ':failedPk': listing.GSI1PK,
         ':failedSk': listing.GSI1SK,
         // The ledger's year; its content leaves with its listing (failed-mail-retention.ts, nightly).
@@ -158,12 +161,12 @@ export class DynamoOutboxLedger implements OutboxLedger {
     await this.settle(claim, {
       UpdateExpression:
         'SET #state = :skipped, settledAt = :now, skipReason = :reason, expiresAt = :expiresAt ' +
-        `REMOVE ${claimAttributes}, GSI1PK, GSI1SK, ${mailContent}`,
+        `REMOVE ${claimAttributes}, GSI1PK, GSI1SK, lastError, ${mailContent}`,
       ExpressionAttributeNames: mailContentNames,
       ExpressionAttributeValues: {
         ':skipped': 'skipped',
         ':now': now.toISOString(),
-        ':reason': reason,
+        ':reason': redactAddresses(reason),
         ':expiresAt': epochSeconds(now) + sendLedgerSeconds,
       },
     });
@@ -184,7 +187,7 @@ export class DynamoOutboxLedger implements OutboxLedger {
         ':pending': 'pending',
         ':until': until.toISOString(),
         ':listing': pendingListingKey(until, claim.ref.id).GSI1SK,
-        ':lastError': { reason, detail, at: now.toISOString() },
+        ':lastError': { reason, detail: redactAddresses(detail), at: now.toISOString() },
         // A mail that keeps waiting (SES paused for days) must not expire while it waits.
         ':expiresAt': epochSeconds(until) + unsettledOutboxSeconds,
       },

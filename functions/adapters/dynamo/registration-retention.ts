@@ -83,12 +83,13 @@ export class DynamoRegistrationRetention implements RegistrationRetentionStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.registration(meetingId, personId),
-        // Role, status, times and version stay; so does the person's keyed hash in the key.
+        // Role, status and times stay; so does the person's keyed hash in the key. The version rises, so a
+        // writer that read the registration before (a promotion, a cancellation) cannot put the details back.
         UpdateExpression:
-          'SET anonymisedAt = :at REMOVE email, #name, answers.organisation, answers.municipality',
+          'SET anonymisedAt = :at, version = version + :one REMOVE email, #name, answers.organisation, answers.municipality',
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(anonymisedAt)',
         ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':at': at.toISOString() },
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':one': 1 },
       }),
     );
   }

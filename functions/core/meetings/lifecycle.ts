@@ -106,6 +106,18 @@ export const assertDetails = (details: MeetingDetails): void => {
 };
 
 /** A meeting as the organiser sees it, drafts included. */
+/**
+ * A meeting whose participants' details were removed (registration-retention.ts) is history: moving it back
+ * into the future would open registration on a meeting the retention job no longer looks at.
+ */
+const assertNotAnonymised = (meeting: Meeting): void => {
+  if (meeting.personalDataRemovedAt !== undefined) {
+    throw new MeetingConflict(
+      'Deze bijeenkomst is voorbij en de gegevens van de deelnemers zijn verwijderd: ze kan niet meer veranderen. Maak een nieuwe bijeenkomst aan.',
+    );
+  }
+};
+
 export const organiserMeeting = async (store: MeetingReader, meetingId: string): Promise<Meeting> => {
   const meeting = await store.getMeeting(meetingId);
   if (!meeting) throw new NotFound('Deze bijeenkomst bestaat niet.');
@@ -160,6 +172,7 @@ export const updateMeeting = async (
     if (current.version !== expectedVersion) throw new StaleVersion();
     if (current.status === 'cancelled')
       throw new MeetingConflict('Een geannuleerde bijeenkomst kan niet meer veranderen.');
+    assertNotAnonymised(current);
     const moved = calendarFields.some((field) => field in changes && changes[field] !== current[field]);
     const next: Meeting = {
       ...current,
@@ -232,6 +245,7 @@ export const publishMeeting = async (
     if (current.status === 'published') return current;
     if (current.status === 'cancelled')
       throw new MeetingConflict('Een geannuleerde bijeenkomst kan niet meer worden gepubliceerd.');
+    assertNotAnonymised(current);
     const at = ports.clock.now().toISOString();
     const next: Meeting = {
       ...current,
@@ -266,6 +280,7 @@ export const cancelMeeting = (
     // Cancelled already: its job did (or will do) everything; a second one would mail everyone again.
     if (current.status === 'cancelled') return current;
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();
+    assertNotAnonymised(current);
     const at = ports.clock.now().toISOString();
     const next: Meeting = {
       ...current,

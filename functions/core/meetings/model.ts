@@ -41,6 +41,8 @@ export interface Meeting extends MeetingDetails {
   readonly updatedAt: string;
   readonly publishedAt?: string;
   readonly cancelledAt?: string;
+  /** When the retention job removed the personal data of its registrations (registration-retention.ts). */
+  readonly personalDataRemovedAt?: string;
   /** Optimistic concurrency and the ETag of the organiser API. */
   readonly version: number;
   /**

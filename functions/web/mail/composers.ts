@@ -35,7 +35,7 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
 };
 
 /**
- * Composes outbox mails. The context (the signing key, read from Secrets Manager in AWS) is infrastructure:
+ * Composes outbox mails. The context (the link keyring, read from Secrets Manager in AWS) is infrastructure:
  * its failure is retried. A composer that throws fails on this mail's own data, which no retry changes:
  * MailCompositionFailed, and the mail is recorded failed.
  */
