@@ -92,6 +92,7 @@ const functionEnvironment = {
   MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
   SES_CONFIGURATION_SET: 'bench',
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench',
+  LINK_KEYS_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench-link-keys',
   SCHEDULER_GROUP: 'bench',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench',
   SCHEDULER_TARGET_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:bench',

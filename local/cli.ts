@@ -20,6 +20,9 @@ import { LocalSetupError } from './setup-errors';
  * (docs/architecture.md, "One route table, one list of entries"): nothing here exists in AWS.
  */
 
+// Offline tools on Node 20: the SDK's notice about its future Node versions is noise here (as in npm start).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
 const usage = `Usage: npm run local -- <command> [options]
 
 Commands:

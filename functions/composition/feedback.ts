@@ -1,6 +1,6 @@
 import type { FeedbackPorts } from '../core/mailings/suppression';
-import { personIds } from './keys';
 import { outboxLedger } from './outbox-ledger';
+import { personIds } from './person-ids';
 import { suppressions } from './suppressions';
 
 /** Applying SES events: the addresses they name are keyed with the secret. */

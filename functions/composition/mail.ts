@@ -1,8 +1,8 @@
 import type { TestMailPorts } from '../core/mailings/test-mail';
 import type { Mailer } from '../core/ports';
 import { testMailRenderer } from '../web/mail/test-mail';
-import { personIds } from './keys';
 import { onceResolved } from './once';
+import { personIds } from './person-ids';
 import { config, siteUrl } from './process';
 import { suppressions } from './suppressions';
 

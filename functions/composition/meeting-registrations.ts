@@ -1,7 +1,7 @@
 import { DynamoMeetingRegistrations } from '../adapters/dynamo/meeting-registrations';
 import type { RegistrationPorts } from '../core/meetings/registration';
-import { personIds } from './keys';
 import { once } from './once';
+import { personIds } from './person-ids';
 import { clock, ids } from './process';
 import { dynamo, tableName } from './table';
 

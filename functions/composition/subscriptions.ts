@@ -1,6 +1,7 @@
 import type { SubscriptionPorts } from '../core/subscriptions/use-cases';
 import type { TokenSigner } from '../core/tokens';
-import { personIds, tokens } from './keys';
+import { tokens } from './keys';
+import { personIds } from './person-ids';
 import { clock, ids } from './process';
 import { subscriptionStore } from './subscription-store';
 

@@ -59,21 +59,13 @@ export const fixedLinkKeys = (legacySecret: string, ring: LinkKeyring = legacyOn
   return { current: () => keys, reloadForUnknownKey: async () => keys };
 };
 
-/** The per-purpose HMAC keys of one secret; derived once per secret, as a ring is reloaded every few minutes. */
-const derivedKeys = new Map<string, ReadonlyMap<TokenPurpose, Buffer>>();
-const purposeKeysOf = (secret: string): ReadonlyMap<TokenPurpose, Buffer> => {
-  let keys = derivedKeys.get(secret);
-  if (!keys) {
-    if (secret.length < 32) throw new Error('A link key secret must be at least 32 characters long');
-    keys = new Map(
-      tokenPurposes.map((purpose) => [
-        purpose,
-        createHmac('sha256', secret).update(`dropin-token:${purpose}`).digest(),
-      ]),
-    );
-    derivedKeys.set(secret, keys);
-  }
-  return keys;
+/**
+ * The HMAC key of one purpose, derived from a key's secret at each use (one more HMAC, microseconds): nothing
+ * keeps key material beyond the ring the process holds, so a retired key leaves memory with its ring.
+ */
+const purposeKey = (secret: string, purpose: TokenPurpose): Buffer => {
+  if (secret.length < 32) throw new Error('A link key secret must be at least 32 characters long');
+  return createHmac('sha256', secret).update(`dropin-token:${purpose}`).digest();
 };
 
 /** The secret a token's key id stands for: a secret, retired, or not in this ring. */
@@ -90,7 +82,7 @@ export class TokenSigner {
     private readonly clock: Clock,
   ) {
     // Fail at construction, not at the first link: the legacy secret signs until the first rotation.
-    purposeKeysOf(keys.current().legacySecret);
+    purposeKey(keys.current().legacySecret, 'unsubscribe');
   }
 
   /** Signs with the ring's signing key, naming it in the token (none for the legacy key). */
@@ -166,11 +158,8 @@ export class TokenSigner {
   }
 }
 
-const signatureOf = (secret: string, purpose: TokenPurpose, payload: string): string => {
-  const key = purposeKeysOf(secret).get(purpose);
-  if (!key) throw new Error(`Unknown token purpose ${purpose}`);
-  return createHmac('sha256', key).update(payload).digest('base64url');
-};
+const signatureOf = (secret: string, purpose: TokenPurpose, payload: string): string =>
+  createHmac('sha256', purposeKey(secret, purpose)).update(payload).digest('base64url');
 
 interface Claims {
   v: number;

@@ -162,6 +162,7 @@ describe('the functions', () => {
         'MAIL_FROM_NAME',
         'SES_CONFIGURATION_SET',
         'TOKEN_SECRET_ARN',
+        'LINK_KEYS_ARN',
         'SCHEDULER_MODE',
         'SCHEDULER_GROUP',
         'SCHEDULER_ROLE_ARN',

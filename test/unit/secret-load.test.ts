@@ -51,7 +51,8 @@ describe('the secrets, read from Secrets Manager', () => {
       }
       throw new Error(`No secret ${secretId}`);
     });
-    const { tokens, personIds } = await import('../../functions/composition/keys');
+    const { tokens } = await import('../../functions/composition/keys');
+    const { personIds } = await import('../../functions/composition/person-ids');
 
     await expect(tokens()).rejects.toThrow('Rate exceeded'); // the person-id key
     await expect(tokens()).rejects.toThrow('Rate exceeded'); // the keyring
