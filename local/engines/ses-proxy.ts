@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { type SesEventType, sesEventDetailTypes } from '../../functions/adapters/ses/events';
 import '../../functions/adapters/validation-locale';
 import { localAccountId } from '../http/api-gateway-event';
+import { type AccountSettings, SendAllowance } from './ses-allowance';
 
 /**
  * An HTTP proxy in front of the SES v2 emulator that makes the offline SES behave like SES where the system
@@ -224,6 +225,12 @@ export interface SesProxyOptions {
   /** Default eu-west-1. */
   readonly region?: string;
   readonly accountId?: string;
+  /**
+   * The account's sending allowance (ses-allowance.ts): with it, SendEmail is refused as SES refuses it over
+   * the rate or the daily quota, and GetAccount answers it. Default none: nothing is limited, and GetAccount
+   * is the emulator's.
+   */
+  readonly allowance?: Partial<AccountSettings>;
   /** Operational lines; never carries addresses. Default: console.log. */
   readonly log?: (line: string) => void;
 }
@@ -233,6 +240,8 @@ export interface SesProxy {
   readonly endpoint: string;
   readonly port: number;
   readonly faults: SesFaults;
+  /** The sending allowance, when one was configured. */
+  readonly allowance?: SendAllowance;
   /** Resolves when every send in flight has queued its events and every queued event was published. */
   idle(): Promise<void>;
   /** Stops listening, ends held responses, waits for sends in flight and the event queue. */
@@ -242,6 +251,9 @@ export interface SesProxy {
 /** The control path of the faults: GET lists, POST sets one or a list, DELETE clears (or one: /{id}). */
 export const sesFaultsPath = '/_local/faults';
 const sendEmailPath = '/v2/email/outbound-emails';
+const getAccountPath = '/v2/email/account';
+/** The control path of the allowance: GET shows it, POST changes part of it (offline only). */
+export const sesAccountPath = '/_local/account';
 
 /** Hop-by-hop headers belong to one connection; they are not forwarded. */
 const hopByHop = new Set([
@@ -470,6 +482,7 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true });
   const faults = new FaultSwitch();
+  const allowance = options.allowance ? new SendAllowance(options.allowance) : undefined;
   const held = new Set<ServerResponse>();
   const inFlight = new Set<Promise<void>>();
   let queue: Promise<void> = Promise.resolve();
@@ -695,6 +708,12 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
       sesError(response, error.effect.error, error.effect.message);
       return;
     }
+    // As SES: over the rate or the day's quota nothing is sent, and the mail counts toward neither.
+    const refusal = allowance?.take(Math.max(1, recipients.length));
+    if (refusal) {
+      sesError(response, refusal);
+      return;
+    }
     const accepted = new Date();
     const answer = await callUpstream(request, body);
     const messageId = answer.status === 200 ? parseMessageId(answer.body) : undefined;
@@ -772,9 +791,38 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
     }
   };
 
+  const controlAccount = async (request: IncomingMessage, response: ServerResponse, limit: SendAllowance) => {
+    if (request.method === 'GET') {
+      json(response, 200, { ...limit.settings, sentLast24Hours: limit.sentLast24Hours() });
+      return;
+    }
+    if (request.method !== 'POST') {
+      json(response, 405, { message: `${request.method} is not supported on ${sesAccountPath}` });
+      return;
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse((await readBody(request)).toString('utf8'));
+    } catch {
+      json(response, 400, { message: 'The body is not JSON' });
+      return;
+    }
+    const result = accountSettingsInput.safeParse(input);
+    if (!result.success) {
+      json(response, 400, { message: 'Invalid account settings', issues: result.error.issues });
+      return;
+    }
+    json(response, 200, limit.configure(withoutUndefined(result.data)));
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://proxy').pathname;
-    if (path === sesFaultsPath || path.startsWith(`${sesFaultsPath}/`)) {
+    if (allowance && path === sesAccountPath) {
+      await controlAccount(request, response, allowance);
+    } else if (allowance && request.method === 'GET' && path === getAccountPath) {
+      await readBody(request);
+      json(response, 200, allowance.account(), { 'x-amzn-requestid': randomUUID() });
+    } else if (path === sesFaultsPath || path.startsWith(`${sesFaultsPath}/`)) {
       const id = path.slice(sesFaultsPath.length + 1) || undefined;
       await controlFaults(request, response, id === undefined ? undefined : decodeURIComponent(id));
     } else if (request.method === 'POST' && path === sendEmailPath) {
@@ -816,6 +864,7 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
     endpoint: `http://${host}:${port}`,
     port,
     faults,
+    ...(allowance ? { allowance } : {}),
     idle,
     stop: () => {
       stopping ??= (async () => {
@@ -831,6 +880,17 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
     },
   };
 };
+
+/** The body of `POST /_local/account`: any part of the settings. */
+const accountSettingsInput = z.strictObject({
+  maxSendRate: z.optional(z.number().check(z.positive())),
+  max24HourSend: z.optional(z.int().check(z.gte(-1))),
+  productionAccessEnabled: z.optional(z.boolean()),
+  sendingEnabled: z.optional(z.boolean()),
+});
+
+const withoutUndefined = <T extends Record<string, unknown>>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const parseMessageId = (body: Buffer): string | undefined => {
   try {
