@@ -45,6 +45,21 @@ export class NotPermitted extends DomainError {
   }
 }
 
+/**
+ * A mailing action or event that the mailing's current status does not allow (functions/core/mailings/mailing.ts):
+ * a 409 whose message names that status in Dutch.
+ */
+export class MailingConflict extends DomainError {
+  readonly code = 'mailing-conflict';
+  constructor(
+    /** The status the mailing is in, as stored (`sent`, `paused`, …). */
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** `retired`: signed with a link key that was retired (link-keys.ts); the link gets a fresh one by mail. */
 export type TokenFault = 'malformed' | 'signature' | 'purpose' | 'expired' | 'retired';
 
