@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoOutboxLedger } from '../functions/adapters/dynamo/outbox-ledger';
 import { assertScheduleName, InvalidScheduleName } from '../functions/adapters/scheduled-jobs';
-import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
+import { createOrganiserAuth, defaultOrganiser, organiserNamed } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
 import { dataPaths, resolveRunningDataDir } from './data-dir';
 import { localAwsSettings } from './engines/dynamodb-local';
@@ -26,9 +26,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const usage = `Usage: npm run local -- <command> [options]
 
 Commands:
-  token [--group organisers|admins|none] [--email <address>] [--name <name>] [--ttl <12h|30m|3600s|1d>]
+  token [--group organisers|admins|none] [--user <name> | --email <address>] [--name <name>] [--ttl <12h|30m|3600s|1d>]
         Prints an organiser ID token signed with the key in the data folder, which the running
-        \`npm start\` accepts. --group may be repeated; default organisers. Use it as
+        \`npm start\` accepts. --group may be repeated; default organisers. --user makes another
+        organiser (e.g. --user Anouk: anouk@example.org), such as the second one who approves. Use it as
         curl -H "Authorization: Bearer $(npm run -s local -- token)" http://localhost:3000/api/organiser/me
   mailbox [--limit <n>]
         Lists the latest mails in the running SES emulator: time, recipients, subject (default 20).
@@ -74,6 +75,7 @@ const token: Command = async (args) => {
     options: {
       group: { type: 'string', multiple: true },
       email: { type: 'string' },
+      user: { type: 'string' },
       name: { type: 'string' },
       ttl: { type: 'string', default: '12h' },
     },
@@ -87,14 +89,24 @@ const token: Command = async (args) => {
   if (values.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(values.email)) {
     throw new UsageError(`--email ${values.email} is not an address`);
   }
-  const email = values.email ?? defaultOrganiser.email;
+  if (values.user !== undefined && values.email !== undefined) {
+    throw new UsageError('--user or --email: the one names the other');
+  }
+  let other: { email: string; name: string } | undefined;
+  try {
+    other = values.user === undefined ? undefined : organiserNamed(values.user);
+  } catch (error) {
+    throw new UsageError(`--user: ${(error as Error).message}`);
+  }
+  const email = values.email ?? other?.email ?? defaultOrganiser.email;
+  const name = values.name ?? other?.name;
   const auth = createOrganiserAuth(
     loadOrCreateSigningKey(resolveRunningDataDir(portSetting('PORT', startPorts.site))),
   );
   const signed = auth.signOrganiserToken({
     groups: groupOptions.filter((group) => group !== 'none'),
     email,
-    ...(values.name ? { name: values.name } : {}),
+    ...(name ? { name } : {}),
     ttlSeconds: parseTtl(values.ttl ?? '12h'),
   });
   // The token alone on stdout, so `$(npm run -s local -- token)` works; the rest on stderr.

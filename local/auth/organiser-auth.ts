@@ -32,6 +32,21 @@ export interface OrganiserTokenRequest {
 
 export const defaultOrganiser = { email: 'dilly.timmer@example.org', name: 'Dilly Timmer' } as const;
 
+/**
+ * Another organiser for the offline twin (`npm run local -- token --user <name>`), e.g. the second pair of
+ * eyes that approves a large mailing: the name as given, a fictional example.org address made from it.
+ */
+export const organiserNamed = (name: string): { email: string; name: string } => {
+  const local = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+  if (!local) throw new Error(`"${name}" gives no address: use letters or digits`);
+  return { email: `${local}@example.org`, name: name.trim() };
+};
+
 export interface OrganiserAuthOptions {
   readonly issuer?: string;
   readonly audience?: string;

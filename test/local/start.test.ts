@@ -51,6 +51,20 @@ describe('npm start', () => {
       headers: { authorization: `Bearer ${commandToken}` },
     });
     expect(meByCommand.status).toBe(200);
+    // A second organiser (the one who approves a large mailing) is another identity.
+    const secondToken = execFileSync('npm', ['run', '-s', 'local', '--', 'token', '--user', 'Anouk Çelik'], {
+      cwd: repoRoot,
+      env: { ...otherTerminal, PORT: String(settings.sitePort) },
+      encoding: 'utf8',
+    }).trim();
+    const second = await fetch(`${site}/api/organiser/me`, {
+      headers: { authorization: `Bearer ${secondToken}` },
+    });
+    const firstIdentity = (await meByCommand.json()) as { subject: string; email: string };
+    expect(second.status).toBe(200);
+    const secondIdentity = (await second.json()) as { subject: string; email: string; name: string };
+    expect(secondIdentity).toMatchObject({ email: 'anouk.celik@example.org', name: 'Anouk Çelik' });
+    expect(secondIdentity.subject).not.toBe(firstIdentity.subject);
     const organiserList = async () => {
       const token = readFileSync(tokenFile, 'utf8').trim();
       const response = await fetch(`${site}/api/organiser/subscribers?status=active`, {
