@@ -14,6 +14,11 @@ export interface HouseMailInput {
   readonly preheader?: string;
   /** Plain-text paragraphs; they are escaped for HTML. */
   readonly paragraphs: readonly string[];
+  /**
+   * Rich content after the paragraphs: HTML blocks and their plain text, as a mailing's body is rendered
+   * from the organiser's Markdown (mailing-content.ts, which sanitizes it; its HTML goes in as it is).
+   */
+  readonly body?: { readonly html: Html; readonly text: string };
   /** The one thing the reader should do, as a button (HTML) and a bare link (text). */
   readonly action?: { readonly label: string; readonly url: string };
   /** Paragraphs after the action, e.g. "Heb je je niet aangemeld? Dan hoef je niets te doen." */
@@ -62,7 +67,7 @@ ${input.preheader && html`<div style="display:none;max-height:0;overflow:hidden"
 <tr><td style="background:#8a1c3a;color:#ffffff;padding:16px 24px;font-size:20px;font-weight:bold;border-radius:8px 8px 0 0">Drop In</td></tr>
 <tr><td style="padding:24px">
 ${paragraph(greeting(input.greetingName))}
-${oneToALine(input.paragraphs.map(paragraph))}
+${oneToALine(input.paragraphs.map(paragraph))}${input.body && html`\n${input.body.html}`}
 ${
   action &&
   html`<p style="margin:24px 0"><a href="${action.url}" style="display:inline-block;background:#8a1c3a;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">${action.label}</a></p>
@@ -88,6 +93,7 @@ ${input.reason}<br>
     greeting(input.greetingName),
     '',
     ...input.paragraphs.flatMap((p) => [p, '']),
+    ...(input.body ? [input.body.text, ''] : []),
     ...(action ? [`${action.label}:`, action.url, ''] : []),
     ...(input.closing ?? []).flatMap((p) => [p, '']),
     'Met vriendelijke groet,',
