@@ -65,6 +65,13 @@ const deliveryBudget = {
   reason: 'composes every kind of mail, with calendar invitations, and sends it (SendEmail)',
 } as const;
 
+/** Saving a mailing renders its Markdown once: markdown-it and the allow-list sanitiser (with postcss) go along. */
+const renderingBudget = {
+  ratio: 2.1,
+  reason:
+    'renders Markdown when a mailing is saved: markdown-it, sanitize-html and its postcss (about 290 KB)',
+} as const;
+
 /**
  * Functions that take seats or hand them on retry under contention (everyone at once for the last seats or
  * the head of the waiting list); they get the longest time an HTTP API integration allows (29 s) minus slack.
@@ -136,6 +143,33 @@ export const lambdaEntries = {
     file: 'handlers/unsubscribe.ts',
     description: 'One-click unsubscribe (RFC 8058)',
     needs: { table: 'readWrite', tokens: true },
+  },
+  organiserMailings: {
+    file: 'handlers/organiser-mailings.ts',
+    description: 'Lists the mailings, newest first',
+    needs: { table: 'read' },
+  },
+  organiserMailingCreate: {
+    file: 'handlers/organiser-mailing-create.ts',
+    description: 'Creates a mailing as a draft and renders its Markdown',
+    needs: { table: 'readWrite' },
+    budget: renderingBudget,
+  },
+  organiserMailing: {
+    file: 'handlers/organiser-mailing.ts',
+    description: 'One mailing with its content and state',
+    needs: { table: 'read' },
+  },
+  organiserMailingUpdate: {
+    file: 'handlers/organiser-mailing-update.ts',
+    description: 'Changes a draft mailing (If-Match) and renders it again',
+    needs: { table: 'readWrite' },
+    budget: renderingBudget,
+  },
+  organiserMailingDelete: {
+    file: 'handlers/organiser-mailing-delete.ts',
+    description: 'Deletes a draft mailing',
+    needs: { table: 'readWrite' },
   },
   freshLinkForm: {
     file: 'handlers/fresh-link-form.ts',

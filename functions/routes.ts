@@ -82,6 +82,26 @@ export const routes = [
     access: 'organiser',
   },
   { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/mailings', entry: 'organiserMailings', access: 'organiser' },
+  {
+    method: 'POST',
+    path: '/api/organiser/mailings',
+    entry: 'organiserMailingCreate',
+    access: 'organiser',
+  },
+  { method: 'GET', path: '/api/organiser/mailings/{id}', entry: 'organiserMailing', access: 'organiser' },
+  {
+    method: 'PATCH',
+    path: '/api/organiser/mailings/{id}',
+    entry: 'organiserMailingUpdate',
+    access: 'organiser',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/organiser/mailings/{id}',
+    entry: 'organiserMailingDelete',
+    access: 'organiser',
+  },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
 ] as const satisfies readonly Route[];
 

@@ -33,6 +33,8 @@
  *                                                              scheduler (in AWS, EventBridge Scheduler keeps them)
  *                      GSI1: SCHEDULES#due / <dueAt>#<name>    due ones are a Query; a schedule given up on
  *                                                              leaves the index and stays for `fire`
+ * - mailing            MAILING#<mailingId> / MAILING           content, audience, status, version, what it rendered to
+ *                      GSI1: MAILINGS / <createdAt>#<mailingId>           every mailing, newest first
  * - backfill progress  SYSTEM / BACKFILL#<name>                where a maintenance backfill stopped (its Scan's
  *                                                              LastEvaluatedKey), so a rerun resumes there
  *
@@ -210,6 +212,13 @@ export const keys = {
     ...(kind ? { skPrefix: personEntityKinds[kind] } : {}),
   }),
   backfillProgress: (name: string): ItemKey => ({ PK: 'SYSTEM', SK: `BACKFILL#${name}` }),
+  mailing: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'MAILING' }),
+  mailings: () => ({ GSI1PK: 'MAILINGS' }),
+  /** `createdAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
+  mailingListing: (createdAt: string, mailingId: string) => ({
+    GSI1PK: 'MAILINGS',
+    GSI1SK: `${createdAt}#${mailingId}`,
+  }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */

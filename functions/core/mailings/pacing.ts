@@ -1,5 +1,5 @@
 /**
- * Pacing of mass mail to the SES allowance (docs/architecture.md, "Mail delivery"). Not "sleep after each
+ * Pacing of mass mail to the SES allowance (docs/architecture.md, "Mailings"). Not "sleep after each
  * send", which loses the send's own latency and reaches about half the allowed rate, but a timetable: send k
  * may start at t0 + k / rate, whatever the earlier sends are doing, with a few sends in flight. Every
  * consumer of one account's allowance (two mailings at once, the transactional relay's share) draws its slots

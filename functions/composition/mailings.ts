@@ -1,0 +1,36 @@
+import { DynamoMeetingCatalogue } from '../adapters/dynamo/meeting-catalogue';
+import { InvalidInput } from '../core/errors';
+import type { MailingDraftPorts, RenderedMailing } from '../core/mailings/drafts';
+import type { MailingContent } from '../core/mailings/mailing';
+import { MailingContentRejected, renderMailingContent } from '../web/mail/mailing-content';
+import { mailingStore } from './mailing-store';
+import { once } from './once';
+import { clock, ids } from './process';
+import { dynamo, tableName } from './table';
+
+/** Markdown to the house mail's HTML and text, once per save; what the renderer refuses is the body's 400. */
+const render = (content: Pick<MailingContent, 'body' | 'preheader'>): RenderedMailing => {
+  try {
+    const { html, text } = renderMailingContent({
+      markdown: content.body,
+      ...(content.preheader !== undefined ? { preheader: content.preheader } : {}),
+    });
+    return { html, text };
+  } catch (error) {
+    if (error instanceof MailingContentRejected) {
+      throw new InvalidInput([{ field: 'body', message: error.message }]);
+    }
+    throw error;
+  }
+};
+
+/** Writing mailings: the store, the meetings an audience may name, the renderer (create and change only). */
+export const mailingDrafts = once(
+  (): MailingDraftPorts => ({
+    store: mailingStore(),
+    meetings: new DynamoMeetingCatalogue(dynamo(), tableName),
+    render,
+    clock,
+    ids,
+  }),
+);
