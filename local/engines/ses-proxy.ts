@@ -751,6 +751,28 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
     enqueue(events);
   };
 
+  /** A control path's JSON body, parsed; undefined when it was not, after answering 400 with the reason. */
+  const controlBody = async <Schema extends z.ZodMiniType>(
+    request: IncomingMessage,
+    response: ServerResponse,
+    schema: Schema,
+    invalid: string,
+  ): Promise<z.output<Schema> | undefined> => {
+    let input: unknown;
+    try {
+      input = JSON.parse((await readBody(request)).toString('utf8'));
+    } catch {
+      json(response, 400, { message: 'The body is not JSON' });
+      return undefined;
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) {
+      json(response, 400, { message: invalid, issues: result.error.issues });
+      return undefined;
+    }
+    return result.data;
+  };
+
   const controlFaults = async (
     request: IncomingMessage,
     response: ServerResponse,
@@ -763,19 +785,9 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
       else if (faults.remove(id)) json(response, 200, { removed: id });
       else json(response, 404, { message: `No fault ${id}` });
     } else if (request.method === 'POST' && id === undefined) {
-      let input: unknown;
-      try {
-        input = JSON.parse((await readBody(request)).toString('utf8'));
-      } catch {
-        json(response, 400, { message: 'The body is not JSON' });
-        return;
-      }
-      const result = faultRequests.safeParse(input);
-      if (!result.success) {
-        json(response, 400, { message: 'Invalid fault', issues: result.error.issues });
-        return;
-      }
-      const requested = Array.isArray(result.data) ? result.data : [result.data];
+      const input = await controlBody(request, response, faultRequests, 'Invalid fault');
+      if (input === undefined) return;
+      const requested = Array.isArray(input) ? input : [input];
       let ids: string[];
       try {
         ids = requested.map(({ until, ...fault }) =>
@@ -800,19 +812,8 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
       json(response, 405, { message: `${request.method} is not supported on ${sesAccountPath}` });
       return;
     }
-    let input: unknown;
-    try {
-      input = JSON.parse((await readBody(request)).toString('utf8'));
-    } catch {
-      json(response, 400, { message: 'The body is not JSON' });
-      return;
-    }
-    const result = accountSettingsInput.safeParse(input);
-    if (!result.success) {
-      json(response, 400, { message: 'Invalid account settings', issues: result.error.issues });
-      return;
-    }
-    json(response, 200, limit.configure(withoutUndefined(result.data)));
+    const input = await controlBody(request, response, accountSettingsInput, 'Invalid account settings');
+    if (input !== undefined) json(response, 200, limit.configure(withoutUndefined(input)));
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
