@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,25 +43,27 @@ describe('npm start', () => {
     // A local command from another terminal, which knows the port but not DROPIN_DATA_DIR, signs with the
     // running system's key: the server takes its token.
     const { DROPIN_DATA_DIR: _, ...otherTerminal } = process.env;
-    const commandToken = execFileSync('npm', ['run', '-s', 'local', '--', 'token'], {
-      cwd: repoRoot,
-      env: { ...otherTerminal, PORT: String(settings.sitePort) },
-      encoding: 'utf8',
-    }).trim();
+    // Run without blocking this process: a synchronous child would stall its HTTP client, which then reuses
+    // a kept-alive socket the server closed meanwhile.
+    const localCommand = async (...args: string[]) =>
+      (
+        await promisify(execFile)('npm', ['run', '-s', 'local', '--', ...args], {
+          cwd: repoRoot,
+          env: { ...otherTerminal, PORT: String(settings.sitePort) },
+          encoding: 'utf8',
+        })
+      ).stdout.trim();
+    const commandToken = await localCommand('token');
     const meByCommand = await fetch(`${site}/api/organiser/me`, {
       headers: { authorization: `Bearer ${commandToken}` },
     });
     expect(meByCommand.status).toBe(200);
+    const firstIdentity = (await meByCommand.json()) as { subject: string; email: string };
     // A second organiser (the one who approves a large mailing) is another identity.
-    const secondToken = execFileSync('npm', ['run', '-s', 'local', '--', 'token', '--user', 'Anouk Çelik'], {
-      cwd: repoRoot,
-      env: { ...otherTerminal, PORT: String(settings.sitePort) },
-      encoding: 'utf8',
-    }).trim();
+    const secondToken = await localCommand('token', '--user', 'Anouk Çelik');
     const second = await fetch(`${site}/api/organiser/me`, {
       headers: { authorization: `Bearer ${secondToken}` },
     });
-    const firstIdentity = (await meByCommand.json()) as { subject: string; email: string };
     expect(second.status).toBe(200);
     const secondIdentity = (await second.json()) as { subject: string; email: string; name: string };
     expect(secondIdentity).toMatchObject({ email: 'anouk.celik@example.org', name: 'Anouk Çelik' });
