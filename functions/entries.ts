@@ -171,6 +171,21 @@ export const lambdaEntries = {
     description: 'Deletes a draft mailing',
     needs: { table: 'readWrite' },
   },
+  organiserMailingPreview: {
+    file: 'handlers/organiser-mailing-preview.ts',
+    description: 'The exact mail a sample recipient of a mailing gets',
+    needs: { table: 'read' },
+  },
+  organiserMailingTestSend: {
+    file: 'handlers/organiser-mailing-test-send.ts',
+    description: 'Test-sends a mailing to up to five addresses and records it',
+    needs: { table: 'readWrite', mail: true, personIds: true },
+  },
+  organiserMailingApprove: {
+    file: 'handlers/organiser-mailing-approve.ts',
+    description: "A second organiser approves a mailing's current version",
+    needs: { table: 'readWrite' },
+  },
   freshLinkForm: {
     file: 'handlers/fresh-link-form.ts',
     description: 'The form that mails a fresh preferences link',

@@ -102,6 +102,24 @@ export const routes = [
     entry: 'organiserMailingDelete',
     access: 'organiser',
   },
+  {
+    method: 'GET',
+    path: '/api/organiser/mailings/{id}/preview',
+    entry: 'organiserMailingPreview',
+    access: 'organiser',
+  },
+  {
+    method: 'POST',
+    path: '/api/organiser/mailings/{id}/test-send',
+    entry: 'organiserMailingTestSend',
+    access: 'organiser',
+  },
+  {
+    method: 'POST',
+    path: '/api/organiser/mailings/{id}/approve',
+    entry: 'organiserMailingApprove',
+    access: 'organiser',
+  },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
 ] as const satisfies readonly Route[];
 

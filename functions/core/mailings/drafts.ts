@@ -78,7 +78,10 @@ export const createMailingDraft = async (
   return stored;
 };
 
-export const findMailing = async (ports: Pick<MailingDraftPorts, 'store'>, mailingId: string) => {
+export const findMailing = async (
+  ports: { readonly store: Pick<MailingStore, 'get'> },
+  mailingId: string,
+): Promise<StoredMailing> => {
   const stored = await ports.store.get(mailingId);
   if (!stored) throw new NotFound('Deze mailing bestaat niet.');
   return stored;

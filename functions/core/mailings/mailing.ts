@@ -178,7 +178,7 @@ const situations: Readonly<Record<MailingStatus, string>> = {
 };
 
 /** What was asked, as the 409 names it. */
-type Attempt = MailingMove | 'edit' | 'delete' | 'approve';
+type Attempt = MailingMove | 'edit' | 'delete' | 'approve' | 'test-send';
 const attemptWords: Readonly<Record<Attempt, string>> = {
   send: 'nu verzenden',
   schedule: 'inplannen',
@@ -195,6 +195,7 @@ const attemptWords: Readonly<Record<Attempt, string>> = {
   edit: 'wijzigen',
   delete: 'verwijderen',
   approve: 'goedkeuren',
+  'test-send': 'een testmail versturen',
 };
 
 /** e.g. "Deze mailing is al verzonden (status: verzonden); pauzeren kan niet." */
@@ -457,6 +458,34 @@ export const approveMailing = (mailing: Mailing, organiser: Organiser, now: Date
   };
 };
 
+/**
+ * Test-sends are taken while the mailing is a draft or scheduled: nothing else writes it then. (The store
+ * writes the whole item, conditional on version and status; once sending, the sender writes its counts.)
+ */
+export const testSendStatuses: readonly MailingStatus[] = ['draft', 'scheduled'];
+
+export const assertTestSendable = (mailing: Mailing): void =>
+  assertStatus(mailing, testSendStatuses, 'test-send');
+
+/** Where the four eyes stand for the current version, whatever the audience: what the organiser sees. */
+export interface FourEyesState {
+  /** A test-send of this version reached the author's own address. */
+  readonly testSentToAuthor: boolean;
+  /** A second organiser approved this version (an edit since voids it). */
+  readonly approvedForCurrentVersion: boolean;
+}
+
+export const fourEyesState = (mailing: Mailing): FourEyesState => {
+  const authorAddress = mailing.author.email ? normaliseAddress(mailing.author.email) : undefined;
+  return {
+    testSentToAuthor: (mailing.testSends ?? []).some(
+      (test) =>
+        test.version === mailing.version && authorAddress !== undefined && test.to.includes(authorAddress),
+    ),
+    approvedForCurrentVersion: mailing.approval?.version === mailing.version,
+  };
+};
+
 /** What a large mailing still lacks before it may go out; empty when nothing does. */
 export const missingForSend = (
   mailing: Mailing,
@@ -465,10 +494,7 @@ export const missingForSend = (
   if (audienceCount <= threshold) return [];
   const missing: string[] = [];
   const authorAddress = mailing.author.email ? normaliseAddress(mailing.author.email) : undefined;
-  const testedByAuthor = (mailing.testSends ?? []).some(
-    (test) =>
-      test.version === mailing.version && authorAddress !== undefined && test.to.includes(authorAddress),
-  );
+  const testedByAuthor = fourEyesState(mailing).testSentToAuthor;
   if (!testedByAuthor) {
     missing.push(
       authorAddress === undefined

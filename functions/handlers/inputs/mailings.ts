@@ -61,3 +61,8 @@ export const mailingListQuery = z.object({
 
 /** Mailing bodies are longer than other JSON: the core allows 50,000 characters of Markdown. */
 export const mailingBodyLimitBytes = 256 * 1024;
+
+/** The addresses of a test-send; how many (1 to 5) and their form are the core's 400 to name. */
+export const mailingTestSendRequest = z.strictObject({
+  to: z.optional(z.array(z.string().check(z.maxLength(254)))),
+});

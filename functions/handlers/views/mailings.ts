@@ -1,5 +1,5 @@
 import type { StoredMailing } from '../../core/mailings/drafts';
-import { type Mailing, statusLabels } from '../../core/mailings/mailing';
+import { fourEyesState, type Mailing, statusLabels } from '../../core/mailings/mailing';
 
 /** A mailing in the list: what it is and where it stands. */
 export const mailingSummaryView = (mailing: Mailing) => ({
@@ -23,6 +23,8 @@ export const mailingView = ({ mailing }: StoredMailing) => ({
   body: mailing.body,
   ...(mailing.approval ? { approval: mailing.approval } : {}),
   testSends: mailing.testSends ?? [],
+  /** For the current version: an edit voids both (the send checks them against the audience then). */
+  fourEyes: fourEyesState(mailing),
   ...(mailing.pausedBy ? { pausedBy: mailing.pausedBy } : {}),
 });
 

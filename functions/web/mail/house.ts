@@ -27,6 +27,8 @@ export interface HouseMailInput {
   readonly reason: string;
   /** Present on mails to subscribers: shown in the footer (the header is set by the caller). */
   readonly unsubscribeUrl?: string;
+  /** The reader's preferences page (topics, name, unsubscribing), linked in the footer. */
+  readonly preferencesUrl?: string;
   /** The public site, linked in the footer. */
   readonly siteUrl: string;
 }
@@ -50,6 +52,7 @@ export const renderHouseMail = (input: HouseMailInput): RenderedMail => {
   const siteUrl = assertAbsoluteUrl(input.siteUrl);
   const action = input.action && { ...input.action, url: assertAbsoluteUrl(input.action.url) };
   const unsubscribeUrl = input.unsubscribeUrl && assertAbsoluteUrl(input.unsubscribeUrl);
+  const preferencesUrl = input.preferencesUrl && assertAbsoluteUrl(input.preferencesUrl);
 
   const document = html`<!doctype html>
 <html lang="nl">
@@ -79,8 +82,8 @@ ${oneToALine((input.closing ?? []).map(paragraph))}
 <tr><td style="padding:16px 24px;border-top:1px solid #e5e1da;font-size:13px;line-height:1.5;color:#4a4a48">
 ${input.reason}<br>
 <a href="${siteUrl}" style="color:#8a1c3a">${siteUrl.replace(/^https?:\/\//, '')}</a>${
-    unsubscribeUrl && html` · <a href="${unsubscribeUrl}" style="color:#8a1c3a">Afmelden</a>`
-  }
+    preferencesUrl && html` · <a href="${preferencesUrl}" style="color:#8a1c3a">Voorkeuren</a>`
+  }${unsubscribeUrl && html` · <a href="${unsubscribeUrl}" style="color:#8a1c3a">Afmelden</a>`}
 </td></tr>
 </table>
 </td></tr>
@@ -102,6 +105,7 @@ ${input.reason}<br>
     '-- ',
     input.reason,
     siteUrl,
+    ...(preferencesUrl ? [`Voorkeuren: ${preferencesUrl}`] : []),
     ...(unsubscribeUrl ? [`Afmelden: ${unsubscribeUrl}`] : []),
     '',
   ].join('\n');

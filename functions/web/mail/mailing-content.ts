@@ -1,6 +1,5 @@
 import MarkdownIt, { type Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { Html } from '../html';
 
 /**
  * The body of a mailing: the organiser's Markdown, rendered once when the draft is saved into sanitized HTML
@@ -308,13 +307,5 @@ export const renderMailingContent = (input: {
   return { html: html.trim(), text, ...(preheader ? { preheader } : {}) };
 };
 
-/**
- * The stored body as the house mail takes it. The one place stored HTML is trusted: it was written by
- * renderMailingContent and nothing else.
- */
-export const mailingBody = (
-  content: Pick<MailingContent, 'html' | 'text'>,
-): { html: Html; text: string } => ({
-  html: new Html(content.html),
-  text: content.text,
-});
+/** The stored body as the house mail takes it (mailing-body.ts, kept apart from the renderer). */
+export { mailingBody } from './mailing-body';

@@ -1,0 +1,103 @@
+import type { RenderedMailing } from '../../core/mailings/drafts';
+import type { Audience, Mailing } from '../../core/mailings/mailing';
+import type { Topic } from '../../core/subscriptions/model';
+import { paths } from '../../paths';
+import { type RenderedMail, renderHouseMail } from './house';
+import { mailingBody } from './mailing-body';
+
+/**
+ * The mail a mailing becomes for one reader: its subject and preheader, the body as rendered when the draft
+ * was saved (stored; no Markdown is parsed here), in the house template with a greeting and a footer that
+ * says why the reader gets it, with their preferences and unsubscribe links. Pure: the preview, the
+ * test-send and (later) the sender compose with this one function, so what the organiser previews is what
+ * a recipient gets, except for the greeting and the links.
+ *
+ * Preview and test-sends have no real recipient: they get a sample greeting ("Beste lezer,") and sample
+ * links — the preferences and unsubscribe pages without a token, which open the page and change nothing.
+ * A real send will pass the recipient's name and their own signed links (the one-click unsubscribe link also
+ * goes into `List-Unsubscribe`); that part of the sender is not built yet.
+ */
+export interface MailingRecipientLinks {
+  readonly preferencesUrl: string;
+  readonly unsubscribeUrl: string;
+}
+
+export interface MailingMailInput {
+  readonly mailing: Pick<Mailing, 'subject' | 'preheader'>;
+  readonly rendered: RenderedMailing;
+  /** What brought this reader into the audience: the footer says so. */
+  readonly audience: Audience;
+  /** The reader's name; none gives "Hallo,". */
+  readonly greetingName?: string;
+  readonly links: MailingRecipientLinks;
+  readonly siteUrl: string;
+}
+
+export interface MailingMail extends RenderedMail {
+  readonly preheader?: string;
+}
+
+const topicWords: Readonly<Record<Topic, string>> = {
+  nieuwsbrief: 'de nieuwsbrief',
+  bijeenkomsten: 'berichten over bijeenkomsten',
+  publicaties: 'berichten over publicaties',
+};
+
+const orList = (words: readonly string[]): string =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} of ${words.at(-1)}`;
+
+/** Why the reader gets the mail, from the part of the audience they belong to. */
+export const mailingReason = (audience: Audience): string => {
+  const reasons: string[] = [];
+  if ('topics' in audience && audience.topics.length > 0) {
+    reasons.push(`je bent aangemeld voor ${orList(audience.topics.map((topic) => topicWords[topic]))}`);
+  }
+  if ('meeting' in audience) {
+    reasons.push(
+      audience.registrations === 'waiting'
+        ? 'je op de wachtlijst van een bijeenkomst staat'
+        : audience.registrations === 'confirmed'
+          ? 'je voor een bijeenkomst bent aangemeld'
+          : 'je voor een bijeenkomst bent aangemeld of op de wachtlijst staat',
+    );
+  }
+  return `Je ontvangt deze mail van Drop In omdat ${reasons.join(' of omdat ')}.`;
+};
+
+export const composeMailingMail = (input: MailingMailInput): MailingMail => {
+  const preheader = input.mailing.preheader?.trim() || undefined;
+  const mail = renderHouseMail({
+    subject: input.mailing.subject,
+    ...(input.greetingName ? { greetingName: input.greetingName } : {}),
+    ...(preheader ? { preheader } : {}),
+    paragraphs: [],
+    body: mailingBody(input.rendered),
+    reason: mailingReason(input.audience),
+    preferencesUrl: input.links.preferencesUrl,
+    unsubscribeUrl: input.links.unsubscribeUrl,
+    siteUrl: input.siteUrl,
+  });
+  return { ...mail, ...(preheader ? { preheader } : {}) };
+};
+
+/** The greeting of the preview and test-sends: "Beste lezer,". */
+export const sampleGreetingName = 'lezer';
+
+/** Links that look like a recipient's but carry no token: they open the page and change nothing. */
+export const sampleRecipientLinks = (siteUrl: string): MailingRecipientLinks => ({
+  preferencesUrl: `${siteUrl}${paths.preferences}`,
+  unsubscribeUrl: `${siteUrl}${paths.unsubscribe}`,
+});
+
+/** The mailing as a sample reader gets it: the preview, and the test-sends before their `[Test]` mark. */
+export const sampleMailingMail =
+  (siteUrl: string) =>
+  ({ mailing, rendered }: { mailing: Mailing; rendered: RenderedMailing }): MailingMail =>
+    composeMailingMail({
+      mailing,
+      rendered,
+      audience: mailing.audience,
+      greetingName: sampleGreetingName,
+      links: sampleRecipientLinks(siteUrl),
+      siteUrl,
+    });
