@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseKeyring, serialiseKeyring } from '../functions/adapters/link-keyring';
+import { loadLinkKeyring, parseKeyring, serialiseKeyring } from '../functions/adapters/link-keyring';
 import {
   addLinkKey,
   KeyringRefused,
   keyringReloadSeconds,
   type LinkKeyring,
-  legacyOnlyKeyring,
   newLinkKeyId,
   promoteLinkKey,
   retirableFrom,
   retireLinkKey,
 } from '../functions/core/link-keys';
+import { localRegion } from './runtime';
 
 /**
  * `npm run local -- rotate-key`: the link keyring's three steps (functions/core/link-keys.ts) on the offline
@@ -30,14 +30,8 @@ export interface KeyringStore {
 /** The offline ring: written to a temporary file and renamed, so the server never reads half a ring. */
 export const fileKeyringStore = (file: string): KeyringStore => ({
   where: file,
-  read: async () => {
-    try {
-      return parseKeyring(readFileSync(file, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return legacyOnlyKeyring;
-      throw error;
-    }
-  },
+  // The same reading the functions do offline: a file not made yet is the ring before the first rotation.
+  read: () => loadLinkKeyring({ LINK_KEYS_FILE: file, AWS_REGION: localRegion }),
   write: async (ring) => {
     mkdirSync(dirname(file), { recursive: true });
     const next = `${file}.${process.pid}.tmp`;

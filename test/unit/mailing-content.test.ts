@@ -1,9 +1,9 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { renderHouseMail } from '../../functions/web/mail/house';
+import { mailingBody } from '../../functions/web/mail/mailing-body';
 import {
   MailingContentRejected,
-  mailingBody,
   mailingStyles,
   maxMarkdownBytes,
   renderMailingContent,

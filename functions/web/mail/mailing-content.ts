@@ -306,6 +306,3 @@ export const renderMailingContent = (input: {
   const text = plainText(tokens);
   return { html: html.trim(), text, ...(preheader ? { preheader } : {}) };
 };
-
-/** The stored body as the house mail takes it (mailing-body.ts, kept apart from the renderer). */
-export { mailingBody } from './mailing-body';
