@@ -121,8 +121,9 @@ const mailbox: Command = async (args) => {
   const port = process.env.DROPIN_SES_PORT || String(startPorts.ses);
   const inbox = new Mailbox(`http://127.0.0.1:${port}`);
   let mails: Awaited<ReturnType<Mailbox['list']>>;
+  let total: number;
   try {
-    mails = await inbox.list();
+    ({ mails, total } = await inbox.latest(limit));
   } catch {
     throw new LocalSetupError(`No SES emulator answers on ${inbox.endpoint}; is \`npm start\` running?`);
   }
@@ -135,11 +136,11 @@ const mailbox: Command = async (args) => {
     dateStyle: 'short',
     timeStyle: 'medium',
   });
-  for (const mail of mails.slice(-limit)) {
+  for (const mail of mails) {
     const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
     console.log(`${time.format(new Date(mail.at * 1000))}  ${to}  ${mail.subject}`);
   }
-  console.log(`(${Math.min(limit, mails.length)} of ${mails.length}; read them on ${inbox.endpoint}/)`);
+  console.log(`(${mails.length} of ${total}; read them on ${inbox.endpoint}/)`);
 };
 
 const portSetting = (variable: string, fallback: number): number => {

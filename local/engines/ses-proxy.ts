@@ -107,6 +107,12 @@ export interface SesFaultScope {
   readonly forMs?: number;
   /** It affects this many matching sends, then ends. Unlimited when absent. */
   readonly count?: number;
+  /**
+   * It affects this share (0 < share ≤ 1) of the matching sends, drawn at random per send; a send it spares
+   * does not use up its count. Every matching send when absent. E.g. `{ error: 'ServiceUnavailable',
+   * share: 0.05 }` fails 5% of the sends with a transient error.
+   */
+  readonly share?: number;
 }
 
 export type SesFault = SesFaultEffect & SesFaultScope;
@@ -120,6 +126,8 @@ export type SesFaultStatus = SesFaultEffect & {
   readonly until?: string;
   /** Sends it still affects, if counted. */
   readonly remaining?: number;
+  /** The share of the matching sends it affects, if not all. */
+  readonly share?: number;
 };
 
 export interface SesFaults {
@@ -231,6 +239,8 @@ export interface SesProxyOptions {
    * is the emulator's.
    */
   readonly allowance?: Partial<AccountSettings>;
+  /** Draws the sends a fault with a `share` affects (a number in [0, 1)); default Math.random. */
+  readonly random?: () => number;
   /** Operational lines; never carries addresses. Default: console.log. */
   readonly log?: (line: string) => void;
 }
@@ -252,7 +262,10 @@ export interface SesProxy {
 export const sesFaultsPath = '/_local/faults';
 const sendEmailPath = '/v2/email/outbound-emails';
 const getAccountPath = '/v2/email/account';
-/** The control path of the allowance: GET shows it, POST changes part of it (offline only). */
+/**
+ * The control path of the allowance (offline only): GET shows it with its counters, POST changes part of it,
+ * DELETE resets the counters.
+ */
 export const sesAccountPath = '/_local/account';
 
 /** Hop-by-hop headers belong to one connection; they are not forwarded. */
@@ -298,6 +311,7 @@ interface ActiveFault {
   readonly matches: (address: string) => boolean;
   readonly recipients?: string;
   readonly endsAt?: number;
+  readonly share?: number;
   remaining?: number;
 }
 
@@ -316,12 +330,17 @@ class FaultSwitch implements SesFaults {
   #faults: ActiveFault[] = [];
   #next = 1;
 
+  constructor(private readonly random: () => number = Math.random) {}
+
   add(fault: SesFault): string {
     if (fault.kind === 'error' && !sesErrorNames.includes(fault.error)) {
       throw new Error(`Unknown SES error ${String(fault.error)}`);
     }
     if (fault.count !== undefined && !(Number.isInteger(fault.count) && fault.count > 0)) {
       throw new Error('A fault count must be a positive integer');
+    }
+    if (fault.share !== undefined && !(fault.share > 0 && fault.share <= 1)) {
+      throw new Error('A fault share must be above 0 and at most 1');
     }
     const ends = [fault.until?.getTime(), fault.forMs === undefined ? undefined : Date.now() + fault.forMs];
     const endsAt = ends.reduce<number | undefined>(
@@ -337,6 +356,7 @@ class FaultSwitch implements SesFaults {
       ...(recipients === undefined ? {} : { recipients }),
       ...(endsAt === undefined ? {} : { endsAt }),
       ...(fault.count === undefined ? {} : { remaining: fault.count }),
+      ...(fault.share === undefined ? {} : { share: fault.share }),
     });
     return id;
   }
@@ -360,18 +380,21 @@ class FaultSwitch implements SesFaults {
       ...(fault.recipients === undefined ? {} : { recipients: fault.recipients }),
       ...(fault.endsAt === undefined ? {} : { until: new Date(fault.endsAt).toISOString() }),
       ...(fault.remaining === undefined ? {} : { remaining: fault.remaining }),
+      ...(fault.share === undefined ? {} : { share: fault.share }),
     }));
   }
 
   /**
    * The faults that affect a send to these recipients, used up by one: the first matching error fault
-   * alone (the send fails), or else every matching hold and withhold fault.
+   * alone (the send fails), or else every matching hold and withhold fault. A fault with a share matches a
+   * send only when the draw for it falls within that share.
    */
   take(recipients: readonly string[]): { error?: ActiveFault; others: ActiveFault[] } {
     const matching = this.#active().filter(
       (fault) =>
-        recipients.some((address) => fault.matches(address)) ||
-        (recipients.length === 0 && !fault.recipients),
+        (recipients.some((address) => fault.matches(address)) ||
+          (recipients.length === 0 && !fault.recipients)) &&
+        (fault.share === undefined || this.random() < fault.share),
     );
     const error = matching.find((fault) => fault.effect.kind === 'error');
     const taken = error ? [error] : matching;
@@ -395,6 +418,7 @@ const faultScope = {
   until: z.optional(z.iso.datetime({ offset: true })),
   forMs: z.optional(z.number().check(z.int(), z.positive())),
   count: z.optional(z.number().check(z.int(), z.positive())),
+  share: z.optional(z.number().check(z.positive(), z.lte(1))),
 };
 const faultRequest = z.pipe(
   z.transform((value: unknown) =>
@@ -481,7 +505,7 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
   const log = options.log ?? ((line: string) => console.log(line));
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true });
-  const faults = new FaultSwitch();
+  const faults = new FaultSwitch(options.random);
   const allowance = options.allowance ? new SendAllowance(options.allowance) : undefined;
   const held = new Set<ServerResponse>();
   const inFlight = new Set<Promise<void>>();
@@ -805,7 +829,18 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
 
   const controlAccount = async (request: IncomingMessage, response: ServerResponse, limit: SendAllowance) => {
     if (request.method === 'GET') {
-      json(response, 200, { ...limit.settings, sentLast24Hours: limit.sentLast24Hours() });
+      json(response, 200, {
+        ...limit.settings,
+        sentLast24Hours: limit.sentLast24Hours(),
+        counters: limit.counters(),
+      });
+      return;
+    }
+    if (request.method === 'DELETE') {
+      // Resets the counters (a benchmark run starts from zero); the allowance and the day's use stay.
+      await readBody(request);
+      limit.resetCounters();
+      json(response, 200, { counters: limit.counters() });
       return;
     }
     if (request.method !== 'POST') {
@@ -888,6 +923,7 @@ const accountSettingsInput = z.strictObject({
   max24HourSend: z.optional(z.int().check(z.gte(-1))),
   productionAccessEnabled: z.optional(z.boolean()),
   sendingEnabled: z.optional(z.boolean()),
+  enforce: z.optional(z.boolean()),
 });
 
 const withoutUndefined = <T extends Record<string, unknown>>(value: T): Partial<T> =>

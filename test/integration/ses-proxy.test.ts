@@ -300,6 +300,85 @@ describe('the SES proxy in front of the emulator', () => {
     expect(await mailbox.to(address)).toHaveLength(1);
   });
 
+  it('fails the drawn share of the matching sends only, and spares the rest and other recipients', async () => {
+    // The draws, in order; a send fails when its draw is below the share.
+    const draws = [0.01, 0.5, 0.04, 0.9, 0.049, 0.05, 0.2, 0.99];
+    const drawn: number[] = [];
+    const shared = await startSesProxy({
+      upstream: inject('sesEndpoint'),
+      port: 0,
+      publish: async () => undefined,
+      log: () => undefined,
+      random: () => {
+        const draw = draws[drawn.length] ?? 1;
+        drawn.push(draw);
+        return draw;
+      },
+    });
+    const sharedClient = new SESv2Client({ ...localAwsSettings, endpoint: shared.endpoint, maxAttempts: 1 });
+    try {
+      const flaky = unique('flaky');
+      const spared = unique('spared');
+      shared.faults.add({ kind: 'error', error: 'ServiceUnavailable', recipients: flaky, share: 0.05 });
+      const sendTo = (address: string) =>
+        sharedClient
+          .send(
+            new SendEmailCommand({
+              FromEmailAddress: 'nieuws@dropin.example.org',
+              Destination: { ToAddresses: [address] },
+              Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
+            }),
+          )
+          .then(
+            () => 'sent',
+            (error: Error) => error.name,
+          );
+
+      const outcomes: string[] = [];
+      for (let attempt = 0; attempt < 8; attempt += 1) outcomes.push(await sendTo(flaky));
+      // Another recipient does not match: nothing is drawn for it, and it is never failed.
+      const other = await sendTo(spared);
+
+      const failed = 'ServiceUnavailable';
+      expect(outcomes).toEqual([failed, 'sent', failed, 'sent', failed, 'sent', 'sent', 'sent']);
+      expect(other).toBe('sent');
+      expect(drawn).toHaveLength(8);
+      expect(await mailbox.to(flaky)).toHaveLength(5);
+      expect(await mailbox.to(spared)).toHaveLength(1);
+      expect(shared.faults.list()).toEqual([expect.objectContaining({ share: 0.05, error: failed })]);
+
+      // A counted share fault is used up only by the sends it affects.
+      shared.faults.clear();
+      draws.splice(0, draws.length, 0.9, 0.1, 0.1);
+      drawn.length = 0;
+      shared.faults.add({ kind: 'error', error: 'InternalFailure', share: 0.5, count: 1, recipients: flaky });
+      expect([await sendTo(flaky), await sendTo(flaky), await sendTo(flaky)]).toEqual([
+        'sent',
+        'InternalFailure',
+        'sent',
+      ]);
+      expect(() => shared.faults.add({ kind: 'error', error: 'InternalFailure', share: 0 })).toThrow();
+      expect(() => shared.faults.add({ kind: 'error', error: 'InternalFailure', share: 1.5 })).toThrow();
+    } finally {
+      sharedClient.destroy();
+      await shared.stop();
+    }
+  });
+
+  it('takes a share on the control path and refuses one out of range', async () => {
+    const faults = `${proxy.endpoint}${sesFaultsPath}`;
+    const post = (body: unknown) =>
+      fetch(faults, { method: 'POST', body: JSON.stringify(body) }).then((response) => response.status);
+    const address = unique('share');
+
+    expect(await post({ error: 'ServiceUnavailable', share: 0 })).toBe(400);
+    expect(await post({ error: 'ServiceUnavailable', share: 1.01 })).toBe(400);
+    expect(await post({ error: 'ServiceUnavailable', share: 1, recipients: address, count: 1 })).toBe(201);
+    expect((await rejection(send([address]))).name).toBe('ServiceUnavailable');
+    await send([address]);
+    expect(await mailbox.to(address)).toHaveLength(1);
+  });
+
   it('on stop ends held answers and publishes what it accepted; a failing publish is logged', async () => {
     const lines: string[] = [];
     const seen: SesEventType[] = [];

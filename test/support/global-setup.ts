@@ -5,7 +5,7 @@ import {
   startDynamoDbLocal,
 } from '../../local/engines/dynamodb-local';
 import { findFreePort } from '../../local/engines/ports';
-import { startSesEmulator } from '../../local/engines/ses-emulator';
+import { startSesEmulatorProcess } from '../../local/engines/ses-emulator-process';
 import { PortInUse } from '../../local/setup-errors';
 
 declare module 'vitest' {
@@ -29,8 +29,9 @@ const startDynamoDbOnFreePort = async (): Promise<DynamoDbLocal> => {
 };
 
 /**
- * One DynamoDB Local (in memory) and one SES emulator for the whole run of a project, on random ports on
- * 127.0.0.1, never 3000/8000/8005, so tests run beside a live `npm start`. Test files get fresh tables.
+ * One DynamoDB Local (in memory) and one SES emulator (a process of its own, its mailbox in memory) for the
+ * whole run of a project, on random ports on 127.0.0.1, never 3000/8000/8005, so tests run beside a live
+ * `npm start`. Test files get fresh tables.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -38,7 +39,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.once('exit', killDynamoDbLocalsNow);
   const [dynamoDbStart, sesStart] = await Promise.allSettled([
     startDynamoDbOnFreePort(),
-    startSesEmulator({ port: 0 }),
+    // In a process of its own, as under `npm start`: it starts while the JVM does, so it costs no time.
+    startSesEmulatorProcess({ port: 0 }),
   ]);
   if (dynamoDbStart.status === 'rejected' || sesStart.status === 'rejected') {
     await Promise.allSettled(
