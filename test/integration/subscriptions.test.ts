@@ -4,6 +4,7 @@ import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { paths } from '../../functions/paths';
+import { type MailingRecipientVia, mailingRecipientLinks } from '../../functions/web/mail/mailing-links';
 import { mailHeader, type StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -450,5 +451,167 @@ describe('organiser lists', () => {
       i.topics.includes('bijeenkomsten'),
     );
     expect(counts.active?.bijeenkomsten).toBe(activeBijeenkomsten.length);
+  });
+});
+
+describe("a mailing's one-click unsubscribe links", () => {
+  const signer = () => new TokenSigner(fixedLinkKeys(secret), new FixedClock(new Date()));
+  const linksFor = (personId: string, via: MailingRecipientVia) =>
+    mailingRecipientLinks({ tokens: signer(), siteUrl: system.baseUrl }, personId, via);
+  const activeSubscriber = async (topics: string[]) => {
+    const email = newAddress();
+    await subscribeApi({ email, name: 'Dilly Timmer', topics, consent: true });
+    await system.fetch(pathOf(linkIn(await waitForMail(email, /Bevestig/), paths.confirmSubscription)), {
+      method: 'POST',
+    });
+    expect(await statusOf(email)).toBe('active');
+    return { email, personId: personIds.of(email) };
+  };
+  const oneClick = (url: string) => postForm(pathOf(url), { 'List-Unsubscribe': 'One-Click' });
+  const getItem = async (key: { PK: string; SK: string }) =>
+    (
+      await system.documentClient.send(
+        new GetCommand({ TableName: system.tableName, Key: key, ConsistentRead: true }),
+      )
+    ).Item;
+  const counters = async () => (await getItem(keys.subscriberCounts())) ?? {};
+  const expectTokenPage = async (response: Response, url: string) => {
+    expect(response.status).toBe(200);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const text = await response.text();
+    expect(text).not.toContain(new URL(url).searchParams.get('token'));
+    return text;
+  };
+
+  it('for topics: the page says which, one click leaves exactly those, the last ones unsubscribe', async () => {
+    const { email, personId } = await activeSubscriber(['nieuwsbrief', 'bijeenkomsten', 'publicaties']);
+    const { unsubscribeUrl } = linksFor(personId, { kind: 'topics', topics: ['nieuwsbrief', 'publicaties'] });
+    const before = await counters();
+
+    const shown = await expectTokenPage(await system.fetch(pathOf(unsubscribeUrl)), unsubscribeUrl);
+    expect(shown).toContain('Wil je geen berichten meer ontvangen over de nieuwsbrief en publicaties?');
+    expect((await subscriptionItem(email))?.topics).toHaveLength(3);
+
+    const done = await expectTokenPage(await oneClick(unsubscribeUrl), unsubscribeUrl);
+    expect(done).toContain('Je ontvangt geen berichten meer over de nieuwsbrief en publicaties.');
+    expect(await subscriptionItem(email)).toMatchObject({
+      status: 'active',
+      email,
+      name: 'Dilly Timmer',
+      topics: ['bijeenkomsten'],
+    });
+    expect(await getItem(keys.topicMember('nieuwsbrief', personId))).toBeUndefined();
+    expect(await getItem(keys.topicMember('publicaties', personId))).toBeUndefined();
+    expect(await getItem(keys.topicMember('bijeenkomsten', personId))).toMatchObject({ email });
+    const after = await counters();
+    expect({
+      active: after.active - before.active,
+      nieuwsbrief: after['active#nieuwsbrief'] - before['active#nieuwsbrief'],
+      publicaties: after['active#publicaties'] - before['active#publicaties'],
+      bijeenkomsten: after['active#bijeenkomsten'] - before['active#bijeenkomsten'],
+    }).toEqual({ active: 0, nieuwsbrief: -1, publicaties: -1, bijeenkomsten: 0 });
+    expect((await oneClick(unsubscribeUrl)).status).toBe(200);
+    expect((await subscriptionItem(email))?.topics).toEqual(['bijeenkomsten']);
+
+    const last = linksFor(personId, { kind: 'topics', topics: ['bijeenkomsten'] }).unsubscribeUrl;
+    expect(await expectTokenPage(await oneClick(last), last)).toContain('Je bent afgemeld');
+    expect(await statusOf(email)).toBe('unsubscribed');
+    expect(await getItem(keys.topicMember('bijeenkomsten', personId))).toBeUndefined();
+  });
+
+  it('for meeting participants: the page says what stops and what stays, one click sets the flag once', async () => {
+    const participant = personIds.of(newAddress());
+    const { unsubscribeUrl } = linksFor(participant, { kind: 'meeting' });
+
+    const shown = await expectTokenPage(await system.fetch(pathOf(unsubscribeUrl)), unsubscribeUrl);
+    expect(shown).toContain(
+      'je krijgt dan geen mailings meer die organisatoren aan deelnemers van bijeenkomsten sturen',
+    );
+    expect(shown).toContain('Bevestigingen, herinneringen, wijzigingen en afzeggingen');
+    expect(await getItem(keys.person(participant))).toBeUndefined();
+
+    const done = await expectTokenPage(await oneClick(unsubscribeUrl), unsubscribeUrl);
+    expect(done).toContain(
+      'Je krijgt geen mailings meer die organisatoren aan deelnemers van bijeenkomsten sturen.',
+    );
+    const person = await getItem(keys.person(participant));
+    expect(person).toMatchObject({
+      ...keys.personListing(participant, 'person'),
+      meetingMailingsOptOutAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(person).not.toHaveProperty('email');
+
+    expect((await oneClick(unsubscribeUrl)).status).toBe(200);
+    expect((await getItem(keys.person(participant)))?.meetingMailingsOptOutAt).toBe(
+      person?.meetingMailingsOptOutAt,
+    );
+    expect(await getItem(keys.subscription(participant))).toBeUndefined();
+  });
+
+  it('for a subscriber who is also a participant: the flag only, and the preferences turn it back on', async () => {
+    const { email, personId } = await activeSubscriber(['nieuwsbrief']);
+    const preferencesPath = pathOf(linksFor(personId, { kind: 'meeting' }).preferencesUrl);
+    expect(await (await system.fetch(preferencesPath)).text()).not.toContain(
+      'Mailings aan deelnemers van bijeenkomsten',
+    );
+
+    await oneClick(linksFor(personId, { kind: 'meeting' }).unsubscribeUrl);
+    expect(await getItem(keys.person(personId))).toMatchObject({
+      email,
+      meetingMailingsOptOutAt: expect.any(String),
+    });
+    expect(await subscriptionItem(email)).toMatchObject({ status: 'active', topics: ['nieuwsbrief'] });
+    expect(await (await system.fetch(preferencesPath)).text()).toContain(
+      'Mailings aan deelnemers van bijeenkomsten',
+    );
+
+    const kept = await postForm(preferencesPath, {
+      name: 'Dilly Timmer',
+      topics: ['nieuwsbrief'],
+      action: 'save',
+    });
+    expect(kept.status).toBe(200);
+    expect(await getItem(keys.person(personId))).toHaveProperty('meetingMailingsOptOutAt');
+
+    const back = await postForm(preferencesPath, {
+      name: 'Dilly Timmer',
+      topics: ['nieuwsbrief'],
+      meetingMailings: 'on',
+      action: 'save',
+    });
+    expect(back.status).toBe(200);
+    expect(await back.text()).not.toContain('Mailings aan deelnemers van bijeenkomsten');
+    expect(await getItem(keys.person(personId))).not.toHaveProperty('meetingMailingsOptOutAt');
+    expect(await getItem(keys.person(personId))).toMatchObject({ email, name: 'Dilly Timmer' });
+  });
+
+  it('leaves the full unsubscribe link as it was: its page, and one click unsubscribes from everything', async () => {
+    const { email, personId } = await activeSubscriber(['nieuwsbrief', 'publicaties']);
+    const fullUrl = `${system.baseUrl}${paths.unsubscribe}?${new URLSearchParams({
+      token: signer().sign('unsubscribe', personId, { ttlSeconds: null }),
+    })}`;
+
+    const shown = await expectTokenPage(await system.fetch(pathOf(fullUrl)), fullUrl);
+    expect(shown).toContain('Wil je geen e-mail meer van Drop In ontvangen?');
+    expect(await expectTokenPage(await oneClick(fullUrl), fullUrl)).toContain(
+      'Je ontvangt geen e-mail meer van Drop In.',
+    );
+    expect(await statusOf(email)).toBe('unsubscribed');
+    expect(await getItem(keys.person(personId))).not.toHaveProperty('meetingMailingsOptOutAt');
+  });
+
+  it('refuses a scope that was not signed', async () => {
+    const { email, personId } = await activeSubscriber(['nieuwsbrief']);
+    const token =
+      new URL(linksFor(personId, { kind: 'meeting' }).unsubscribeUrl).searchParams.get('token') ?? '';
+    const signature = token.split('.')[1];
+    const widened = `${Buffer.from(JSON.stringify({ v: 1, p: 'unsubscribe', i: personId, e: 0 })).toString('base64url')}.${signature}`;
+
+    const response = await postForm(`${paths.unsubscribe}?${new URLSearchParams({ token: widened })}`, {
+      'List-Unsubscribe': 'One-Click',
+    });
+    expect(response.status).toBe(400);
+    expect(await statusOf(email)).toBe('active');
   });
 });

@@ -25,6 +25,8 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
   readonly subscriptions = new Map<string, Subscription>();
   readonly mailRates = new Map<string, MailRate>();
   readonly suppressed = new Set<string>();
+  /** The person records' `meetingMailingsOptOutAt`, by person id. */
+  readonly meetingMailingsOptOutAt = new Map<string, string>();
   readonly outbox: OutboxMail[] = [];
   readonly audiences = new Map<Topic, Set<string>>(topics.map((topic) => [topic, new Set<string>()]));
   /** Called after a load and before the commit that follows: lets a test change the records in between. */
@@ -36,6 +38,9 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
       ...(subscription ? { subscription } : {}),
       suppressed: this.suppressed.has(personId),
       mailRate: this.mailRates.get(personId) ?? { sentAt: [], version: 0 },
+      ...(this.meetingMailingsOptOutAt.has(personId)
+        ? { meetingMailingsOptOutAt: this.meetingMailingsOptOutAt.get(personId) }
+        : {}),
     };
   }
 
@@ -49,7 +54,13 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
     const rate = this.mailRates.get(change.personId);
     if (change.mailRate && (rate?.version ?? 0) !== change.mailRate.previous.version)
       throw new ConcurrentChange();
+    const optOut = change.meetingMailingsOptOut;
+    if (optOut && this.meetingMailingsOptOutAt.get(change.personId) !== optOut.previous)
+      throw new ConcurrentChange();
 
+    if (optOut?.next === undefined) {
+      if (optOut) this.meetingMailingsOptOutAt.delete(change.personId);
+    } else this.meetingMailingsOptOutAt.set(change.personId, optOut.next);
     if (change.next) this.subscriptions.set(change.personId, change.next);
     else if (change.previous) this.subscriptions.delete(change.personId);
     for (const topic of audienceTopics(change.previous)) this.audiences.get(topic)?.delete(change.personId);

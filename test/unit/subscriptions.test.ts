@@ -6,10 +6,15 @@ import { PersonIds } from '../../functions/core/people/person-id';
 import { pendingSubscriptionSeconds } from '../../functions/core/retention';
 import {
   confirmSubscription,
+  leaveTopics,
   mailManageLink,
+  optInToMeetingMailings,
+  optOutOfMeetingMailings,
+  preferencesOf,
   type SubscribeRequest,
   subscribe,
   unsubscribe,
+  unsubscribeWithin,
   updatePreferences,
 } from '../../functions/core/subscriptions/use-cases';
 import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
@@ -290,6 +295,108 @@ describe('preferences and unsubscribing', () => {
       version: (active?.version ?? 0) + 1,
     });
     expect(JSON.stringify(kept)).not.toMatch(/dilly|@/i);
+  });
+});
+
+describe("a mailing's unsubscribe link for some topics", () => {
+  beforeEach(async () => {
+    await subscribe(ports, { ...request, topics: ['nieuwsbrief', 'bijeenkomsten', 'publicaties'] });
+    await confirmSubscription(ports, confirmToken());
+  });
+
+  it('removes exactly those topics and their audiences, keeps the rest, the address and the name', async () => {
+    const active = store.subscriptions.get(personId);
+
+    expect(await leaveTopics(ports, personId, ['nieuwsbrief', 'publicaties'])).toBe('left-topics');
+
+    expect(store.subscriptions.get(personId)).toEqual({
+      ...active,
+      topics: ['bijeenkomsten'],
+      version: (active?.version ?? 0) + 1,
+    });
+    expect(store.audiences.get('nieuwsbrief')?.has(personId)).toBe(false);
+    expect(store.audiences.get('publicaties')?.has(personId)).toBe(false);
+    expect(store.audiences.get('bijeenkomsten')?.has(personId)).toBe(true);
+  });
+
+  it('unsubscribes fully when no topic is left, as the full unsubscribe link does', async () => {
+    await leaveTopics(ports, personId, ['nieuwsbrief']);
+    const mailsBefore = store.outbox.length;
+
+    expect(
+      await unsubscribeWithin(ports, { kind: 'topics', personId, topics: ['bijeenkomsten', 'publicaties'] }),
+    ).toBe('unsubscribed');
+
+    const kept = store.subscriptions.get(personId);
+    expect(kept).toMatchObject({ status: 'unsubscribed', topics: ['bijeenkomsten', 'publicaties'] });
+    expect(JSON.stringify(kept)).not.toMatch(/dilly|@/i);
+    expect([...store.audiences.values()].every((members) => members.size === 0)).toBe(true);
+    expect(store.outbox).toHaveLength(mailsBefore);
+  });
+
+  it('changes nothing for topics already left or a subscriber no longer active', async () => {
+    await leaveTopics(ports, personId, ['nieuwsbrief']);
+    const before = store.subscriptions.get(personId);
+
+    expect(await leaveTopics(ports, personId, ['nieuwsbrief'])).toBe('not-subscribed');
+    expect(store.subscriptions.get(personId)).toBe(before);
+
+    await unsubscribe(ports, personId);
+    const unsubscribed = store.subscriptions.get(personId);
+    expect(await leaveTopics(ports, personId, ['bijeenkomsten'])).toBe('not-subscribed');
+    expect(store.subscriptions.get(personId)).toBe(unsubscribed);
+  });
+
+  it('leaves meeting mailings alone, and a full scope still unsubscribes from everything', async () => {
+    await unsubscribeWithin(ports, { kind: 'topics', personId, topics: ['publicaties'] });
+    expect(store.meetingMailingsOptOutAt.has(personId)).toBe(false);
+
+    expect(await unsubscribeWithin(ports, { kind: 'all', personId })).toBe('unsubscribed');
+    expect(store.subscriptions.get(personId)?.status).toBe('unsubscribed');
+  });
+});
+
+describe("a mailing's unsubscribe link for meeting participants", () => {
+  it('sets the opt-out once, keeps its first instant and touches no subscription', async () => {
+    await subscribe(ports, request);
+    await confirmSubscription(ports, confirmToken());
+    const subscription = store.subscriptions.get(personId);
+
+    expect(await unsubscribeWithin(ports, { kind: 'meeting', personId })).toBe('opted-out');
+    clock.advance(60);
+    expect(await optOutOfMeetingMailings(ports, personId)).toBe('already-opted-out');
+
+    expect(store.meetingMailingsOptOutAt.get(personId)).toBe('2027-03-27T12:00:00.000Z');
+    expect((await store.load(personId)).meetingMailingsOptOutAt).toBe('2027-03-27T12:00:00.000Z');
+    expect(store.subscriptions.get(personId)).toBe(subscription);
+  });
+
+  it('works for someone who never subscribed', async () => {
+    const participant = new PersonIds(secret).of('deelnemer@example.org');
+
+    expect(await optOutOfMeetingMailings(ports, participant)).toBe('opted-out');
+    expect(store.meetingMailingsOptOutAt.has(participant)).toBe(true);
+    expect(store.subscriptions.has(participant)).toBe(false);
+  });
+
+  it('writes once when two clicks race', async () => {
+    store.beforeCommit = () => store.meetingMailingsOptOutAt.set(personId, '2027-03-27T11:59:59.000Z');
+
+    expect(await optOutOfMeetingMailings(ports, personId)).toBe('already-opted-out');
+    expect(store.meetingMailingsOptOutAt.get(personId)).toBe('2027-03-27T11:59:59.000Z');
+  });
+
+  it('is turned back on from the preferences, which show it while it is set', async () => {
+    await subscribe(ports, request);
+    await confirmSubscription(ports, confirmToken());
+    await optOutOfMeetingMailings(ports, personId);
+    expect((await preferencesOf(ports, personId)).meetingMailingsOptOutAt).toBe('2027-03-27T12:00:00.000Z');
+
+    await optInToMeetingMailings(ports, personId);
+    await optInToMeetingMailings(ports, personId);
+
+    expect(store.meetingMailingsOptOutAt.has(personId)).toBe(false);
+    expect(await preferencesOf(ports, personId)).not.toHaveProperty('meetingMailingsOptOutAt');
   });
 });
 

@@ -24,7 +24,7 @@ import type {
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
-import { keys, listedForPerson, personListingOf } from './table-design';
+import { keys, listedForPerson, meetingMailingsOptOutAttribute, personListingOf } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
 const subscriptionRecord = {
@@ -104,10 +104,12 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     );
     const bySk = new Map(Items.map((item) => [item.SK as string, item]));
     const subscription = bySk.get(keys.subscription(personId).SK);
+    const optOutAt: unknown = bySk.get(keys.person(personId).SK)?.[meetingMailingsOptOutAttribute];
     return {
       ...(subscription ? { subscription: toSubscription(subscription) } : {}),
       suppressed: bySk.has(keys.suppression(personId).SK),
       mailRate: mailRateFrom(bySk.get(keys.mailRate(personId).SK)),
+      ...(typeof optOutAt === 'string' ? { meetingMailingsOptOutAt: optOutAt } : {}),
     };
   }
 
@@ -223,6 +225,36 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ':now': next.changedAt,
             ':personPK': personListing.PersonPK,
             ':personSK': personListing.PersonSK,
+          },
+        },
+      });
+    }
+
+    const optOut = change.meetingMailingsOptOut;
+    if (optOut) {
+      if (items.some((item) => item.Update?.Key?.SK === keys.person(personId).SK)) {
+        throw new Error(
+          'A meeting-mailings opt-out change cannot share its commit with a person record update',
+        );
+      }
+      // Conditional on the value read, so two clicks at once write the flag once (the second finds it set).
+      items.push({
+        Update: {
+          TableName: table,
+          Key: keys.person(personId),
+          UpdateExpression:
+            optOut.next === undefined
+              ? 'SET updatedAt = :now, PersonPK = :personPK, PersonSK = :personSK REMOVE #optOut'
+              : 'SET #optOut = :optOut, entity = :entity, updatedAt = :now, createdAt = if_not_exists(createdAt, :now), PersonPK = :personPK, PersonSK = :personSK',
+          ConditionExpression:
+            optOut.previous === undefined ? 'attribute_not_exists(#optOut)' : '#optOut = :previous',
+          ExpressionAttributeNames: { '#optOut': meetingMailingsOptOutAttribute },
+          ExpressionAttributeValues: {
+            ':now': optOut.at,
+            ':personPK': personListing.PersonPK,
+            ':personSK': personListing.PersonSK,
+            ...(optOut.next === undefined ? {} : { ':optOut': optOut.next, ':entity': 'Person' }),
+            ...(optOut.previous === undefined ? {} : { ':previous': optOut.previous }),
           },
         },
       });

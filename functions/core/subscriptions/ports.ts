@@ -8,6 +8,22 @@ export interface SubscriberState {
   /** SES reported a bounce or complaint: never mail this address. */
   readonly suppressed: boolean;
   readonly mailRate: MailRate;
+  /**
+   * When the person asked for no more organiser mailings to meeting audiences (an ISO instant on the person
+   * record, `meetingMailingsOptOutAt`); absent when they get them.
+   */
+  readonly meetingMailingsOptOutAt?: string;
+}
+
+/**
+ * A change of the meeting-mailings opt-out on the person record: from the value read (`previous`, absent
+ * when none) to `next` (absent to turn mailings back on). Conditional on `previous`.
+ */
+export interface MeetingMailingsOptOutChange {
+  readonly previous?: string;
+  readonly next?: string;
+  /** When the change is made: the person record's `updatedAt`. */
+  readonly at: string;
 }
 
 /**
@@ -22,6 +38,8 @@ export interface SubscriptionChange {
   readonly next?: Subscription;
   readonly mailRate?: MailRateChange;
   readonly mail?: OutboxMail;
+  /** Not together with a subscription change that writes the person record (one item, one write). */
+  readonly meetingMailingsOptOut?: MeetingMailingsOptOutChange;
 }
 
 export interface SubscriberListQuery {

@@ -15,6 +15,7 @@ import {
   type UnsubscribedSubscription,
 } from './model';
 import type { SubscriberCounts, SubscriberListPage, SubscriberListQuery, SubscriptionStore } from './ports';
+import type { UnsubscribeScope } from './unsubscribe-scope';
 
 export interface SubscriptionPorts {
   readonly store: SubscriptionStore;
@@ -204,10 +205,19 @@ export const confirmSubscription = async (
 export const loadPreferences = async (
   ports: SubscriptionPorts,
   personId: string,
-): Promise<OpenSubscription> => {
-  const { subscription } = await ports.store.load(personId);
+): Promise<OpenSubscription> => (await preferencesOf(ports, personId)).subscription;
+
+export interface Preferences {
+  readonly subscription: OpenSubscription;
+  /** Set when the person turned off organiser mailings to meeting audiences. */
+  readonly meetingMailingsOptOutAt?: string;
+}
+
+/** What the preferences page shows: the subscription, and whether meeting mailings are turned off. */
+export const preferencesOf = async (ports: SubscriptionPorts, personId: string): Promise<Preferences> => {
+  const { subscription, meetingMailingsOptOutAt } = await ports.store.load(personId);
   if (subscription?.status !== 'active') throw new InvalidToken('expired');
-  return subscription;
+  return { subscription, ...(meetingMailingsOptOutAt ? { meetingMailingsOptOutAt } : {}) };
 };
 
 export interface PreferencesChange {
@@ -269,21 +279,103 @@ export const unsubscribe = (ports: SubscriptionPorts, personId: string): Promise
       await ports.store.commit({ personId, previous: current });
       return 'unsubscribed';
     }
-    const at = now.toISOString();
-    const next: UnsubscribedSubscription = {
-      personId,
-      status: 'unsubscribed',
-      topics: current.topics,
-      consent: current.consent,
-      createdAt: current.createdAt,
-      ...(current.confirmedAt ? { confirmedAt: current.confirmedAt } : {}),
-      unsubscribedAt: at,
-      changedAt: at,
-      version: current.version + 1,
-    };
-    await ports.store.commit({ personId, previous: current, next });
+    await ports.store.commit({ personId, previous: current, next: unsubscribedFrom(current, now) });
     return 'unsubscribed';
   });
+
+/** An active subscription unsubscribed at `now`: the proof of the opt-out, without address or name. */
+const unsubscribedFrom = (current: OpenSubscription, now: Date): UnsubscribedSubscription => {
+  const at = now.toISOString();
+  return {
+    personId: current.personId,
+    status: 'unsubscribed',
+    topics: current.topics,
+    consent: current.consent,
+    createdAt: current.createdAt,
+    ...(current.confirmedAt ? { confirmedAt: current.confirmedAt } : {}),
+    unsubscribedAt: at,
+    changedAt: at,
+    version: current.version + 1,
+  };
+};
+
+export type LeaveTopicsOutcome = 'left-topics' | UnsubscribeOutcome;
+
+/**
+ * One-click unsubscribe from a mailing's link for the topics it went to (unsubscribe-scope.ts).
+ * 1. Not an active subscriber, or subscribed to none of these topics → nothing to do.
+ * 2. Some topic left → those topics leave the subscription; memberships and counters follow in the same
+ *    transaction, as when the preferences change. Address and name stay.
+ * 3. No topic left → unsubscribed, exactly as by the full unsubscribe link.
+ */
+export const leaveTopics = (
+  ports: SubscriptionPorts,
+  personId: string,
+  leaving: readonly Topic[],
+): Promise<LeaveTopicsOutcome> =>
+  untilCommitted(personRounds, async () => {
+    const { subscription } = await ports.store.load(personId);
+    const now = ports.clock.now();
+    const current = isLive(subscription, now) ? subscription : undefined;
+    if (current?.status !== 'active' || !current.topics.some((topic) => leaving.includes(topic)))
+      return 'not-subscribed';
+    const kept = current.topics.filter((topic) => !leaving.includes(topic));
+    if (kept.length === 0) {
+      await ports.store.commit({ personId, previous: current, next: unsubscribedFrom(current, now) });
+      return 'unsubscribed';
+    }
+    const next: OpenSubscription = { ...current, topics: kept, version: current.version + 1 };
+    await ports.store.commit({ personId, previous: current, next });
+    return 'left-topics';
+  });
+
+export type MeetingMailingsOutcome = 'opted-out' | 'already-opted-out';
+
+/**
+ * One-click from a mailing's link for someone who got it only as a meeting participant: a flag on the person
+ * record (`meetingMailingsOptOutAt`) that the mailing sender reads to leave them out of organiser mailings to
+ * meeting audiences. Mail about their own registrations (confirmations, reminders, updates, cancellations)
+ * does not read it. Idempotent: a second click keeps the first instant and writes nothing.
+ */
+export const optOutOfMeetingMailings = (
+  ports: SubscriptionPorts,
+  personId: string,
+): Promise<MeetingMailingsOutcome> =>
+  untilCommitted(personRounds, async () => {
+    const { meetingMailingsOptOutAt } = await ports.store.load(personId);
+    if (meetingMailingsOptOutAt !== undefined) return 'already-opted-out';
+    const at = ports.clock.now().toISOString();
+    await ports.store.commit({ personId, meetingMailingsOptOut: { next: at, at } });
+    return 'opted-out';
+  });
+
+/** From the preferences page: organiser mailings to meeting audiences reach the person again. */
+export const optInToMeetingMailings = (ports: SubscriptionPorts, personId: string): Promise<void> =>
+  untilCommitted(personRounds, async () => {
+    const { meetingMailingsOptOutAt } = await ports.store.load(personId);
+    if (meetingMailingsOptOutAt === undefined) return;
+    await ports.store.commit({
+      personId,
+      meetingMailingsOptOut: { previous: meetingMailingsOptOutAt, at: ports.clock.now().toISOString() },
+    });
+  });
+
+export type ScopedUnsubscribeOutcome = LeaveTopicsOutcome | MeetingMailingsOutcome;
+
+/** What an unsubscribe link does, by its scope: everything, some topics, or meeting mailings. */
+export const unsubscribeWithin = (
+  ports: SubscriptionPorts,
+  scope: UnsubscribeScope,
+): Promise<ScopedUnsubscribeOutcome> => {
+  switch (scope.kind) {
+    case 'all':
+      return unsubscribe(ports, scope.personId);
+    case 'topics':
+      return leaveTopics(ports, scope.personId, scope.topics);
+    case 'meeting':
+      return optOutOfMeetingMailings(ports, scope.personId);
+  }
+};
 
 export const listSubscribers = (
   store: SubscriptionStore,

@@ -2,6 +2,8 @@ import type { FieldIssue } from '../../core/errors';
 import { pendingSubscriptionDays } from '../../core/retention';
 import { consentText } from '../../core/subscriptions/consent';
 import { type Topic, topics } from '../../core/subscriptions/model';
+import type { UnsubscribeScope } from '../../core/subscriptions/unsubscribe-scope';
+import type { ScopedUnsubscribeOutcome } from '../../core/subscriptions/use-cases';
 import { paths } from '../../paths';
 import { checkboxGroup, errorSummary, honeypotField, issueFor, textField } from '../forms';
 import { html } from '../html';
@@ -90,7 +92,23 @@ export interface PreferencesView {
   readonly email: string;
   readonly name: string;
   readonly topics: readonly string[];
+  /** Organiser mailings to meeting audiences are turned off (`meetingMailingsOptOutAt`): offer them again. */
+  readonly meetingMailingsOff?: boolean;
+  /** The box to turn them on again was ticked (kept when the form comes back with an error). */
+  readonly meetingMailingsTicked?: boolean;
 }
+
+/** The field that turns organiser mailings to meeting audiences back on; only shown while they are off. */
+export const meetingMailingsField = 'meetingMailings';
+
+const meetingMailingsChoice = (view: PreferencesView) =>
+  view.meetingMailingsOff
+    ? html`<fieldset class="field" id="${meetingMailingsField}" aria-describedby="${meetingMailingsField}-hint">
+<legend>Mailings over bijeenkomsten</legend>
+<p class="hint" id="${meetingMailingsField}-hint">Je hebt mailings uitgezet die organisatoren aan deelnemers van bijeenkomsten sturen. Vink aan om ze weer te ontvangen. ${meetingMailStays}</p>
+<div class="choice"><input type="checkbox" id="${meetingMailingsField}-on" name="${meetingMailingsField}" value="on"${view.meetingMailingsTicked ? html` checked` : ''}><label for="${meetingMailingsField}-on">Mailings aan deelnemers van bijeenkomsten</label></div>
+</fieldset>`
+    : '';
 
 export const renderPreferences = (
   view: PreferencesView,
@@ -105,6 +123,7 @@ ${errorSummary(issues, labels)}
 <form method="post" novalidate>
 ${textField({ name: 'name', label: labels.name, value: view.name, autocomplete: 'name', maxLength: 100, issue: issueFor(issues, 'name') })}
 ${checkboxGroup({ name: 'topics', legend: 'Waarover wil je e-mail ontvangen?', options: topicOptions, checked: view.topics, issue: issueFor(issues, 'topics') })}
+${meetingMailingsChoice(view)}
 <button type="submit" name="action" value="save">Opslaan</button>
 </form>
 <h2>Afmelden</h2>
@@ -112,14 +131,71 @@ ${checkboxGroup({ name: 'topics', legend: 'Waarover wil je e-mail ontvangen?', o
 <form method="post"><input type="hidden" name="action" value="unsubscribe"><button type="submit" class="secondary">Afmelden voor alle e-mail</button></form>`,
   });
 
-/** Opened from the footer link; the button does what a mail client's one-click unsubscribe does. */
-export const renderUnsubscribePage = (): string =>
-  renderPage({
+/** The topics as "geen berichten meer over …" names them. */
+const topicSubjects: Record<Topic, string> = {
+  nieuwsbrief: 'de nieuwsbrief',
+  bijeenkomsten: 'bijeenkomsten',
+  publicaties: 'publicaties',
+};
+const andList = (words: readonly string[]): string =>
+  words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} en ${words.at(-1)}`;
+const subjectsOf = (chosen: readonly Topic[]) => andList(chosen.map((topic) => topicSubjects[topic]));
+
+const meetingMailingsOff =
+  'Je krijgt geen mailings meer die organisatoren aan deelnemers van bijeenkomsten sturen.';
+const meetingMailStays =
+  'Bevestigingen, herinneringen, wijzigingen en afzeggingen van bijeenkomsten waarvoor je je aanmeldt, blijven komen.';
+
+/**
+ * Opened from the footer link; the button does what a mail client's one-click unsubscribe does. It says what
+ * the click will do: everything (subscription mails), the topics a mailing went to, or meeting mailings.
+ */
+export const renderUnsubscribePage = (scope?: UnsubscribeScope): string => {
+  if (scope?.kind === 'topics') {
+    return renderPage({
+      title: 'Afmelden',
+      main: html`<h1>Afmelden</h1>
+<p class="lead">Wil je geen berichten meer ontvangen over ${subjectsOf(scope.topics)}?</p>
+<p>Met de knop hieronder meld je je af voor ${subjectsOf(scope.topics)}: daarover ontvang je dan geen berichten meer. Voor andere onderwerpen blijf je aangemeld. Blijft er geen onderwerp over, dan ben je helemaal afgemeld en ontvang je geen e-mail meer van Drop In.</p>
+<form method="post"><button type="submit">Afmelden</button></form>`,
+    });
+  }
+  if (scope?.kind === 'meeting') {
+    return renderPage({
+      title: 'Afmelden voor mailings aan deelnemers',
+      main: html`<h1>Afmelden voor mailings aan deelnemers</h1>
+<p class="lead">Wil je geen mailings meer die organisatoren aan deelnemers van bijeenkomsten sturen?</p>
+<p>Met de knop hieronder zet je ze uit: je krijgt dan geen mailings meer die organisatoren aan deelnemers van bijeenkomsten sturen. ${meetingMailStays}</p>
+<form method="post"><button type="submit">Afmelden</button></form>`,
+    });
+  }
+  return renderPage({
     title: 'Afmelden',
     main: html`<h1>Afmelden</h1>
 <p class="lead">Wil je geen e-mail meer van Drop In ontvangen?</p>
 <form method="post"><button type="submit">Afmelden</button></form>`,
   });
+};
+
+/** After the one-click POST: what the link did, by its scope and what there was to do. */
+export const renderUnsubscribeDone = (scope: UnsubscribeScope, outcome: ScopedUnsubscribeOutcome): string => {
+  if (scope.kind === 'all' || outcome === 'unsubscribed') return renderUnsubscribed();
+  if (scope.kind === 'topics') {
+    return renderPage({
+      title: 'Afgemeld',
+      main: html`<h1>Je bent afgemeld</h1>
+<p class="lead">Je ontvangt geen berichten meer over ${subjectsOf(scope.topics)}.</p>
+${outcome === 'left-topics' ? html`<p>Voor je andere onderwerpen blijf je aangemeld. Die pas je aan via de link naar je voorkeuren onderaan elke e-mail van de nieuwsbrief.</p>` : ''}`,
+    });
+  }
+  return renderPage({
+    title: 'Afgemeld',
+    main: html`<h1>Je bent afgemeld</h1>
+<p class="lead">${meetingMailingsOff}</p>
+<p>${meetingMailStays}</p>
+<p>Ben je aangemeld voor de nieuwsbrief? Dan zet je deze mailings weer aan via je voorkeuren.</p>`,
+  });
+};
 
 export const renderUnsubscribed = (): string =>
   renderPage({
