@@ -1,11 +1,13 @@
 import { DynamoMeetingCatalogue } from '../adapters/dynamo/meeting-catalogue';
 import { InvalidInput } from '../core/errors';
+import type { MeetingAnnouncementPorts } from '../core/mailings/announcement';
 import type { MailingDraftPorts, RenderedMailing } from '../core/mailings/drafts';
 import type { MailingContent } from '../core/mailings/mailing';
+import { meetingPath } from '../paths';
 import { MailingContentRejected, renderMailingContent } from '../web/mail/mailing-content';
 import { mailingStore } from './mailing-store';
 import { once } from './once';
-import { clock, ids } from './process';
+import { clock, ids, siteUrl } from './process';
 import { dynamo, tableName } from './table';
 
 /** Markdown to the house mail's HTML and text, once per save; what the renderer refuses is the body's 400. */
@@ -32,5 +34,13 @@ export const mailingDrafts = once(
     render,
     clock,
     ids,
+  }),
+);
+
+/** Announcing a meeting: writing a draft, plus the absolute link to the meeting's public page. */
+export const meetingAnnouncements = once(
+  (): MeetingAnnouncementPorts => ({
+    ...mailingDrafts(),
+    meetingUrl: (meetingId) => `${siteUrl}${meetingPath(meetingId)}`,
   }),
 );
