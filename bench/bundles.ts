@@ -68,7 +68,8 @@ type BareClient = keyof typeof bareClients;
  */
 const clientsOf = (entry: LambdaEntry): BareClient[] => [
   'dynamo',
-  ...(entry.needs.mail ? (['mail'] as const) : []),
+  // Reading the SES account (GetAccount) is the SES client too.
+  ...(entry.needs.mail || entry.needs.sendingAccount ? (['mail'] as const) : []),
   ...(entry.needs.tokens || entry.needs.personIds ? (['tokens'] as const) : []),
   ...(entry.needs.scheduler ? (['scheduler'] as const) : []),
 ];

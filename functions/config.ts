@@ -51,6 +51,26 @@ const configSchema = z
       ),
       defaultRegistrationRetentionDays,
     ),
+    /** Mailings (docs/architecture.md, "Sending a mailing"): a send rate (mails/s) instead of SES's MaxSendRate. */
+    MAILING_SEND_RATE: z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^\d+(\.\d+)?$/, 'must be a number of mails per second')),
+        z.transform(Number),
+      ),
+    ),
+    /** The share of the SES rate mailings leave to transactional mail, 0 to below 1. Default 0.1. */
+    MAILING_RATE_RESERVE: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^0(\.\d+)?$/, 'must be a share from 0 to below 1')),
+        z.transform(Number),
+      ),
+      0.1,
+    ),
+    /** Audiences larger than this need a test-send to the author and a second organiser's approval. */
+    FOUR_EYES_THRESHOLD: z._default(
+      z.pipe(z.string().check(z.regex(/^\d{1,7}$/, 'must be a whole number')), z.transform(Number)),
+      500,
+    ),
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     SES_ENDPOINT: z.optional(z.url()),

@@ -21,6 +21,8 @@ export interface EntryNeeds {
   readonly tokens?: boolean;
   /** Keys people by address: may read the person-id key only. Default false. */
   readonly personIds?: boolean;
+  /** May read the SES account's sending standing (GetAccount: rate, quota, sandbox, paused). Default false. */
+  readonly sendingAccount?: boolean;
   /** May create, move and delete one-time schedules (EventBridge Scheduler), e.g. reminders. Default false. */
   readonly scheduler?: boolean;
   /**
@@ -45,10 +47,17 @@ export interface LambdaEntry {
    * filtered to newly inserted outbox entries; `schedule` is EventBridge Scheduler (one-time schedules such
    * as `reminder-<meetingId>`); `outbox-sweep` is a recurring schedule, every minute (offline a timer);
    * `ses-events` is an EventBridge rule on the SES events of the configuration set (offline the SES proxy);
-   * `retention` is a recurring schedule, every night (offline a timer).
+   * `retention` is a recurring schedule, every night (offline a timer); `mailing-sender` is a recurring
+   * schedule, every minute (offline a process of its own that runs it again as soon as it returns).
    * Default: none (HTTP routes only).
    */
-  readonly trigger?: 'outbox-stream' | 'schedule' | 'outbox-sweep' | 'ses-events' | 'retention';
+  readonly trigger?:
+    | 'outbox-stream'
+    | 'schedule'
+    | 'outbox-sweep'
+    | 'ses-events'
+    | 'retention'
+    | 'mailing-sender';
   /**
    * A bundle budget other than the default (1.3× the bare bundle of the SDK clients the needs name), with the
    * reason it needs more; `npm run bench -- bundles --check` holds every function to its budget.
@@ -186,6 +195,24 @@ export const lambdaEntries = {
     description: "A second organiser approves a mailing's current version",
     needs: { table: 'readWrite' },
   },
+  organiserMailingControl: {
+    file: 'handlers/organiser-mailing-control.ts',
+    description:
+      'Sends, schedules, unschedules, pauses, resumes, cancels a mailing or retries its failed recipients',
+    // The audience is counted (four eyes) and the failed recipients requeued page by page.
+    needs: { table: 'readWrite', scheduler: true, sendingAccount: true },
+    timeoutSeconds: 29,
+    budget: {
+      ratio: 1.45,
+      reason: 'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules',
+    },
+  },
+  organiserMailingAudience: {
+    file: 'handlers/organiser-mailing-audience.ts',
+    description: "A mailing's dry run: its audience now, less unsubscribes and suppressions",
+    needs: { table: 'read' },
+    timeoutSeconds: 29,
+  },
   freshLinkForm: {
     file: 'handlers/fresh-link-form.ts',
     description: 'The form that mails a fresh preferences link',
@@ -216,9 +243,11 @@ export const lambdaEntries = {
     description: 'The subscribable calendar of upcoming meetings (iCalendar)',
     needs: { table: 'read' },
   },
+  // The name stays `meetingReminders`: its function's name comes from it, and every pending schedule holds
+  // that function's ARN. It runs every one-time job: a meeting's reminders, a scheduled mailing's start.
   meetingReminders: {
-    file: 'handlers/meeting-reminders.ts',
-    description: "Sends a meeting's reminders when its one-time schedule fires",
+    file: 'handlers/scheduled-job.ts',
+    description: "Runs a one-time scheduled job: a meeting's reminders, or a scheduled mailing's start",
     needs: { table: 'readWrite' },
     trigger: 'schedule',
   },
@@ -291,6 +320,12 @@ export const lambdaEntries = {
     description: 'Cancels a meeting and mails everyone registered',
     needs: { table: 'readWrite' },
   },
+  organiserMeetingAnnounce: {
+    file: 'handlers/organiser-meeting-announce.ts',
+    description: 'Creates a draft mailing announcing a published meeting, rendered from Markdown',
+    needs: { table: 'readWrite' },
+    budget: renderingBudget,
+  },
   organiserRegistrationsCsv: {
     file: 'handlers/organiser-registrations-csv.ts',
     description: 'Exports registrations as CSV for Dutch Excel',
@@ -322,6 +357,20 @@ export const lambdaEntries = {
     description: 'SES events: confirms sends, suppresses bounced and complaining addresses',
     needs: { table: 'readWrite', personIds: true },
     trigger: 'ses-events',
+  },
+  mailingSender: {
+    file: 'handlers/mailing-sender.ts',
+    description:
+      'Every minute: sends the mailings that are sending, paced to the SES allowance, one sender at a time',
+    needs: { table: 'readWrite', mail: true, tokens: true, sendingAccount: true },
+    trigger: 'mailing-sender',
+    // A sender holds its lease for up to 14 minutes, then hands over to the next minute's run.
+    timeoutSeconds: 900,
+    budget: {
+      ratio: 1.4,
+      reason:
+        'composes mailing mails in the house template with per-recipient signed links (SendEmail, GetAccount)',
+    },
   },
   retention: {
     file: 'handlers/retention.ts',

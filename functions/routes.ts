@@ -63,6 +63,12 @@ export const routes = [
     access: 'organiser',
   },
   {
+    method: 'POST',
+    path: '/api/organiser/meetings/{id}/announce',
+    entry: 'organiserMeetingAnnounce',
+    access: 'organiser',
+  },
+  {
     method: 'GET',
     path: '/api/organiser/meetings/{id}/registrations.csv',
     entry: 'organiserRegistrationsCsv',
@@ -118,6 +124,21 @@ export const routes = [
     method: 'POST',
     path: '/api/organiser/mailings/{id}/approve',
     entry: 'organiserMailingApprove',
+    access: 'organiser',
+  },
+  ...(['send', 'schedule', 'unschedule', 'pause', 'resume', 'cancel', 'retry-failed'] as const).map(
+    (action) =>
+      ({
+        method: 'POST',
+        path: `/api/organiser/mailings/{id}/${action}`,
+        entry: 'organiserMailingControl',
+        access: 'organiser',
+      }) as const,
+  ),
+  {
+    method: 'GET',
+    path: '/api/organiser/mailings/{id}/audience',
+    entry: 'organiserMailingAudience',
     access: 'organiser',
   },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },

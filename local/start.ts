@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
@@ -12,8 +13,10 @@ import {
   startDynamoDbLocal,
 } from './engines/dynamodb-local';
 import { assertPortFree, startPorts } from './engines/ports';
-import { type SesEmulator, startSesEmulator } from './engines/ses-emulator';
-import { sesFaultsPath, startSesProxy } from './engines/ses-proxy';
+import { defaultAccountSettings } from './engines/ses-allowance';
+import type { SesEmulator } from './engines/ses-emulator';
+import { startSesEmulatorProcess } from './engines/ses-emulator-process';
+import { sesAccountPath, sesFaultsPath, startSesProxy } from './engines/ses-proxy';
 import { createLocalApiServer } from './http/server';
 import { watchLauncher } from './launcher-watch';
 import { startOutboxRelay } from './relay/outbox-stream';
@@ -23,6 +26,7 @@ import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './
 import { startRetentionJob } from './scheduler/retention-job';
 import { startScheduleRunner } from './scheduler/runner';
 import { seedDemoData } from './seed';
+import { startMailingSender } from './sender/mailing-sender';
 import { LocalSetupError, PortInUse } from './setup-errors';
 import { ensureTable } from './table';
 
@@ -30,10 +34,11 @@ import { ensureTable } from './table';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
- * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator,
- * makes the table, seeds the demo once, writes an organiser token, starts the outbox relay on the table's
- * stream and the local scheduler, and only then opens the site, so no mail a page writes waits for a relay
- * still starting. Every child stops on Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
+ * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator (a
+ * process of its own, its mailbox journalled in the data folder), makes the table, seeds the demo once,
+ * writes an organiser token, starts the outbox relay on the table's stream and the local scheduler, and only
+ * then opens the site, so no mail a page writes waits for a relay still starting. Every child stops on
+ * Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
  */
 
 const portFrom = (variable: string, fallback: number): number => {
@@ -44,6 +49,19 @@ const portFrom = (variable: string, fallback: number): number => {
     throw new LocalSetupError(`${variable}=${text} is not a port number (1-65535).`);
   }
   return port;
+};
+
+/** A positive number from the environment (a limit of the SES allowance), or the fallback. */
+const limitFrom = (variable: string, fallback: number, { allowUnlimited = false } = {}): number => {
+  const text = process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!(Number.isFinite(value) && (value > 0 || (allowUnlimited && value === -1)))) {
+    throw new LocalSetupError(
+      `${variable}=${text} is not a positive number${allowUnlimited ? ' (or -1 for no limit)' : ''}.`,
+    );
+  }
+  return value;
 };
 
 const organiserTokenTtlSeconds = 12 * 3600;
@@ -123,7 +141,14 @@ const start = async (): Promise<void> => {
   });
   running.push(() => dynamoDb.stop());
 
-  const ses: SesEmulator = await startSesEmulator({ port: sesPort, portVariable: 'DROPIN_SES_PORT' });
+  // In a process of its own, journalling every mail it accepts to the data folder: the mailbox survives a
+  // restart, and a sender that dies cannot take it along.
+  const mailJournal = join(dataDir, 'mail-journal.jsonl');
+  const ses: SesEmulator = await startSesEmulatorProcess({
+    port: sesPort,
+    portVariable: 'DROPIN_SES_PORT',
+    journalFile: mailJournal,
+  });
   running.push(() => ses.stop());
 
   // One loader for the site, the relay, the sweeper and the SES events: one module instance per entry, as
@@ -137,6 +162,13 @@ const start = async (): Promise<void> => {
     port: sesProxyPort,
     publish: sesEventsTarget(loadHandler, (line) => console.error(`SES events: ${line}`)),
     log: (line) => console.error(`SES proxy: ${line}`),
+    // SES's allowance of a new production account, unless set otherwise.
+    allowance: {
+      maxSendRate: limitFrom('DROPIN_SES_RATE', defaultAccountSettings.maxSendRate),
+      max24HourSend: limitFrom('DROPIN_SES_DAILY_QUOTA', defaultAccountSettings.max24HourSend, {
+        allowUnlimited: true,
+      }),
+    },
   });
   // Events still queued when stopping get 3 s to reach their function: a shutdown must not hang on them.
   runningOnEngines.push(() =>
@@ -184,9 +216,18 @@ const start = async (): Promise<void> => {
     endpoint: dynamoDb.endpoint,
     tableName: localTableName,
     loadHandler,
+    // How often it looks for due schedules: 1 s unless set (a test of a schedule's time sets it shorter).
+    pollIntervalMs: limitFrom('DROPIN_SCHEDULER_POLL_MS', 1_000),
     log: (line) => console.error(`Scheduler: ${line}`),
   });
   runningOnEngines.push(() => scheduleRunner.stop());
+  // The mailing sender, in a process of its own as a Lambda is (docs/architecture.md, "Sending a mailing"):
+  // it keeps its place in the table, so stopping or killing it loses nothing.
+  const mailingSender = await startMailingSender(
+    {},
+    { log: (line) => console.error(`Mailing sender: ${line}`) },
+  );
+  runningOnEngines.push(() => mailingSender.stop());
   // The nightly retention job (docs/architecture.md, "Retention"): shortly after start, then daily.
   const retentionJob = startRetentionJob({
     loadHandler,
@@ -215,13 +256,14 @@ const start = async (): Promise<void> => {
       '',
       'Drop In runs offline.',
       `  Site:             ${siteUrl}/`,
-      `  Mailbox:          ${ses.endpoint}/   (every mail the site sends)`,
+      `  Mailbox:          ${ses.endpoint}/   (every mail the site sends; kept in ${mailJournal})`,
       `  Organiser token:  ${paths.organiserToken}   (${defaultOrganiser.email}, group organisers, valid 12 h;`,
       '                    another: npm run -s local -- token)',
       `  Try:              curl -H "Authorization: Bearer $(cat '${paths.organiserToken}')" ${siteUrl}/api/organiser/me`,
       '  Schedules:        fire at their time (reminders); npm run -s local -- fire <name> fires one now',
       '  Outbox:           npm run -s local -- outbox   (mail waiting, postponed or failed)',
-      `  SES faults:       ${sesProxy.endpoint}${sesFaultsPath}   (POST {"error":"TooManyRequestsException","forMs":10000})`,
+      `  SES faults:       ${sesProxy.endpoint}${sesFaultsPath}   (POST {"error":"ServiceUnavailable","share":0.05})`,
+      `  SES allowance:    ${sesProxy.allowance?.settings.maxSendRate}/s, ${sesProxy.allowance?.settings.max24HourSend} a day   (${sesProxy.endpoint}${sesAccountPath}; DROPIN_SES_RATE, DROPIN_SES_DAILY_QUOTA)`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

@@ -25,10 +25,17 @@ export const assertScheduleName = (name: string): void => {
  * The event the job's function receives: EventBridge Scheduler passes a schedule's `Input` to a Lambda target
  * as the event itself, and the local scheduler does the same.
  */
-export const scheduledJobEvent = z.object({
-  kind: z.literal('meeting-reminder'),
-  meetingId: z.string().check(z.minLength(1), z.maxLength(100)),
-}) satisfies z.ZodMiniType<ScheduledJob>;
+export const scheduledJobEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('meeting-reminder'),
+    meetingId: z.string().check(z.minLength(1), z.maxLength(100)),
+  }),
+  z.object({
+    kind: z.literal('mailing-send'),
+    mailingId: z.string().check(z.minLength(1), z.maxLength(100)),
+    scheduledAt: z.iso.datetime(),
+  }),
+]) satisfies z.ZodMiniType<ScheduledJob>;
 
 /** A schedule's `Input`: the job as JSON, exactly what the target receives. */
 export const scheduleInput = (job: ScheduledJob): string => JSON.stringify(job);

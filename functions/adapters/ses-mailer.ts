@@ -26,14 +26,14 @@ export const sesClient = (config: SESv2ClientConfig): SESv2Client => new SESv2Cl
 /** SES errors about this one mail: sending it again cannot succeed. */
 const rejectedErrors = new Set(['MessageRejected', 'BadRequestException']);
 /** SES errors about the account: every mail waits until they pass (the operator's to fix, or time's). */
-const accountErrors = new Set([
-  'AccountSuspendedException',
-  'SendingPausedException',
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'MailFromDomainNotVerifiedException',
-  'Throttling',
-  'ThrottlingException',
+const accountErrors = new Map<string, 'throttled' | 'quota' | 'paused'>([
+  ['AccountSuspendedException', 'paused'],
+  ['SendingPausedException', 'paused'],
+  ['MailFromDomainNotVerifiedException', 'paused'],
+  ['TooManyRequestsException', 'throttled'],
+  ['Throttling', 'throttled'],
+  ['ThrottlingException', 'throttled'],
+  ['LimitExceededException', 'quota'],
 ]);
 /** Failures before the request left this process: SES cannot have seen it. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ConnectTimeoutError']);
@@ -47,7 +47,9 @@ export const classifySendError = (error: unknown): Error => {
   if (!(error instanceof Error)) return new Error(String(error));
   const message = redactAddresses(`${error.name}: ${error.message}`);
   if (rejectedErrors.has(error.name)) return new MailRejected(message);
-  if (accountErrors.has(error.name)) return new SendingUnavailable(message);
+  // SES has answered the daily quota under a throttling name too; its message tells them apart.
+  const account = /daily message quota/i.test(error.message) ? 'quota' : accountErrors.get(error.name);
+  if (account) return new SendingUnavailable(message, account);
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && notSentCodes.has(code)) return error;
   if (error.name === 'AbortError' || error.name === 'TimeoutError' || code === 'ECONNRESET') {

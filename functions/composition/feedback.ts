@@ -1,4 +1,6 @@
 import type { FeedbackPorts } from '../core/mailings/suppression';
+import { mailingProgress } from './mailing-progress';
+import { mailingRecipients } from './mailing-sending';
 import { outboxLedger } from './outbox-ledger';
 import { personIds } from './person-ids';
 import { suppressions } from './suppressions';
@@ -7,5 +9,6 @@ import { suppressions } from './suppressions';
 export const feedback = async (): Promise<FeedbackPorts> => ({
   suppressions: suppressions(),
   ledger: outboxLedger(),
+  mailings: { recipients: mailingRecipients(), progress: mailingProgress() },
   personIds: await personIds(),
 });

@@ -11,15 +11,21 @@ import { suppressions } from './suppressions';
  * own retry schedule (a throttled mail waits its backoff instead of holding the function), and a hung
  * connection cannot outlive the delivery's claim.
  */
-const sesMailer = onceResolved(async () => {
-  const { SesMailer, sesClient } = await import('../adapters/ses-mailer');
-  const client = sesClient({
+/** The SES v2 module and client, loaded on first use and shared by the mailer and the account's standing. */
+export const ses = onceResolved(async () => {
+  const module = await import('../adapters/ses-mailer');
+  const client = module.sesClient({
     region: config.AWS_REGION,
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
     ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),
   });
-  return new SesMailer(client, {
+  return { module, client };
+});
+
+const sesMailer = onceResolved(async () => {
+  const { module, client } = await ses();
+  return new module.SesMailer(client, {
     fromAddress: config.MAIL_FROM_ADDRESS,
     fromName: config.MAIL_FROM_NAME,
     ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),

@@ -69,10 +69,10 @@ export class ConcurrentChange extends Error {
 }
 
 /** What a one-time schedule does when it fires. */
-export interface ScheduledJob {
-  readonly kind: 'meeting-reminder';
-  readonly meetingId: string;
-}
+export type ScheduledJob =
+  | { readonly kind: 'meeting-reminder'; readonly meetingId: string }
+  /** A scheduled mailing starts; `scheduledAt` is the instant it was scheduled for (a stale firing is ignored). */
+  | { readonly kind: 'mailing-send'; readonly mailingId: string; readonly scheduledAt: string };
 
 /**
  * One-time schedules (EventBridge Scheduler in AWS, a table-backed scheduler offline). Both operations are

@@ -1,3 +1,4 @@
+import { mailingProgress } from '../composition/mailing-progress';
 import { mailingStore } from '../composition/mailing-store';
 import { findMailing } from '../core/mailings/drafts';
 import { httpRoute } from './http/edge';
@@ -6,6 +7,10 @@ import { mailingEtag, mailingView } from './views/mailings';
 
 /** One mailing, with its version as ETag for the next change. */
 export const handler = httpRoute(async (event) => {
-  const stored = await findMailing({ store: mailingStore() }, event.pathParameters?.id ?? '');
-  return json(200, mailingView(stored), { etag: mailingEtag(stored.mailing) });
+  const id = event.pathParameters?.id ?? '';
+  const [stored, progress] = await Promise.all([
+    findMailing({ store: mailingStore() }, id),
+    mailingProgress().get(id),
+  ]);
+  return json(200, mailingView(stored, progress), { etag: mailingEtag(stored.mailing) });
 });

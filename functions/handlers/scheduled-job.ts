@@ -2,20 +2,31 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, logInvocation } from '../adapters/logger';
 import { scheduledJobEvent } from '../adapters/scheduled-jobs';
+import { scheduledStart } from '../composition/mailing-sending';
 import { reminders } from '../composition/meeting-reminders';
-import { type ReminderRun, sendMeetingReminders } from '../core/meetings/reminders';
+import { startScheduledMailing } from '../core/mailings/sending-control';
+import { sendMeetingReminders } from '../core/meetings/reminders';
 
 /**
- * A meeting's one-time reminder schedule fired (EventBridge Scheduler in AWS, local/scheduler offline); the
- * event is the schedule's input, the job itself. Safe to run twice: the reminders are queued with ids
- * derived from the registrations, so a second firing queues nothing. A malformed event throws, so it ends
- * in the dead-letter queue (and its alarm) instead of vanishing.
+ * A one-time schedule fired (EventBridge Scheduler in AWS, local/scheduler offline); the event is the
+ * schedule's input, the job itself:
+ * - `meeting-reminder`: the meeting's reminders are queued, with ids derived from the registrations, so a
+ *   second firing queues nothing;
+ * - `mailing-send`: a scheduled mailing starts sending (the four-eyes rule checked again at today's
+ *   audience); a firing for a mailing no longer scheduled for that instant is ignored, so a second firing
+ *   starts nothing. The mailing sender does the sending.
+ * A malformed event throws, so it ends in the dead-letter queue (and its alarm) instead of vanishing.
  */
-const remind = async (event: unknown): Promise<ReminderRun> => {
+const run = async (event: unknown): Promise<unknown> => {
   const job = scheduledJobEvent.parse(event);
-  const run = await sendMeetingReminders(reminders(), job.meetingId);
-  logger.info('Meeting reminders queued', { meetingId: job.meetingId, ...run });
-  return run;
+  if (job.kind === 'mailing-send') {
+    const outcome = await startScheduledMailing(scheduledStart(), job);
+    logger.info('Scheduled mailing fired', { mailingId: job.mailingId, outcome });
+    return { outcome };
+  }
+  const reminderRun = await sendMeetingReminders(reminders(), job.meetingId);
+  logger.info('Meeting reminders queued', { meetingId: job.meetingId, ...reminderRun });
+  return reminderRun;
 };
 
-export const handler = middy<unknown, ReminderRun, Error, Context>().use(logInvocation()).handler(remind);
+export const handler = middy<unknown, unknown, Error, Context>().use(logInvocation()).handler(run);

@@ -15,6 +15,7 @@ import { type HandlerLoader, localRegion } from '../runtime';
  */
 export const scheduleTargets: Readonly<Record<ScheduledJob['kind'], EntryName>> = {
   'meeting-reminder': 'meetingReminders',
+  'mailing-send': 'meetingReminders',
 };
 
 for (const [kind, entry] of Object.entries(scheduleTargets)) {

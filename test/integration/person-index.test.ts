@@ -11,6 +11,10 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  DynamoMailingRecipients,
+  DynamoSendingProgress,
+} from '../../functions/adapters/dynamo/mailing-recipients';
 import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { DynamoMeetingRegistrations } from '../../functions/adapters/dynamo/meeting-registrations';
 import { DynamoOutboxLedger } from '../../functions/adapters/dynamo/outbox-ledger';
@@ -174,6 +178,10 @@ describe('the person index, written by the real adapters', () => {
     const feedback = {
       suppressions: new DynamoSuppressionList(db, tableName),
       ledger: new DynamoOutboxLedger(db, tableName),
+      mailings: {
+        recipients: new DynamoMailingRecipients(db, tableName),
+        progress: new DynamoSendingProgress(db, tableName),
+      },
       personIds,
     };
 
@@ -197,6 +205,15 @@ describe('the person index, written by the real adapters', () => {
       status: 'waiting',
       position: 1,
     });
+    // Both are recipients of a mailing (its send ledger entries name them).
+    await new DynamoMailingRecipients(db, tableName).add(
+      `mailing-${run}`,
+      [
+        { personId: samId, from: 'topics' },
+        { personId: noorId, from: 'meeting' },
+      ],
+      clock.now(),
+    );
     // SES: a soft bounce (counted, with its feedback marker), then a complaint (suppressed).
     const at = clock.now();
     await applySesFeedback(feedback, {
@@ -288,6 +305,12 @@ describe('the person-index backfill', () => {
       entity: 'OutboxMail',
       mailId: `mail-${personId}`,
       recipient: { personId, address: `${personId}@example.org` },
+      state: 'sent',
+    },
+    mailingRecipient: {
+      ...keys.mailingRecipient('mailing-old', personId),
+      entity: 'MailingRecipient',
+      personId,
       state: 'sent',
     },
   });

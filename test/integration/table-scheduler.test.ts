@@ -21,13 +21,20 @@ const client = new DynamoDBClient({ ...localAwsSettings, endpoint });
 const documents = DynamoDBDocumentClient.from(client);
 const scheduler = new TableScheduler(documents, tableName);
 
+/** The job this file schedules: a meeting's reminder (narrowed from the union of scheduled jobs). */
+type ReminderJob = Extract<ScheduledJob, { kind: 'meeting-reminder' }>;
+
+/** The id a firing is filed under: its meeting's, or its mailing's. */
+const idOf = (event: ScheduledJob): string =>
+  event.kind === 'meeting-reminder' ? event.meetingId : event.mailingId;
+
 /** What the stand-in for the reminder function received, per meeting id, and how it behaves next. */
 const received = new Map<string, unknown[]>();
 let behaviour: (event: ScheduledJob) => Promise<void> = async () => undefined;
 const loadHandler = (async (entry: string) => {
   expect(entry).toBe('meetingReminders');
   return async (event: ScheduledJob) => {
-    received.set(event.meetingId, [...(received.get(event.meetingId) ?? []), event]);
+    received.set(idOf(event), [...(received.get(idOf(event)) ?? []), event]);
     await behaviour(event);
   };
 }) as unknown as HandlerLoader;
@@ -61,9 +68,9 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inMs = (ms: number) => new Date(Date.now() + ms);
 /** A fresh meeting id and its job, so tests never see each other's firings. */
-const newJob = (): ScheduledJob => ({ kind: 'meeting-reminder', meetingId: randomUUID().replace(/-/g, '') });
-const nameOf = (job: ScheduledJob) => `reminder-${job.meetingId}`;
-const firings = (job: ScheduledJob) => received.get(job.meetingId) ?? [];
+const newJob = (): ReminderJob => ({ kind: 'meeting-reminder', meetingId: randomUUID().replace(/-/g, '') });
+const nameOf = (job: ReminderJob) => `reminder-${job.meetingId}`;
+const firings = (job: ReminderJob) => received.get(job.meetingId) ?? [];
 const until = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -17,6 +17,7 @@ import { createSigningKey } from '../../local/auth/signing-key';
 import { newTokenSecret } from '../../local/data-dir';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
 import { Mailbox } from '../../local/engines/ses-emulator';
+import type { AccountSettings } from '../../local/engines/ses-allowance';
 import { type SesProxy, startSesProxy } from '../../local/engines/ses-proxy';
 import { createLocalApiServer } from '../../local/http/server';
 import { type OutboxRelay, startOutboxRelay } from '../../local/relay/outbox-stream';
@@ -47,6 +48,10 @@ export interface TestSystemOptions {
   readonly outboxSweeper?: boolean;
   /** Pause between sweeps. Default 1 s (npm start: 15 s; AWS: a minute). */
   readonly outboxSweepIntervalMs?: number;
+  /** The SES emulator the proxy forwards to. Default the run's shared one (its mailbox in memory). */
+  readonly sesUpstream?: string;
+  /** The SES account's allowance the proxy enforces (ses-allowance.ts). Default none: nothing limited. */
+  readonly sesAllowance?: Partial<AccountSettings>;
 }
 
 /** A local stand-in for an AWS trigger (the stream event source mapping, the scheduler), under the test's control. */
@@ -151,9 +156,10 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const port = await listenOnFreePort(server);
   const baseUrl = `http://localhost:${port}`;
   const sesProxy = await startSesProxy({
-    upstream: sesEndpoint,
+    upstream: options.sesUpstream ?? sesEndpoint,
     port: 0,
     publish: sesEventsTarget(loadHandler, log),
+    ...(options.sesAllowance ? { allowance: options.sesAllowance } : {}),
     log,
   });
   // Before any handler is imported: the server imports them on their first request.
@@ -254,7 +260,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     tableName,
     dynamoDbClient,
     documentClient,
-    mailbox: new Mailbox(sesEndpoint),
+    mailbox: new Mailbox(options.sesUpstream ?? sesEndpoint),
     sesProxy,
     outboxLedger,
     outboxSweeper,

@@ -5,6 +5,7 @@ import {
   softBounceLimit,
 } from '../../functions/core/mailings/suppression';
 import { PersonIds } from '../../functions/core/people/person-id';
+import { InMemoryMailingRecipients, InMemorySendingProgress } from '../support/in-memory-mailing-sending';
 import { InMemoryOutboxLedger, InMemorySuppressionList } from '../support/in-memory-ports';
 
 const at = new Date('2027-10-31T01:30:00.000Z');
@@ -14,7 +15,8 @@ const setUp = () => {
   const suppressions = new InMemorySuppressionList();
   const ledger = new InMemoryOutboxLedger();
   const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
-  const ports: FeedbackPorts = { suppressions, ledger, personIds };
+  const mailings = { recipients: new InMemoryMailingRecipients(), progress: new InMemorySendingProgress() };
+  const ports: FeedbackPorts = { suppressions, ledger, mailings, personIds };
   return { suppressions, ledger, ports, personId: personIds.of(address) };
 };
 

@@ -87,6 +87,36 @@ export class DynamoMailingStore implements MailingStore {
     };
   }
 
+  /**
+   * The ids of the mailings the sender works on (sending, or waiting for quota): the mailings' listing,
+   * filtered. A few hundred mailings a decade: one page, read every few seconds while a sender runs.
+   */
+  async active(): Promise<readonly string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          FilterExpression: '#status IN (:sending, :waiting)',
+          ProjectionExpression: 'mailingId',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': keys.mailings().GSI1PK,
+            ':sending': 'sending',
+            ':waiting': 'waiting-for-quota',
+          },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      ids.push(...Items.map((item) => String(item.mailingId)));
+      start = LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
   /** A write conditional on what was read: a failed condition means someone else wrote first (412). */
   private async conditionally(write: () => Promise<unknown>): Promise<void> {
     try {

@@ -35,6 +35,10 @@
  *                                                              leaves the index and stays for `fire`
  * - mailing            MAILING#<mailingId> / MAILING           content, audience, status, version, what it rendered to
  *                      GSI1: MAILINGS / <createdAt>#<mailingId>           every mailing, newest first
+ * - mailing recipient  MAILING#<mailingId> / RECIPIENT#<personId>   one per person of the audience snapshot: its send
+ *                                                              ledger entry (state, claim, outcome; no address; TTL)
+ * - sending progress   MAILING#<mailingId> / PROGRESS          the sender's: snapshot cursor, counts, rate, SES feedback
+ * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
  * - backfill progress  SYSTEM / BACKFILL#<name>                where a maintenance backfill stopped (its Scan's
  *                                                              LastEvaluatedKey), so a rerun resumes there
  *
@@ -44,7 +48,8 @@
  *   person PERSON · subscription SUBSCRIPTION · topic membership MEMBER#<topic> · mail rate MAILRATE ·
  *   suppression SUPPRESSED · soft bounces SOFTBOUNCES · SES feedback FEEDBACK#<feedbackId> ·
  *   registration REGISTRATION#<meetingId> · waiting-list place WAITING#<meetingId> ·
- *   registration needs NEEDS#<meetingId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry)
+ *   registration needs NEEDS#<meetingId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
+ *   mailing recipient RECIPIENT#<mailingId>
  * Outbox jobs, meetings, counters and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
@@ -90,6 +95,7 @@ export const personEntityKinds = {
   waitingPlace: 'WAITING',
   registrationNeeds: 'NEEDS',
   outboxMail: 'OUTBOX',
+  mailingRecipient: 'RECIPIENT',
 } as const;
 export type PersonEntityKind = keyof typeof personEntityKinds;
 
@@ -219,6 +225,14 @@ export const keys = {
     GSI1PK: 'MAILINGS',
     GSI1SK: `${createdAt}#${mailingId}`,
   }),
+  mailingRecipient: (mailingId: string, personId: string): ItemKey => ({
+    PK: `MAILING#${mailingId}`,
+    SK: `RECIPIENT#${personId}`,
+  }),
+  /** A mailing's recipients: the items of `PK` whose SK begins with `skPrefix`, in person-id order. */
+  mailingRecipients: (mailingId: string) => ({ PK: `MAILING#${mailingId}`, skPrefix: 'RECIPIENT#' }),
+  sendingProgress: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'PROGRESS' }),
+  senderLease: (): ItemKey => ({ PK: 'SYSTEM', SK: 'SENDER' }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */
@@ -230,6 +244,13 @@ export const keys = {
  * `instant`, whatever id follows it. `instant` is an ISO instant of fixed width.
  */
 export const listedUntil = (instant: string): string => `${instant}#\uffff`;
+
+/**
+ * The attribute of the person record (PERSON#<personId> / PERSON) that turns off organiser mailings to meeting
+ * audiences for that person: an ISO instant, absent when they get them. The mailing sender reads it; mail about
+ * a person's own registrations does not.
+ */
+export const meetingMailingsOptOutAttribute = 'meetingMailingsOptOutAt';
 
 /** Outbox items carry this prefix; the stream relay's filter selects them by it. */
 export const outboxKeyPrefix = 'OUTBOX#';
@@ -285,6 +306,13 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
     return waiting && typeof item.personId === 'string'
       ? { kind: 'waitingPlace', personId: item.personId, ref: meetingId }
       : undefined;
+  }
+  const mailingId = withoutPrefix(pk, keys.mailing('').PK);
+  if (mailingId !== undefined) {
+    const recipient = withoutPrefix(sk, keys.mailingRecipient('', '').SK);
+    return recipient === undefined
+      ? undefined
+      : { kind: 'mailingRecipient', personId: recipient, ref: mailingId };
   }
   const mailId = withoutPrefix(pk, outboxKeyPrefix);
   if (mailId !== undefined && sk === keys.outboxMail('').SK) {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { mailIdTag } from '../../core/mailings/delivery';
+import { mailingTag, recipientTag } from '../../core/mailings/recipients';
 import type { SesFeedback } from '../../core/mailings/suppression';
 
 /**
@@ -100,7 +101,13 @@ export const feedbackFromSesEvent = (event: SesEventBridgeEvent): SesFeedback | 
   switch (detail.eventType) {
     case 'Send': {
       const mailId = detail.mail.tags[mailIdTag]?.[0];
-      return { type: 'sent', messageId: detail.mail.messageId, ...(mailId ? { mailId } : {}), at };
+      return {
+        type: 'sent',
+        messageId: detail.mail.messageId,
+        ...(mailId ? { mailId } : {}),
+        ...mailingOf(detail.mail.tags),
+        at,
+      };
     }
     case 'Delivery':
       // A delivery has no feedback id of its own; one mail is delivered once.
@@ -108,6 +115,7 @@ export const feedbackFromSesEvent = (event: SesEventBridgeEvent): SesFeedback | 
         type: 'delivered',
         feedbackId: `delivery-${detail.mail.messageId}`,
         recipients: detail.delivery.recipients,
+        ...mailingOf(detail.mail.tags),
         at,
       };
     case 'Bounce':
@@ -123,9 +131,17 @@ export const feedbackFromSesEvent = (event: SesEventBridgeEvent): SesFeedback | 
         type: 'complained',
         feedbackId: detail.complaint.feedbackId,
         recipients: detail.complaint.complainedRecipients.map((recipient) => recipient.emailAddress),
+        ...mailingOf(detail.mail.tags),
         at,
       };
     default:
       return undefined;
   }
+};
+
+/** The mailing and recipient a mail's EmailTags name, when the mailing sender sent it. */
+const mailingOf = (mailTags: Record<string, string[]>) => {
+  const mailingId = mailTags[mailingTag]?.[0];
+  const personId = mailTags[recipientTag]?.[0];
+  return mailingId && personId ? { mailing: { mailingId, personId } } : {};
 };

@@ -55,6 +55,13 @@ export class MailCompositionFailed extends Error {
 /** The SES account cannot send now (paused, suspended, throttled, daily quota): every mail waits. */
 export class SendingUnavailable extends Error {
   override readonly name = 'SendingUnavailable';
+  constructor(
+    message: string,
+    /** What holds the account up: the rate (retry at once, slower), the day's quota, or SES paused it. */
+    readonly account: 'throttled' | 'quota' | 'paused' = 'paused',
+  ) {
+    super(message);
+  }
 }
 
 /** The send may or may not have reached SES (timed out, aborted at the deadline, connection lost). */

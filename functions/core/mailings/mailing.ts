@@ -102,6 +102,8 @@ export interface Mailing extends MailingContent {
   /** The latest few test-sends, oldest first. */
   readonly testSends?: readonly TestSend[];
   readonly counts?: MailingCounts;
+  /** Why the last scheduled send did not go ahead (it went back to draft); cleared by the next send or schedule. */
+  readonly notice?: string;
 }
 
 /** Audiences larger than this need a test-send to the author and a second organiser's approval. */

@@ -1,6 +1,7 @@
 import { untilCommitted } from '../concurrency';
 import type { PersonIds } from '../people/person-id';
 import type { OutboxLedger, SuppressionCheck } from './delivery';
+import type { MailingRecipients, SendingProgressStore } from './recipients';
 
 /**
  * The system's own suppression list (docs/architecture.md, "Mail delivery"): SES reports bounces and
@@ -14,14 +15,30 @@ export const softBounceLimit = 3;
 
 export type SuppressionReason = 'hard-bounce' | 'complaint' | 'soft-bounces';
 
+/** A mailing's mail to one recipient, as its EmailTags name it. */
+export interface MailingMailRef {
+  readonly mailingId: string;
+  readonly personId: string;
+}
+
 /** What SES reported, in the domain's words. Each report that changes a person carries SES's feedback id. */
 export type SesFeedback =
-  /** SES accepted a mail; `mailId` is its outbox id (the EmailTag), if it came from the outbox. */
-  | { readonly type: 'sent'; readonly messageId: string; readonly mailId?: string; readonly at: Date }
+  /**
+   * SES accepted a mail; `mailId` is its outbox id (the EmailTag), if it came from the outbox; `mailing` its
+   * mailing and recipient, if it came from the mailing sender.
+   */
+  | {
+      readonly type: 'sent';
+      readonly messageId: string;
+      readonly mailId?: string;
+      readonly mailing?: MailingMailRef;
+      readonly at: Date;
+    }
   | {
       readonly type: 'delivered';
       readonly feedbackId: string;
       readonly recipients: readonly string[];
+      readonly mailing?: MailingMailRef;
       readonly at: Date;
     }
   | {
@@ -36,6 +53,7 @@ export type SesFeedback =
       readonly type: 'complained';
       readonly feedbackId: string;
       readonly recipients: readonly string[];
+      readonly mailing?: MailingMailRef;
       readonly at: Date;
     };
 
@@ -72,6 +90,11 @@ export interface SuppressionList extends SuppressionCheck {
 export interface FeedbackPorts {
   readonly suppressions: SuppressionList;
   readonly ledger: Pick<OutboxLedger, 'settleFromSendEvent'>;
+  /** The mailing sender's ledger and progress: Send events settle its recipients, the rest is counted. */
+  readonly mailings: {
+    readonly recipients: Pick<MailingRecipients, 'settleFromSendEvent'>;
+    readonly progress: Pick<SendingProgressStore, 'recordFeedback'>;
+  };
   readonly personIds: PersonIds;
 }
 
@@ -98,14 +121,29 @@ export const applySesFeedback = async (
   feedback: SesFeedback,
 ): Promise<FeedbackOutcome> => {
   if (feedback.type === 'sent') {
-    const settled = feedback.mailId
-      ? await ports.ledger.settleFromSendEvent(feedback.mailId, feedback.messageId, feedback.at)
-      : false;
+    const { mailId, mailing } = feedback;
+    const settled = mailId
+      ? await ports.ledger.settleFromSendEvent(mailId, feedback.messageId, feedback.at)
+      : mailing
+        ? await ports.mailings.recipients.settleFromSendEvent(
+            mailing.mailingId,
+            mailing.personId,
+            feedback.messageId,
+            feedback.at,
+          )
+        : false;
     return { type: 'sent', settled };
   }
   const people: PersonOutcome[] = [];
   for (const address of new Set(feedback.recipients)) {
     people.push(await applyToPerson(ports, feedback, ports.personIds.of(address)));
+  }
+  // A mailing counts its deliveries and complaints (its complaint pause); a report seen before is not counted.
+  if (feedback.type !== 'bounced' && feedback.mailing && people.some((outcome) => outcome !== 'duplicate')) {
+    await ports.mailings.progress.recordFeedback(
+      feedback.mailing.mailingId,
+      feedback.type === 'delivered' ? 'delivery' : 'complaint',
+    );
   }
   return { type: feedback.type, people };
 };

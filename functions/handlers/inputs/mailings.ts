@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
+import type { AnnouncementOverrides } from '../../core/mailings/announcement';
 import type { Audience, MailingContent } from '../../core/mailings/mailing';
+import { instant } from './instant';
 
 /**
  * A mailing as the organiser API takes it. Shapes here; the rules (lengths, known topics, a meeting with a
@@ -66,3 +68,32 @@ export const mailingBodyLimitBytes = 256 * 1024;
 export const mailingTestSendRequest = z.strictObject({
   to: z.optional(z.array(z.string().check(z.maxLength(254)))),
 });
+
+/** Announcing a meeting: no body, `{}`, or a subject or preheader instead of the prefilled one. */
+export const announceMeetingRequest = z.pipe(
+  z.strictObject({
+    subject: z.optional(z.string()),
+    preheader: z.optional(z.string()),
+  }),
+  z.transform(
+    (input): AnnouncementOverrides => ({
+      ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      ...(input.preheader !== undefined ? { preheader: input.preheader } : {}),
+    }),
+  ),
+);
+
+/** `…/schedule`: when, as RFC 3339 with an explicit offset. */
+export const scheduleMailingRequest = z.strictObject({ at: instant });
+
+/** The actions of `POST /api/organiser/mailings/{id}/<action>`, from the route's last segment. */
+export const mailingActions = [
+  'send',
+  'schedule',
+  'unschedule',
+  'pause',
+  'resume',
+  'cancel',
+  'retry-failed',
+] as const;
+export type MailingAction = (typeof mailingActions)[number];

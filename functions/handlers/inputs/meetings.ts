@@ -1,15 +1,8 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { noControlCharacters, noControlExceptNewlines } from './fields';
+import { instant } from './instant';
 
-/** RFC 3339 with an explicit offset (Z or ±hh:mm); without one → 400. Stored as UTC. */
-const instant = z.pipe(
-  z.iso.datetime({
-    offset: true,
-    message: 'Gebruik een tijd met tijdzone, zoals 2027-03-28T13:30:00+02:00.',
-  }),
-  z.transform((value: string) => new Date(value).toISOString()),
-);
 
 const line = (max: number) =>
   z

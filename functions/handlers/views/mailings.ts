@@ -1,5 +1,6 @@
 import type { StoredMailing } from '../../core/mailings/drafts';
 import { fourEyesState, type Mailing, statusLabels } from '../../core/mailings/mailing';
+import type { SendingProgress } from '../../core/mailings/recipients';
 
 /** A mailing in the list: what it is and where it stands. */
 export const mailingSummaryView = (mailing: Mailing) => ({
@@ -16,9 +17,30 @@ export const mailingSummaryView = (mailing: Mailing) => ({
   ...(mailing.counts ? { counts: mailing.counts } : {}),
 });
 
-/** One mailing for its author and the other organisers: the content, its state, and the four-eyes record. */
-export const mailingView = ({ mailing }: StoredMailing) => ({
+/** Where sending stands: the counts (exact once sent), the rate, and SES's feedback so far. */
+const progressView = (progress: SendingProgress | undefined) =>
+  progress
+    ? {
+        counts: progress.counts,
+        sending: {
+          audienceComplete: progress.snapshot.done,
+          ...(progress.rate !== undefined ? { ratePerSecond: progress.rate } : {}),
+          ...(progress.startedAt ? { startedAt: progress.startedAt } : {}),
+          ...(progress.finishedAt ? { finishedAt: progress.finishedAt } : {}),
+          deliveries: progress.deliveries,
+          complaints: progress.complaints,
+        },
+      }
+    : {};
+
+/**
+ * One mailing for its author and the other organisers: the content, its state, the four-eyes record and,
+ * once it sends, its progress.
+ */
+export const mailingView = ({ mailing }: StoredMailing, progress?: SendingProgress) => ({
   ...mailingSummaryView(mailing),
+  ...progressView(progress),
+  ...(mailing.notice ? { notice: mailing.notice } : {}),
   ...(mailing.preheader !== undefined ? { preheader: mailing.preheader } : {}),
   body: mailing.body,
   ...(mailing.approval ? { approval: mailing.approval } : {}),

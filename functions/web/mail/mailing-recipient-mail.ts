@@ -1,0 +1,39 @@
+import type { Audience } from '../../core/mailings/mailing';
+import type { RecipientVia } from '../../core/mailings/recipients';
+import type { ComposeRecipientMail } from '../../core/mailings/sender';
+import type { TokenSigner } from '../../core/tokens';
+import { mailingRecipientLinks } from './mailing-links';
+import { composeMailingMail } from './mailing-mail';
+import { unsubscribeHeaders } from './subscription-mails';
+
+/** The part of the audience the footer names: the topics the reader has, or the meeting. */
+const reasonAudience = (audience: Audience, via: RecipientVia): Audience =>
+  via.kind === 'topics' || !('meeting' in audience)
+    ? { topics: via.kind === 'topics' ? via.topics : [] }
+    : { meeting: audience.meeting, registrations: audience.registrations };
+
+/**
+ * A mailing as one recipient gets it: the stored rendering in the house template (mailing-mail.ts, as the
+ * preview shows it) with their name, a footer saying why they get it, and their own links — preferences, and
+ * the one-click unsubscribe link that the footer shows and `List-Unsubscribe` carries (RFC 8058).
+ */
+export const recipientMailComposer =
+  (context: { readonly tokens: TokenSigner; readonly siteUrl: string }): ComposeRecipientMail =>
+  (stored, recipient) => {
+    const links = mailingRecipientLinks(context, recipient.personId, recipient.via);
+    const mail = composeMailingMail({
+      mailing: stored.mailing,
+      rendered: stored.rendered,
+      audience: reasonAudience(stored.mailing.audience, recipient.via),
+      ...(recipient.name ? { greetingName: recipient.name } : {}),
+      links,
+      siteUrl: context.siteUrl,
+    });
+    return {
+      to: { address: recipient.address, ...(recipient.name ? { name: recipient.name } : {}) },
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      headers: unsubscribeHeaders(links.unsubscribeUrl),
+    };
+  };
