@@ -47,13 +47,17 @@ const mailer: Mailer = {
 };
 
 let stopping = false;
+/** The current run's deadline: a stop moves it to now, so the run hands over at its next look. */
+let deadline = new Date();
 process.on('SIGTERM', () => {
   stopping = true;
+  deadline.setTime(0);
 });
 console.log(`sender ready ${owner}`);
 while (!stopping) {
   try {
-    const report = await runSender({ ...ports, mailer }, settings, new Date(Date.now() + runMs));
+    deadline = new Date(Date.now() + runMs);
+    const report = await runSender({ ...ports, mailer }, settings, deadline);
     if (report.outcome !== 'idle' && report.outcome !== 'lease-held') {
       console.error(`Mailing sender: ${report.outcome}, ${report.sent} sent`);
     }

@@ -26,6 +26,8 @@ export interface StartSettings {
   readonly sesPort: number;
   readonly sesProxyPort: number;
   readonly path?: string;
+  /** More of its environment, e.g. `DROPIN_SCHEDULER_POLL_MS`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const started: RunningStart[] = [];
@@ -43,6 +45,7 @@ export const npmStart = (settings: StartSettings): RunningStart => {
       DROPIN_SES_PORT: String(settings.sesPort),
       DROPIN_SES_PROXY_PORT: String(settings.sesProxyPort),
       ...(settings.path ? { PATH: settings.path } : {}),
+      ...settings.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so cleanup can end everything it started even if the test fails.
