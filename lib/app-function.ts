@@ -244,11 +244,31 @@ export class AppFunction extends Construct {
     if (needs.mail === true) resources.mail.grantSend(this.function, resources.mailFromAddress);
     if (needs.tokens === true || needs.personIds === true) resources.tokenSecret.grantRead(this.function);
     if (needs.tokens === true) resources.linkKeys.grantRead(this.function);
+    if (needs.sendingAccount === true) this.allowSendingAccountReads();
     if (needs.scheduler === true) {
       if (!resources.scheduling)
         throw new Error(`${this.node.path} schedules, but the stage has no scheduling`);
       this.allowScheduling(resources.scheduling);
     }
+  }
+
+  /**
+   * Reading the SES account's sending standing (GetAccount: send rate and quota, sandbox, sending paused).
+   * GetAccount names no resource type in the Service Authorization Reference (SES v2), so `Resource: *` is the
+   * only form; in a policy of its own (as the X-Ray one), the acknowledgement covers this one read-only action.
+   */
+  private allowSendingAccountReads(): void {
+    const policy = new iam.Policy(this, 'SendingAccount', {
+      statements: [new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
+    });
+    policy.attachToRole(this.role);
+    this.function.node.addDependency(policy);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetAccount supports no resource-level permissions (Resource must be *); this policy holds only ' +
+        "that read of the account's sending quota, rate and status.",
+    });
   }
 
   /**
@@ -279,9 +299,9 @@ export class AppFunction extends Construct {
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${stack.region}:<AWS::AccountId>:schedule/${scheduling.scheduleGroupName}/*]`,
       reason:
-        'Schedules are created at run time, one per meeting (reminder-<meetingId>), so their names are not ' +
-        'known at deploy time; the grant is limited to the schedules of this one group and to creating, ' +
-        'moving and deleting them.',
+        'Schedules are created at run time, one per meeting (its reminders) or scheduled mailing (its start), ' +
+        'so their names are not known at deploy time; the grant is limited to the schedules of this one group ' +
+        'and to creating, moving and deleting them.',
     });
   }
 }

@@ -1,4 +1,8 @@
 import type { App, Environment } from 'aws-cdk-lib';
+import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
+import { routes as routeTable } from '../functions/routes';
+import type { AppFunction } from './app-function';
+import { OrganiserApiStack } from './organiser-api-stack';
 import { readStageSettings, type StageSettings } from './stage-settings';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack';
@@ -7,6 +11,11 @@ export interface DropInStage {
   readonly settings: StageSettings;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly organiserApi: OrganiserApiStack;
+  /** Every stack of the stage, in deploy order. */
+  readonly stacks: readonly [StatefulStack, StatelessStack, OrganiserApiStack];
+  /** Every function of the stage, exactly one per entry in use, by entry name. */
+  readonly functions: ReadonlyMap<EntryName, AppFunction>;
 }
 
 export interface DropInStageOptions {
@@ -25,9 +34,12 @@ export interface DropInStageOptions {
 }
 
 /**
- * One deployment of Drop In: `DropIn-<stage>-Stateful` (data and identities) and `DropIn-<stage>-Stateless`
- * (functions and the API), with the stage's settings from the app context. bin/app.ts and the infra tests
- * both build the app through here, so the tests check what `cdk deploy` deploys.
+ * One deployment of Drop In, with the stage's settings from the app context: `DropIn-<stage>-Stateful` (data
+ * and identities), `DropIn-<stage>-Stateless` (the HTTP API with its public routes, mail delivery, the jobs and
+ * the target of the one-time schedules) and `DropIn-<stage>-OrganiserApi` (the organiser routes of that API and
+ * their functions), deployed in that order. The code is split in two only to keep each stack well below
+ * CloudFormation's 500 resources (test/infra/stack-budget.test.ts). bin/app.ts and the infra tests both build
+ * the app through here, so the tests check what `cdk deploy` deploys.
  */
 export const addDropInStage = (app: App, options: DropInStageOptions): DropInStage => {
   const { stageName } = options;
@@ -45,14 +57,36 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     description: `Drop In (${stageName}): table, mail identity, token key, organiser accounts, schedules, alarm topic`,
     terminationProtection: settings.terminationProtection ?? true,
   });
+  const entries: Readonly<Record<EntryName, LambdaEntry>> = options.code?.entries ?? lambdaEntries;
+  const routes = options.code?.routes ?? routeTable;
+  // The stack is renamed never: the one-time schedules store the ARNs of its scheduled-jobs function, role and
+  // queue, whose names derive from it (lib/scheduled-jobs.ts).
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
     settings,
     stateful,
-    description: `Drop In (${stageName}): functions and the HTTP API`,
-    ...options.code,
+    description: `Drop In (${stageName}): the HTTP API with its public routes, mail delivery and the jobs`,
+    routes: routes.filter((route) => route.access === 'public'),
+    entries,
   });
-  // Every alarm of both stacks mails the stage's alarm address, whoever adds it and wherever.
-  for (const stack of [stateful, stateless]) stateful.alarms.notifyEveryAlarmIn(stack);
-  return { settings, stateful, stateless };
+  const organiserApi = new OrganiserApiStack(app, `${prefix}-OrganiserApi`, {
+    env,
+    settings,
+    stateless,
+    description: `Drop In (${stageName}): the organiser routes of the HTTP API and their functions`,
+    routes: routes.filter((route) => route.access === 'organiser'),
+    entries,
+  });
+  const stacks = [stateful, stateless, organiserApi] as const;
+  // Every alarm of every stack mails the stage's alarm address, whoever adds it and wherever.
+  for (const stack of stacks) stateful.alarms.notifyEveryAlarmIn(stack);
+
+  const functions = new Map<EntryName, AppFunction>(stateless.functions);
+  for (const [name, fn] of organiserApi.functions) {
+    // An entry behind a public and an organiser route, or a trigger and an organiser route, would run as two
+    // functions with two sets of alarms.
+    if (functions.has(name)) throw new Error(`Entry ${name} would get a function in each of two stacks`);
+    functions.set(name, fn);
+  }
+  return { settings, stateful, stateless, organiserApi, stacks, functions };
 };

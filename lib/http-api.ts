@@ -1,16 +1,15 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
 import type { Route } from '../functions/routes';
-import { AppFunction, type AppResources, type LogLevel } from './app-function';
+import type { AppFunction, AppResources, LogLevel } from './app-function';
+import { addLambdaRoutes } from './lambda-routes';
 
 export interface HttpApiProps {
-  /** The route table (functions/routes.ts): one API route per row. */
+  /** Rows of the route table (functions/routes.ts) served from this stack: one API route per row. */
   readonly routes: readonly Route[];
   /** The entry behind API Gateway's `$default` route, answering every path no route matches. */
   readonly fallbackEntry: EntryName;
@@ -42,9 +41,10 @@ export interface HttpApiProps {
 }
 
 /**
- * The public HTTP API, built from the route table: one function per entry in use (shared by every route that
- * names it), one route per row with the organisers' JWT authorizer on exactly the `organiser` rows, and the
- * `$default` route to the Dutch 404. The handler checks the group; the authorizer only proves the token.
+ * The public HTTP API: the API with its throttled default stage, access logs and the organisers' JWT authorizer,
+ * and the routes given (lib/lambda-routes.ts: one function per entry in use, one route per row, the authorizer
+ * on exactly the `organiser` rows) with the `$default` route to the Dutch 404. Other stacks add routes to the
+ * same API (lib/organiser-api-stack.ts) with `api` and `organiserAuthorizer`.
  */
 export class HttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
@@ -52,6 +52,10 @@ export class HttpApi extends Construct {
   /** The functions by entry name, each created once. */
   readonly functions: ReadonlyMap<EntryName, AppFunction>;
   readonly accessLogs: logs.LogGroup;
+  /** The JWT authorizer of the organisers' routes (Cognito ID and access tokens of the organiser client). */
+  readonly organiserJwtAuthorizer: apigwv2.HttpAuthorizer;
+  /** That authorizer, for the organiser routes, in this stack or another. */
+  readonly organiserAuthorizer: apigwv2.IHttpRouteAuthorizer;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -91,55 +95,34 @@ export class HttpApi extends Construct {
       },
     });
 
-    const functions = new Map<EntryName, AppFunction>();
-    const integrations = new Map<EntryName, HttpLambdaIntegration>();
-    const integrationFor = (name: EntryName): HttpLambdaIntegration => {
-      const existing = integrations.get(name);
-      if (existing) return existing;
-      const fn = new AppFunction(this, `Fn-${name}`, {
-        entry: props.entries[name],
-        resources: props.resources,
-        environment: props.environment,
-        logRetention: retention,
-        ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
-      });
-      functions.set(name, fn);
-      const integration = new HttpLambdaIntegration(`Integration-${name}`, fn.function);
-      integrations.set(name, integration);
-      return integration;
+    // Created with the API, at the path `HttpJwtAuthorizer` gave it (so its logical id stays), and handed to the
+    // routes as `organiserAuthorizer`, here or in another stack (lib/organiser-api-stack.ts).
+    this.organiserJwtAuthorizer = new apigwv2.HttpAuthorizer(this.api, 'OrganiserJwt', {
+      httpApi: this.api,
+      type: apigwv2.HttpAuthorizerType.JWT,
+      authorizerName: 'OrganiserJwt',
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: props.jwtIssuer,
+      jwtAudience: [...props.jwtAudience],
+    });
+    const authorizer = this.organiserJwtAuthorizer;
+    this.organiserAuthorizer = {
+      bind: () => ({ authorizerId: authorizer.authorizerId, authorizationType: 'JWT' }),
     };
 
-    const organiserAuthorizer = new HttpJwtAuthorizer('OrganiserJwt', props.jwtIssuer, {
-      jwtAudience: [...props.jwtAudience],
-      identitySource: ['$request.header.Authorization'],
-    });
-
-    for (const route of props.routes) {
-      const [httpRoute] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration: integrationFor(route.entry),
-        authorizer: route.access === 'organiser' ? organiserAuthorizer : new apigwv2.HttpNoneAuthorizer(),
-      });
-      if (route.access === 'public' && httpRoute) {
-        acknowledgePublicRoute(
-          httpRoute,
-          `${route.method} ${route.path} is marked public in the route table`,
-        );
-      }
-    }
-
-    const fallbackRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
+    this.functions = addLambdaRoutes(this, {
       httpApi: this.api,
-      routeKey: apigwv2.HttpRouteKey.DEFAULT,
-      integration: integrationFor(props.fallbackEntry),
+      routes: props.routes,
+      fallbackEntry: props.fallbackEntry,
+      entries: props.entries,
+      resources: props.resources,
+      environment: props.environment,
+      organiserAuthorizer: this.organiserAuthorizer,
+      // Under the API, where `HttpApi.addRoutes` put them: their logical ids stay.
+      routeScope: this.api,
+      logRetention: retention,
+      ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
     });
-    acknowledgePublicRoute(
-      fallbackRoute,
-      '$default only answers the not-found page or problem for unmatched paths',
-    );
-
-    this.functions = functions;
   }
 
   /** The URL of the default stage, ending in `/`. */
@@ -147,12 +130,3 @@ export class HttpApi extends Construct {
     return this.stage.url;
   }
 }
-
-const acknowledgePublicRoute = (route: apigwv2.HttpRoute, why: string): void => {
-  Validations.of(route).acknowledge({
-    id: 'AwsSolutions-APIG4',
-    reason:
-      `${why}: public pages, forms and token links are used without an account (subscribers, participants, ` +
-      'readers); only organiser routes carry the JWT authorizer.',
-  });
-};

@@ -17,6 +17,13 @@ export interface MailDeliveryAlarmsProps {
   readonly maxPendingAge?: Duration;
 }
 
+/**
+ * The account's SES reputation rates (0 to 1) at which the reputation alarms fire. SES puts the account under
+ * review at a complaint rate of 0.1% and a bounce rate of 5%, and may pause all sending from 0.5% and 10%:
+ * these alarms come well before the pause, and before the review for bounces.
+ */
+export const reputationAlarmThresholds = { complaintRate: 0.001, bounceRate: 0.04 } as const;
+
 /** Where the metrics from the delivery log lines go. */
 const namespace = 'DropIn';
 
@@ -95,5 +102,55 @@ export class MailDeliveryAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+  }
+}
+
+/**
+ * The alarms on the sending reputation of the SES account: its complaint and bounce rates, in time to act
+ * before SES reviews the account or pauses its sending (which would hold up every mail, see "Failure
+ * classes" in docs/architecture.md). In the stateful stack, with the identity: the rates are the account's,
+ * not any function's.
+ */
+export class SesReputationAlarms extends Construct {
+  /** The account's SES complaint rate reached 0.1% (`reputationAlarmThresholds`). */
+  readonly complaintRateAlarm: cloudwatch.Alarm;
+  /** The account's SES bounce rate reached 4% (`reputationAlarmThresholds`). */
+  readonly bounceRateAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // The account-level reputation metrics SES publishes itself (namespace AWS/SES, no dimensions): each is
+    // already a rate over SES's representative volume of recent mail, so the highest value of the hour is
+    // what counts. SES publishes them only once the account has had a bounce or a complaint: no data is fine.
+    const reputationAlarm = (id: string, metricName: string, threshold: number, description: string) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          period: Duration.hours(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.complaintRateAlarm = reputationAlarm(
+      'ComplaintRateAlarm',
+      'Reputation.ComplaintRate',
+      reputationAlarmThresholds.complaintRate,
+      'The SES complaint rate of the account reached 0.1%, where SES puts the account under review (at 0.5% ' +
+        "it may pause all sending): see the SES console's reputation page, and the Complaint events in the SES " +
+        'events function\'s log ("SES event applied"), for which mailing drew them',
+    );
+    this.bounceRateAlarm = reputationAlarm(
+      'BounceRateAlarm',
+      'Reputation.BounceRate',
+      reputationAlarmThresholds.bounceRate,
+      'The SES bounce rate of the account reached 4% (SES reviews the account at 5% and may pause all sending ' +
+        "at 10%): see the SES console's reputation page, and the Bounce events in the SES events function's " +
+        'log ("SES event applied"), for where the bouncing addresses came from',
+    );
   }
 }

@@ -1,8 +1,9 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { amsterdamTimeZone } from '../functions/core/amsterdam-time';
 import type { LambdaEntry } from '../functions/entries';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
 import { schedulerRole } from './scheduler-role';
@@ -34,6 +35,16 @@ export interface RecurringJobProps {
    */
   readonly logLevel?: LogLevel;
 }
+
+/**
+ * Every `interval`, said in Europe/Amsterdam like every schedule of the system: `rate()` takes no time zone of
+ * its own, and a rate runs alike in any zone.
+ */
+export const everyInAmsterdam = (interval: Duration): scheduler.ScheduleExpression =>
+  scheduler.ScheduleExpression.expression(
+    scheduler.ScheduleExpression.rate(interval).expressionString,
+    TimeZone.of(amsterdamTimeZone),
+  );
 
 /**
  * A job that runs on a recurring EventBridge Scheduler schedule: the entry's function, and a role that may

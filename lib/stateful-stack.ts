@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
 import { AlarmNotifications } from './alarm-notifications';
+import { SesReputationAlarms } from './mail-delivery-alarms';
 import { MailSending } from './mail-sending';
 import { OrganiserDirectory } from './organiser-directory';
 import { SingleTable } from './single-table';
@@ -18,13 +19,16 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
- * identity and configuration set, the person-id key and the link keyring, the organisers' user pool, the schedule group and
- * the alarm topic with its subscription. Kept apart from the stateless stack so that replacing functions or
+ * identity and configuration set (with the alarms on the account's sending reputation), the person-id key
+ * and the link keyring, the organisers' user pool, the schedule group and the alarm topic with its
+ * subscription. Kept apart from the stateless stack so that replacing functions or
  * the API can never touch them.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly mail: MailSending;
+  /** The complaint and bounce rates of the SES account (lib/mail-delivery-alarms.ts). */
+  readonly mailReputation: SesReputationAlarms;
   /**
    * The person-id key (docs/architecture.md, "Links and tokens"): keys every person, never rotated; links
    * signed before the link keyring existed verify against it. Its construct id is from the days it signed
@@ -54,6 +58,7 @@ export class StatefulStack extends Stack {
     this.table = new SingleTable(this, 'Data', { design: tableDesign }).table;
 
     this.mail = new MailSending(this, 'Mail', { domain: settings.sesIdentity });
+    this.mailReputation = new SesReputationAlarms(this, 'MailReputation');
 
     this.alarms = new AlarmNotifications(this, 'Alarms', { email: settings.alarmEmail });
 

@@ -7,6 +7,7 @@ import { fallbackEntry, type Route, routes } from '../functions/routes';
 import type { AppFunction, AppResources } from './app-function';
 import { HttpApi } from './http-api';
 import { MailDeliveryAlarms } from './mail-delivery-alarms';
+import { MailingSender } from './mailing-sender';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxSweeper } from './outbox-sweeper';
 import { RetentionJob } from './retention-job';
@@ -20,8 +21,8 @@ export interface StatelessStackProps extends StackProps {
   /** The table, mail identity, token key and user pool this stack's functions use. */
   readonly stateful: StatefulStack;
   /**
-   * The route table.
-   * @default the one in functions/routes.ts
+   * The rows of the route table this stack serves (the stage gives the organiser rows to the organiser API stack).
+   * @default every row of functions/routes.ts
    */
   readonly routes?: readonly Route[];
   /**
@@ -32,10 +33,11 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * The code: functions, the HTTP API, mail delivery (the outbox relay on the table's stream, the sweeper every
- * minute, the SES events and the alarms on delivery) and the target of the one-time schedules. Everything
- * here can be replaced or destroyed and redeployed without losing data, because the data (pending schedules
- * included) lives in the stateful stack.
+ * The code: the HTTP API (with its public routes and their functions; the organiser routes are added by the
+ * organiser API stack), mail delivery (the outbox relay on the table's stream, the sweeper every minute, the SES
+ * events and the alarms on delivery), the mailing sender, the nightly retention job and the target of the
+ * one-time schedules. Everything here can be replaced or destroyed and redeployed without losing data, because
+ * the data (pending schedules included) lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
@@ -47,12 +49,18 @@ export class StatelessStack extends Stack {
   readonly sesEvents: ReadonlyMap<EntryName, SesEvents>;
   /** One per entry with `trigger: 'retention'` (the nightly job), by entry name. */
   readonly retentionJobs: ReadonlyMap<EntryName, RetentionJob>;
+  /** One per entry with `trigger: 'mailing-sender'` (every minute, one sender at a time), by entry name. */
+  readonly mailingSenders: ReadonlyMap<EntryName, MailingSender>;
   /** The function the one-time schedules invoke (the entry with `trigger: 'schedule'`), its role and DLQ. */
   readonly scheduledJobs: ScheduledJobs;
   /** Failed mail and the oldest mail waiting, over every delivering function. */
   readonly mailDeliveryAlarms: MailDeliveryAlarms;
   /** Every function of the stack, exactly one per entry in use, by entry name. */
   readonly functions: ReadonlyMap<EntryName, AppFunction>;
+  /** What every function's `needs` are granted on, scheduling included: for the functions of other stacks too. */
+  readonly functionResources: AppResources;
+  /** The config environment every function reads (functions/config.ts): for the functions of other stacks too. */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -99,6 +107,8 @@ export class StatelessStack extends Stack {
     // The stateful stack holds the group; the stack dependency already orders the deploys (the table import).
     const resources: AppResources = { ...baseResources, scheduling: this.scheduledJobs.scheduling };
     const environment: Record<string, string> = { ...baseEnvironment, ...this.scheduledJobs.environment };
+    this.functionResources = resources;
+    this.functionEnvironment = environment;
 
     this.httpApi = new HttpApi(this, 'Http', {
       routes: props.routes ?? routes,
@@ -123,6 +133,7 @@ export class StatelessStack extends Stack {
     const outboxSweepers = new Map<EntryName, OutboxSweeper>();
     const sesEvents = new Map<EntryName, SesEvents>();
     const retentionJobs = new Map<EntryName, RetentionJob>();
+    const mailingSenders = new Map<EntryName, MailingSender>();
     for (const [name, entry] of Object.entries(entries) as [EntryName, LambdaEntry][]) {
       switch (entry.trigger) {
         case 'outbox-stream': {
@@ -155,6 +166,9 @@ export class StatelessStack extends Stack {
         case 'retention':
           retentionJobs.set(name, new RetentionJob(this, `Retention-${name}`, { entry, ...common }));
           break;
+        case 'mailing-sender':
+          mailingSenders.set(name, new MailingSender(this, `MailingSender-${name}`, { entry, ...common }));
+          break;
         default:
           // Routes (the HTTP API above) and one-time schedules (the scheduled jobs above).
           break;
@@ -164,6 +178,7 @@ export class StatelessStack extends Stack {
     this.outboxSweepers = outboxSweepers;
     this.sesEvents = sesEvents;
     this.retentionJobs = retentionJobs;
+    this.mailingSenders = mailingSenders;
 
     const functions = new Map<EntryName, AppFunction>();
     const add = (name: EntryName, fn: AppFunction): void => {
@@ -178,6 +193,7 @@ export class StatelessStack extends Stack {
     for (const [name, sweeper] of outboxSweepers) add(name, sweeper.appFunction);
     for (const [name, handler] of sesEvents) add(name, handler.appFunction);
     for (const [name, job] of retentionJobs) add(name, job.appFunction);
+    for (const [name, sender] of mailingSenders) add(name, sender.appFunction);
     this.functions = functions;
 
     const logGroupsOf = (names: EntryName[]) =>

@@ -1,6 +1,6 @@
 import { SesSendingAccount } from '../adapters/ses-account';
 import type { SendingAccount } from '../core/mailings/recipients';
-import { ses } from './mail';
+import { ses } from './ses';
 
 /** The SES account's standing (GetAccount, `needs.sendingAccount`), on the mailer's client. */
 export const sendingAccount: SendingAccount = {

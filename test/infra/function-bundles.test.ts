@@ -45,7 +45,8 @@ describe.each(entries)('the bundle of %s', (name, entry) => {
       scheduler: carries(files(), '@aws-sdk/client-scheduler'),
     }).toEqual({
       dynamodb: entry.needs.table !== undefined,
-      sesv2: entry.needs.mail === true,
+      // SendEmail, and GetAccount (the sending standing) from the same client.
+      sesv2: entry.needs.mail === true || entry.needs.sendingAccount === true,
       secretsManager: entry.needs.tokens === true || entry.needs.personIds === true,
       scheduler: entry.needs.scheduler === true,
     });

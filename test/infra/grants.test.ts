@@ -32,7 +32,8 @@ const entries: Record<keyof typeof lambdaEntries, LambdaEntry> = {
   organiserMe: writer,
   notFound: exporter,
 };
-const { app, statelessTemplate: template } = synthesizeStage({ code: { entries } });
+// The stateless and the organiser API stack: the grants go wherever the function is.
+const { app, functionTemplates: template } = synthesizeStage({ code: { entries } });
 
 const tableArn =
   /"Fn::ImportValue":"DropIn-prod-Stateful:ExportsOutputFnGetAttDataTable[0-9A-F]+Arn[0-9A-F]+"/;
@@ -135,6 +136,29 @@ describe('a secret grant', () => {
     for (const name of deployedEntries) {
       if (entries[name].needs.tokens || entries[name].needs.personIds) continue;
       expect(secretsOf(name), name).toEqual([]);
+    }
+  });
+});
+
+describe('a sending account grant', () => {
+  const getAccountStatementsOf = (name: keyof typeof entries) =>
+    statementsOfFunction(template, entries[name].description).filter((statement) =>
+      actionsOf([statement]).includes('ses:GetAccount'),
+    );
+
+  it('goes to exactly the entries that read the SES account: the mailing controls and the sender', () => {
+    const reading = [...deployedEntries].filter((name) => entries[name].needs.sendingAccount === true).sort();
+    expect(reading).toEqual(['mailingSender', 'organiserMailingControl']);
+    for (const name of deployedEntries) {
+      expect(getAccountStatementsOf(name).length, name).toBe(reading.includes(name) ? 1 : 0);
+    }
+  });
+
+  it('allows GetAccount alone, on "*" (it has no resource type), in a statement of its own', () => {
+    for (const name of ['mailingSender', 'organiserMailingControl'] as const) {
+      expect(getAccountStatementsOf(name), name).toEqual([
+        { Action: 'ses:GetAccount', Effect: 'Allow', Resource: '*' },
+      ]);
     }
   });
 });

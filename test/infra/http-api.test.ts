@@ -7,6 +7,7 @@ import {
   actionsOf,
   asList,
   deployedEntries,
+  mailingSenderEntries,
   policyStatements,
   routedEntries,
   scheduleEntries,
@@ -17,48 +18,91 @@ import {
   synthesizeStage,
 } from './synth';
 
-const { stateless, settings, statelessTemplate: template } = synthesizeStage();
+const stage = synthesizeStage();
+const { stateless, organiserApi, settings, statelessTemplate, organiserApiTemplate } = stage;
+// The API and its public routes live in the stateless stack, the organiser routes in the organiser API stack.
+const templates = stage.functionTemplates;
 
-/** A resource of the synthesized template, as untyped as CloudFormation JSON. */
+/** A resource of a synthesized template, as untyped as CloudFormation JSON. */
 type CfnResource = ReturnType<Template['findResources']>[string];
-const resourcesOf = (type: string) => template.findResources(type) as Record<string, CfnResource>;
+const resourcesIn = (template: Template, type: string) =>
+  template.findResources(type) as Record<string, CfnResource>;
+/** The resources of a type over both stacks, each with the template it is in (references stay within one). */
+const resourcesOf = (type: string): [string, CfnResource, Template][] =>
+  templates.flatMap((template) =>
+    Object.entries(resourcesIn(template, type)).map(
+      ([id, resource]) => [id, resource, template] as [string, CfnResource, Template],
+    ),
+  );
 
-const apiRoutes = resourcesOf('AWS::ApiGatewayV2::Route');
-const routeByKey = (key: string): CfnResource => {
-  const matches = Object.values(apiRoutes).filter((route) => route.Properties.RouteKey === key);
+const routeByKey = (key: string): [CfnResource, Template] => {
+  const matches = resourcesOf('AWS::ApiGatewayV2::Route').filter(
+    ([, route]) => route.Properties.RouteKey === key,
+  );
   expect(matches, `routes with key ${key}`).toHaveLength(1);
-  return matches[0] as CfnResource;
+  const [, route, template] = matches[0] as [string, CfnResource, Template];
+  return [route, template];
 };
 
-/** The description of the function a route's integration invokes: route → integration → function. */
-const functionDescriptionBehind = (route: CfnResource): string => {
+/** The logical id of the function a route's integration invokes: route → integration → function. */
+const functionIdBehind = ([route, template]: [CfnResource, Template]): string => {
   const integrationId = (route.Properties.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
-  const integration = resourcesOf('AWS::ApiGatewayV2::Integration')[integrationId.Ref] as CfnResource;
-  const functionId: string = integration.Properties.IntegrationUri['Fn::GetAtt'][0];
-  return (resourcesOf('AWS::Lambda::Function')[functionId] as CfnResource).Properties.Description;
+  const integration = resourcesIn(template, 'AWS::ApiGatewayV2::Integration')[
+    integrationId.Ref
+  ] as CfnResource;
+  return integration.Properties.IntegrationUri['Fn::GetAtt'][0];
 };
+const functionDescriptionBehind = (found: [CfnResource, Template]): string =>
+  (resourcesIn(found[1], 'AWS::Lambda::Function')[functionIdBehind(found)] as CfnResource).Properties
+    .Description;
 
 const functions = resourcesOf('AWS::Lambda::Function');
+const apiImport = {
+  'Fn::ImportValue': expect.stringMatching(/^DropIn-prod-Stateless:ExportsOutputRefHttpApi[0-9A-F]+$/),
+};
 
 describe('the HTTP API routes', () => {
-  const [jwtAuthorizerId] = Object.keys(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
+  const [jwtAuthorizerId] = Object.keys(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Authorizer'));
+  const keysIn = (template: Template) =>
+    Object.values(resourcesIn(template, 'AWS::ApiGatewayV2::Route'))
+      .map((route) => route.Properties.RouteKey)
+      .sort();
 
   it('has one route per row of the route table, plus $default, and no other', () => {
-    const keys = Object.values(apiRoutes).map((route) => route.Properties.RouteKey);
+    const keys = resourcesOf('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
     expect(keys.sort()).toEqual([...routes.map(routeKey), '$default'].sort());
+  });
+
+  it('serves the public rows and $default from the stateless stack, the organiser rows from the organiser API stack', () => {
+    const rowsFor = (access: string) => routes.filter((route) => route.access === access).map(routeKey);
+    expect(keysIn(statelessTemplate)).toEqual([...rowsFor('public'), '$default'].sort());
+    expect(keysIn(organiserApiTemplate)).toEqual(rowsFor('organiser').sort());
+    expect(rowsFor('organiser').length).toBeGreaterThan(0);
+    // All on the one API of the stateless stack.
+    for (const route of Object.values(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Route')))
+      expect(route.Properties.ApiId).toEqual({ Ref: expect.stringMatching(/^HttpApi/) });
+    for (const route of Object.values(resourcesIn(organiserApiTemplate, 'AWS::ApiGatewayV2::Route')))
+      expect(route.Properties.ApiId).toEqual(apiImport);
+    organiserApiTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    organiserApiTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });
 
   it.each(routes.filter((route) => route.access === 'organiser'))(
     'puts the organiser JWT authorizer on $method $path',
     (route) => {
-      const { Properties } = routeByKey(routeKey(route));
+      const [{ Properties }] = routeByKey(routeKey(route));
       expect(Properties.AuthorizationType).toBe('JWT');
-      expect(Properties.AuthorizerId).toEqual({ Ref: jwtAuthorizerId });
+      // The one authorizer, of the stateless stack, whose id the organiser API stack imports.
+      expect(Properties.AuthorizerId).toEqual({
+        'Fn::ImportValue': expect.stringMatching(
+          new RegExp(`^DropIn-prod-Stateless:ExportsOutputRef${jwtAuthorizerId}[0-9A-F]+$`),
+        ),
+      });
     },
   );
 
   it.each(routes.filter((route) => route.access === 'public'))('leaves $method $path public', (route) => {
-    const { Properties } = routeByKey(routeKey(route));
+    const [{ Properties }] = routeByKey(routeKey(route));
     expect(Properties.AuthorizationType).toBe('NONE');
     expect(Properties.AuthorizerId).toBeUndefined();
   });
@@ -71,13 +115,15 @@ describe('the HTTP API routes', () => {
 
   it('answers every other path with the fallback entry, without an authorizer', () => {
     const fallback = routeByKey('$default');
-    expect(fallback.Properties.AuthorizationType).toBe('NONE');
+    expect(fallback[0].Properties.AuthorizationType).toBe('NONE');
     expect(functionDescriptionBehind(fallback)).toBe(lambdaEntries[fallbackEntry].description);
   });
 
   it('trusts only ID and access tokens of the organiser pool issued to the organiser client', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    const authorizer = resourcesOf('AWS::ApiGatewayV2::Authorizer')[jwtAuthorizerId as string] as CfnResource;
+    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const authorizer = resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Authorizer')[
+      jwtAuthorizerId as string
+    ] as CfnResource;
     expect(authorizer.Properties.AuthorizerType).toBe('JWT');
     expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     const { Issuer, Audience } = authorizer.Properties.JwtConfiguration;
@@ -94,8 +140,63 @@ describe('the HTTP API routes', () => {
   });
 });
 
+describe('the invoke permissions', () => {
+  const permissions = resourcesOf('AWS::Lambda::Permission').filter(
+    ([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com',
+  );
+  /** The path part of a permission's source ARN, after `<apiId>/`. */
+  const sourcePath = (permission: CfnResource): string => {
+    const parts = permission.Properties.SourceArn['Fn::Join'][1] as unknown[];
+    return String(parts.at(-1)).replace(/^\//, '');
+  };
+  const permissionsOf = (functionId: string, template: Template) =>
+    permissions
+      .filter(
+        ([, permission, t]) =>
+          t === template && permission.Properties.FunctionName['Fn::GetAtt'][0] === functionId,
+      )
+      .map(([, permission]) => permission);
+
+  it('are one per function of the API, however many routes it serves, for API Gateway of this API only', () => {
+    const apiFunctions = [...stateless.httpApi.functions.keys(), ...organiserApi.functions.keys()];
+    expect(permissions).toHaveLength(apiFunctions.length);
+    for (const [, permission, template] of permissions) {
+      expect(permission.Properties.Action).toBe('lambda:InvokeFunction');
+      const parts = permission.Properties.SourceArn['Fn::Join'][1] as unknown[];
+      expect(parts).toContainEqual(
+        template === statelessTemplate ? { Ref: expect.stringMatching(/^HttpApi/) } : apiImport,
+      );
+      expect(JSON.stringify(parts)).toContain(':execute-api:eu-west-1:');
+    }
+  });
+
+  it.each(routes)('let $method $path invoke its function, scoped to the routes of that function', (route) => {
+    const found = routeByKey(routeKey(route));
+    const [permission] = permissionsOf(functionIdBehind(found), found[1]);
+    const pattern = sourcePath(permission as CfnResource);
+    // Any stage, any method; the path of the route or the segments the function's routes share, then `*`.
+    const path = pattern.replace(/^\*\/\*/, '');
+    const others = routes.filter((other) => other.entry === route.entry);
+    if (others.length === 1) expect(path).toBe(route.path);
+    else expect(route.path.startsWith(path.replace(/\*$/, ''))).toBe(true);
+  });
+
+  it('give the mailing controls one permission for their seven routes, not the whole API', () => {
+    const found = routeByKey('POST /api/organiser/mailings/{id}/send');
+    const controls = permissionsOf(functionIdBehind(found), found[1]);
+    expect(controls).toHaveLength(1);
+    expect(sourcePath(controls[0] as CfnResource)).toBe('*/*/api/organiser/mailings/{id}/*');
+  });
+
+  it('let API Gateway invoke the fallback function for any path', () => {
+    const found = routeByKey('$default');
+    const [permission] = permissionsOf(functionIdBehind(found), found[1]);
+    expect(sourcePath(permission as CfnResource)).toBe('*/*');
+  });
+});
+
 describe('the default stage', () => {
-  const stage = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'));
+  const stage = Object.values(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Stage'));
   const accessLogSettings = stage[0]?.Properties.AccessLogSettings ?? {};
 
   it('is the only stage, deploys automatically and is throttled', () => {
@@ -110,7 +211,7 @@ describe('the default stage', () => {
   it('writes JSON access logs with the request id to a log group of its own', () => {
     const { DestinationArn, Format } = accessLogSettings;
     const logGroupId: string = DestinationArn['Fn::GetAtt'][0];
-    expect(resourcesOf('AWS::Logs::LogGroup')[logGroupId]).toBeDefined();
+    expect(resourcesIn(statelessTemplate, 'AWS::Logs::LogGroup')[logGroupId]).toBeDefined();
     expect(JSON.parse(Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
   });
 
@@ -127,33 +228,37 @@ describe('the functions', () => {
     .at(-1);
 
   it('exist once per entry the routes use (however many routes share it) or a trigger invokes', () => {
-    const descriptions = Object.values(functions).map((fn) => fn.Properties.Description);
+    const descriptions = functions.map(([, fn]) => fn.Properties.Description);
     expect(descriptions.sort()).toEqual(
       [...deployedEntries].map((name) => lambdaEntries[name].description).sort(),
     );
-    expect([...stateless.functions.keys()].sort()).toEqual([...deployedEntries].sort());
-    expect(stateless.httpApi.functions.size).toBe(routedEntries.size);
+    expect([...stage.functions.keys()].sort()).toEqual([...deployedEntries].sort());
+    expect(stateless.httpApi.functions.size + organiserApi.functions.size).toBe(routedEntries.size);
+    expect([...organiserApi.functions.keys()].sort()).toEqual(
+      [...new Set(routes.filter((route) => route.access === 'organiser').map((route) => route.entry))].sort(),
+    );
     expect(stateless.outboxRelays.size).toBe(streamEntries.size);
+    expect(stateless.mailingSenders.size).toBe(mailingSenderEntries.size);
     expect(stateless.outboxSweepers.size).toBe(sweepEntries.size);
     expect(stateless.sesEvents.size).toBe(sesEventEntries.size);
     expect([...scheduleEntries]).toEqual(['meetingReminders']);
   });
 
-  it.each(Object.entries(functions))('%s runs the newest Node.js runtime on arm64 with X-Ray', (_, fn) => {
+  it.each(functions)('%s runs the newest Node.js runtime on arm64 with X-Ray', (_, fn) => {
     expect(fn.Properties.Runtime).toBe(newestNode);
     expect(fn.Properties.Architectures).toEqual(['arm64']);
     expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     expect(fn.Properties.Handler).toBe('index.handler');
   });
 
-  it.each(Object.entries(functions))('%s logs to an explicit log group with the stage retention', (_, fn) => {
+  it.each(functions)('%s logs to an explicit log group with the stage retention', (_, fn, template) => {
     const logGroupId: string = fn.Properties.LoggingConfig.LogGroup.Ref;
     const logGroup = template.findResources('AWS::Logs::LogGroup')[logGroupId];
     expect(logGroup?.Properties.RetentionInDays).toBe(settings.logRetentionDays);
     expect(logGroup?.DeletionPolicy).toBe('Retain');
   });
 
-  it.each(Object.entries(functions))('%s gets the whole config environment', (_, fn) => {
+  it.each(functions)('%s gets the whole config environment', (_, fn) => {
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual(
       expect.arrayContaining([
         'TABLE_NAME',
@@ -182,14 +287,16 @@ describe('the functions', () => {
   });
 
   it('have their own roles without AWS managed policies', () => {
-    for (const role of Object.values(resourcesOf('AWS::IAM::Role'))) {
+    for (const [, role] of resourcesOf('AWS::IAM::Role')) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
 
-  it('each have an alarm on errors and one on throttles', () => {
-    const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
-    for (const functionId of Object.keys(functions)) {
+  it('each have an alarm on errors and one on throttles, in their own stack', () => {
+    for (const [functionId, , template] of functions) {
+      const alarms = Object.values(resourcesIn(template, 'AWS::CloudWatch::Alarm')).map(
+        (alarm) => alarm.Properties,
+      );
       const watching = alarms.filter((alarm) =>
         alarm.Dimensions?.some((dimension: { Value: unknown }) =>
           JSON.stringify(dimension.Value).includes(functionId),
@@ -201,25 +308,25 @@ describe('the functions', () => {
 });
 
 describe('the permissions', () => {
-  const statements = policyStatements(template);
+  const statements = policyStatements(templates);
 
   it('never grant a wildcard action', () => {
     const wildcardActions = actionsOf(statements).filter((action) => action.includes('*'));
     expect(wildcardActions).toEqual([]);
   });
 
-  it('use Resource "*" only for the X-Ray trace writes, which support nothing narrower', () => {
+  it('use Resource "*" only for the X-Ray trace writes and the SES account read, which support nothing narrower', () => {
     const onEverything = statements.filter((statement) => asList(statement.Resource).includes('*'));
     expect(new Set(actionsOf(onEverything))).toEqual(
-      new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']),
+      new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'ses:GetAccount']),
     );
   });
 
   it('let only entries that need mail send it, from the stage sender, through the identity and configuration set', () => {
     for (const [name, entry] of Object.entries(lambdaEntries)) {
       if (!deployedEntries.has(name as EntryName)) continue;
-      const sesStatements = statementsOfFunction(template, entry.description).filter((statement) =>
-        actionsOf([statement]).some((action) => action.startsWith('ses:')),
+      const sesStatements = statementsOfFunction(templates, entry.description).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('ses:') && action !== 'ses:GetAccount'),
       );
       if (!('mail' in entry.needs && entry.needs.mail)) {
         expect(sesStatements, name).toEqual([]);
@@ -245,7 +352,7 @@ describe('the permissions', () => {
   it('give entries without needs nothing but their own log group', () => {
     for (const [name, entry] of Object.entries(lambdaEntries)) {
       if (!deployedEntries.has(name as EntryName) || Object.keys(entry.needs).length > 0) continue;
-      const actions = actionsOf(statementsOfFunction(template, entry.description));
+      const actions = actionsOf(statementsOfFunction(templates, entry.description));
       expect(new Set(actions), name).toEqual(
         new Set([
           'logs:CreateLogStream',
@@ -260,6 +367,6 @@ describe('the permissions', () => {
 
 describe('the outputs', () => {
   it('include the API URL', () => {
-    template.hasOutput('ApiUrl', {});
+    statelessTemplate.hasOutput('ApiUrl', {});
   });
 });

@@ -12,7 +12,7 @@ import {
   synthesizeStage,
 } from './synth';
 
-const { statefulTemplate, statelessTemplate: template } = synthesizeStage();
+const { statefulTemplate, statelessTemplate: template, functionTemplates } = synthesizeStage();
 
 type CfnResource = ReturnType<Template['findResources']>[string];
 const resourcesOf = (t: Template, type: string) => t.findResources(type) as Record<string, CfnResource>;
@@ -34,6 +34,15 @@ const [roleId, role] = scheduledOnes('AWS::IAM::Role').find(([id]) => id.include
 const [queueId, queue] = onlyScheduled('AWS::SQS::Queue');
 const roleArn = { 'Fn::GetAtt': [roleId, 'Arn'] };
 const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+/** The same role and queue, in the organiser API stack: imported from the stateless stack. */
+const imported = (logicalId: string) => ({
+  'Fn::ImportValue': expect.stringMatching(
+    new RegExp(`^DropIn-prod-Stateless:ExportsOutputFnGetAtt${logicalId}Arn`),
+  ),
+});
+/** The role and queue as the template of a function refers to them. */
+const inTemplate = (t: Template) =>
+  t === template ? { roleArn, queueArn } : { roleArn: imported(roleId), queueArn: imported(queueId) };
 const accountScoped = (resource: string) => ({
   'Fn::Join': [
     '',
@@ -43,7 +52,8 @@ const accountScoped = (resource: string) => ({
 
 const isSchedulerAction = (action: string) => action.startsWith('scheduler:');
 // Publishing, changing and cancelling a meeting write a job; the delivery that runs it moves the schedule.
-const schedulingEntries: EntryName[] = ['outboxRelay', 'outboxSweeper'];
+// Scheduling and unscheduling a mailing create and delete its start (the mailing controls).
+const schedulingEntries: EntryName[] = ['organiserMailingControl', 'outboxRelay', 'outboxSweeper'];
 
 describe('the schedule group', () => {
   it('lives in the stateful stack under the stage’s name and is retained with its pending schedules', () => {
@@ -142,27 +152,32 @@ describe('the reminder function', () => {
 });
 
 describe('every function', () => {
-  it('gets the scheduler config: the group, the role, the target and the dead-letter queue', () => {
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
-      expect(fn.Properties.Environment.Variables).toMatchObject({
-        SCHEDULER_MODE: 'aws',
-        SCHEDULER_GROUP: groupName,
-        SCHEDULER_ROLE_ARN: roleArn,
-        SCHEDULER_TARGET_ARN: accountScoped(':lambda:eu-west-1:'),
-        SCHEDULER_DLQ_ARN: queueArn,
-      });
+  it('gets the scheduler config: the group, the role, the target and the dead-letter queue, in every stack', () => {
+    expect(functionTemplates).toHaveLength(2);
+    for (const t of functionTemplates) {
+      const functions = Object.values(resourcesOf(t, 'AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties.Environment.Variables).toMatchObject({
+          SCHEDULER_MODE: 'aws',
+          SCHEDULER_GROUP: groupName,
+          SCHEDULER_ROLE_ARN: inTemplate(t).roleArn,
+          SCHEDULER_TARGET_ARN: accountScoped(':lambda:eu-west-1:'),
+          SCHEDULER_DLQ_ARN: inTemplate(t).queueArn,
+        });
+      }
     }
   });
 });
 
 describe('the scheduling grants', () => {
-  it('go to exactly the entries that need the scheduler: those delivering the outbox (its jobs move reminders)', () => {
+  it('go to exactly the entries that need the scheduler: those delivering the outbox (its jobs move reminders) and the mailing controls', () => {
     const needing = [...deployedEntries]
       .filter((name) => (lambdaEntries[name].needs as { scheduler?: boolean }).scheduler === true)
       .sort();
     expect(needing).toEqual(schedulingEntries);
     for (const name of deployedEntries) {
-      const actions = actionsOf(statementsOfFunction(template, lambdaEntries[name].description));
+      const actions = actionsOf(statementsOfFunction(functionTemplates, lambdaEntries[name].description));
       const expected = needing.includes(name)
         ? ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']
         : [];
@@ -174,16 +189,20 @@ describe('the scheduling grants', () => {
   });
 
   it('cover the schedules of the one group, and pass only the scheduler role, only to the scheduler', () => {
-    const statements = policyStatements(template).filter((statement) =>
-      actionsOf([statement]).some((action) => isSchedulerAction(action) || action === 'iam:PassRole'),
+    const statements = functionTemplates.flatMap((t) =>
+      policyStatements(t)
+        .filter((statement) =>
+          actionsOf([statement]).some((action) => isSchedulerAction(action) || action === 'iam:PassRole'),
+        )
+        .map((statement) => [statement, t] as const),
     );
     expect(statements).toHaveLength(2 * schedulingEntries.length);
-    for (const statement of statements) {
+    for (const [statement, t] of statements) {
       if (actionsOf([statement]).includes('iam:PassRole')) {
         expect(statement).toEqual({
           Action: 'iam:PassRole',
           Effect: 'Allow',
-          Resource: roleArn,
+          Resource: inTemplate(t).roleArn,
           Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
         });
       } else {

@@ -14,6 +14,9 @@ export interface SynthesizedStage extends DropInStage {
   readonly app: App;
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
+  readonly organiserApiTemplate: Template;
+  /** The templates of the stacks holding functions: the stateless one and the organiser API. */
+  readonly functionTemplates: readonly Template[];
 }
 
 export type StageOptions = Partial<DropInStageOptions> & { readonly context?: Record<string, unknown> };
@@ -29,10 +32,14 @@ export const buildStage = (options: StageOptions = {}): DropInStage & { readonly
 /** Builds the prod stage and synthesizes it once. Call it once per test file, at module level. */
 export const synthesizeStage = (options: StageOptions = {}): SynthesizedStage => {
   const stage = buildStage(options);
+  const statelessTemplate = Template.fromStack(stage.stateless);
+  const organiserApiTemplate = Template.fromStack(stage.organiserApi);
   return {
     ...stage,
     statefulTemplate: Template.fromStack(stage.stateful),
-    statelessTemplate: Template.fromStack(stage.stateless),
+    statelessTemplate,
+    organiserApiTemplate,
+    functionTemplates: [statelessTemplate, organiserApiTemplate],
   };
 };
 
@@ -45,19 +52,34 @@ export interface PolicyStatementJson {
 
 export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** Every IAM policy statement in the template (role default policies and standalone policies). */
-export const policyStatements = (template: Template): PolicyStatementJson[] =>
-  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatementJson[],
+/** One template, or several (the stacks holding functions) searched together. */
+export type Templates = Template | readonly Template[];
+const each = (templates: Templates): readonly Template[] =>
+  templates instanceof Template ? [templates] : templates;
+
+/** Every IAM policy statement in the templates (role default policies and standalone policies). */
+export const policyStatements = (templates: Templates): PolicyStatementJson[] =>
+  each(templates).flatMap((template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as PolicyStatementJson[],
+    ),
   );
 
+/** The template holding the one function with this description, and that function's logical id. */
+const templateOfFunction = (templates: Templates, description: string): [Template, string, CfnResource] => {
+  const found = each(templates).flatMap((template) =>
+    Object.entries(
+      template.findResources('AWS::Lambda::Function', { Properties: { Description: description } }),
+    ).map(([id, fn]) => [template, id, fn] as [Template, string, CfnResource]),
+  );
+  const [first, ...others] = found;
+  if (!first || others.length > 0) throw new Error(`Expected one function described "${description}"`);
+  return first;
+};
+
 /** The statements of the policies attached to the role of the function with this description. */
-export const statementsOfFunction = (template: Template, description: string): PolicyStatementJson[] => {
-  const functions = template.findResources('AWS::Lambda::Function', {
-    Properties: { Description: description },
-  });
-  const [fn, ...others] = Object.values(functions);
-  if (!fn || others.length > 0) throw new Error(`Expected one function described "${description}"`);
+export const statementsOfFunction = (templates: Templates, description: string): PolicyStatementJson[] => {
+  const [template, , fn] = templateOfFunction(templates, description);
   const roleLogicalId: string = fn.Properties.Role['Fn::GetAtt'][0];
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleLogicalId))
@@ -89,6 +111,9 @@ export const sesEventEntries = entriesTriggeredBy('ses-events');
 /** The entries the nightly retention schedule invokes (`trigger: 'retention'`). */
 export const retentionEntries = entriesTriggeredBy('retention');
 
+/** The entries the every-minute mailing sender schedule invokes (`trigger: 'mailing-sender'`). */
+export const mailingSenderEntries = entriesTriggeredBy('mailing-sender');
+
 /** Every entry that becomes a function. */
 export const deployedEntries = new Set<EntryName>([
   ...routedEntries,
@@ -97,16 +122,14 @@ export const deployedEntries = new Set<EntryName>([
   ...sweepEntries,
   ...sesEventEntries,
   ...retentionEntries,
+  ...mailingSenderEntries,
 ]);
 
 /** A resource of a synthesized template, as untyped as CloudFormation JSON. */
 export type CfnResource = ReturnType<Template['findResources']>[string];
 
 /** The logical id and the resource of the function with this description. */
-export const functionDescribed = (template: Template, description: string): [string, CfnResource] => {
-  const found = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
-    ([, fn]) => fn.Properties.Description === description,
-  );
-  if (found.length !== 1) throw new Error(`Expected one function described "${description}"`);
-  return found[0] as [string, CfnResource];
+export const functionDescribed = (templates: Templates, description: string): [string, CfnResource] => {
+  const [, id, fn] = templateOfFunction(templates, description);
+  return [id, fn];
 };
