@@ -203,7 +203,7 @@ export const lambdaEntries = {
     needs: { table: 'readWrite', scheduler: true, sendingAccount: true },
     timeoutSeconds: 29,
     budget: {
-      ratio: 1.45,
+      ratio: 1.35,
       reason: 'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules',
     },
   },
