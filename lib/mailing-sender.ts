@@ -1,39 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { LambdaEntry } from '../functions/entries';
-import type { AppResources, LogLevel } from './app-function';
-import { everyInAmsterdam, RecurringJob } from './recurring-job';
+import { everyInAmsterdam, type IntervalJobProps, RecurringJob } from './recurring-job';
 
-export interface MailingSenderProps {
-  /** The entry with `trigger: 'mailing-sender'` (functions/entries.ts). */
-  readonly entry: LambdaEntry;
-  /** The resources the entry's `needs` are granted on. */
-  readonly resources: AppResources;
-  /** The config environment every function reads (functions/config.ts). */
-  readonly environment: Readonly<Record<string, string>>;
-  /**
-   * How often a sender is started.
-   * @default Duration.minutes(1)
-   */
-  readonly interval?: Duration;
-  /**
-   * How often EventBridge Scheduler retries an invocation it could not make (the function throttled or not
-   * invocable), within one interval; after that the next run does the same work.
-   * @default 2
-   */
-  readonly retryAttempts?: number;
-  /**
-   * How long function logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Log level (functions/adapters/logger.ts).
-   * @default 'INFO'
-   */
-  readonly logLevel?: LogLevel;
-}
+/** As the outbox sweeper's: an entry run every `interval` (default a minute). */
+export type MailingSenderProps = IntervalJobProps;
 
 /**
  * The mailing sender (docs/architecture.md, "Mailings"): the entry's function, started by a recurring

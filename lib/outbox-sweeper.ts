@@ -1,41 +1,9 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { amsterdamTimeZone } from '../functions/core/amsterdam-time';
-import type { LambdaEntry } from '../functions/entries';
-import type { AppResources, LogLevel } from './app-function';
-import { RecurringJob } from './recurring-job';
+import { everyInAmsterdam, type IntervalJobProps, RecurringJob } from './recurring-job';
 
-export interface OutboxSweeperProps {
-  /** The entry with `trigger: 'outbox-sweep'` (functions/entries.ts). */
-  readonly entry: LambdaEntry;
-  /** The resources the entry's `needs` are granted on. */
-  readonly resources: AppResources;
-  /** The config environment every function reads (functions/config.ts). */
-  readonly environment: Readonly<Record<string, string>>;
-  /**
-   * How often a sweep runs.
-   * @default Duration.minutes(1)
-   */
-  readonly interval?: Duration;
-  /**
-   * How often EventBridge Scheduler retries an invocation it could not make (the function throttled or not
-   * invocable), within one interval; after that the next sweep does the same work.
-   * @default 2
-   */
-  readonly retryAttempts?: number;
-  /**
-   * How long function logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Log level (functions/adapters/logger.ts).
-   * @default 'INFO'
-   */
-  readonly logLevel?: LogLevel;
-}
+/** An entry run every `interval` (default a minute). */
+export type OutboxSweeperProps = IntervalJobProps;
 
 /**
  * The safety net of outbox delivery: the entry's function, invoked by a recurring EventBridge Scheduler
@@ -57,11 +25,7 @@ export class OutboxSweeper extends RecurringJob {
     const interval = props.interval ?? Duration.minutes(1);
     super(scope, id, {
       ...props,
-      // `rate()` takes no time zone of its own; a rate runs alike in any zone, but the schedule says Dutch time.
-      schedule: scheduler.ScheduleExpression.expression(
-        scheduler.ScheduleExpression.rate(interval).expressionString,
-        TimeZone.of(amsterdamTimeZone),
-      ),
+      schedule: everyInAmsterdam(interval),
       // Scheduler and Lambda both keep an undelivered invocation at least 60 s; beyond one interval it is stale.
       staleAfter: Duration.seconds(Math.max(60, interval.toSeconds())),
       schedulerRetryAttempts: props.retryAttempts ?? 2,

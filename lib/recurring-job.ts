@@ -46,6 +46,37 @@ export const everyInAmsterdam = (interval: Duration): scheduler.ScheduleExpressi
     TimeZone.of(amsterdamTimeZone),
   );
 
+/** The props of a job that runs every `interval`, each run taking up whatever the table says is due. */
+export interface IntervalJobProps {
+  /** The entry the job runs (functions/entries.ts). */
+  readonly entry: LambdaEntry;
+  /** The resources the entry's `needs` are granted on. */
+  readonly resources: AppResources;
+  /** The config environment every function reads (functions/config.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * How often a run starts.
+   * @default Duration.minutes(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * How often EventBridge Scheduler retries an invocation it could not make (the function throttled or not
+   * invocable), within one interval; after that the next run does the same work.
+   * @default 2
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long function logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Log level (functions/adapters/logger.ts).
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+}
+
 /**
  * A job that runs on a recurring EventBridge Scheduler schedule: the entry's function, and a role that may
  * invoke exactly that function. A run carries no input (its work is whatever the table says is due), so a
