@@ -204,7 +204,8 @@ export const lambdaEntries = {
     timeoutSeconds: 29,
     budget: {
       ratio: 1.35,
-      reason: 'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules',
+      reason:
+        'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules',
     },
   },
   organiserMailingAudience: {

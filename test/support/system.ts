@@ -16,8 +16,8 @@ import {
 import { createSigningKey } from '../../local/auth/signing-key';
 import { newTokenSecret } from '../../local/data-dir';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
-import { Mailbox } from '../../local/engines/ses-emulator';
 import type { AccountSettings } from '../../local/engines/ses-allowance';
+import { Mailbox } from '../../local/engines/ses-emulator';
 import { type SesProxy, startSesProxy } from '../../local/engines/ses-proxy';
 import { createLocalApiServer } from '../../local/http/server';
 import { type OutboxRelay, startOutboxRelay } from '../../local/relay/outbox-stream';

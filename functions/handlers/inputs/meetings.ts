@@ -3,7 +3,6 @@ import '../../adapters/validation-locale';
 import { noControlCharacters, noControlExceptNewlines } from './fields';
 import { instant } from './instant';
 
-
 const line = (max: number) =>
   z
     .string()
