@@ -367,6 +367,9 @@ export const lambdaEntries = {
     trigger: 'mailing-sender',
     // A sender holds its lease for up to 14 minutes, then hands over to the next minute's run.
     timeoutSeconds: 900,
+    // One full vCPU (Lambda gives CPU by memory): composing, signing and sending cost some 4–8 ms of CPU per
+    // mail (bench/send.ts), so 180 mails/s needs about a core; 512 MB would give a third of one.
+    memoryMiB: 1769,
     budget: {
       ratio: 1.4,
       reason:

@@ -81,9 +81,9 @@ describe('the mailing sender', () => {
     expect(invokeConfig.Properties.DestinationConfig).toBeUndefined();
   });
 
-  it('has 15 minutes and the default memory, and no reserved concurrency (the lease keeps it to one)', () => {
+  it('has 15 minutes and a full vCPU (1,769 MB), and no reserved concurrency (the lease keeps it to one)', () => {
     expect(fn.Properties.Timeout).toBe(900);
-    expect(fn.Properties.MemorySize).toBe(512);
+    expect(fn.Properties.MemorySize).toBe(1769);
     expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
