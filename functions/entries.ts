@@ -249,6 +249,8 @@ export const lambdaEntries = {
   meetingReminders: {
     file: 'handlers/scheduled-job.ts',
     description: "Runs a one-time scheduled job: a meeting's reminders, or a scheduled mailing's start",
+    // A scheduled mailing's start counts its audience again (four eyes), as the organiser's schedule did.
+    timeoutSeconds: 29,
     needs: { table: 'readWrite' },
     trigger: 'schedule',
   },

@@ -540,6 +540,7 @@ interface ProgressRecord {
   finishedAt?: string;
   deliveries: number;
   complaints: number;
+  complaintsAcknowledged: number;
 }
 
 const countNames = ['audience', 'sent', 'skipped', 'failed', 'inDoubt'] as const;
@@ -554,6 +555,7 @@ export class InMemorySendingProgress implements SendingProgressStore {
       counts: { audience: 0, sent: 0, skipped: 0, failed: 0, inDoubt: 0 },
       deliveries: 0,
       complaints: 0,
+      complaintsAcknowledged: 0,
     };
     this.records.set(mailingId, record);
     return record;
@@ -575,7 +577,13 @@ export class InMemorySendingProgress implements SendingProgressStore {
       ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
       deliveries: record.deliveries,
       complaints: record.complaints,
+      complaintsAcknowledged: record.complaintsAcknowledged,
     };
+  }
+
+  async acknowledgeComplaints(mailingId: string): Promise<void> {
+    const record = this.#record(mailingId);
+    record.complaintsAcknowledged = record.complaints;
   }
 
   async snapshotPage(

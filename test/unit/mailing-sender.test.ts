@@ -360,6 +360,39 @@ describe('complaints', () => {
     expect(world.ses.accepted.length).toBeLessThan(60);
   });
 
+  it('count no more once an organiser resumed it (else it pauses again at once): the rest goes out', async () => {
+    const { world, sending, subscribers, run, onCall } = setUp();
+    subscribers(ids(60));
+    await sending('m1');
+    onCall({
+      5: () => {
+        for (let i = 0; i < 3; i++) void world.progress.recordFeedback('m1', 'complaint');
+        return 'accept';
+      },
+    });
+    await run();
+    expect(world.store.status('m1')).toBe('paused');
+    const pausedAfter = world.ses.accepted.length;
+
+    // Resumed as the route does it: the complaints so far are acknowledged, and it goes on to the end.
+    const control = {
+      store: world.store,
+      scheduler: new RecordingScheduler(),
+      account: world.account,
+      counter: new InMemoryAudienceCounter(world.audience),
+      recipients: world.recipients,
+      progress: world.progress,
+      clock: new FixedClock(world.time.now()),
+    };
+    await resumeMailingNow(control, 'm1');
+    await run();
+
+    expect(pausedAfter).toBeLessThan(60);
+    expect(world.store.status('m1')).toBe('sent');
+    expect(world.ses.accepted).toHaveLength(60);
+    expect(world.ses.duplicates()).toBe(0);
+  });
+
   it('do not pause it at two, nor at three within 0.1% of the deliveries', async () => {
     expect((await withFeedback(2, 10)).store.status('m1')).toBe('sent');
     expect((await withFeedback(3, 5_000)).store.status('m1')).toBe('sent');

@@ -318,6 +318,16 @@ describe('retry-failed', () => {
     expect((await progress.get('m1'))?.counts).toMatchObject({ audience: 3, sent: 1, failed: 1 });
   });
 
+  it('goes on when an earlier retry requeued them but could not write the status', async () => {
+    const { ports, recipients, current } = await sentWith({ p1: 'sent', p2: 'transient' });
+    await recipients.requeueFailed('m1', now);
+
+    await retryFailedRecipients(ports, 'm1');
+
+    expect(current().status).toBe('sending');
+    expect(recipients.get('m1', 'p2')?.state).toBe('pending');
+  });
+
   it('is a 409 when no failure was transient, and the mailing stays sent', async () => {
     const { ports, recipients, current } = await sentWith({ p1: 'sent', p2: 'permanent' });
 

@@ -394,6 +394,7 @@ export class DynamoSendingProgress implements SendingProgressStore {
       ...(typeof Item.finishedAt === 'string' ? { finishedAt: Item.finishedAt } : {}),
       deliveries: number('deliveries'),
       complaints: number('complaints'),
+      complaintsAcknowledged: number('complaintsAcknowledged'),
     };
   }
 
@@ -439,6 +440,14 @@ export class DynamoSendingProgress implements SendingProgressStore {
         ':now': now.toISOString(),
         ...Object.fromEntries(countNames.map((name) => [`:${name}`, counts[name]])),
       },
+    });
+  }
+
+  async acknowledgeComplaints(mailingId: string): Promise<void> {
+    const progress = await this.get(mailingId);
+    await this.update(mailingId, {
+      UpdateExpression: 'SET complaintsAcknowledged = :complaints',
+      ExpressionAttributeValues: { ':complaints': progress?.complaints ?? 0 },
     });
   }
 

@@ -127,6 +127,8 @@ export interface SendingProgress {
   /** From SES's events about this mailing's mails. */
   readonly deliveries: number;
   readonly complaints: number;
+  /** Complaints an organiser saw when resuming a mailing the complaints had paused. */
+  readonly complaintsAcknowledged: number;
 }
 
 export interface SendingProgressStore {
@@ -137,6 +139,8 @@ export interface SendingProgressStore {
   report(mailingId: string, tallies: Partial<MailingCounts>, rate: number, now: Date): Promise<void>;
   /** The exact counts, from a recount of the ledger. */
   setCounts(mailingId: string, counts: MailingCounts, now: Date, finished: boolean): Promise<void>;
+  /** An organiser resumes a mailing its complaints paused: the complaints so far no longer count. */
+  acknowledgeComplaints(mailingId: string): Promise<void>;
   /** SES delivered one of the mailing's mails, or its recipient complained (the SES events function). */
   recordFeedback(mailingId: string, feedback: 'delivery' | 'complaint'): Promise<void>;
 }

@@ -183,7 +183,7 @@ export const runSender = async (
   const sender = new Sender(ports, settings, deadline);
   try {
     const outcome = await sender.run();
-    return { outcome, sent: sender.sentCount, finished: sender.finished, errors: sender.errors.slice(-10) };
+    return { outcome, sent: sender.sentCount, finished: sender.finished, errors: sender.errors };
   } finally {
     if (!sender.leaseLost) await ports.lease.release(settings.owner);
   }
@@ -314,10 +314,10 @@ class Sender {
       }
       if (!run.progress?.snapshot.done) return;
     }
-    const { deliveries, complaints } = run.progress;
+    const { deliveries, complaints, complaintsAcknowledged } = run.progress;
     if (
       mailing.status === 'sending' &&
-      complaints >= (this.settings.complaintMinimum ?? 3) &&
+      complaints - complaintsAcknowledged >= (this.settings.complaintMinimum ?? 3) &&
       complaints > deliveries * (this.settings.complaintShare ?? 0.001)
     ) {
       await this.move(run, pausedBySystem(mailing, 'complaints', now));
@@ -415,6 +415,7 @@ class Sender {
         // The table or SES failed outside a send's own outcome (a throttled claim, a timeout): the recipient
         // stays as it was — pending, or claimed until its hold ends — and the worker goes on after a pause.
         this.errors.push(describe(error));
+        if (this.errors.length > 10) this.errors.shift();
         await this.ports.sleep(1_000);
       } finally {
         run.inFlight -= 1;

@@ -41,8 +41,8 @@ export interface SendingControlPorts {
   readonly scheduler: Scheduler;
   readonly account: SendingAccount;
   readonly counter: AudienceCounter;
-  readonly recipients: Pick<MailingRecipients, 'requeueFailed'>;
-  readonly progress: Pick<SendingProgressStore, 'report'>;
+  readonly recipients: Pick<MailingRecipients, 'requeueFailed' | 'recount'>;
+  readonly progress: Pick<SendingProgressStore, 'report' | 'acknowledgeComplaints'>;
   readonly clock: Clock;
   /** Audiences above this need four eyes. Default 500. */
   readonly fourEyesThreshold?: number;
@@ -151,14 +151,18 @@ export const pauseMailingNow = async (
   return write(ports, stored, pauseMailing(stored.mailing, ports.clock.now()));
 };
 
-/** Resume: a mailing paused by SES's account state resumes only when the account sends again. */
+/**
+ * Resume: a mailing paused by SES's account state resumes only when the account sends again. One paused for
+ * its complaints resumes because an organiser decided so: the complaints so far are acknowledged, and it
+ * pauses again only at as many new ones.
+ */
 export const resumeMailingNow = async (
   ports: SendingControlPorts,
   mailingId: string,
 ): Promise<StoredMailing> => {
   const stored = await find(ports, mailingId);
-  const next = resumeMailing(stored.mailing, ports.clock.now());
-  const { pausedBy: _cause, ...resumed } = next;
+  const { pausedBy: _cause, ...resumed } = resumeMailing(stored.mailing, ports.clock.now());
+  if (stored.mailing.pausedBy === 'complaints') await ports.progress.acknowledgeComplaints(mailingId);
   return write(ports, stored, resumed);
 };
 
@@ -185,7 +189,10 @@ export const retryFailedRecipients = async (
   const stored = await find(ports, mailingId);
   const next = retryFailed(stored.mailing, ports.clock.now());
   const requeued = await ports.recipients.requeueFailed(mailingId, ports.clock.now());
-  if (requeued === 0) {
+  // An earlier retry that requeued them and then failed to write the status left them pending: go on.
+  const { audience, sent, skipped, failed } = await ports.recipients.recount(mailingId);
+  const waiting = audience - sent - skipped - failed;
+  if (requeued === 0 && waiting === 0) {
     throw new MailingConflict(
       stored.mailing.status,
       'Er zijn geen ontvangers met een tijdelijke fout om opnieuw te proberen. Wie SES blijvend weigerde, blijft mislukt.',
