@@ -19,10 +19,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../functions/adapters/clock';
 import { DynamoMailingStore } from '../functions/adapters/dynamo/mailing-store';
-import { keys, listedForPerson } from '../functions/adapters/dynamo/table-design';
+import { keys } from '../functions/adapters/dynamo/table-design';
 import { timeOrderedIds } from '../functions/adapters/ids';
 import { newMailing, sendNow } from '../functions/core/mailings/mailing';
 import { massMailRate, worstWindow } from '../functions/core/mailings/pacing';
@@ -39,6 +39,7 @@ import { sesEventsTarget } from '../local/relay/ses-events';
 import { applyHandlerEnvironment, createHandlerLoader } from '../local/runtime';
 import { type MailingSenderProcess, startMailingSender } from '../local/sender/mailing-sender';
 import { ensureTable } from '../local/table';
+import { batchWrite, putItems, subscriberItems } from '../test/support/subscriber-items';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -138,50 +139,20 @@ interface Audience {
   readonly people: readonly { readonly email: string; readonly personId: string }[];
 }
 
-const batchWrite = async (requests: Record<string, unknown>[]): Promise<void> => {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      let pending = chunks[next++] as Record<string, unknown>[];
-      while (pending.length > 0) {
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
-        );
-        pending = (UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-        if (pending.length > 0) await delay(50);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-};
+/** Eight BatchWrites at a time. */
+const writers = { workers: 8 };
 
 /** N confirmed subscribers of one topic, as the subscription store keeps them. */
 const seed = async (prefix: string, topic: Topic, count: number): Promise<Audience> => {
-  const now = new Date().toISOString();
+  const now = new Date();
   const people = Array.from({ length: count }, (_, i) => {
     const email = `${prefix}-${i}@example.org`;
     return { email, personId: personIds.of(email) };
   });
-  const items = people.flatMap(({ email, personId }) => [
-    listedForPerson({ ...keys.person(personId), entity: 'Person', email, name: `Lid ${prefix} ${i(email)}` }),
-    listedForPerson({
-      ...keys.subscription(personId),
-      entity: 'Subscription',
-      personId,
-      status: 'active',
-      topics: [topic],
-      consent: { at: now, source: 'form', textVersion: '2024-1' },
-      createdAt: now,
-      changedAt: now,
-      version: 1,
-      email,
-      confirmedAt: now,
-    }),
-    listedForPerson({ ...keys.topicMember(topic, personId), entity: 'TopicMember', personId }),
-  ]);
-  await batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  const items = people.flatMap((person) =>
+    subscriberItems({ ...person, name: `Lid ${prefix} ${i(person.email)}`, topics: [topic] }, now),
+  );
+  await putItems(documents, tableName, items, writers);
   return { topic, people };
 };
 const i = (email: string): string => email.split('@')[0]?.split('-').at(-1) ?? '';
@@ -189,9 +160,12 @@ const i = (email: string): string => email.split('@')[0]?.split('-').at(-1) ?? '
 /** Takes a case's people out of their topic, so the next case's audience is its own. */
 const unseed = async (audience: Audience): Promise<void> => {
   await batchWrite(
+    documents,
+    tableName,
     audience.people.map(({ personId }) => ({
       DeleteRequest: { Key: keys.topicMember(audience.topic, personId) },
     })),
+    writers,
   );
 };
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, listedForPerson } from '../../functions/adapters/dynamo/table-design';
+import { keys } from '../../functions/adapters/dynamo/table-design';
 import { mailingTag } from '../../functions/core/mailings/recipients';
 import { PersonIds } from '../../functions/core/people/person-id';
 import type { Topic } from '../../functions/core/subscriptions/model';
@@ -12,7 +12,9 @@ import { readMailJournal } from '../../local/engines/mail-journal';
 import type { SesEmulator } from '../../local/engines/ses-emulator';
 import { startSesEmulatorProcess } from '../../local/engines/ses-emulator-process';
 import { type MailingSenderProcess, startMailingSender } from '../../local/sender/mailing-sender';
+import { putItems, subscriberItems } from '../support/subscriber-items';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { waitFor as waitUntil } from '../support/wait-for';
 
 /**
  * SES's feedback on a mailing with the real parts (docs/architecture.md, "Sending a mailing"): DynamoDB
@@ -62,36 +64,11 @@ const subscribed = new Map<Topic, string[]>();
 const subscribe = async (topic: Topic, emails: readonly string[]): Promise<void> => {
   subscribed.set(topic, [...(subscribed.get(topic) ?? []), ...emails]);
   const ids = personIds();
-  const now = new Date().toISOString();
-  const items = emails.flatMap((email, i) => {
-    const personId = ids.of(email);
-    return [
-      listedForPerson({ ...keys.person(personId), entity: 'Person', email, name: `Lid ${i + 1}` }),
-      listedForPerson({
-        ...keys.subscription(personId),
-        entity: 'Subscription',
-        personId,
-        status: 'active',
-        topics: [topic],
-        consent: { at: now, source: 'form', textVersion: '2024-1' },
-        createdAt: now,
-        changedAt: now,
-        version: 1,
-        email,
-        confirmedAt: now,
-      }),
-      listedForPerson({ ...keys.topicMember(topic, personId), entity: 'TopicMember', personId }),
-    ];
-  });
-  for (let i = 0; i < items.length; i += 25) {
-    await system.documentClient.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [system.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-        },
-      }),
-    );
-  }
+  const now = new Date();
+  const items = emails.flatMap((email, i) =>
+    subscriberItems({ email, personId: ids.of(email), name: `Lid ${i + 1}`, topics: [topic] }, now),
+  );
+  await putItems(system.documentClient, system.tableName, items);
 };
 
 const people = (prefix: string, count: number): string[] =>
@@ -145,19 +122,8 @@ const sendToTopic = async (subject: string, topic: Topic): Promise<string> => {
   return mailingId;
 };
 
-const waitFor = async <T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}\n${sender?.output() ?? ''}`);
-    await delay(100);
-  }
-};
+const waitFor = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitUntil(what, check, timeoutMs, { intervalMs: 100, detail: () => sender?.output() ?? '' });
 
 const until = (id: string, status: string, timeoutMs = 30_000): Promise<View> =>
   waitFor(

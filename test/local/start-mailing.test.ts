@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keys, listedForPerson } from '../../functions/adapters/dynamo/table-design';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import { mailingTag } from '../../functions/core/mailings/recipients';
 import { mailingScheduleName } from '../../functions/core/mailings/sending-control';
@@ -23,6 +22,7 @@ import {
   siteAnswers,
   stopWithSigterm,
 } from '../support/npm-start';
+import { putItems, subscriberItems } from '../support/subscriber-items';
 
 afterEach(cleanUpStarts);
 
@@ -37,33 +37,12 @@ const seedSubscribers = async (settings: StartSettings, emails: readonly string[
     ...localAwsSettings,
     endpoint: `http://127.0.0.1:${settings.dynamoDbPort}`,
   });
-  const now = new Date().toISOString();
-  const items = emails.flatMap((email, i) => {
-    const personId = ids.of(email);
-    return [
-      listedForPerson({ ...keys.person(personId), entity: 'Person', email, name: `Lid ${i + 1}` }),
-      listedForPerson({
-        ...keys.subscription(personId),
-        entity: 'Subscription',
-        personId,
-        status: 'active',
-        topics: ['nieuwsbrief'],
-        consent: { at: now, source: 'form', textVersion: '2024-1' },
-        createdAt: now,
-        changedAt: now,
-        version: 1,
-        email,
-        confirmedAt: now,
-      }),
-      listedForPerson({ ...keys.topicMember('nieuwsbrief', personId), entity: 'TopicMember', personId }),
-    ];
-  });
+  const now = new Date();
+  const items = emails.flatMap((email, i) =>
+    subscriberItems({ email, personId: ids.of(email), name: `Lid ${i + 1}`, topics: ['nieuwsbrief'] }, now),
+  );
   try {
-    await DynamoDBDocumentClient.from(client).send(
-      new BatchWriteCommand({
-        RequestItems: { [localTableName]: items.map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
+    await putItems(DynamoDBDocumentClient.from(client), localTableName, items);
   } finally {
     client.destroy();
   }
