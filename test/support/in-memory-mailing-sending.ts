@@ -2,9 +2,11 @@ import { MailRejected, SendingUnavailable, SendOutcomeUnknown } from '../../func
 import type { MailingStore, StoredMailing } from '../../functions/core/mailings/drafts';
 import {
   type Audience,
+  type AudiencePart,
+  audienceParts,
   type Mailing,
   type MailingCounts,
-  type RegistrationSelection,
+  registrationStatusesOf,
   StaleMailing,
 } from '../../functions/core/mailings/mailing';
 import type {
@@ -180,20 +182,6 @@ export class AudienceWorld {
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const statusesOf = (selection: RegistrationSelection): string[] =>
-  selection === 'all' ? ['confirmed', 'waiting'] : [selection];
-
-type AudiencePart =
-  | { readonly kind: 'topic'; readonly topic: Topic }
-  | { readonly kind: 'meeting'; readonly meetingId: string; readonly selection: RegistrationSelection };
-
-const partsOf = (audience: Audience): AudiencePart[] => [
-  ...('topics' in audience ? audience.topics.map((topic) => ({ kind: 'topic' as const, topic })) : []),
-  ...('meeting' in audience
-    ? [{ kind: 'meeting' as const, meetingId: audience.meeting, selection: audience.registrations }]
-    : []),
-];
-
 /** DynamoAudienceSource over the world: each topic, then the meeting; a page stops at `limit` evaluated items. */
 export class InMemoryAudienceSource implements AudienceSource {
   /** Every page asked for, with the number of members it returned. */
@@ -206,7 +194,7 @@ export class InMemoryAudienceSource implements AudienceSource {
     cursor: SnapshotCursor | undefined,
     limit: number,
   ): Promise<{ readonly members: readonly AudienceMember[]; readonly next?: SnapshotCursor }> {
-    const parts = partsOf(audience);
+    const parts = audienceParts(audience);
     let part = cursor?.part ?? 0;
     let after = cursor?.after;
     const members: AudienceMember[] = [];
@@ -247,7 +235,7 @@ export class InMemoryAudienceSource implements AudienceSource {
       .meetingRegistrations(part.meetingId)
       .filter(([id]) => after === undefined || id > after);
     const page = evaluated.slice(0, max);
-    const statuses = statusesOf(part.selection);
+    const statuses = registrationStatusesOf(part.selection);
     return {
       found: page
         .filter(([, registration]) => statuses.includes(registration.status) && !registration.anonymised)
@@ -284,7 +272,7 @@ export class InMemoryRecipientChecks implements RecipientChecks {
         registration !== undefined &&
         !registration.anonymised &&
         person !== undefined &&
-        statusesOf(audience.registrations).includes(registration.status);
+        registrationStatusesOf(audience.registrations).includes(registration.status);
       if (current) {
         if (person.optedOut) return { send: false, reason: 'opted-out' };
         return {

@@ -4,7 +4,12 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Audience, RegistrationSelection } from '../../core/mailings/mailing';
+import {
+  type Audience,
+  type AudiencePart,
+  audienceParts,
+  registrationStatusesOf,
+} from '../../core/mailings/mailing';
 import type {
   AudienceMember,
   AudienceSource,
@@ -13,23 +18,7 @@ import type {
   SnapshotCursor,
   UnsettledRecipient,
 } from '../../core/mailings/recipients';
-import type { Topic } from '../../core/subscriptions/model';
 import { type ItemKey, keys, meetingMailingsOptOutAttribute } from './table-design';
-
-type AudiencePart =
-  | { readonly kind: 'topic'; readonly topic: Topic }
-  | { readonly kind: 'meeting'; readonly meetingId: string; readonly selection: RegistrationSelection };
-
-/** The audience's parts in a fixed order: each topic, then the meeting. */
-const partsOf = (audience: Audience): AudiencePart[] => [
-  ...('topics' in audience ? audience.topics.map((topic) => ({ kind: 'topic' as const, topic })) : []),
-  ...('meeting' in audience
-    ? [{ kind: 'meeting' as const, meetingId: audience.meeting, selection: audience.registrations }]
-    : []),
-];
-
-const statusesOf = (selection: RegistrationSelection): string[] =>
-  selection === 'all' ? ['confirmed', 'waiting'] : [selection];
 
 /**
  * The audience of a mailing, read from the table a page at a time: the topic memberships (one item per
@@ -47,7 +36,7 @@ export class DynamoAudienceSource implements AudienceSource {
     cursor: SnapshotCursor | undefined,
     limit: number,
   ): Promise<{ readonly members: readonly AudienceMember[]; readonly next?: SnapshotCursor }> {
-    const parts = partsOf(audience);
+    const parts = audienceParts(audience);
     let part = cursor?.part ?? 0;
     let after = cursor?.after;
     const members: AudienceMember[] = [];
@@ -87,7 +76,7 @@ export class DynamoAudienceSource implements AudienceSource {
     }
     const range = keys.registrationsWithNeeds(part.meetingId);
     const prefix = keys.registration(part.meetingId, '').SK;
-    const statuses = statusesOf(part.selection);
+    const statuses = registrationStatusesOf(part.selection);
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -156,7 +145,7 @@ export class DynamoRecipientChecks implements RecipientChecks {
         registration !== undefined &&
         registration.anonymisedAt === undefined &&
         typeof registration.email === 'string' &&
-        statusesOf(audience.registrations).includes(String(registration.status));
+        registrationStatusesOf(audience.registrations).includes(String(registration.status));
       if (current) {
         if (typeof person?.[meetingMailingsOptOutAttribute] === 'string')
           return { send: false, reason: 'opted-out' };

@@ -43,6 +43,23 @@ export interface MeetingAudience {
 /** Topics, a meeting, or both: then the union, one mail per person. */
 export type Audience = TopicAudience | MeetingAudience | (TopicAudience & MeetingAudience);
 
+/** One part of an audience: a topic's confirmed subscribers, or a meeting's registrations of a selection. */
+export type AudiencePart =
+  | { readonly kind: 'topic'; readonly topic: Topic }
+  | { readonly kind: 'meeting'; readonly meetingId: string; readonly selection: RegistrationSelection };
+
+/** The audience's parts in the fixed order a snapshot reads them: each topic, then the meeting. */
+export const audienceParts = (audience: Audience): AudiencePart[] => [
+  ...('topics' in audience ? audience.topics.map((topic) => ({ kind: 'topic' as const, topic })) : []),
+  ...('meeting' in audience
+    ? [{ kind: 'meeting' as const, meetingId: audience.meeting, selection: audience.registrations }]
+    : []),
+];
+
+/** The registration statuses a selection means. */
+export const registrationStatusesOf = (selection: RegistrationSelection): readonly string[] =>
+  selection === 'all' ? ['confirmed', 'waiting'] : [selection];
+
 /** What the organiser writes; an edit changes any of it while the mailing is a draft. */
 export interface MailingContent {
   readonly subject: string;
