@@ -3,13 +3,13 @@ import type { DeliveryPorts } from '../core/mailings/delivery';
 import { applyMeetingChange, type MeetingMailPorts } from '../core/meetings/meeting-mails';
 import { outboxComposer } from '../web/mail/composers';
 import { tokens } from './keys';
-import { mailer } from './mail';
 import { once } from './once';
 import { outboxLedger } from './outbox-ledger';
 import { calendarDomain, clock, config, siteUrl } from './process';
 import { scheduler } from './scheduling';
 import { suppressions } from './suppressions';
 import { dynamo, tableName } from './table';
+import { transactionalMailer } from './transactional-mail';
 
 /** A meeting changed: its reminder schedule moves and everyone registered is mailed. */
 const meetingMails = once(
@@ -22,12 +22,13 @@ const meetingMails = once(
 
 /**
  * Delivering outbox entries (the stream relay and the sweeper): mails are composed when sent, with the
- * link keyring read on first use; jobs (a meeting changed) fan out to the mails they imply.
+ * link keyring read on first use; jobs (a meeting changed) fan out to the mails they imply. Each send is
+ * counted against the SES allowance, so a mailing sending meanwhile gives way (core/mailings/pacing.ts).
  */
 export const delivery = once(
   (): DeliveryPorts => ({
     ledger: outboxLedger(),
-    mailer,
+    mailer: transactionalMailer(),
     compose: outboxComposer(async () => ({
       tokens: await tokens(),
       siteUrl,

@@ -9,6 +9,7 @@ import { mailingStore } from './mailing-store';
 import { onceResolved } from './once';
 import { clock, config, siteUrl } from './process';
 import { sendingAccount } from './sending-account';
+import { transactionalSends } from './transactional-mail';
 
 /** The mailing sender's ports: the table, SES (SendEmail with one attempt, GetAccount), the link keyring. */
 export const senderPorts = onceResolved(
@@ -20,6 +21,7 @@ export const senderPorts = onceResolved(
     progress: mailingProgress(),
     lease: senderLease(),
     account: sendingAccount,
+    transactional: transactionalSends(),
     mailer,
     compose: recipientMailComposer({ tokens: await tokens(), siteUrl }),
     clock,

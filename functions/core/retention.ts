@@ -37,6 +37,12 @@ export const registrationNeedsSeconds = 30 * day;
 export const mailRateWindowSeconds = 3600;
 
 /**
+ * Transactional sends per second (a count, no person in it): the mailing sender reads the last few seconds;
+ * an hour is kept for a look afterwards. By TTL.
+ */
+export const transactionalSendCountSeconds = 3600;
+
+/**
  * Soft bounces of an address (a count, under the person's keyed hash, never the address): forgotten 90 days
  * after the last one, so an address that bounced softly long ago is mailed again. By TTL.
  */

@@ -9,6 +9,7 @@ import {
   registrationStatusesOf,
   StaleMailing,
 } from '../../functions/core/mailings/mailing';
+import type { TransactionalSends } from '../../functions/core/mailings/pacing';
 import type {
   AccountStanding,
   AudienceMember,
@@ -536,6 +537,7 @@ const countNames = ['audience', 'sent', 'skipped', 'failed', 'inDoubt'] as const
 /** DynamoSendingProgress over a map: counts added, or set from a recount. */
 export class InMemorySendingProgress implements SendingProgressStore {
   readonly records = new Map<string, ProgressRecord>();
+  readonly #feedbackMarks = new Set<string>();
 
   #record(mailingId: string): ProgressRecord {
     const record = this.records.get(mailingId) ?? {
@@ -601,10 +603,36 @@ export class InMemorySendingProgress implements SendingProgressStore {
     else delete record.finishedAt;
   }
 
-  async recordFeedback(mailingId: string, feedback: 'delivery' | 'complaint'): Promise<void> {
+  /** Counted once per mailing, recipient and kind, as the recipient's mark makes it in the table. */
+  async recordFeedback(
+    mailingId: string,
+    personId: string,
+    feedback: 'delivery' | 'complaint',
+  ): Promise<boolean> {
+    const mark = `${mailingId}/${personId}/${feedback}`;
+    if (this.#feedbackMarks.has(mark)) return false;
+    this.#feedbackMarks.add(mark);
     const record = this.#record(mailingId);
     if (feedback === 'delivery') record.deliveries += 1;
     else record.complaints += 1;
+    return true;
+  }
+}
+
+/** DynamoTransactionalSends over a map of seconds to counts. */
+export class InMemoryTransactionalSends implements TransactionalSends {
+  readonly perSecond = new Map<number, number>();
+
+  async count(at: Date): Promise<void> {
+    const second = Math.floor(at.getTime() / 1000);
+    this.perSecond.set(second, (this.perSecond.get(second) ?? 0) + 1);
+  }
+
+  async between(fromSecond: number, toSecond: number): Promise<number> {
+    let sends = 0;
+    for (const [second, count] of this.perSecond)
+      if (second >= fromSecond && second < toSecond) sends += count;
+    return sends;
   }
 }
 
@@ -869,6 +897,7 @@ export class SendingWorld {
   readonly progress = new InMemorySendingProgress();
   readonly lease = new InMemorySenderLease();
   readonly account = new FakeSendingAccount();
+  readonly transactional = new InMemoryTransactionalSends();
   readonly ses: FakeSes;
   /** The audience as every sender reads it (its `pages` show how much was read at once). */
   readonly audienceSource: InMemoryAudienceSource;
@@ -906,6 +935,7 @@ export class SendingWorld {
       progress: alive(this.progress),
       lease: alive(this.lease),
       account: alive(this.account),
+      transactional: alive(this.transactional),
       mailer: alive(this.ses.mailer(die)),
       compose: (stored, recipient) => ({
         to: { address: recipient.address, ...(recipient.name ? { name: recipient.name } : {}) },

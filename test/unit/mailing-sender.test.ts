@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Audience, type Mailing, newMailing } from '../../functions/core/mailings/mailing';
-import { massMailRate, worstWindow } from '../../functions/core/mailings/pacing';
+import { countedAsTransactional, massMailRate, worstWindow } from '../../functions/core/mailings/pacing';
 import { runSender, type SenderReport, type SenderSettings } from '../../functions/core/mailings/sender';
 import { resumeMailingNow } from '../../functions/core/mailings/sending-control';
 import type { Organiser } from '../../functions/core/organisers/identity';
@@ -343,8 +343,8 @@ describe('complaints', () => {
     await sending('m1');
     onCall({
       5: () => {
-        for (let i = 0; i < deliveries; i++) void world.progress.recordFeedback('m1', 'delivery');
-        for (let i = 0; i < complaints; i++) void world.progress.recordFeedback('m1', 'complaint');
+        for (let i = 0; i < deliveries; i++) void world.progress.recordFeedback('m1', id(i + 1), 'delivery');
+        for (let i = 0; i < complaints; i++) void world.progress.recordFeedback('m1', id(i + 1), 'complaint');
         return 'accept';
       },
     });
@@ -368,7 +368,7 @@ describe('complaints', () => {
     await sending('m1');
     onCall({
       5: () => {
-        for (let i = 0; i < 3; i++) void world.progress.recordFeedback('m1', 'complaint');
+        for (let i = 0; i < 3; i++) void world.progress.recordFeedback('m1', id(i + 1), 'complaint');
         return 'accept';
       },
     });
@@ -493,6 +493,56 @@ describe('pacing', () => {
     const [m1, m2] = [startsOf(world, 'm1'), startsOf(world, 'm2')];
     expect(Math.max(...m1)).toBeGreaterThan(Math.min(...m2));
     expect(Math.max(...m2)).toBeGreaterThan(Math.min(...m1));
+  });
+});
+
+describe('transactional mail beside a mailing', () => {
+  /**
+   * A mailing of 1,000 while the relay sends 5 transactional mails a second for 40 s (its reserve is 1.4 a
+   * second), through the mailer that counts them — or, for the negative control, past the count.
+   */
+  const sendBeside = async (counted: boolean) => {
+    const { world, sending, subscribers, run } = setUp();
+    subscribers(ids(1_000));
+    await sending('m1');
+    const relayMailer = world.ses.mailer();
+    const mailer = counted
+      ? countedAsTransactional(relayMailer, world.transactional, world.time)
+      : relayMailer;
+    const relay = (async () => {
+      await world.time.sleep(5_000);
+      for (let i = 0; i < 200; i++) {
+        await mailer.send(
+          {
+            to: { address: `deelnemer${i}@example.org` },
+            subject: 'Bevestiging',
+            html: '<p>Ja</p>',
+            text: 'Ja',
+          },
+          { tags: { mail: `tx-${i}` } },
+        );
+        await world.time.sleep(200);
+      }
+    })();
+    await Promise.all([run(), relay]);
+    return world;
+  };
+  const allowance = 14;
+
+  it('gives way to what the relay takes beyond its reserve: together within the allowance over any 10 s', async () => {
+    const world = await sendBeside(true);
+    const control = await sendBeside(false);
+
+    for (const each of [world, control]) expect(startsOf(each, 'm1')).toHaveLength(1_000);
+    // Counted, the mailing moves over; only the second or so before a count is read can go over, by a few.
+    expect(worstWindow(startsOf(world), 10_000).count).toBeLessThanOrEqual(allowance * 10 * 1.05);
+    // Not counted, mailing and relay together go over the allowance by the relay's excess (~36 in 10 s).
+    expect(worstWindow(startsOf(control), 10_000).count).toBeGreaterThan(allowance * 10 * 1.1);
+    // The reserve is still the relay's own: the mailing keeps at least its rate less the relay's excess.
+    const during = startsOf(world, 'm1').filter(
+      (at) => at >= start.getTime() + 10_000 && at < start.getTime() + 40_000,
+    );
+    expect(during.length / 30).toBeGreaterThanOrEqual((allowance - 5) * 0.95);
   });
 });
 

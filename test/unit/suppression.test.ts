@@ -17,7 +17,7 @@ const setUp = () => {
   const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
   const mailings = { recipients: new InMemoryMailingRecipients(), progress: new InMemorySendingProgress() };
   const ports: FeedbackPorts = { suppressions, ledger, mailings, personIds };
-  return { suppressions, ledger, ports, personId: personIds.of(address) };
+  return { suppressions, ledger, mailings, ports, personId: personIds.of(address) };
 };
 
 const bounce = (feedbackId: string, permanent: boolean) =>
@@ -99,5 +99,25 @@ describe('SES feedback', () => {
     expect(outcome).toEqual({ type: 'sent', settled: true });
     expect(ledger.get(ref)).toMatchObject({ state: 'sent', messageId: 'ses-1', settledBy: 'ses-send-event' });
     expect((await ledger.claim(ref, new Date(at.getTime() + 3_600_000))).outcome).toBe('done');
+  });
+
+  it("counts a mailing's delivery and complaint once per recipient, however often SES reports them", async () => {
+    const { mailings, ports, personId } = setUp();
+    const mailing = { mailingId: 'm1', personId };
+    const other = { mailingId: 'm1', personId: 'someone-else' };
+    const delivered = (feedbackId: string, ref = mailing) =>
+      ({ type: 'delivered', feedbackId, recipients: [address], mailing: ref, at }) as const;
+
+    // SES redelivers an event with its own id, and may report one delivery in two events.
+    await applySesFeedback(ports, delivered('d-1'));
+    await applySesFeedback(ports, delivered('d-1'));
+    await applySesFeedback(ports, delivered('d-2'));
+    await applySesFeedback(ports, delivered('d-3', other));
+    for (const feedbackId of ['c-1', 'c-1', 'c-2']) {
+      await applySesFeedback(ports, { type: 'complained', feedbackId, recipients: [address], mailing, at });
+    }
+
+    // Two recipients delivered (the control: another recipient counts), one complaint.
+    expect(await mailings.progress.get('m1')).toMatchObject({ deliveries: 2, complaints: 1 });
   });
 });

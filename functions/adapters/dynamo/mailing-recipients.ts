@@ -25,6 +25,7 @@ import type {
 import { epochSeconds, sendLedgerSeconds } from '../../core/retention';
 import { redactAddresses } from '../redaction';
 import { keys, personListingOf } from './table-design';
+import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** Writes of one snapshot page run this many at a time. */
 const snapshotConcurrency = 16;
@@ -451,11 +452,44 @@ export class DynamoSendingProgress implements SendingProgressStore {
     });
   }
 
-  async recordFeedback(mailingId: string, feedback: 'delivery' | 'complaint'): Promise<void> {
-    await this.update(mailingId, {
-      UpdateExpression: `ADD ${feedback === 'delivery' ? 'deliveries' : 'complaints'} :one`,
-      ExpressionAttributeValues: { ':one': 1 },
-    });
+  /**
+   * Marks the recipient's item (`deliveredAt` or `complainedAt`, once) and adds one to the mailing's count in
+   * the same transaction: a redelivered SES event finds the mark and counts nothing.
+   */
+  async recordFeedback(
+    mailingId: string,
+    personId: string,
+    feedback: 'delivery' | 'complaint',
+    at: Date,
+  ): Promise<boolean> {
+    const mark = feedback === 'delivery' ? 'deliveredAt' : 'complainedAt';
+    try {
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.mailingRecipient(mailingId, personId),
+            UpdateExpression: 'SET #mark = :at',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#mark)',
+            ExpressionAttributeNames: { '#mark': mark },
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.sendingProgress(mailingId),
+            UpdateExpression: 'ADD #count :one',
+            ExpressionAttributeNames: { '#count': feedback === 'delivery' ? 'deliveries' : 'complaints' },
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionConditionFailed) return false;
+      throw error;
+    }
   }
 
   private async update(

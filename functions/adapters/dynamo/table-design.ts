@@ -39,6 +39,8 @@
  *                                                              ledger entry (state, claim, outcome; no address; TTL)
  * - sending progress   MAILING#<mailingId> / PROGRESS          the sender's: snapshot cursor, counts, rate, SES feedback
  * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
+ * - transactional sends SENDS / SECOND#<epochSecond>           transactional mails sent in that second (TTL): the
+ *                                                              mailing sender gives way to what exceeds the reserve
  * - backfill progress  SYSTEM / BACKFILL#<name>                where a maintenance backfill stopped (its Scan's
  *                                                              LastEvaluatedKey), so a rerun resumes there
  *
@@ -233,6 +235,11 @@ export const keys = {
   mailingRecipients: (mailingId: string) => ({ PK: `MAILING#${mailingId}`, skPrefix: 'RECIPIENT#' }),
   sendingProgress: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'PROGRESS' }),
   senderLease: (): ItemKey => ({ PK: 'SYSTEM', SK: 'SENDER' }),
+  /** Epoch seconds, zero-padded, so the sort key orders by time. */
+  transactionalSends: (second: number): ItemKey => ({
+    PK: 'SENDS',
+    SK: `SECOND#${String(second).padStart(12, '0')}`,
+  }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
   /** `dueAt` is an ISO instant of fixed width (toISOString), so the sort key orders by time. */

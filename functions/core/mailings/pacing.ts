@@ -1,9 +1,13 @@
+import type { Clock, Mailer } from '../ports';
+
 /**
- * Pacing of mass mail to the SES allowance (docs/architecture.md, "Mailings"). Not "sleep after each
- * send", which loses the send's own latency and reaches about half the allowed rate, but a timetable: send k
- * may start at t0 + k / rate, whatever the earlier sends are doing, with a few sends in flight. Every
- * consumer of one account's allowance (two mailings at once, the transactional relay's share) draws its slots
- * from the same timetable, so together they never exceed it.
+ * Pacing of mass mail to the SES allowance (docs/architecture.md, "Sending a mailing"). Not "sleep after
+ * each send", which loses the send's own latency and reaches about half the allowed rate, but a timetable:
+ * send k may start at t0 + k / rate, whatever the earlier sends are doing, with a few sends in flight. Every
+ * mailing sending at once draws its slots from the one timetable. Transactional mail (confirmations,
+ * reminders: the outbox relay) is never held up for a newsletter: it is counted per second as it goes, and
+ * what it takes beyond its reserve moves the timetable on by as many slots, so that together they keep to
+ * the allowance.
  */
 
 /** What SES allows this account (GetAccount's SendQuota), and how much of it mass mail may take. */
@@ -23,6 +27,32 @@ export const massMailRate = ({ maxSendRate, reserve = 0.1, override }: SendAllow
   if (!(base > 0)) throw new Error(`A send rate of ${base} per second is not a rate`);
   return Math.max(1, base * (1 - reserve));
 };
+
+/** The rate the reserve leaves for transactional mail: what it may take before mass mail gives way. */
+export const transactionalRate = ({ maxSendRate, reserve = 0.1, override }: SendAllowance): number =>
+  (override ?? maxSendRate) * reserve;
+
+/**
+ * Transactional mail as the allowance sees it: each send counted in its second (epoch seconds), so that the
+ * mailing sender can tell what it took.
+ */
+export interface TransactionalSends {
+  count(at: Date): Promise<void>;
+  /** The sends counted in the seconds from `fromSecond` up to, not including, `toSecond`. */
+  between(fromSecond: number, toSecond: number): Promise<number>;
+}
+
+/** A mailer for transactional mail: each send is counted against the allowance before it goes. */
+export const countedAsTransactional = (
+  mailer: Mailer,
+  sends: Pick<TransactionalSends, 'count'>,
+  clock: Clock,
+): Mailer => ({
+  send: async (mail, options) => {
+    await sends.count(clock.now());
+    return mailer.send(mail, options);
+  },
+});
 
 /**
  * One account's timetable. `take` hands out the next slot — the earliest moment a send may start — and
@@ -49,6 +79,14 @@ export class SendTimetable {
     const slot = Math.max(this.#next, nowMs);
     this.#next = slot + this.#intervalMs;
     return slot;
+  }
+
+  /**
+   * Other mail took `sends` of the account's slots (transactional mail beyond its reserve): the timetable
+   * moves on by as many of its own.
+   */
+  giveWay(sends: number, nowMs: number): void {
+    if (sends > 0) this.#next = Math.max(this.#next, nowMs) + sends * this.#intervalMs;
   }
 
   /** SES said "too fast": nothing starts before `nowMs + backoffMs`. */

@@ -141,8 +141,17 @@ export interface SendingProgressStore {
   setCounts(mailingId: string, counts: MailingCounts, now: Date, finished: boolean): Promise<void>;
   /** An organiser resumes a mailing its complaints paused: the complaints so far no longer count. */
   acknowledgeComplaints(mailingId: string): Promise<void>;
-  /** SES delivered one of the mailing's mails, or its recipient complained (the SES events function). */
-  recordFeedback(mailingId: string, feedback: 'delivery' | 'complaint'): Promise<void>;
+  /**
+   * SES delivered one of the mailing's mails to `personId`, or they complained (the SES events function).
+   * Counted once per recipient and kind, however often SES reports it: false when it was counted before (or
+   * the recipient is not in the mailing's ledger).
+   */
+  recordFeedback(
+    mailingId: string,
+    personId: string,
+    feedback: 'delivery' | 'complaint',
+    at: Date,
+  ): Promise<boolean>;
 }
 
 /** One sender per SES account and region: a lease in the table decides which process sends. */

@@ -9,7 +9,13 @@ import {
   quotaAvailable,
   quotaExhausted,
 } from './mailing';
-import { massMailRate, SendTimetable, sendsInFlight } from './pacing';
+import {
+  massMailRate,
+  SendTimetable,
+  sendsInFlight,
+  type TransactionalSends,
+  transactionalRate,
+} from './pacing';
 import type {
   AudienceSource,
   MailingRecipients,
@@ -43,6 +49,7 @@ import { type AccountStanding, mailingTag, recipientTag, remainingQuota } from '
  *    by when SES's Send event (tagged with mailing and recipient) has settled it if SES accepted the mail.
  * 4. When a round ends with nothing left unsettled, the ledger is recounted and the mailing is sent.
  *
+ * Transactional mail goes first: what it sent beyond its reserve moves the timetable on (pacing.ts).
  * Throttling is put back into the timetable (no retry by the SDK); a transient failure is retried a few
  * times, then failed (retry-failed takes it again); a permanent rejection fails the recipient alone; a paused
  * or suspended account pauses the mailings and fails nobody; the day's quota makes a mailing wait.
@@ -106,6 +113,8 @@ export interface SenderPorts {
   readonly progress: SendingProgressStore;
   readonly lease: SenderLease;
   readonly account: SendingAccount;
+  /** Transactional mail sent meanwhile: what it takes beyond its reserve, mailings give way to. */
+  readonly transactional: Pick<TransactionalSends, 'between'>;
   readonly mailer: Mailer;
   readonly compose: ComposeRecipientMail;
   readonly clock: Clock;
@@ -198,6 +207,10 @@ class Sender {
   leaseLost = false;
   #stopping = false;
   #timetable: SendTimetable | undefined;
+  /** Transactional mails a second the reserve leaves room for. */
+  #transactionalRate = 0;
+  /** The transactional sends of the seconds before this one (epoch seconds) are accounted for. */
+  #transactionalSeenUntil: number | undefined;
   #account: AccountStanding | undefined;
   #accountReadAt = 0;
   #leaseRenewedAt: number;
@@ -245,6 +258,7 @@ class Sender {
       this.#leaseRenewedAt = now;
     }
     const account = await this.account(now);
+    await this.giveWayToTransactional(now);
     const active = new Set(await this.ports.mailings.active());
     for (const [id, run] of this.runs) if (!active.has(id)) this.drop(run);
     for (const id of active) await this.superviseMailing(id, account);
@@ -267,14 +281,29 @@ class Sender {
     if (!this.#account || now - this.#accountReadAt >= accountEveryMs) {
       this.#account = await this.ports.account.standing();
       this.#accountReadAt = now;
-      const rate = massMailRate({
+      const allowance = {
         maxSendRate: this.#account.maxSendRate,
         ...(this.settings.reserve !== undefined ? { reserve: this.settings.reserve } : {}),
         ...(this.settings.rateOverride !== undefined ? { override: this.settings.rateOverride } : {}),
-      });
+      };
+      const rate = massMailRate(allowance);
+      this.#transactionalRate = transactionalRate(allowance);
       if (this.#timetable?.ratePerSecond !== rate) this.#timetable = new SendTimetable(rate, now);
     }
     return this.#account;
+  }
+
+  /**
+   * Transactional mail of the seconds since the last look: what it took beyond its reserve, the timetable
+   * gives up (it went first; a newsletter can wait a moment, a confirmation should not).
+   */
+  private async giveWayToTransactional(now: number): Promise<void> {
+    const second = Math.floor(now / 1000);
+    const from = this.#transactionalSeenUntil ?? second;
+    this.#transactionalSeenUntil = second;
+    if (from >= second) return;
+    const sends = await this.ports.transactional.between(from, second);
+    this.#timetable?.giveWay(sends - this.#transactionalRate * (second - from), now);
   }
 
   private get rate(): number {

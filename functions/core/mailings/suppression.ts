@@ -138,11 +138,14 @@ export const applySesFeedback = async (
   for (const address of new Set(feedback.recipients)) {
     people.push(await applyToPerson(ports, feedback, ports.personIds.of(address)));
   }
-  // A mailing counts its deliveries and complaints (its complaint pause); a report seen before is not counted.
-  if (feedback.type !== 'bounced' && feedback.mailing && people.some((outcome) => outcome !== 'duplicate')) {
+  // A mailing counts its deliveries and complaints (its complaint pause), once per recipient: SES delivers
+  // its events at least once, and a redelivered complaint must not count towards the pause again.
+  if (feedback.type !== 'bounced' && feedback.mailing) {
     await ports.mailings.progress.recordFeedback(
       feedback.mailing.mailingId,
+      feedback.mailing.personId,
       feedback.type === 'delivered' ? 'delivery' : 'complaint',
+      feedback.at,
     );
   }
   return { type: feedback.type, people };

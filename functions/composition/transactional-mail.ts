@@ -1,0 +1,15 @@
+import { DynamoTransactionalSends } from '../adapters/dynamo/transactional-sends';
+import { countedAsTransactional } from '../core/mailings/pacing';
+import type { Mailer } from '../core/ports';
+import { mailer } from './mail';
+import { once } from './once';
+import { clock } from './process';
+import { dynamo, tableName } from './table';
+
+/** Transactional mail counted per second in the table; the mailing sender reads it (core/mailings/pacing.ts). */
+export const transactionalSends = once(() => new DynamoTransactionalSends(dynamo(), tableName));
+
+/** The mailer of transactional mail (the outbox's deliveries, test-sends): each send counted as it goes. */
+export const transactionalMailer = once(
+  (): Mailer => countedAsTransactional(mailer, transactionalSends(), clock),
+);
