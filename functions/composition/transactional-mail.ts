@@ -1,4 +1,5 @@
 import { DynamoTransactionalSends } from '../adapters/dynamo/transactional-sends';
+import { logger } from '../adapters/logger';
 import { countedAsTransactional } from '../core/mailings/pacing';
 import type { Mailer } from '../core/ports';
 import { mailer } from './mail';
@@ -11,5 +12,10 @@ export const transactionalSends = once(() => new DynamoTransactionalSends(dynamo
 
 /** The mailer of transactional mail (the outbox's deliveries, test-sends): each send counted as it goes. */
 export const transactionalMailer = once(
-  (): Mailer => countedAsTransactional(mailer, transactionalSends(), clock),
+  (): Mailer =>
+    countedAsTransactional(mailer, transactionalSends(), clock, (error) =>
+      logger.warn('A transactional send was not counted against the SES allowance', {
+        error: error instanceof Error ? error.name : String(error),
+      }),
+    ),
 );

@@ -58,7 +58,7 @@ describe("a mailing's feedback", () => {
 });
 
 describe('transactional sends', () => {
-  it('are counted in their second and read back by whole seconds, the last one excluded', async () => {
+  it('are counted in their second and read back second by second, the last one excluded', async () => {
     const sends = new DynamoTransactionalSends(db, tableName);
     const second = Math.floor(at.getTime() / 1000);
     const inSecond = (offset: number, ms = 0) => new Date((second + offset) * 1000 + ms);
@@ -72,11 +72,11 @@ describe('transactional sends', () => {
       sends.count(inSecond(2)),
     ]);
 
-    expect(await sends.between(second, second + 1)).toBe(2);
-    expect(await sends.between(second, second + 2)).toBe(5);
-    expect(await sends.between(second + 1, second + 3)).toBe(4);
-    expect(await sends.between(second + 3, second + 10)).toBe(0);
-    expect(await sends.between(second + 2, second + 2)).toBe(0);
+    expect(await sends.perSecond(second, second + 1)).toEqual([2]);
+    expect(await sends.perSecond(second, second + 2)).toEqual([2, 3]);
+    expect(await sends.perSecond(second + 1, second + 3)).toEqual([3, 1]);
+    expect(await sends.perSecond(second + 3, second + 10)).toEqual([]);
+    expect(await sends.perSecond(second + 2, second + 2)).toEqual([]);
     const { Item } = await db.send(
       new GetCommand({ TableName: tableName, Key: keys.transactionalSends(second) }),
     );

@@ -109,7 +109,8 @@ describe('the outbox relay on the local stream', () => {
     await sleep(quietPeriodMs);
     expect(await mailsTo(mail)).toHaveLength(1);
     // Counted against the SES allowance as transactional mail, so a mailing sending meanwhile gives way.
-    expect(await transactional.between(from, Math.floor(Date.now() / 1000) + 1)).toBeGreaterThanOrEqual(1);
+    const counted = await transactional.perSecond(from, Math.floor(Date.now() / 1000) + 1);
+    expect(counted.reduce((sum, sends) => sum + sends, 0)).toBeGreaterThanOrEqual(1);
     expect(arrived.subject).toBe('Welkom bij Drop In: je aanmelding is bevestigd');
     expect(arrived.body.html).toContain('Beste Noor Bakker,');
     const unsubscribe = mailHeader(arrived, 'List-Unsubscribe');

@@ -539,6 +539,9 @@ export class InMemorySendingProgress implements SendingProgressStore {
   readonly records = new Map<string, ProgressRecord>();
   readonly #feedbackMarks = new Set<string>();
 
+  /** With the ledger, feedback about someone not in it counts nothing, as in the table. */
+  constructor(private readonly ledger?: Pick<InMemoryMailingRecipients, 'get'>) {}
+
   #record(mailingId: string): ProgressRecord {
     const record = this.records.get(mailingId) ?? {
       snapshotDone: false,
@@ -611,6 +614,7 @@ export class InMemorySendingProgress implements SendingProgressStore {
   ): Promise<boolean> {
     const mark = `${mailingId}/${personId}/${feedback}`;
     if (this.#feedbackMarks.has(mark)) return false;
+    if (this.ledger && !this.ledger.get(mailingId, personId)) return false;
     this.#feedbackMarks.add(mark);
     const record = this.#record(mailingId);
     if (feedback === 'delivery') record.deliveries += 1;
@@ -621,18 +625,17 @@ export class InMemorySendingProgress implements SendingProgressStore {
 
 /** DynamoTransactionalSends over a map of seconds to counts. */
 export class InMemoryTransactionalSends implements TransactionalSends {
-  readonly perSecond = new Map<number, number>();
+  readonly seconds = new Map<number, number>();
 
   async count(at: Date): Promise<void> {
     const second = Math.floor(at.getTime() / 1000);
-    this.perSecond.set(second, (this.perSecond.get(second) ?? 0) + 1);
+    this.seconds.set(second, (this.seconds.get(second) ?? 0) + 1);
   }
 
-  async between(fromSecond: number, toSecond: number): Promise<number> {
-    let sends = 0;
-    for (const [second, count] of this.perSecond)
-      if (second >= fromSecond && second < toSecond) sends += count;
-    return sends;
+  async perSecond(fromSecond: number, toSecond: number): Promise<readonly number[]> {
+    return [...this.seconds]
+      .filter(([second]) => second >= fromSecond && second < toSecond)
+      .map(([, count]) => count);
   }
 }
 
@@ -894,7 +897,7 @@ export class SendingWorld {
   readonly audience = new AudienceWorld();
   readonly store = new InMemoryMailingStore();
   readonly recipients: InMemoryMailingRecipients;
-  readonly progress = new InMemorySendingProgress();
+  readonly progress: InMemorySendingProgress;
   readonly lease = new InMemorySenderLease();
   readonly account = new FakeSendingAccount();
   readonly transactional = new InMemoryTransactionalSends();
@@ -905,6 +908,7 @@ export class SendingWorld {
   constructor(start: Date, options: { readonly evaluatedPerPage?: number } = {}) {
     this.time = new VirtualTime(start);
     this.recipients = new InMemoryMailingRecipients(options);
+    this.progress = new InMemorySendingProgress(this.recipients);
     this.ses = new FakeSes(this.time, this.account, this.recipients);
     this.audienceSource = new InMemoryAudienceSource(this.audience);
   }

@@ -15,7 +15,8 @@ const setUp = () => {
   const suppressions = new InMemorySuppressionList();
   const ledger = new InMemoryOutboxLedger();
   const personIds = new PersonIds('a-test-secret-of-enough-length-for-hmac');
-  const mailings = { recipients: new InMemoryMailingRecipients(), progress: new InMemorySendingProgress() };
+  const recipients = new InMemoryMailingRecipients();
+  const mailings = { recipients, progress: new InMemorySendingProgress(recipients) };
   const ports: FeedbackPorts = { suppressions, ledger, mailings, personIds };
   return { suppressions, ledger, mailings, ports, personId: personIds.of(address) };
 };
@@ -105,6 +106,12 @@ describe('SES feedback', () => {
     const { mailings, ports, personId } = setUp();
     const mailing = { mailingId: 'm1', personId };
     const other = { mailingId: 'm1', personId: 'someone-else' };
+    const stranger = { mailingId: 'm1', personId: 'not-in-the-ledger' };
+    await mailings.recipients.add(
+      'm1',
+      [personId, other.personId].map((id) => ({ personId: id, from: 'topics' as const })),
+      at,
+    );
     const delivered = (feedbackId: string, ref = mailing) =>
       ({ type: 'delivered', feedbackId, recipients: [address], mailing: ref, at }) as const;
 
@@ -113,11 +120,12 @@ describe('SES feedback', () => {
     await applySesFeedback(ports, delivered('d-1'));
     await applySesFeedback(ports, delivered('d-2'));
     await applySesFeedback(ports, delivered('d-3', other));
+    await applySesFeedback(ports, delivered('d-4', stranger));
     for (const feedbackId of ['c-1', 'c-1', 'c-2']) {
       await applySesFeedback(ports, { type: 'complained', feedbackId, recipients: [address], mailing, at });
     }
 
-    // Two recipients delivered (the control: another recipient counts), one complaint.
+    // Two recipients delivered (the control: another recipient counts; one not in the ledger does not).
     expect(await mailings.progress.get('m1')).toMatchObject({ deliveries: 2, complaints: 1 });
   });
 });

@@ -25,7 +25,6 @@ import type {
 import { epochSeconds, sendLedgerSeconds } from '../../core/retention';
 import { redactAddresses } from '../redaction';
 import { keys, personListingOf } from './table-design';
-import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** Writes of one snapshot page run this many at a time. */
 const snapshotConcurrency = 16;
@@ -453,8 +452,10 @@ export class DynamoSendingProgress implements SendingProgressStore {
   }
 
   /**
-   * Marks the recipient's item (`deliveredAt` or `complainedAt`, once) and adds one to the mailing's count in
-   * the same transaction: a redelivered SES event finds the mark and counts nothing.
+   * Marks the recipient's item (`deliveredAt` or `complainedAt`, once), then adds one to the mailing's count:
+   * a redelivered SES event finds the mark and counts nothing. Not one transaction: the progress item is
+   * written every second by the sender and by every event, and transactions on it would conflict; a process
+   * that dies between the two writes loses that one count (the mark stays, so no retry adds it).
    */
   async recordFeedback(
     mailingId: string,
@@ -464,32 +465,25 @@ export class DynamoSendingProgress implements SendingProgressStore {
   ): Promise<boolean> {
     const mark = feedback === 'delivery' ? 'deliveredAt' : 'complainedAt';
     try {
-      await transactWrite(this.client, [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.mailingRecipient(mailingId, personId),
-            UpdateExpression: 'SET #mark = :at',
-            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#mark)',
-            ExpressionAttributeNames: { '#mark': mark },
-            ExpressionAttributeValues: { ':at': at.toISOString() },
-          },
-        },
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.sendingProgress(mailingId),
-            UpdateExpression: 'ADD #count :one',
-            ExpressionAttributeNames: { '#count': feedback === 'delivery' ? 'deliveries' : 'complaints' },
-            ExpressionAttributeValues: { ':one': 1 },
-          },
-        },
-      ]);
-      return true;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.mailingRecipient(mailingId, personId),
+          UpdateExpression: 'SET #mark = :at',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#mark)',
+          ExpressionAttributeNames: { '#mark': mark },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
     } catch (error) {
-      if (error instanceof TransactionConditionFailed) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
+    await this.update(mailingId, {
+      UpdateExpression: `ADD ${feedback === 'delivery' ? 'deliveries' : 'complaints'} :one`,
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+    return true;
   }
 
   private async update(

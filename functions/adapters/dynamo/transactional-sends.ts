@@ -29,9 +29,9 @@ export class DynamoTransactionalSends implements TransactionalSends {
     );
   }
 
-  async between(fromSecond: number, toSecond: number): Promise<number> {
-    if (toSecond <= fromSecond) return 0;
-    let sends = 0;
+  async perSecond(fromSecond: number, toSecond: number): Promise<readonly number[]> {
+    const counts: number[] = [];
+    if (toSecond <= fromSecond) return counts;
     let start: Record<string, unknown> | undefined;
     do {
       const { Items = [], LastEvaluatedKey } = await this.client.send(
@@ -48,9 +48,9 @@ export class DynamoTransactionalSends implements TransactionalSends {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of Items) sends += typeof item.sends === 'number' ? item.sends : 0;
+      for (const item of Items) if (typeof item.sends === 'number') counts.push(item.sends);
       start = LastEvaluatedKey;
     } while (start);
-    return sends;
+    return counts;
   }
 }

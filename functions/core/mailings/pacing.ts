@@ -28,9 +28,12 @@ export const massMailRate = ({ maxSendRate, reserve = 0.1, override }: SendAllow
   return Math.max(1, base * (1 - reserve));
 };
 
-/** The rate the reserve leaves for transactional mail: what it may take before mass mail gives way. */
-export const transactionalRate = ({ maxSendRate, reserve = 0.1, override }: SendAllowance): number =>
-  (override ?? maxSendRate) * reserve;
+/**
+ * What SES allows beyond mass mail's rate: what transactional mail may take in a second before mass mail
+ * gives way. The reserve, or more when the rate is configured below SES's.
+ */
+export const transactionalRate = (allowance: SendAllowance): number =>
+  Math.max(0, allowance.maxSendRate - massMailRate(allowance));
 
 /**
  * Transactional mail as the allowance sees it: each send counted in its second (epoch seconds), so that the
@@ -38,19 +41,28 @@ export const transactionalRate = ({ maxSendRate, reserve = 0.1, override }: Send
  */
 export interface TransactionalSends {
   count(at: Date): Promise<void>;
-  /** The sends counted in the seconds from `fromSecond` up to, not including, `toSecond`. */
-  between(fromSecond: number, toSecond: number): Promise<number>;
+  /** The count of each second from `fromSecond` up to, not including, `toSecond` that had sends. */
+  perSecond(fromSecond: number, toSecond: number): Promise<readonly number[]>;
 }
 
-/** A mailer for transactional mail: each send is counted against the allowance before it goes. */
+/**
+ * A mailer for transactional mail: each send is counted against the allowance as it goes. The count runs
+ * beside the send, never before it: a mail is not held up by it, nor lost when it fails (`countFailed` is
+ * told; the mailing sender then sees one send fewer).
+ */
 export const countedAsTransactional = (
   mailer: Mailer,
   sends: Pick<TransactionalSends, 'count'>,
   clock: Clock,
+  countFailed: (error: unknown) => void,
 ): Mailer => ({
   send: async (mail, options) => {
-    await sends.count(clock.now());
-    return mailer.send(mail, options);
+    const counting = sends.count(clock.now()).catch(countFailed);
+    try {
+      return await mailer.send(mail, options);
+    } finally {
+      await counting;
+    }
   },
 });
 

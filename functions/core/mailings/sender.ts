@@ -114,7 +114,7 @@ export interface SenderPorts {
   readonly lease: SenderLease;
   readonly account: SendingAccount;
   /** Transactional mail sent meanwhile: what it takes beyond its reserve, mailings give way to. */
-  readonly transactional: Pick<TransactionalSends, 'between'>;
+  readonly transactional: Pick<TransactionalSends, 'perSecond'>;
   readonly mailer: Mailer;
   readonly compose: ComposeRecipientMail;
   readonly clock: Clock;
@@ -210,7 +210,7 @@ class Sender {
   /** Transactional mails a second the reserve leaves room for. */
   #transactionalRate = 0;
   /** The transactional sends of the seconds before this one (epoch seconds) are accounted for. */
-  #transactionalSeenUntil: number | undefined;
+  #transactionalReadUntil: number | undefined;
   #account: AccountStanding | undefined;
   #accountReadAt = 0;
   #leaseRenewedAt: number;
@@ -294,16 +294,20 @@ class Sender {
   }
 
   /**
-   * Transactional mail of the seconds since the last look: what it took beyond its reserve, the timetable
-   * gives up (it went first; a newsletter can wait a moment, a confirmation should not).
+   * Transactional mail of the seconds since the last look: what it took beyond its reserve in each second,
+   * the timetable gives up (it went first; a newsletter can wait a moment, a confirmation should not). A
+   * second is read once it has been over for a second, so a count written late in it is not missed.
    */
   private async giveWayToTransactional(now: number): Promise<void> {
-    const second = Math.floor(now / 1000);
-    const from = this.#transactionalSeenUntil ?? second;
-    this.#transactionalSeenUntil = second;
-    if (from >= second) return;
-    const sends = await this.ports.transactional.between(from, second);
-    this.#timetable?.giveWay(sends - this.#transactionalRate * (second - from), now);
+    const until = Math.floor(now / 1000) - 1;
+    // The first look starts the count: what was sent before it took nothing from this sender's timetable.
+    this.#transactionalReadUntil ??= until;
+    const from = this.#transactionalReadUntil;
+    if (from >= until) return;
+    const counts = await this.ports.transactional.perSecond(from, until);
+    this.#transactionalReadUntil = until;
+    const beyond = counts.reduce((sum, sends) => sum + Math.max(0, sends - this.#transactionalRate), 0);
+    this.#timetable?.giveWay(beyond, now);
   }
 
   private get rate(): number {
