@@ -74,11 +74,20 @@ const deliveryBudget = {
   reason: 'composes every kind of mail, with calendar invitations, and sends it (SendEmail)',
 } as const;
 
-/** Saving a mailing renders its Markdown once: markdown-it and the allow-list sanitiser (with postcss) go along. */
+/** A form posted to a page: zod's checks, and a whole Dutch page (its style sheet inline) as the answer. */
+const formPageBudget = {
+  ratio: 1.35,
+  reason: 'validates a form with zod and answers with a whole Dutch page, its style sheet inline',
+} as const;
+
+/**
+ * Saving a mailing or a report renders its Markdown once: markdown-it and the allow-list sanitiser (with
+ * postcss) go along.
+ */
 const renderingBudget = {
   ratio: 2.1,
   reason:
-    'renders Markdown when a mailing is saved: markdown-it, sanitize-html and its postcss (about 290 KB)',
+    'renders Markdown when a mailing or report is saved: markdown-it, sanitize-html and its postcss (about 290 KB)',
 } as const;
 
 /**
@@ -117,6 +126,7 @@ export const lambdaEntries = {
     file: 'handlers/newsletter-subscribe.ts',
     description: 'Subscribes through the newsletter form (double opt-in)',
     needs: { table: 'readWrite', personIds: true },
+    budget: formPageBudget,
   },
   subscribeApi: {
     file: 'handlers/subscribe-api.ts',
@@ -142,6 +152,7 @@ export const lambdaEntries = {
     file: 'handlers/preferences-submit.ts',
     description: "Saves a subscriber's topics and name, or unsubscribes",
     needs: { table: 'readWrite', tokens: true },
+    budget: formPageBudget,
   },
   unsubscribePage: {
     file: 'handlers/unsubscribe-page.ts',
@@ -189,6 +200,10 @@ export const lambdaEntries = {
     file: 'handlers/organiser-mailing-test-send.ts',
     description: 'Test-sends a mailing to up to five addresses and records it',
     needs: { table: 'readWrite', mail: true, personIds: true },
+    budget: {
+      ratio: 1.35,
+      reason: 'sends the stored mailing in the house template and counts each send against the SES allowance',
+    },
   },
   organiserMailingApprove: {
     file: 'handlers/organiser-mailing-approve.ts',
@@ -238,6 +253,53 @@ export const lambdaEntries = {
     file: 'handlers/meetings-page.ts',
     description: 'Upcoming meetings page',
     needs: { table: 'read' },
+  },
+  reportsPage: {
+    file: 'handlers/reports-page.ts',
+    description: 'The archive of published reports (/publicaties)',
+    needs: { table: 'read' },
+  },
+  reportPage: {
+    file: 'handlers/report-page.ts',
+    description: 'One published report; an old address redirects',
+    needs: { table: 'read' },
+  },
+  reportsFeed: {
+    file: 'handlers/reports-feed.ts',
+    description: 'The Atom feed of published reports',
+    needs: { table: 'read' },
+  },
+  reportsApi: {
+    file: 'handlers/reports-api.ts',
+    description: 'The published reports as JSON',
+    needs: { table: 'read' },
+  },
+  organiserReports: {
+    file: 'handlers/organiser-reports.ts',
+    description: 'Lists the reports per status, newest first',
+    needs: { table: 'read' },
+  },
+  organiserReportCreate: {
+    file: 'handlers/organiser-report-create.ts',
+    description: 'Creates a report as a draft and renders its Markdown',
+    needs: { table: 'readWrite' },
+    budget: renderingBudget,
+  },
+  organiserReport: {
+    file: 'handlers/organiser-report.ts',
+    description: 'One report with its Markdown and rendered body',
+    needs: { table: 'read' },
+  },
+  organiserReportUpdate: {
+    file: 'handlers/organiser-report-update.ts',
+    description: 'Changes a report (If-Match) and renders it again',
+    needs: { table: 'readWrite' },
+    budget: renderingBudget,
+  },
+  organiserReportControl: {
+    file: 'handlers/organiser-report-control.ts',
+    description: 'Publishes a report or takes it offline',
+    needs: { table: 'readWrite' },
   },
   meetingCalendarFeed: {
     file: 'handlers/meeting-calendar-feed.ts',

@@ -13,12 +13,18 @@ export const paths = {
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
   calendarFeed: '/bijeenkomsten/agenda.ics',
+  reports: '/publicaties',
+  /** API Gateway template; link to a report with `reportPath(slug)`. */
+  report: '/publicaties/{slug}',
+  reportsFeed: '/publicaties/feed.xml',
   /** Where a link signed with a retired key leads: a fresh one by mail. */
   freshLink: '/nieuwe-link',
 } as const;
 
 export const meetingPath = (meetingId: string): string =>
   `${paths.meetings}/${encodeURIComponent(meetingId)}`;
+
+export const reportPath = (slug: string): string => `${paths.reports}/${encodeURIComponent(slug)}`;
 
 /** An absolute link with its token as the `token` query parameter (docs/architecture.md, "Links and tokens"). */
 export const tokenLink = (siteUrl: string, path: string, token: string): string =>

@@ -142,6 +142,28 @@ export const routes = [
     access: 'organiser',
   },
   { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
+  { method: 'GET', path: paths.reports, entry: 'reportsPage', access: 'public' },
+  { method: 'GET', path: paths.reportsFeed, entry: 'reportsFeed', access: 'public' },
+  { method: 'GET', path: paths.report, entry: 'reportPage', access: 'public' },
+  { method: 'GET', path: '/api/reports', entry: 'reportsApi', access: 'public' },
+  { method: 'GET', path: '/api/organiser/reports', entry: 'organiserReports', access: 'organiser' },
+  { method: 'POST', path: '/api/organiser/reports', entry: 'organiserReportCreate', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/reports/{id}', entry: 'organiserReport', access: 'organiser' },
+  {
+    method: 'PATCH',
+    path: '/api/organiser/reports/{id}',
+    entry: 'organiserReportUpdate',
+    access: 'organiser',
+  },
+  ...(['publish', 'unpublish'] as const).map(
+    (action) =>
+      ({
+        method: 'POST',
+        path: `/api/organiser/reports/{id}/${action}`,
+        entry: 'organiserReportControl',
+        access: 'organiser',
+      }) as const,
+  ),
 ] as const satisfies readonly Route[];
 
 /** API Gateway's `$default` route: everything no route matches. */

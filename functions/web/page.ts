@@ -17,6 +17,7 @@ const favicon = `data:image/svg+xml,${encodeURIComponent(
 const navigation: readonly { href: string; label: string }[] = [
   { href: paths.home, label: 'Home' },
   { href: paths.meetings, label: 'Bijeenkomsten' },
+  { href: paths.reports, label: 'Publicaties' },
   { href: paths.newsletter, label: 'Nieuwsbrief' },
 ];
 

@@ -39,10 +39,12 @@ form.inline{display:inline}
 .field-error{color:#b00020;font-weight:600}
 .needs{background:var(--soft);border-radius:.5rem;padding:1rem 1.25rem}
 .needs .field{margin:1rem 0 0}
-.meetings{list-style:none;margin:0;padding:0}
-.meetings li{border-top:1px solid #ddd;padding:1rem 0}
-.meetings h2{margin:0 0 .25rem}
-.meetings p{margin:0}
+.meetings,.reports{list-style:none;margin:0;padding:0}
+.meetings li,.reports li{border-top:1px solid #ddd;padding:1rem 0}
+.meetings h2,.reports h2{margin:0 0 .25rem}
+.meetings p,.reports p{margin:0}
+.kinds a{margin-right:.75rem}
+.kinds a[aria-current]{font-weight:700}
 .facts dt{font-weight:600}
 .facts dd{margin:0 0 .75rem}
 .status{font-weight:600}

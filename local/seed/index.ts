@@ -2,17 +2,19 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoMeetingCatalogue } from '../../functions/adapters/dynamo/meeting-catalogue';
 import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
+import { DynamoReportStore } from '../../functions/adapters/dynamo/report-store';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
 import { seedMeetings } from './meetings';
+import { seedReports } from './reports';
 
 /**
  * The demo data of the offline twin, transcribed from the programme's 2024 year update
  * (docs/architecture.md, "The offline twin"). Seeded once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
  * the seed changes in a way an existing `.data` folder should receive.
  */
-export const seedVersion = 'v3';
+export const seedVersion = 'v4';
 
 export interface SeedContext {
   readonly documentClient: DynamoDBDocumentClient;
@@ -49,6 +51,8 @@ const seedSteps: readonly SeedStep[] = [
       });
     }
   },
+  // The reports: the 2024 year update, the publications it lists, one meeting report on request.
+  ({ documentClient, tableName }) => seedReports(new DynamoReportStore(documentClient, tableName)),
 ];
 
 export type SeedOutcome = 'seeded' | 'already-seeded';

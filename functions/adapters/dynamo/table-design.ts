@@ -38,6 +38,10 @@
  * - mailing recipient  MAILING#<mailingId> / RECIPIENT#<personId>   one per person of the audience snapshot: its send
  *                                                              ledger entry (state, claim, outcome; no address; TTL)
  * - sending progress   MAILING#<mailingId> / PROGRESS          the sender's: snapshot cursor, counts, rate, SES feedback
+ * - report             REPORT#<reportId> / REPORT              content, rendered body, status, version
+ *                      GSI1: REPORTS#<status> / <publishedOn>#<reportId>   the archive per status, by date
+ * - report address     REPORTSLUG#<slug> / SLUG                which report a slug names (claimed once; an old
+ *                                                              slug keeps naming its report, for the redirect)
  * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
  * - transactional sends SENDS / SECOND#<epochSecond>           transactional mails sent in that second (TTL): the
  *                                                              mailing sender gives way to what exceeds the reserve
@@ -235,6 +239,14 @@ export const keys = {
   mailingRecipients: (mailingId: string) => ({ PK: `MAILING#${mailingId}`, skPrefix: 'RECIPIENT#' }),
   sendingProgress: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'PROGRESS' }),
   senderLease: (): ItemKey => ({ PK: 'SYSTEM', SK: 'SENDER' }),
+  report: (reportId: string): ItemKey => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' }),
+  reportsByStatus: (status: string) => ({ GSI1PK: `REPORTS#${status}` }),
+  /** `publishedOn` is a date of fixed width (YYYY-MM-DD), so the sort key orders by date. */
+  reportListing: (status: string, publishedOn: string, reportId: string) => ({
+    GSI1PK: `REPORTS#${status}`,
+    GSI1SK: `${publishedOn}#${reportId}`,
+  }),
+  reportSlug: (slug: string): ItemKey => ({ PK: `REPORTSLUG#${slug}`, SK: 'SLUG' }),
   /** Epoch seconds, zero-padded, so the sort key orders by time. */
   transactionalSends: (second: number): ItemKey => ({
     PK: 'SENDS',

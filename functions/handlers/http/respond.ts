@@ -22,6 +22,13 @@ export const page = (statusCode: number, html: string, headers: Record<string, s
   body: html,
 });
 
+/** A permanent redirect to a path of this site (an address that moved). */
+export const movedPermanently = (path: string, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode: 301,
+  headers: { location: path, ...headers },
+  body: '',
+});
+
 export interface Problem {
   readonly status: number;
   /** Stable code; the problem type is `urn:dropin:problem:<code>`. */

@@ -1,16 +1,14 @@
-import MarkdownIt, { type Token } from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type { Token } from 'markdown-it';
+import { parseMarkdown, safeHtml } from '../safe-markdown';
 
 /**
  * The body of a mailing: the organiser's Markdown, rendered once when the draft is saved into sanitized HTML
  * blocks for the house mail (house.ts) and a real plain-text part from the same parse. Pure: Markdown in,
  * `{ html, text }` out; what is stored is what every recipient gets.
  *
- * Two locks, either of which would hold alone: markdown-it with raw HTML off (organiser HTML is text) and
- * links only to absolute http(s) and mailto; then sanitize-html with an allow-list of tags and one attribute
- * (`href` on `a`). No images: a remote image is a tracking pixel for whoever hosts it, and mail clients
- * block them anyway; an image in the Markdown becomes a link to it with its alt text. No click tracking:
- * links go where the organiser wrote.
+ * The Markdown goes through the site's one safe pipeline (web/safe-markdown.ts: raw HTML off, an allow-list
+ * sanitiser, no images); the mail adds its house styles inline. No click tracking: links go where the
+ * organiser wrote.
  */
 export interface MailingContent {
   /** Sanitized HTML blocks, styled inline for mail clients; goes into the house mail as it is. */
@@ -28,77 +26,6 @@ export class MailingContentRejected extends Error {
 
 export const maxMarkdownBytes = 100 * 1024;
 export const maxPreheaderChars = 200;
-
-/** Links in a mail must work outside the site and do nothing but open: absolute http(s) or mailto only. */
-const allowedLink = /^(https?:\/\/[^/\s?#]|mailto:[^\s@/]+@[^\s@/]+$)/i;
-
-const markdown = new MarkdownIt('default', {
-  html: false,
-  linkify: true,
-  typographer: false,
-  breaks: false,
-});
-// Tables render badly in plain text and in half the mail clients: pipes stay text.
-markdown.disable(['table']);
-// Only written-out URLs and addresses become links, not every "drop-in.nl" in a sentence.
-markdown.linkify.set({ fuzzyLink: false, fuzzyIP: false, fuzzyEmail: true });
-markdown.validateLink = (url) => allowedLink.test(url.trim());
-
-// No images (a remote image is a tracking pixel): an image becomes a link to it, named by its alt text.
-markdown.renderer.rules.image = (tokens, index, options, env, self) => {
-  const token = tokens[index];
-  if (!token) return '';
-  const label = self.renderInlineAsText(token.children ?? [], options, env) || 'afbeelding';
-  const src = String(token.attrGet('src') ?? '');
-  return `<a href="${markdown.utils.escapeHtml(src)}">${markdown.utils.escapeHtml(label)}</a>`;
-};
-
-const headingTags = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
-
-const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    ...headingTags,
-    'p',
-    'br',
-    'hr',
-    'ul',
-    'ol',
-    'li',
-    'blockquote',
-    'pre',
-    'code',
-    'em',
-    'strong',
-    's',
-    'a',
-  ],
-  allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesAppliedToAttributes: ['href'],
-  allowProtocolRelative: false,
-  allowedStyles: {},
-  disallowedTagsMode: 'discard',
-  // Script, style and their kin lose their content too; other unknown tags keep their text.
-  nonTextTags: [
-    'script',
-    'style',
-    'textarea',
-    'option',
-    'noscript',
-    'iframe',
-    'object',
-    'embed',
-    'svg',
-    'math',
-  ],
-  transformTags: {
-    // A link to anything but an absolute http(s) or mailto address loses the tag and keeps its text.
-    a: (tagName, attribs) =>
-      attribs.href && allowedLink.test(attribs.href)
-        ? { tagName, attribs: { href: attribs.href, rel: 'noopener noreferrer' } }
-        : { tagName: 'span', attribs: {} as sanitizeHtml.Attributes },
-  },
-};
 
 /** The house look, added to the sanitized tags: organiser content itself carries no style attribute. */
 export const mailingStyles: Readonly<Record<string, string>> = {
@@ -299,10 +226,8 @@ export const renderMailingContent = (input: {
   }
   if (input.markdown.trim() === '') throw new MailingContentRejected('De tekst van de mailing is leeg.');
 
-  const tokens = markdown.parse(input.markdown, {});
-  const html = withHouseStyles(
-    sanitizeHtml(markdown.renderer.render(tokens, markdown.options, {}), sanitizeOptions),
-  );
+  const tokens = parseMarkdown(input.markdown);
+  const html = withHouseStyles(safeHtml(tokens));
   const text = plainText(tokens);
   return { html: html.trim(), text, ...(preheader ? { preheader } : {}) };
 };

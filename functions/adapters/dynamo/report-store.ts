@@ -1,0 +1,151 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentChange } from '../../core/ports';
+import { type Report, type ReportSummary, SlugTaken, StaleReport } from '../../core/reports/report';
+import type { ReportPage, ReportStore } from '../../core/reports/use-cases';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
+import { keys } from './table-design';
+import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
+
+/** The attributes of a report's item: the report itself, keyed, and listed under its status by date. */
+const reportItem = (report: Report) => ({
+  ...keys.report(report.reportId),
+  ...keys.reportListing(report.status, report.publishedOn, report.reportId),
+  entity: 'Report',
+  ...report,
+});
+
+/** Every attribute of a report but its body: what a list reads. */
+const summaryAttributes = [
+  'reportId',
+  'slug',
+  'title',
+  'kind',
+  'summary',
+  'publishedOn',
+  'meetingId',
+  'visibility',
+  'status',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'firstPublishedAt',
+  'createdBy',
+] as const satisfies readonly (keyof ReportSummary)[];
+
+const reportOf = (item: Record<string, unknown>): Report => {
+  const { PK: _pk, SK: _sk, GSI1PK: _gsiPk, GSI1SK: _gsiSk, entity: _entity, ...report } = item;
+  return report as unknown as Report;
+};
+
+/**
+ * Reports in the single table (table-design.ts: `report`, `report address`). A report and the claim on its
+ * slug are written in one transaction, so two reports never share an address; a slug once claimed keeps
+ * naming its report, so an old address can redirect to the current one.
+ */
+export class DynamoReportStore implements ReportStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(reportId: string): Promise<Report | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.report(reportId), ConsistentRead: true }),
+    );
+    return Item ? reportOf(Item) : undefined;
+  }
+
+  async bySlug(slug: string): Promise<Report | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reportSlug(slug) }),
+    );
+    return typeof Item?.reportId === 'string' ? this.get(Item.reportId) : undefined;
+  }
+
+  async create(report: Report): Promise<void> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: reportItem(report),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        this.slugClaim(report),
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      if (error.failedItems.includes(1)) throw new SlugTaken(report.slug);
+      throw new ConcurrentChange();
+    }
+  }
+
+  async replace(previous: Report, next: Report): Promise<void> {
+    const slugChanged = next.slug !== previous.slug;
+    try {
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: reportItem(next),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          },
+        },
+        ...(slugChanged ? [this.slugClaim(next)] : []),
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      if (error.failedItems.includes(1)) throw new SlugTaken(next.slug);
+      throw new StaleReport();
+    }
+  }
+
+  async list({
+    status,
+    kind,
+    cursor,
+    limit,
+  }: {
+    readonly status: Report['status'];
+    readonly kind?: Report['kind'];
+    readonly cursor?: string;
+    readonly limit: number;
+  }): Promise<ReportPage> {
+    const listing = keys.reportsByStatus(status);
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ...(kind ? { FilterExpression: '#kind = :kind' } : {}),
+        ExpressionAttributeValues: { ':pk': listing.GSI1PK, ...(kind ? { ':kind': kind } : {}) },
+        ProjectionExpression: summaryAttributes.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(summaryAttributes.map((name, i) => [`#a${i}`, name])),
+          ...(kind ? { '#kind': 'kind' } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor, listing.GSI1PK) } : {}),
+      }),
+    );
+    return {
+      items: Items.map((item) => reportOf(item) as ReportSummary),
+      nextCursor: encodeListCursor(LastEvaluatedKey),
+    };
+  }
+
+  /** The slug's item, new or already this report's (a report may take back an address it had). */
+  private slugClaim(report: Report): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.reportSlug(report.slug), entity: 'ReportSlug', reportId: report.reportId },
+        ConditionExpression: 'attribute_not_exists(PK) OR reportId = :reportId',
+        ExpressionAttributeValues: { ':reportId': report.reportId },
+      },
+    };
+  }
+}

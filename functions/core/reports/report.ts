@@ -1,0 +1,222 @@
+import { DomainError, type FieldIssue, InvalidInput } from '../errors';
+
+/**
+ * A report: something the programme publishes — the annual update, interim results of the research
+ * workshops, a meeting's report, a publication. This file is the pure model: what a report is, its address
+ * (the slug), and its status. Every function takes a report and returns the next one, or throws a domain
+ * error; storing and rendering are other files' work.
+ *
+ * Status: draft → published by publish; published → draft by unpublish. Editing is allowed in both (a
+ * published report changes where it stands); every edit needs the version the organiser read.
+ */
+
+export const reportKinds = [
+  'jaarupdate',
+  'tussentijdse-resultaten',
+  'verslag-bijeenkomst',
+  'publicatie',
+] as const;
+export type ReportKind = (typeof reportKinds)[number];
+
+/** How the kinds are named on the site. */
+export const reportKindNames: Readonly<Record<ReportKind, string>> = {
+  jaarupdate: 'Jaarupdate',
+  'tussentijdse-resultaten': 'Tussentijdse resultaten',
+  'verslag-bijeenkomst': 'Verslag van een bijeenkomst',
+  publicatie: 'Publicatie',
+};
+
+/** Public: on the site for everyone. On request: the page says what it is; the document is asked for. */
+export const reportVisibilities = ['public', 'on-request'] as const;
+export type ReportVisibility = (typeof reportVisibilities)[number];
+
+export const reportStatuses = ['draft', 'published'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+
+/** What an organiser writes. */
+export interface ReportContent {
+  readonly title: string;
+  readonly kind: ReportKind;
+  readonly summary: string;
+  /** Markdown, rendered once when saved (`bodyHtml`). */
+  readonly body: string;
+  /** The date the report carries (YYYY-MM-DD), which orders the archive. */
+  readonly publishedOn: string;
+  readonly meetingId?: string;
+  readonly visibility: ReportVisibility;
+}
+
+export interface Report extends ReportContent {
+  readonly reportId: string;
+  /** Its address: /publicaties/<slug>. Unique; a changed slug keeps the old address as a redirect. */
+  readonly slug: string;
+  readonly status: ReportStatus;
+  readonly version: number;
+  /** The body as safe HTML (web/safe-markdown.ts), rendered when saved. */
+  readonly bodyHtml: string;
+  readonly createdAt: string;
+  /** The last change of its content: the feed's `updated`. */
+  readonly updatedAt: string;
+  /** When it was first published. */
+  readonly firstPublishedAt?: string;
+  readonly createdBy: string;
+}
+
+/** A report as a list shows it: everything but the body. */
+export type ReportSummary = Omit<Report, 'body' | 'bodyHtml'>;
+
+export const maxSlugLength = 80;
+const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** A title as an address: lower case, accents off, words joined by dashes, at most 80 characters. */
+export const slugOf = (title: string): string => {
+  const words = title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/&/g, ' en ')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  let slug = '';
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > maxSlugLength) break;
+    slug = next;
+  }
+  return slug || words[0]?.slice(0, maxSlugLength) || '';
+};
+
+/** A report's slug is taken by another report. */
+export class SlugTaken extends DomainError {
+  readonly code = 'slug-taken';
+  constructor(readonly slug: string) {
+    super(`Het adres /publicaties/${slug} is al in gebruik. Kies een ander adres (slug).`);
+  }
+}
+
+/** Another write came between the organiser's read and this change. */
+export class StaleReport extends DomainError {
+  readonly code = 'stale-version';
+  constructor() {
+    super('De publicatie is intussen gewijzigd. Haal haar opnieuw op en probeer het nog eens.');
+  }
+}
+
+/** An action the report's status does not allow: a 409 that names the status. */
+export class ReportConflict extends DomainError {
+  readonly code = 'report-conflict';
+  constructor(
+    readonly status: ReportStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const statusNames: Readonly<Record<ReportStatus, string>> = {
+  draft: 'een concept',
+  published: 'gepubliceerd',
+};
+
+const isCalendarDate = (value: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
+
+const assertContent = (report: Pick<Report, 'slug' | 'publishedOn'>): void => {
+  const issues: FieldIssue[] = [];
+  if (!slugPattern.test(report.slug) || report.slug.length > maxSlugLength) {
+    issues.push({
+      field: 'slug',
+      message: `Een adres bestaat uit kleine letters, cijfers en streepjes, hoogstens ${maxSlugLength} tekens.`,
+    });
+  }
+  if (!isCalendarDate(report.publishedOn)) {
+    issues.push({ field: 'publishedOn', message: 'Geef een bestaande datum als JJJJ-MM-DD.' });
+  }
+  if (issues.length) throw new InvalidInput(issues);
+};
+
+/** A new report, as a draft at version 1; the slug is derived from the title unless given. */
+export const newReport = (
+  content: ReportContent & { readonly slug?: string },
+  bodyHtml: string,
+  by: { readonly reportId: string; readonly author: string; readonly now: Date },
+): Report => {
+  const { slug, ...rest } = content;
+  const report: Report = {
+    ...rest,
+    reportId: by.reportId,
+    slug: slug ?? slugOf(content.title),
+    status: 'draft',
+    version: 1,
+    bodyHtml,
+    createdAt: by.now.toISOString(),
+    updatedAt: by.now.toISOString(),
+    createdBy: by.author,
+  };
+  assertContent(report);
+  return report;
+};
+
+/** The organiser's changes, on the version they read; `meetingId: null` removes the link to a meeting. */
+export type ReportChanges = Partial<Omit<ReportContent, 'meetingId'>> & {
+  readonly slug?: string;
+  readonly meetingId?: string | null;
+};
+
+export const editReport = (
+  report: Report,
+  expectedVersion: number,
+  changes: ReportChanges,
+  bodyHtml: string,
+  now: Date,
+): Report => {
+  if (report.version !== expectedVersion) throw new StaleReport();
+  const { meetingId, ...rest } = changes;
+  const { meetingId: _previous, ...withoutMeeting } = report;
+  const linked = meetingId === null ? {} : { meetingId: meetingId ?? report.meetingId };
+  const next: Report = {
+    ...withoutMeeting,
+    ...rest,
+    ...(linked.meetingId ? { meetingId: linked.meetingId } : {}),
+    bodyHtml,
+    version: report.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  assertContent(next);
+  return next;
+};
+
+const moved = (report: Report, expectedVersion: number | undefined, to: ReportStatus, now: Date): Report => {
+  if (expectedVersion !== undefined && report.version !== expectedVersion) throw new StaleReport();
+  return {
+    ...report,
+    status: to,
+    version: report.version + 1,
+    ...(to === 'published' ? { firstPublishedAt: report.firstPublishedAt ?? now.toISOString() } : {}),
+  };
+};
+
+/** A draft goes online. */
+export const publish = (report: Report, expectedVersion: number | undefined, now: Date): Report => {
+  if (report.status !== 'draft') {
+    throw new ReportConflict(
+      report.status,
+      `Deze publicatie is ${statusNames[report.status]}: publiceren kan alleen vanuit een concept.`,
+    );
+  }
+  return moved(report, expectedVersion, 'published', now);
+};
+
+/** A published report goes offline, back to a draft; its address then answers 404 until it is published again. */
+export const unpublish = (report: Report, expectedVersion: number | undefined, now: Date): Report => {
+  if (report.status !== 'published') {
+    throw new ReportConflict(
+      report.status,
+      `Deze publicatie is ${statusNames[report.status]}: alleen een gepubliceerde publicatie kan offline.`,
+    );
+  }
+  return moved(report, expectedVersion, 'draft', now);
+};

@@ -1,0 +1,58 @@
+import * as z from 'zod/mini';
+import '../../adapters/validation-locale';
+import { reportKinds, reportStatuses, reportVisibilities } from '../../core/reports/report';
+import { noControlCharacters, noControlExceptNewlines } from './fields';
+
+const line = (max: number) =>
+  z
+    .string()
+    .check(
+      z.regex(noControlCharacters, 'Regeleinden en stuurtekens kunnen hier niet.'),
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(max),
+    );
+
+const text = (max: number) =>
+  z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.minLength(1), z.maxLength(max));
+
+/** Report bodies are long Markdown: 100,000 characters, so the JSON may be larger than other requests. */
+export const reportBodyLimitBytes = 512 * 1024;
+
+const reportFields = {
+  title: line(200),
+  slug: z.string().check(z.maxLength(200)),
+  kind: z.enum(reportKinds),
+  summary: text(1_000),
+  body: text(100_000),
+  publishedOn: z.string().check(z.maxLength(10)),
+  meetingId: line(100),
+  visibility: z.enum(reportVisibilities),
+};
+
+/** A new report; the slug comes from the title unless given, it is public unless said otherwise. */
+export const createReportRequest = z.strictObject({
+  ...reportFields,
+  slug: z.optional(reportFields.slug),
+  meetingId: z.optional(reportFields.meetingId),
+  visibility: z._default(reportFields.visibility, 'public'),
+});
+
+/** Changes; `meetingId: null` removes the link to a meeting. */
+export const updateReportRequest = z
+  .partial(z.strictObject({ ...reportFields, meetingId: z.nullable(reportFields.meetingId) }))
+  .check(z.refine((changes) => Object.keys(changes).length > 0, 'Geef minstens één veld om te wijzigen.'));
+
+export const reportListQuery = z.object({
+  status: z._default(z.enum(reportStatuses), 'published'),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+});
+
+/** The public archive and its JSON: one kind or all, a page at a time. */
+export const publicReportQuery = z.object({
+  soort: z.optional(z.enum(reportKinds)),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+
+export const reportActions = ['publish', 'unpublish'] as const;

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedTestsEnabled, parseFeed } from '../support/feedparser';
+import { jsonRequest } from '../support/meetings-api';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+/**
+ * Reports through the local HTTP API, against DynamoDB Local: an organiser writes, publishes, renames and
+ * takes offline; the archive, the page, the JSON and the Atom feed follow.
+ */
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem({ logLevel: 'ERROR' });
+});
+afterAll(() => system?.stop());
+
+const run = randomUUID().slice(0, 8);
+const hostileBody = [
+  '## Resultaten',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '<iframe src="https://example.org"></iframe>',
+  '[klik](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [goed](https://example.org/rapport)',
+].join('\n\n');
+
+const create = async (overrides: Record<string, unknown> = {}) => {
+  const response = await system.fetchAsOrganiser(
+    '/api/organiser/reports',
+    jsonRequest('POST', {
+      title: `Tussentijdse resultaten ${run} & <meer> 🚀`,
+      kind: 'tussentijdse-resultaten',
+      summary: 'Wat de drie werkplaatsen tot nu toe vonden.',
+      body: hostileBody,
+      publishedOn: '2025-10-01',
+      ...overrides,
+    }),
+  );
+  return {
+    response,
+    body: (await response.json()) as Record<string, unknown> & { reportId: string; slug: string },
+  };
+};
+
+const action = (id: string, name: string, headers: Record<string, string> = {}) =>
+  system.fetchAsOrganiser(`/api/organiser/reports/${id}/${name}`, { method: 'POST', headers });
+
+describe('reports through the API and the site', () => {
+  it('are written as drafts, published, listed, shown inert, and in the feed', async () => {
+    const { response, body: report } = await create();
+    expect(response.status).toBe(201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(report).toMatchObject({ status: 'draft', slug: `tussentijdse-resultaten-${run}-en-meer` });
+
+    // A draft is nowhere public.
+    expect((await system.fetch(`/publicaties/${report.slug}`)).status).toBe(404);
+
+    const published = await action(report.reportId, 'publish', { 'if-match': '"1"' });
+    expect(published.status).toBe(200);
+    expect(published.headers.get('etag')).toBe('"2"');
+
+    const page = await system.fetch(`/publicaties/${report.slug}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain(`<h1>Tussentijdse resultaten ${run} &#38; &#60;meer&#62; 🚀</h1>`);
+    expect(html).toContain('<a href="https://example.org/rapport" rel="noopener noreferrer">goed</a>');
+    // Organiser content renders inert: no script, no event attribute, no frame, no javascript: or data: link.
+    // Every tag in the article is an allowed one with at most a safe link: the rest is text.
+    const article = html.slice(html.indexOf('<article>'), html.indexOf('</article>'));
+    const tags = [...article.matchAll(/<([a-z][a-z0-9]*)([^>]*)>/gi)].map(([, name, attributes]) => ({
+      name,
+      attributes: attributes?.trim(),
+    }));
+    expect(tags.map((tag) => tag.name)).toEqual(['article', 'h2', 'p', 'p', 'p', 'a', 'p', 'a']);
+    for (const { attributes } of tags) {
+      expect(attributes).toMatch(/^(|href="https:\/\/[^"]+" rel="noopener noreferrer")$/);
+    }
+    expect(article).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+
+    const archive = await (await system.fetch('/publicaties?soort=tussentijdse-resultaten')).text();
+    expect(archive).toContain(`/publicaties/${report.slug}`);
+    const otherKind = await (await system.fetch('/publicaties?soort=jaarupdate')).text();
+    expect(otherKind).not.toContain(`/publicaties/${report.slug}`);
+
+    const api = (await (await system.fetch('/api/reports')).json()) as { items: { reportId: string }[] };
+    expect(api.items.map((item) => item.reportId)).toContain(report.reportId);
+
+    const feed = await system.fetch('/publicaties/feed.xml');
+    expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const xml = await feed.text();
+    expect(xml).toContain(`/publicaties/${report.slug}`);
+    if (feedTestsEnabled) {
+      const parsed = parseFeed(xml);
+      expect(parsed.bozo).toBe(false);
+      expect(parsed.entries.find((entry) => entry.link.endsWith(report.slug))?.title).toBe(
+        `Tussentijdse resultaten ${run} & <meer> 🚀`,
+      );
+    }
+  });
+
+  it('keep their feed id and their old address (301) when renamed; offline again they are 404', async () => {
+    const { body: report } = await create({ title: `Verslag ${run}`, kind: 'verslag-bijeenkomst' });
+    await action(report.reportId, 'publish');
+    const before = await (await system.fetch('/publicaties/feed.xml')).text();
+    const idLine = before
+      .split('\n')
+      .find((line, i, lines) => line.startsWith('<id>') && lines[i + 2]?.includes(report.slug));
+    expect(idLine).toMatch(new RegExp(`^<id>tag:localhost,2025:report/${report.reportId}</id>$`));
+
+    const renamed = await system.fetchAsOrganiser(
+      `/api/organiser/reports/${report.reportId}`,
+      jsonRequest(
+        'PATCH',
+        { slug: `verslag-${run}-utrecht`, title: `Verslag ${run} Utrecht` },
+        { 'if-match': '"2"' },
+      ),
+    );
+    expect(renamed.status).toBe(200);
+
+    const old = await system.fetch(`/publicaties/${report.slug}`);
+    expect(old.status).toBe(301);
+    expect(old.headers.get('location')).toBe(`/publicaties/verslag-${run}-utrecht`);
+    const after = await (await system.fetch('/publicaties/feed.xml')).text();
+    expect(after).toContain(idLine);
+    expect(after).toContain(`Verslag ${run} Utrecht`);
+
+    expect((await action(report.reportId, 'unpublish')).status).toBe(200);
+    expect((await system.fetch(`/publicaties/verslag-${run}-utrecht`)).status).toBe(404);
+    expect((await system.fetch(`/publicaties/${report.slug}`)).status).toBe(404);
+  });
+
+  it('refuse bad input with a problem and write nothing', async () => {
+    const { body: report } = await create({ title: `Publicatie ${run}`, kind: 'publicatie' });
+    const problemOf = async (response: Response) => ({
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as { type: string; detail?: string },
+    });
+
+    // The same title again is the same address: taken.
+    const sameAddress = await create({ title: `Publicatie ${run}`, kind: 'publicatie' });
+    expect(sameAddress.response.status).toBe(409);
+    expect(sameAddress.body).toMatchObject({ type: 'urn:dropin:problem:slug-taken' });
+
+    const controlCharacter = await create({ title: `Kapot \u0001 ${run}` });
+    expect(controlCharacter.response.status).toBe(400);
+    const badDate = await create({ title: `Datum ${run}`, publishedOn: '2025-02-30' });
+    expect(badDate.response.status).toBe(400);
+    expect(JSON.stringify(badDate.body)).toContain('publishedOn');
+
+    const stale = await system.fetchAsOrganiser(
+      `/api/organiser/reports/${report.reportId}`,
+      jsonRequest('PATCH', { title: 'Te laat' }, { 'if-match': '"9"' }),
+    );
+    expect(await problemOf(stale)).toMatchObject({
+      status: 412,
+      type: 'application/problem+json; charset=utf-8',
+    });
+    const unconditional = await system.fetchAsOrganiser(
+      `/api/organiser/reports/${report.reportId}`,
+      jsonRequest('PATCH', { title: 'Zonder If-Match' }),
+    );
+    expect(unconditional.status).toBe(428);
+    const twice = await action(report.reportId, 'unpublish');
+    expect(await problemOf(twice)).toMatchObject({
+      status: 409,
+      body: { detail: expect.stringContaining('concept') },
+    });
+
+    const unchanged = await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}`);
+    expect(await unchanged.json()).toMatchObject({ title: `Publicatie ${run}`, version: 1, status: 'draft' });
+    expect((await system.fetch('/api/organiser/reports')).status).toBe(401);
+  });
+});

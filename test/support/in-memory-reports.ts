@@ -1,0 +1,58 @@
+import { ConcurrentChange } from '../../functions/core/ports';
+import { type Report, type ReportSummary, SlugTaken, StaleReport } from '../../functions/core/reports/report';
+import type { ReportPage, ReportStore } from '../../functions/core/reports/use-cases';
+
+/** DynamoReportStore over maps: the same conditions (unique slugs, versions), lists newest date first. */
+export class InMemoryReportStore implements ReportStore {
+  readonly reports = new Map<string, Report>();
+  /** slug → reportId, as the slug items keep them (an old slug stays). */
+  readonly slugs = new Map<string, string>();
+
+  async get(reportId: string): Promise<Report | undefined> {
+    return this.reports.get(reportId);
+  }
+
+  async bySlug(slug: string): Promise<Report | undefined> {
+    const reportId = this.slugs.get(slug);
+    return reportId ? this.reports.get(reportId) : undefined;
+  }
+
+  async create(report: Report): Promise<void> {
+    if (this.reports.has(report.reportId)) throw new ConcurrentChange();
+    this.#claim(report);
+    this.reports.set(report.reportId, report);
+  }
+
+  async replace(previous: Report, next: Report): Promise<void> {
+    if (this.reports.get(previous.reportId)?.version !== previous.version) throw new StaleReport();
+    if (next.slug !== previous.slug) this.#claim(next);
+    this.reports.set(next.reportId, next);
+  }
+
+  async list(query: {
+    readonly status: Report['status'];
+    readonly kind?: Report['kind'];
+    readonly cursor?: string;
+    readonly limit: number;
+  }): Promise<ReportPage> {
+    const key = (report: Report) => `${report.publishedOn}#${report.reportId}`;
+    const all = [...this.reports.values()]
+      .filter((report) => report.status === query.status)
+      .sort((a, b) => (key(a) < key(b) ? 1 : -1));
+    const from = query.cursor ? all.findIndex((report) => key(report) === query.cursor) + 1 : 0;
+    const page = all.slice(from, from + query.limit);
+    const last = page.at(-1);
+    return {
+      items: page
+        .filter((report) => !query.kind || report.kind === query.kind)
+        .map(({ body: _body, bodyHtml: _html, ...summary }): ReportSummary => summary),
+      nextCursor: last && from + query.limit < all.length ? key(last) : null,
+    };
+  }
+
+  #claim(report: Report): void {
+    const holder = this.slugs.get(report.slug);
+    if (holder && holder !== report.reportId) throw new SlugTaken(report.slug);
+    this.slugs.set(report.slug, report.reportId);
+  }
+}
