@@ -19,6 +19,7 @@ export const handler = httpRoute(async (event) => {
     200,
     renderReportArchive(list.items, {
       ...(soort ? { kind: soort } : {}),
+      continued: cursor !== undefined,
       nextCursor: list.nextCursor,
       siteUrl,
     }),

@@ -4,8 +4,8 @@ import sanitizeHtml from 'sanitize-html';
 /**
  * Organiser Markdown made safe, for mails and pages alike: rendered once when it is saved, stored as HTML.
  * Two locks, either of which would hold alone: markdown-it with raw HTML off (organiser HTML is text) and
- * links only to absolute http(s) and mailto; then sanitize-html with an allow-list of tags and one attribute
- * (`href` on `a`). No style attributes (the pages' content security policy allows none; mails add the
+ * links only to absolute http(s) and mailto; then sanitize-html with an allow-list of tags and attributes
+ * (`href` and `rel` on links, `start` on numbered lists). No style attributes (the pages' content security policy allows none; mails add the
  * house styles after this). No images: a remote image is a tracking pixel for whoever hosts it, and mail
  * clients block them anyway; an image in the Markdown becomes a link to it with its alt text.
  */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoReportStore } from '../../functions/adapters/dynamo/report-store';
+import type { Report } from '../../functions/core/reports/report';
 import { feedTestsEnabled, parseFeed } from '../support/feedparser';
 import { jsonRequest } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -170,5 +172,58 @@ describe('reports through the API and the site', () => {
     const unchanged = await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}`);
     expect(await unchanged.json()).toMatchObject({ title: `Publicatie ${run}`, version: 1, status: 'draft' });
     expect((await system.fetch('/api/organiser/reports')).status).toBe(401);
+  });
+
+  it('page one kind full: the filter reads on until the page is full, and the cursor goes on from there', async () => {
+    const store = new DynamoReportStore(system.documentClient, system.tableName);
+    const at = '2026-01-01T00:00:00.000Z';
+    const report = (n: number, kind: Report['kind']): Report => ({
+      reportId: `${run}-${kind}-${n}`,
+      slug: `paging-${run}-${kind}-${n}`,
+      title: `Paging ${n}`,
+      kind,
+      summary: 'Samenvatting',
+      body: 'Tekst',
+      bodyHtml: '<p>Tekst</p>',
+      // Interleaved dates, far in the future so these come first: a jaarupdate, then two publications, …
+      publishedOn: `2099-0${Math.floor(n / 2) + 1}-${kind === 'jaarupdate' ? '20' : `1${n % 2}`}`,
+      visibility: 'public',
+      status: 'published',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: 'test',
+    });
+    for (let n = 0; n < 5; n++) {
+      await store.create(report(n, 'jaarupdate'));
+      await store.create(report(n, 'publicatie'));
+      await store.create(report(n + 5, 'publicatie'));
+    }
+
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.list({
+        status: 'published',
+        kind: 'jaarupdate',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      pages.push(page.items.map((item) => item.reportId));
+      expect(page.items.every((item) => item.kind === 'jaarupdate')).toBe(true);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && pages.length < 10);
+
+    const mine = pages.flat().filter((id) => id.startsWith(run));
+    expect(mine).toEqual([4, 3, 2, 1, 0].map((n) => `${run}-jaarupdate-${n}`));
+    // Every page but the last is full, though two of every three reports read are of another kind.
+    expect(pages.slice(0, -1).every((page) => page.length === 2)).toBe(true);
+
+    // Bad archive input is a Dutch 400 page or a problem, never a 500.
+    expect((await system.fetch('/publicaties?soort=roman')).status).toBe(400);
+    const emptyCursor = await system.fetch('/api/reports?cursor=');
+    expect(emptyCursor.status).toBe(400);
+    expect(emptyCursor.headers.get('content-type')).toContain('application/problem+json');
+    expect((await system.fetch(`/publicaties/${'a'.repeat(3000)}`)).status).toBe(404);
   });
 });

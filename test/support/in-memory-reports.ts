@@ -37,15 +37,14 @@ export class InMemoryReportStore implements ReportStore {
   }): Promise<ReportPage> {
     const key = (report: Report) => `${report.publishedOn}#${report.reportId}`;
     const all = [...this.reports.values()]
-      .filter((report) => report.status === query.status)
+      .filter((report) => report.status === query.status && (!query.kind || report.kind === query.kind))
       .sort((a, b) => (key(a) < key(b) ? 1 : -1));
     const from = query.cursor ? all.findIndex((report) => key(report) === query.cursor) + 1 : 0;
+    if (from === 0 && query.cursor) throw new Error(`Unknown cursor ${query.cursor}`);
     const page = all.slice(from, from + query.limit);
     const last = page.at(-1);
     return {
-      items: page
-        .filter((report) => !query.kind || report.kind === query.kind)
-        .map(({ body: _body, bodyHtml: _html, ...summary }): ReportSummary => summary),
+      items: page.map(({ body: _body, bodyHtml: _html, ...summary }): ReportSummary => summary),
       nextCursor: last && from + query.limit < all.length ? key(last) : null,
     };
   }

@@ -76,6 +76,21 @@ describe('a report’s address', () => {
   });
 });
 
+describe('an address that cannot be made or is taken back', () => {
+  it('asks for a slug when the title has no letters or digits, and lets a report take back its old one', async () => {
+    const { ports } = setUp();
+    await expect(createReport(ports, { ...jaarupdate, title: '🚀 — !' }, author)).rejects.toMatchObject({
+      issues: [{ field: 'slug', message: expect.stringContaining('geef zelf een slug') }],
+    });
+    const report = await createReport(ports, { ...jaarupdate, slug: 'a' }, author);
+    await updateReport(ports, report.reportId, 1, { slug: 'b' });
+    const back = await updateReport(ports, report.reportId, 2, { slug: 'a' });
+    expect(back.slug).toBe('a');
+    // Another report cannot take either: an old address keeps naming its report.
+    await expect(createReport(ports, { ...jaarupdate, slug: 'b' }, author)).rejects.toBeInstanceOf(SlugTaken);
+  });
+});
+
 describe('writing a report', () => {
   it('stores a draft at version 1 with its body rendered safe; a date that does not exist is refused', async () => {
     const { ports } = setUp();
@@ -129,12 +144,18 @@ describe('writing a report', () => {
 
 describe('publishing', () => {
   it('puts a draft online and takes it offline; every other move is a 409 naming the status', async () => {
-    const { ports } = setUp();
+    const { ports, clock } = setUp();
     const report = await createReport(ports, jaarupdate, author);
     await expect(publicReport(ports, report.slug)).rejects.toBeInstanceOf(NotFound);
 
+    clock.advance(60);
     const published = await changeReportStatus(ports, report.reportId, 'publish', undefined);
-    expect(published).toMatchObject({ status: 'published', firstPublishedAt: '2026-03-28T10:00:00.000Z' });
+    // Going online is its last change, as the feed's `updated` shows (never before `published`).
+    expect(published).toMatchObject({
+      status: 'published',
+      firstPublishedAt: '2026-03-28T10:01:00.000Z',
+      updatedAt: '2026-03-28T10:01:00.000Z',
+    });
     expect(await publicReport(ports, report.slug)).toMatchObject({ type: 'report' });
     await expect(changeReportStatus(ports, report.reportId, 'publish', undefined)).rejects.toMatchObject({
       constructor: ReportConflict,

@@ -14,6 +14,9 @@ const reportItem = (report: Report) => ({
   ...report,
 });
 
+/** How many reads one page of a kind may take before it answers with what it has (and where to go on). */
+const maxFilteredRounds = 10;
+
 /** Every attribute of a report but its body: what a list reads. */
 const summaryAttributes = [
   'reportId',
@@ -97,8 +100,9 @@ export class DynamoReportStore implements ReportStore {
       ]);
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
-      if (error.failedItems.includes(1)) throw new SlugTaken(next.slug);
-      throw new StaleReport();
+      // A stale version first: what the organiser read is not what is there, whatever the slug.
+      if (error.failedItems.includes(0)) throw new StaleReport();
+      throw new SlugTaken(next.slug);
     }
   }
 
@@ -114,27 +118,33 @@ export class DynamoReportStore implements ReportStore {
     readonly limit: number;
   }): Promise<ReportPage> {
     const listing = keys.reportsByStatus(status);
-    const { Items = [], LastEvaluatedKey } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ...(kind ? { FilterExpression: '#kind = :kind' } : {}),
-        ExpressionAttributeValues: { ':pk': listing.GSI1PK, ...(kind ? { ':kind': kind } : {}) },
-        ProjectionExpression: summaryAttributes.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: {
-          ...Object.fromEntries(summaryAttributes.map((name, i) => [`#a${i}`, name])),
-          ...(kind ? { '#kind': 'kind' } : {}),
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor, listing.GSI1PK) } : {}),
-      }),
-    );
-    return {
-      items: Items.map((item) => reportOf(item) as ReportSummary),
-      nextCursor: encodeListCursor(LastEvaluatedKey),
-    };
+    const items: ReportSummary[] = [];
+    let start = cursor ? decodeListCursor(cursor, listing.GSI1PK) : undefined;
+    // A kind is a filter after the read: read on, each time only as many as the page still lacks (so the
+    // last key read is exactly where the next page starts), until the page is full or the list ends.
+    for (let round = 0; round < maxFilteredRounds; round++) {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ...(kind ? { FilterExpression: '#kind = :kind' } : {}),
+          ProjectionExpression: summaryAttributes.map((_, i) => `#a${i}`).join(', '),
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(summaryAttributes.map((name, i) => [`#a${i}`, name])),
+            ...(kind ? { '#kind': 'kind' } : {}),
+          },
+          ExpressionAttributeValues: { ':pk': listing.GSI1PK, ...(kind ? { ':kind': kind } : {}) },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...Items.map((item) => reportOf(item) as ReportSummary));
+      start = LastEvaluatedKey as Record<string, string> | undefined;
+      if (!start || items.length >= limit) break;
+    }
+    return { items, nextCursor: encodeListCursor(start) };
   }
 
   /** The slug's item, new or already this report's (a report may take back an address it had). */

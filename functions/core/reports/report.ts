@@ -68,6 +68,9 @@ export type ReportSummary = Omit<Report, 'body' | 'bodyHtml'>;
 export const maxSlugLength = 80;
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** Whether a text can be a report's address at all (a visitor's URL is checked before any read). */
+export const isSlug = (text: string): boolean => text.length <= maxSlugLength && slugPattern.test(text);
+
 /** A title as an address: lower case, accents off, words joined by dashes, at most 80 characters. */
 export const slugOf = (title: string): string => {
   const words = title
@@ -145,10 +148,16 @@ export const newReport = (
   by: { readonly reportId: string; readonly author: string; readonly now: Date },
 ): Report => {
   const { slug, ...rest } = content;
+  const derived = slug ?? slugOf(content.title);
+  if (derived === '') {
+    throw new InvalidInput([
+      { field: 'slug', message: 'Uit deze titel valt geen adres te maken: geef zelf een slug.' },
+    ]);
+  }
   const report: Report = {
     ...rest,
     reportId: by.reportId,
-    slug: slug ?? slugOf(content.title),
+    slug: derived,
     status: 'draft',
     version: 1,
     bodyHtml,
@@ -195,7 +204,10 @@ const moved = (report: Report, expectedVersion: number | undefined, to: ReportSt
     ...report,
     status: to,
     version: report.version + 1,
-    ...(to === 'published' ? { firstPublishedAt: report.firstPublishedAt ?? now.toISOString() } : {}),
+    // Going online is a change the feed shows: its `updated` is never before its `published`.
+    ...(to === 'published'
+      ? { firstPublishedAt: report.firstPublishedAt ?? now.toISOString(), updatedAt: now.toISOString() }
+      : {}),
   };
 };
 

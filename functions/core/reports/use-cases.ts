@@ -3,6 +3,7 @@ import type { Organiser } from '../organisers/identity';
 import type { Clock, IdGenerator } from '../ports';
 import {
   editReport,
+  isSlug,
   newReport,
   publish,
   type Report,
@@ -42,7 +43,7 @@ export interface ReportStore {
 
 export interface ReportPorts {
   readonly store: ReportStore;
-  /** Organiser Markdown as safe HTML (InvalidInput on `body` when it cannot be). */
+  /** Organiser Markdown as safe HTML. */
   readonly render: (markdown: string) => string;
   /** A meeting a report names must exist. */
   readonly meetings: { getMeeting(meetingId: string): Promise<unknown> };
@@ -122,7 +123,7 @@ export const publicReport = async (
   ports: { readonly store: Pick<ReportStore, 'bySlug'> },
   slug: string,
 ): Promise<PublicReportLookup> => {
-  const report = await ports.store.bySlug(slug);
+  const report = isSlug(slug) ? await ports.store.bySlug(slug) : undefined;
   if (report?.status !== 'published') throw new NotFound('Deze publicatie bestaat niet (meer).');
   return report.slug === slug ? { type: 'report', report } : { type: 'moved', slug: report.slug };
 };

@@ -45,14 +45,14 @@ export const updateReportRequest = z
 
 export const reportListQuery = z.object({
   status: z._default(z.enum(reportStatuses), 'published'),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
 });
 
 /** The public archive and its JSON: one kind or all, a page at a time. */
 export const publicReportQuery = z.object({
   soort: z.optional(z.enum(reportKinds)),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 export const reportActions = ['publish', 'unpublish'] as const;

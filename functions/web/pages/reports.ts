@@ -27,7 +27,13 @@ const kindFilter = (current: ReportKind | undefined): Html =>
 /** /publicaties: the published reports, newest first, one kind or all, a page at a time. */
 export const renderReportArchive = (
   reports: readonly ReportSummary[],
-  options: { readonly kind?: ReportKind; readonly nextCursor: string | null; readonly siteUrl: string },
+  options: {
+    readonly kind?: ReportKind;
+    /** A later page (opened with a cursor). */
+    readonly continued: boolean;
+    readonly nextCursor: string | null;
+    readonly siteUrl: string;
+  },
 ): string =>
   renderPage({
     title: 'Publicaties',
@@ -36,7 +42,7 @@ export const renderReportArchive = (
 ${kindFilter(options.kind)}
 ${
   reports.length === 0
-    ? html`<p>Hier staan (nog) geen publicaties${options.kind ? ' van deze soort' : ''}.</p>`
+    ? html`<p>${options.continued ? 'Er zijn geen oudere publicaties' : `Hier staan (nog) geen publicaties${options.kind ? ' van deze soort' : ''}`}.</p>`
     : html`<ul class="reports">${reports.map(
         (report) => html`<li>
 <h2><a href="${reportPath(report.slug)}">${report.title}</a></h2>
