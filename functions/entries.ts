@@ -99,8 +99,8 @@ const contendedTimeoutSeconds = 25;
 export const lambdaEntries = {
   home: {
     file: 'handlers/home.ts',
-    description: 'Home page',
-    needs: {},
+    description: 'Home page: the next meetings and the latest publications',
+    needs: { table: 'read' },
   },
   notFound: {
     file: 'handlers/not-found.ts',

@@ -41,7 +41,7 @@ form.inline{display:inline}
 .needs .field{margin:1rem 0 0}
 .meetings,.reports{list-style:none;margin:0;padding:0}
 .meetings li,.reports li{border-top:1px solid #ddd;padding:1rem 0}
-.meetings h2,.reports h2{margin:0 0 .25rem}
+.meetings h2,.reports h2,.meetings h3,.reports h3{margin:0 0 .25rem}
 .meetings p,.reports p{margin:0}
 .kinds a{margin-right:.75rem}
 .kinds a[aria-current]{font-weight:700}
