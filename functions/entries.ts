@@ -254,6 +254,11 @@ export const lambdaEntries = {
     description: 'Upcoming meetings page',
     needs: { table: 'read' },
   },
+  pastMeetingsPage: {
+    file: 'handlers/past-meetings-page.ts',
+    description: 'Past meetings with their reports (/bijeenkomsten/eerder)',
+    needs: { table: 'read' },
+  },
   reportsPage: {
     file: 'handlers/reports-page.ts',
     description: 'The archive of published reports (/publicaties)',

@@ -12,6 +12,7 @@ export const paths = {
   /** API Gateway template; link to a meeting with `meetingPath(id)`. */
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
+  pastMeetings: '/bijeenkomsten/eerder',
   calendarFeed: '/bijeenkomsten/agenda.ics',
   reports: '/publicaties',
   /** API Gateway template; link to a report with `reportPath(slug)`. */

@@ -34,6 +34,7 @@ export const routes = [
   { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public' },
   { method: 'GET', path: paths.meetings, entry: 'meetingsPage', access: 'public' },
   { method: 'GET', path: paths.calendarFeed, entry: 'meetingCalendarFeed', access: 'public' },
+  { method: 'GET', path: paths.pastMeetings, entry: 'pastMeetingsPage', access: 'public' },
   { method: 'GET', path: paths.meeting, entry: 'meetingPage', access: 'public' },
   { method: 'POST', path: paths.meeting, entry: 'meetingRegisterForm', access: 'public' },
   { method: 'GET', path: paths.cancelRegistration, entry: 'cancelRegistrationPage', access: 'public' },

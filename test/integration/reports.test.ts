@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { DynamoReportStore } from '../../functions/adapters/dynamo/report-store';
 import type { Report } from '../../functions/core/reports/report';
+import { seedMeetings } from '../../local/seed/meetings';
+import { seedReports } from '../../local/seed/reports';
 import { feedTestsEnabled, parseFeed } from '../support/feedparser';
 import { jsonRequest } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -225,5 +228,26 @@ describe('reports through the API and the site', () => {
     expect(emptyCursor.status).toBe(400);
     expect(emptyCursor.headers.get('content-type')).toContain('application/problem+json');
     expect((await system.fetch(`/publicaties/${'a'.repeat(3000)}`)).status).toBe(404);
+  });
+
+  it('show on the past meetings page, each meeting with its reports, the latest meeting first', async () => {
+    await seedMeetings(new DynamoMeetingLifecycle(system.documentClient, system.tableName), new Date());
+    await seedReports(new DynamoReportStore(system.documentClient, system.tableName));
+
+    const response = await system.fetch('/bijeenkomsten/eerder');
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    const cities = [...html.matchAll(/<p>[^<]*· ([A-Za-z ]+)<\/p>/g)].map(([, city]) => city);
+    expect(cities.slice(0, 5)).toEqual(['Bergen op Zoom', 'Amsterdam', 'Dordrecht', 'Nijmegen', 'Utrecht']);
+    const bergen = html.slice(html.indexOf('Bergen op Zoom'), html.indexOf('Amsterdam'));
+    expect(bergen).toContain(
+      '<a href="/publicaties/verslag-kennisnetwerk-bergen-op-zoom-2024">Verslag: Landelijk Kennisnetwerk in Bergen op Zoom</a> (op aanvraag)',
+    );
+    // The control: a meeting without a report lists none.
+    expect(html.slice(html.indexOf('Amsterdam'), html.indexOf('Dordrecht'))).not.toContain('/publicaties/');
+    // Upcoming meetings are not past ones.
+    expect(html).not.toContain('kennisnetwerk-groningen-halt');
+    expect(await (await system.fetch('/bijeenkomsten')).text()).toContain('href="/bijeenkomsten/eerder"');
   });
 });

@@ -335,12 +335,17 @@ export class InMemoryMeetings
     if (job) this.jobs.push(job);
   }
 
-  async listMeetings({ status, from, limit, cursor }: MeetingListQuery): Promise<MeetingListPage> {
+  async listMeetings({ status, from, before, limit, cursor }: MeetingListQuery): Promise<MeetingListPage> {
     const listed = [...this.meetings.values()]
       .filter(
-        (meeting) => meeting.status === status && (!from || Date.parse(meeting.startsAt) >= from.getTime()),
+        (meeting) =>
+          meeting.status === status &&
+          (before
+            ? Date.parse(meeting.startsAt) < before.getTime()
+            : !from || Date.parse(meeting.startsAt) >= from.getTime()),
       )
       .sort((a, b) => `${a.startsAt}#${a.meetingId}`.localeCompare(`${b.startsAt}#${b.meetingId}`));
+    if (before) listed.reverse();
     const start = cursor ? Number(cursor) : 0;
     const end = start + limit;
     return { items: listed.slice(start, end), nextCursor: end < listed.length ? String(end) : null };

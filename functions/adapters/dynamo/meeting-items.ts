@@ -133,16 +133,21 @@ const readMeeting = async (
 /** Meetings of one status by start time, earliest first: a Query on GSI1, a page at a time. */
 export const queryMeetings = async (
   { client, tableName }: MeetingTable,
-  { status, from, limit, cursor }: MeetingListQuery,
+  { status, from, before, limit, cursor }: MeetingListQuery,
 ): Promise<MeetingListPage> => {
   const input: QueryCommandInput = {
     TableName: tableName,
     IndexName: 'GSI1',
-    KeyConditionExpression: from ? 'GSI1PK = :pk AND GSI1SK >= :from' : 'GSI1PK = :pk',
+    KeyConditionExpression: before
+      ? 'GSI1PK = :pk AND GSI1SK < :before'
+      : from
+        ? 'GSI1PK = :pk AND GSI1SK >= :from'
+        : 'GSI1PK = :pk',
     ExpressionAttributeValues: {
       ':pk': keys.meetingsByStatus(status).GSI1PK,
-      ...(from ? { ':from': from.toISOString() } : {}),
+      ...(before ? { ':before': before.toISOString() } : from ? { ':from': from.toISOString() } : {}),
     },
+    ...(before ? { ScanIndexForward: false } : {}),
     Limit: limit,
     ...(cursor ? { ExclusiveStartKey: decodeListCursor(cursor, keys.meetingsByStatus(status).GSI1PK) } : {}),
   };

@@ -37,3 +37,13 @@ export const upcomingMeetings = async (
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
     .slice(0, limit);
 };
+
+/** Published meetings that are over, the latest first: a Query by date, never a Scan. */
+export const pastMeetings = async (
+  store: Pick<MeetingCatalogue, 'listMeetings'>,
+  now: Date,
+  limit = 50,
+): Promise<readonly Meeting[]> => {
+  const { items } = await store.listMeetings({ status: 'published', before: now, limit });
+  return items.filter((meeting) => isPublic(meeting) && Date.parse(meeting.endsAt) <= now.getTime());
+};

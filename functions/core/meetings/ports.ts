@@ -44,6 +44,8 @@ export interface MeetingListQuery {
   readonly status: MeetingStatus;
   /** Only meetings starting at or after this instant. */
   readonly from?: Date;
+  /** Only meetings starting before this instant, latest first (instead of `from`). */
+  readonly before?: Date;
   readonly limit: number;
   readonly cursor?: string;
 }

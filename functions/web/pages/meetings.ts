@@ -138,7 +138,8 @@ ${
       })}</ul>
 ${calendarFeedHint(siteUrl)}
 ${newsletterHint}`
-}`,
+}
+<p><a href="${paths.pastMeetings}">Eerdere bijeenkomsten</a>, met hun verslagen.</p>`,
   });
 };
 
