@@ -8,6 +8,17 @@ export const noControlCharacters = /^[^\p{Cc}]*$/u;
 /** Multi-line text may have line breaks but no other control characters. */
 export const noControlExceptNewlines = /^[^\p{Cc}]*$|^(?:[^\p{Cc}]|\r|\n|\t)*$/u;
 
+/** A required single line of at most `max` characters, trimmed. */
+export const singleLine = (max: number) =>
+  z
+    .string()
+    .check(
+      z.regex(noControlCharacters, 'Regeleinden en stuurtekens kunnen hier niet.'),
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(max),
+    );
+
 export const emailInput = z.pipe(
   z
     .string('Vul je e-mailadres in.')

@@ -1,23 +1,13 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
-import { noControlCharacters, noControlExceptNewlines } from './fields';
+import { noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
-const line = (max: number) =>
-  z
-    .string()
-    .check(
-      z.regex(noControlCharacters, 'Regeleinden en stuurtekens kunnen hier niet.'),
-      z.trim(),
-      z.minLength(1),
-      z.maxLength(max),
-    );
-
 const meetingFields = {
-  title: line(200),
+  title: singleLine(200),
   description: z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.maxLength(10_000)),
-  city: line(100),
-  venueAddress: line(300),
+  city: singleLine(100),
+  venueAddress: singleLine(300),
   startsAt: instant,
   endsAt: instant,
   capacity: z.number().check(z.int(), z.gte(1), z.lte(10_000)),

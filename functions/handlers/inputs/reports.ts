@@ -1,17 +1,7 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { reportKinds, reportStatuses, reportVisibilities } from '../../core/reports/report';
-import { noControlCharacters, noControlExceptNewlines } from './fields';
-
-const line = (max: number) =>
-  z
-    .string()
-    .check(
-      z.regex(noControlCharacters, 'Regeleinden en stuurtekens kunnen hier niet.'),
-      z.trim(),
-      z.minLength(1),
-      z.maxLength(max),
-    );
+import { noControlExceptNewlines, singleLine } from './fields';
 
 const text = (max: number) =>
   z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.minLength(1), z.maxLength(max));
@@ -20,13 +10,13 @@ const text = (max: number) =>
 export const reportBodyLimitBytes = 512 * 1024;
 
 const reportFields = {
-  title: line(200),
+  title: singleLine(200),
   slug: z.string().check(z.maxLength(200)),
   kind: z.enum(reportKinds),
   summary: text(1_000),
   body: text(100_000),
   publishedOn: z.string().check(z.maxLength(10)),
-  meetingId: line(100),
+  meetingId: singleLine(100),
   visibility: z.enum(reportVisibilities),
 };
 
