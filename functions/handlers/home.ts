@@ -1,3 +1,4 @@
+import { logger } from '../adapters/logger';
 import { meetingCatalogue } from '../composition/meeting-catalogue';
 import { clock } from '../composition/process';
 import { reportStore } from '../composition/report-store';
@@ -8,11 +9,26 @@ import { page } from './http/respond';
 
 /** The home page: what Drop In is, the next three meetings and the three latest publications. */
 export const handler = httpRoute(async () => {
-  const [meetings, reports] = await Promise.all([
+  // The front page stands without its lists: a section that cannot be read says so, and the rest shows.
+  const [meetings, reports] = await Promise.allSettled([
     upcomingMeetings(meetingCatalogue(), clock.now(), 3),
     reportStore().list({ status: 'published', limit: 3 }),
   ]);
-  return page(200, renderHomePage({ meetings, reports: reports.items }), {
-    'cache-control': 'public, max-age=60',
-  });
+  for (const result of [meetings, reports]) {
+    if (result.status === 'rejected') {
+      logger.error('A section of the home page could not be read', {
+        error: result.reason instanceof Error ? result.reason.name : String(result.reason),
+      });
+    }
+  }
+  return page(
+    200,
+    renderHomePage({
+      meetings: meetings.status === 'fulfilled' ? meetings.value : undefined,
+      reports: reports.status === 'fulfilled' ? reports.value.items : undefined,
+    }),
+    {
+      'cache-control': 'public, max-age=60',
+    },
+  );
 });

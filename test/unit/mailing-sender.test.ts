@@ -546,7 +546,8 @@ describe('transactional mail beside a mailing', () => {
     const during = startsOf(world, 'm1').filter(
       (at) => at >= start.getTime() + 10_000 && at < start.getTime() + 40_000,
     );
-    expect(during.length / 30).toBeGreaterThanOrEqual((allowance - 5) * 0.95);
+    // (A sender that gave way to all of it, not only to what exceeds the reserve, would keep about 9/s.)
+    expect(during.length / 30).toBeGreaterThanOrEqual((allowance - 3.6) * 0.95);
   });
 });
 

@@ -15,6 +15,8 @@ import {
   type ReportPorts,
   updateReport,
 } from '../../functions/core/reports/use-cases';
+import { renderHomePage } from '../../functions/web/pages/home';
+import { renderReportArchive } from '../../functions/web/pages/reports';
 import { parseMarkdown, safeHtml } from '../../functions/web/safe-markdown';
 import { demoReports, seedReports } from '../../local/seed/reports';
 import { FixedClock, SequentialIds } from '../support/in-memory-ports';
@@ -202,5 +204,22 @@ describe('the demo reports', () => {
       visibility: 'on-request',
       meetingId: 'kennisnetwerk-2024-bergen-op-zoom',
     });
+  });
+});
+
+describe('the pages that list reports', () => {
+  it('say a list could not be read instead of failing the home page, and never contradict a next link', () => {
+    const home = renderHomePage({ meetings: undefined, reports: [] });
+    expect(home).toContain('De bijeenkomsten zijn nu even niet te laden');
+    expect(home).toContain('Hier verschijnen de jaarupdates');
+
+    const site = { siteUrl: 'http://localhost:3000', continued: false } as const;
+    const emptyButMore = renderReportArchive([], { ...site, kind: 'jaarupdate', nextCursor: 'x' });
+    expect(emptyButMore).toContain('er zijn er misschien verderop');
+    expect(emptyButMore).toContain('Oudere publicaties');
+    // The control: with nothing further, the page says there are none.
+    expect(renderReportArchive([], { ...site, kind: 'jaarupdate', nextCursor: null })).toContain(
+      'Hier staan (nog) geen publicaties van deze soort',
+    );
   });
 });

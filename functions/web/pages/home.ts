@@ -10,8 +10,9 @@ import { formatDate } from '../time';
  * latest publications.
  */
 export const renderHomePage = (next: {
-  readonly meetings: readonly Meeting[];
-  readonly reports: readonly ReportSummary[];
+  /** Undefined: that list could not be read now (the page still shows, with a link to the list). */
+  readonly meetings: readonly Meeting[] | undefined;
+  readonly reports: readonly ReportSummary[] | undefined;
 }): string =>
   renderPage({
     title: 'Jongerenwerk en criminaliteitspreventie',
@@ -19,22 +20,26 @@ export const renderHomePage = (next: {
 <p class="lead">Drop In (2023–2026) onderzoekt de rol van het jongerenwerk in criminaliteitspreventie en versterkt die, met praktijkgericht onderzoek en uitwisseling tussen jongerenwerkers, managers en beleidsmedewerkers.</p>
 <h2>Komende bijeenkomsten</h2>
 ${
-  next.meetings.length === 0
-    ? html`<p>Er staan op dit moment geen bijeenkomsten gepland. <a href="${paths.newsletter}">Meld je aan voor de nieuwsbrief</a> om te horen wanneer er een nieuwe is.</p>`
-    : html`<ul class="meetings">${next.meetings.map(
-        (meeting) => html`<li><h3><a href="${meetingPath(meeting.meetingId)}">${meeting.title}</a></h3>
+  next.meetings === undefined
+    ? html`<p>De bijeenkomsten zijn nu even niet te laden: zie <a href="${paths.meetings}">alle bijeenkomsten</a>.</p>`
+    : next.meetings.length === 0
+      ? html`<p>Er staan op dit moment geen bijeenkomsten gepland. <a href="${paths.newsletter}">Meld je aan voor de nieuwsbrief</a> om te horen wanneer er een nieuwe is.</p>`
+      : html`<ul class="meetings">${next.meetings.map(
+          (meeting) => html`<li><h3><a href="${meetingPath(meeting.meetingId)}">${meeting.title}</a></h3>
 <p>${formatDate(meeting.startsAt)} · ${meeting.city}${meeting.status === 'cancelled' ? ' · geannuleerd' : ''}</p></li>`,
-      )}</ul>
+        )}</ul>
 <p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`
 }
 <h2>Nieuwste publicaties</h2>
 ${
-  next.reports.length === 0
-    ? html`<p>Hier verschijnen de jaarupdates, tussentijdse resultaten en verslagen van Drop In.</p>`
-    : html`<ul class="reports">${next.reports.map(
-        (report) => html`<li><h3><a href="${reportPath(report.slug)}">${report.title}</a></h3>
+  next.reports === undefined
+    ? html`<p>De publicaties zijn nu even niet te laden: zie <a href="${paths.reports}">alle publicaties</a>.</p>`
+    : next.reports.length === 0
+      ? html`<p>Hier verschijnen de jaarupdates, tussentijdse resultaten en verslagen van Drop In.</p>`
+      : html`<ul class="reports">${next.reports.map(
+          (report) => html`<li><h3><a href="${reportPath(report.slug)}">${report.title}</a></h3>
 <p>${reportKindNames[report.kind]} · ${formatDate(`${report.publishedOn}T12:00:00Z`)}</p></li>`,
-      )}</ul>
+        )}</ul>
 <p><a href="${paths.reports}">Alle publicaties</a></p>`
 }
 <h2>Praktijkgericht onderzoek in drie regio's</h2>

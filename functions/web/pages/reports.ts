@@ -42,7 +42,13 @@ export const renderReportArchive = (
 ${kindFilter(options.kind)}
 ${
   reports.length === 0
-    ? html`<p>${options.continued ? 'Er zijn geen oudere publicaties' : `Hier staan (nog) geen publicaties${options.kind ? ' van deze soort' : ''}`}.</p>`
+    ? html`<p>${
+        options.nextCursor
+          ? 'Op deze pagina staan geen publicaties van deze soort; er zijn er misschien verderop'
+          : options.continued
+            ? 'Er zijn geen oudere publicaties'
+            : `Hier staan (nog) geen publicaties${options.kind ? ' van deze soort' : ''}`
+      }.</p>`
     : html`<ul class="reports">${reports.map(
         (report) => html`<li>
 <h2><a href="${reportPath(report.slug)}">${report.title}</a></h2>
