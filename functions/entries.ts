@@ -295,6 +295,11 @@ export const lambdaEntries = {
     description: 'One report with its Markdown and rendered body',
     needs: { table: 'read' },
   },
+  organiserReportPreview: {
+    file: 'handlers/organiser-report-preview.ts',
+    description: 'The page a report shows once published, also for a draft',
+    needs: { table: 'read' },
+  },
   organiserReportUpdate: {
     file: 'handlers/organiser-report-update.ts',
     description: 'Changes a report (If-Match) and renders it again',

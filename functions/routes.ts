@@ -156,6 +156,12 @@ export const routes = [
     entry: 'organiserReportUpdate',
     access: 'organiser',
   },
+  {
+    method: 'GET',
+    path: '/api/organiser/reports/{id}/preview',
+    entry: 'organiserReportPreview',
+    access: 'organiser',
+  },
   ...(['publish', 'unpublish'] as const).map(
     (action) =>
       ({

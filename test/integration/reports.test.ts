@@ -57,8 +57,14 @@ describe('reports through the API and the site', () => {
     expect(response.headers.get('etag')).toBe('"1"');
     expect(report).toMatchObject({ status: 'draft', slug: `tussentijdse-resultaten-${run}-en-meer` });
 
-    // A draft is nowhere public.
+    // A draft is nowhere public; its organiser sees the page it will be.
     expect((await system.fetch(`/publicaties/${report.slug}`)).status).toBe(404);
+    const preview = await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}/preview`);
+    const previewed = (await preview.json()) as { page: string; html: string };
+    expect(preview.status).toBe(200);
+    expect(previewed.page).toBe(`/publicaties/${report.slug}`);
+    expect(previewed.html).toContain(`<h1>Tussentijdse resultaten ${run} &#38; &#60;meer&#62; 🚀</h1>`);
+    expect((await system.fetchAsOrganiser('/api/organiser/reports/onbekend/preview')).status).toBe(404);
 
     const published = await action(report.reportId, 'publish', { 'if-match': '"1"' });
     expect(published.status).toBe(200);
@@ -67,6 +73,8 @@ describe('reports through the API and the site', () => {
     const page = await system.fetch(`/publicaties/${report.slug}`);
     const html = await page.text();
     expect(page.status).toBe(200);
+    // The preview was the page, exactly.
+    expect(html).toBe(previewed.html);
     expect(html).toContain(`<h1>Tussentijdse resultaten ${run} &#38; &#60;meer&#62; 🚀</h1>`);
     expect(html).toContain('<a href="https://example.org/rapport" rel="noopener noreferrer">goed</a>');
     // Organiser content renders inert: no script, no event attribute, no frame, no javascript: or data: link.
