@@ -1,8 +1,9 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
+import { recordCount } from '../support/record-count';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -14,22 +15,10 @@ afterAll(() => system?.stop());
 const hour = 3_600_000;
 const day = 24 * hour;
 /** Items in the table once what earlier steps set off (outbox mails and jobs, schedules) has settled. */
-/**
- * The items the table holds, once the outbox has settled; the per-second counts of transactional sends
- * (`SENDS`, a count of mails that went out, no record of anyone) are not counted.
- */
+/** The records the table holds once the outbox has settled. */
 const itemCount = async () => {
   await system.outboxSettled();
-  return (
-    await system.documentClient.send(
-      new ScanCommand({
-        TableName: system.tableName,
-        Select: 'COUNT',
-        FilterExpression: 'PK <> :sends',
-        ExpressionAttributeValues: { ':sends': keys.transactionalSends(0).PK },
-      }),
-    )
-  ).Count;
+  return recordCount(system);
 };
 
 interface OrganiserMeeting {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
@@ -7,6 +7,7 @@ import { paths } from '../../functions/paths';
 import { type MailingRecipientVia, mailingRecipientLinks } from '../../functions/web/mail/mailing-links';
 import { mailHeader, type StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
+import { recordCount } from '../support/record-count';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -84,18 +85,7 @@ const statusOf = async (email: string) => {
   expect(item).not.toHaveProperty('name');
   return 'unsubscribed';
 };
-/** The items the table holds, but the per-second counts of transactional sends (`SENDS`: nobody's record). */
-const itemCount = async () =>
-  (
-    await system.documentClient.send(
-      new ScanCommand({
-        TableName: system.tableName,
-        Select: 'COUNT',
-        FilterExpression: 'PK <> :sends',
-        ExpressionAttributeValues: { ':sends': keys.transactionalSends(0).PK },
-      }),
-    )
-  ).Count;
+const itemCount = () => recordCount(system);
 
 describe('the subscription journey through the HTTP layer', () => {
   it('subscribe → opt-in mail → GET keeps pending → POST confirms → welcome with unsubscribe headers → one-click', async () => {
