@@ -124,6 +124,7 @@ describe('npm start and a scheduled mailing', () => {
         status: string;
         updatedAt: string;
         counts?: { audience: number; sent: number; skipped: number; failed: number };
+        sending?: { deliveries: number };
       };
     await eventually(async () => (await sentView()).status === 'sent', 30_000, 'the mailing to be sent');
     const ofMailing = () => journal().filter((mail) => mail.tags[mailingTag] === mailingId);
@@ -141,6 +142,13 @@ describe('npm start and a scheduled mailing', () => {
 
     // Its schedule fires a second time (EventBridge Scheduler delivers at least once): the same schedule, with
     // the same input, due again; the running scheduler fires it (and deletes it once run), and it starts nothing.
+    // SES's Delivery events still arrive after `sent` and count on the mailing: wait for every one, so that
+    // the view compared below can only change if the second firing wrote something.
+    await eventually(
+      async () => (await sentView()).sending?.deliveries === audienceSize,
+      30_000,
+      'every delivery to be counted',
+    );
     const before = await sentView();
     await withScheduler(settings, (scheduler) => scheduler.scheduleOnce(name, new Date(), job));
     await eventually(
