@@ -1,3 +1,4 @@
+import { reportActions } from './core/reports/report';
 import type { EntryName } from './entries';
 import { paths } from './paths';
 
@@ -162,7 +163,7 @@ export const routes = [
     entry: 'organiserReportPreview',
     access: 'organiser',
   },
-  ...(['publish', 'unpublish'] as const).map(
+  ...reportActions.map(
     (action) =>
       ({
         method: 'POST',

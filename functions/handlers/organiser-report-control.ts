@@ -1,11 +1,11 @@
 import { clock } from '../composition/process';
 import { reportStore } from '../composition/report-store';
 import { NotFound } from '../core/errors';
-import { changeReportStatus, type ReportAction } from '../core/reports/use-cases';
+import { type ReportAction, reportActions } from '../core/reports/report';
+import { changeReportStatus } from '../core/reports/use-cases';
 import { httpRoute } from './http/edge';
 import { ifMatchVersion } from './http/request';
 import { json } from './http/respond';
-import { reportActions } from './inputs/reports';
 import { etagOf, organiserReportView } from './views/reports';
 
 /**

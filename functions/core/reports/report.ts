@@ -183,13 +183,13 @@ export const editReport = (
   now: Date,
 ): Report => {
   if (report.version !== expectedVersion) throw new StaleReport();
-  const { meetingId, ...rest } = changes;
-  const { meetingId: _previous, ...withoutMeeting } = report;
-  const linked = meetingId === null ? {} : { meetingId: meetingId ?? report.meetingId };
+  const { meetingId: changedMeeting, ...rest } = changes;
+  const { meetingId: previousMeeting, ...withoutMeeting } = report;
+  const meetingId = changedMeeting === null ? undefined : (changedMeeting ?? previousMeeting);
   const next: Report = {
     ...withoutMeeting,
     ...rest,
-    ...(linked.meetingId ? { meetingId: linked.meetingId } : {}),
+    ...(meetingId ? { meetingId } : {}),
     bodyHtml,
     version: report.version + 1,
     updatedAt: now.toISOString(),
@@ -198,37 +198,37 @@ export const editReport = (
   return next;
 };
 
-const moved = (report: Report, expectedVersion: number | undefined, to: ReportStatus, now: Date): Report => {
+/** What each status action needs, leads to, and says when the report is elsewhere. */
+const statusActions = {
+  publish: { from: 'draft', to: 'published', needs: 'publiceren kan alleen vanuit een concept' },
+  unpublish: { from: 'published', to: 'draft', needs: 'alleen een gepubliceerde publicatie kan offline' },
+} as const satisfies Record<string, { from: ReportStatus; to: ReportStatus; needs: string }>;
+
+export type ReportAction = keyof typeof statusActions;
+export const reportActions = Object.keys(statusActions) as readonly ReportAction[];
+
+/**
+ * Publish (a draft goes online) or unpublish (a published report goes back to a draft; its address answers
+ * 404 until it is published again), on the version read when given. Going online is a change the feed shows:
+ * its `updated` is never before its `published`.
+ */
+export const moveReport = (
+  report: Report,
+  action: ReportAction,
+  expectedVersion: number | undefined,
+  now: Date,
+): Report => {
+  const { from, to, needs } = statusActions[action];
+  if (report.status !== from) {
+    throw new ReportConflict(report.status, `Deze publicatie is ${statusNames[report.status]}: ${needs}.`);
+  }
   if (expectedVersion !== undefined && report.version !== expectedVersion) throw new StaleReport();
   return {
     ...report,
     status: to,
     version: report.version + 1,
-    // Going online is a change the feed shows: its `updated` is never before its `published`.
     ...(to === 'published'
       ? { firstPublishedAt: report.firstPublishedAt ?? now.toISOString(), updatedAt: now.toISOString() }
       : {}),
   };
-};
-
-/** A draft goes online. */
-export const publish = (report: Report, expectedVersion: number | undefined, now: Date): Report => {
-  if (report.status !== 'draft') {
-    throw new ReportConflict(
-      report.status,
-      `Deze publicatie is ${statusNames[report.status]}: publiceren kan alleen vanuit een concept.`,
-    );
-  }
-  return moved(report, expectedVersion, 'published', now);
-};
-
-/** A published report goes offline, back to a draft; its address then answers 404 until it is published again. */
-export const unpublish = (report: Report, expectedVersion: number | undefined, now: Date): Report => {
-  if (report.status !== 'published') {
-    throw new ReportConflict(
-      report.status,
-      `Deze publicatie is ${statusNames[report.status]}: alleen een gepubliceerde publicatie kan offline.`,
-    );
-  }
-  return moved(report, expectedVersion, 'draft', now);
 };

@@ -4,15 +4,15 @@ import type { Clock, IdGenerator } from '../ports';
 import {
   editReport,
   isSlug,
+  moveReport,
   newReport,
-  publish,
   type Report,
+  type ReportAction,
   type ReportChanges,
   type ReportContent,
   type ReportKind,
   type ReportStatus,
   type ReportSummary,
-  unpublish,
 } from './report';
 
 export interface ReportPage {
@@ -96,8 +96,6 @@ export const updateReport = async (
   return next;
 };
 
-export type ReportAction = 'publish' | 'unpublish';
-
 /** Publish now, or take offline (If-Match when given). */
 export const changeReportStatus = async (
   ports: Pick<ReportPorts, 'store' | 'clock'>,
@@ -106,9 +104,7 @@ export const changeReportStatus = async (
   expectedVersion: number | undefined,
 ): Promise<Report> => {
   const report = await findReport(ports, reportId);
-  const now = ports.clock.now();
-  const next =
-    action === 'publish' ? publish(report, expectedVersion, now) : unpublish(report, expectedVersion, now);
+  const next = moveReport(report, action, expectedVersion, ports.clock.now());
   await ports.store.replace(report, next);
   return next;
 };

@@ -44,5 +44,3 @@ export const publicReportQuery = z.object({
   soort: z.optional(z.enum(reportKinds)),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
-
-export const reportActions = ['publish', 'unpublish'] as const;
