@@ -308,8 +308,10 @@ export const lambdaEntries = {
   },
   organiserReportControl: {
     file: 'handlers/organiser-report-control.ts',
-    description: 'Publishes a report or takes it offline',
-    needs: { table: 'readWrite' },
+    description: 'Publishes a report now, schedules it, or takes it offline',
+    // The announcement's audience is counted (four eyes); the report's one-time schedule is written.
+    needs: { table: 'readWrite', scheduler: true },
+    timeoutSeconds: 29,
   },
   meetingCalendarFeed: {
     file: 'handlers/meeting-calendar-feed.ts',

@@ -35,6 +35,11 @@ export const scheduledJobEvent = z.discriminatedUnion('kind', [
     mailingId: z.string().check(z.minLength(1), z.maxLength(100)),
     scheduledAt: z.iso.datetime(),
   }),
+  z.object({
+    kind: z.literal('report-publish'),
+    reportId: z.string().check(z.minLength(1), z.maxLength(100)),
+    scheduledAt: z.iso.datetime(),
+  }),
 ]) satisfies z.ZodMiniType<ScheduledJob>;
 
 /** A schedule's `Input`: the job as JSON, exactly what the target receives. */

@@ -11,7 +11,7 @@ import { clock, ids, siteUrl } from './process';
 import { dynamo, tableName } from './table';
 
 /** Markdown to the house mail's HTML and text, once per save; what the renderer refuses is the body's 400. */
-const render = (content: Pick<MailingContent, 'body' | 'preheader'>): RenderedMailing => {
+export const renderMailing = (content: Pick<MailingContent, 'body' | 'preheader'>): RenderedMailing => {
   try {
     const { html, text } = renderMailingContent({
       markdown: content.body,
@@ -31,7 +31,7 @@ export const mailingDrafts = once(
   (): MailingDraftPorts => ({
     store: mailingStore(),
     meetings: new DynamoMeetingCatalogue(dynamo(), tableName),
-    render,
+    render: renderMailing,
     clock,
     ids,
   }),

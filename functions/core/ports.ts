@@ -72,7 +72,9 @@ export class ConcurrentChange extends Error {
 export type ScheduledJob =
   | { readonly kind: 'meeting-reminder'; readonly meetingId: string }
   /** A scheduled mailing starts; `scheduledAt` is the instant it was scheduled for (a stale firing is ignored). */
-  | { readonly kind: 'mailing-send'; readonly mailingId: string; readonly scheduledAt: string };
+  | { readonly kind: 'mailing-send'; readonly mailingId: string; readonly scheduledAt: string }
+  /** A scheduled report is published; `scheduledAt` as for a mailing. */
+  | { readonly kind: 'report-publish'; readonly reportId: string; readonly scheduledAt: string };
 
 /**
  * One-time schedules (EventBridge Scheduler in AWS, a table-backed scheduler offline). Both operations are

@@ -16,6 +16,7 @@ import { type HandlerLoader, localRegion } from '../runtime';
 export const scheduleTargets: Readonly<Record<ScheduledJob['kind'], EntryName>> = {
   'meeting-reminder': 'meetingReminders',
   'mailing-send': 'meetingReminders',
+  'report-publish': 'meetingReminders',
 };
 
 for (const [kind, entry] of Object.entries(scheduleTargets)) {

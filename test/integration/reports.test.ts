@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoMailingStore } from '../../functions/adapters/dynamo/mailing-store';
 import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { DynamoReportStore } from '../../functions/adapters/dynamo/report-store';
+import { StaleMailing } from '../../functions/core/mailings/mailing';
 import type { Report } from '../../functions/core/reports/report';
 import { seedMeetings } from '../../local/seed/meetings';
 import { seedReports } from '../../local/seed/reports';
@@ -140,6 +142,90 @@ describe('reports through the API and the site', () => {
     expect((await action(report.reportId, 'unpublish')).status).toBe(200);
     expect((await system.fetch(`/publicaties/verslag-${run}-utrecht`)).status).toBe(404);
     expect((await system.fetch(`/publicaties/${report.slug}`)).status).toBe(404);
+  });
+
+  it('announce themselves once: the draft made with the report starts with its publication, inert, and never again', async () => {
+    const { body: report } = await create({
+      title: `Resultaten ${run} <script>alert(1)</script>`,
+      summary:
+        'Zie [dit](javascript:alert(1)) en <iframe src="https://example.org"></iframe> <img src=x onerror=alert(1)>',
+    });
+    const mailingId = String(report.announcementId);
+    const mailing = async () =>
+      (await (await system.fetchAsOrganiser(`/api/organiser/mailings/${mailingId}`)).json()) as {
+        status: string;
+        announcesReport: string;
+        audience: unknown;
+      };
+    expect(await mailing()).toMatchObject({
+      status: 'draft',
+      announcesReport: report.reportId,
+      audience: { topics: ['publicaties'] },
+    });
+    // The mail quotes the title and summary as text: nothing in it runs or links anywhere but the report.
+    const preview = (await (
+      await system.fetchAsOrganiser(`/api/organiser/mailings/${mailingId}/preview`)
+    ).json()) as { html: string; text: string; subject: string };
+    expect(preview.subject).toBe(`Nieuwe publicatie: Resultaten ${run} <script>alert(1)</script>`);
+    expect(preview.html).not.toMatch(/<script|<iframe|<img|<[^>]*\son\w+=|href="javascript|href="data/i);
+    expect(preview.html).toContain('onerror=alert(1)&gt;');
+    expect(preview.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(preview.html).toContain(`href="${system.baseUrl}/publicaties/${report.slug}"`);
+    // It does not go on its own.
+    const own = await system.fetchAsOrganiser(`/api/organiser/mailings/${mailingId}/send`, {
+      method: 'POST',
+    });
+    expect(own.status).toBe(409);
+    expect(await own.json()).toMatchObject({ detail: expect.stringContaining('aankondiging') });
+    expect((await mailing()).status).toBe('draft');
+
+    // Publishing starts it; publishing again is a 409, and offline and online again sends nothing more.
+    expect((await action(report.reportId, 'publish')).status).toBe(200);
+    expect((await mailing()).status).not.toBe('draft');
+    expect((await action(report.reportId, 'publish')).status).toBe(409);
+    expect((await action(report.reportId, 'unpublish')).status).toBe(200);
+    const statusBefore = (await mailing()).status;
+    expect((await action(report.reportId, 'publish')).status).toBe(200);
+    expect((await mailing()).status).toBe(statusBefore);
+  });
+
+  it('publish and start their announcement in one write: a stale announcement leaves the report as it was', async () => {
+    const { body: created } = await create({ title: `Atomair ${run}` });
+    const store = new DynamoReportStore(system.documentClient, system.tableName);
+    const mailings = new DynamoMailingStore(system.documentClient, system.tableName);
+    const report = (await store.get(created.reportId)) as Report;
+    const announcement = await mailings.get(String(report.announcementId));
+    if (!announcement) throw new Error('no announcement');
+    const publish = () =>
+      store.replace(
+        report,
+        { ...report, status: 'published', version: report.version + 1 },
+        {
+          previous: announcement.mailing,
+          next: { ...announcement, mailing: { ...announcement.mailing, status: 'sending' } },
+        },
+      );
+    // Someone edits the announcement in between: the write names what it read, and fails as a whole.
+    await mailings.replace(announcement.mailing, {
+      ...announcement,
+      mailing: { ...announcement.mailing, version: announcement.mailing.version + 1 },
+    });
+    await expect(publish()).rejects.toBeInstanceOf(StaleMailing);
+    expect(await store.get(report.reportId)).toMatchObject({ status: 'draft', version: report.version });
+
+    // The control: on the announcement as it is now, the same write goes through, both items at once.
+    const current = await mailings.get(String(report.announcementId));
+    if (!current) throw new Error('no announcement');
+    await store.replace(
+      report,
+      { ...report, status: 'published', version: report.version + 1 },
+      {
+        previous: current.mailing,
+        next: { ...current, mailing: { ...current.mailing, status: 'sending' } },
+      },
+    );
+    expect((await store.get(report.reportId))?.status).toBe('published');
+    expect((await mailings.get(String(report.announcementId)))?.mailing.status).toBe('sending');
   });
 
   it('refuse bad input with a problem and write nothing', async () => {

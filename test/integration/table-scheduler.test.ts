@@ -24,9 +24,13 @@ const scheduler = new TableScheduler(documents, tableName);
 /** The job this file schedules: a meeting's reminder (narrowed from the union of scheduled jobs). */
 type ReminderJob = Extract<ScheduledJob, { kind: 'meeting-reminder' }>;
 
-/** The id a firing is filed under: its meeting's, or its mailing's. */
+/** The id a firing is filed under: its meeting's, its mailing's or its report's. */
 const idOf = (event: ScheduledJob): string =>
-  event.kind === 'meeting-reminder' ? event.meetingId : event.mailingId;
+  event.kind === 'meeting-reminder'
+    ? event.meetingId
+    : event.kind === 'mailing-send'
+      ? event.mailingId
+      : event.reportId;
 
 /** What the stand-in for the reminder function received, per meeting id, and how it behaves next. */
 const received = new Map<string, unknown[]>();

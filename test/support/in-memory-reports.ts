@@ -1,9 +1,16 @@
+import type { StoredMailing } from '../../functions/core/mailings/drafts';
+import { StaleMailing } from '../../functions/core/mailings/mailing';
 import { ConcurrentChange } from '../../functions/core/ports';
 import { type Report, type ReportSummary, SlugTaken, StaleReport } from '../../functions/core/reports/report';
-import type { ReportPage, ReportStore } from '../../functions/core/reports/use-cases';
+import type { AnnouncementWrite, ReportPage, ReportStore } from '../../functions/core/reports/use-cases';
+import { InMemoryMailingStore } from './in-memory-mailing-sending';
 
-/** DynamoReportStore over maps: the same conditions (unique slugs, versions), lists newest date first. */
+/**
+ * DynamoReportStore over maps: the same conditions (unique slugs, versions), lists newest date first. The
+ * announcements live in `mailings`, written with their report all or nothing, as the table's transaction does.
+ */
 export class InMemoryReportStore implements ReportStore {
+  constructor(readonly mailings = new InMemoryMailingStore()) {}
   readonly reports = new Map<string, Report>();
   /** slug → reportId, as the slug items keep them (an old slug stays). */
   readonly slugs = new Map<string, string>();
@@ -17,16 +24,30 @@ export class InMemoryReportStore implements ReportStore {
     return reportId ? this.reports.get(reportId) : undefined;
   }
 
-  async create(report: Report): Promise<void> {
+  async create(report: Report, announcement?: StoredMailing): Promise<void> {
     if (this.reports.has(report.reportId)) throw new ConcurrentChange();
+    if (announcement && this.mailings.mailings.has(announcement.mailing.mailingId)) {
+      throw new ConcurrentChange();
+    }
     this.#claim(report);
     this.reports.set(report.reportId, report);
+    if (announcement) this.mailings.mailings.set(announcement.mailing.mailingId, announcement);
   }
 
-  async replace(previous: Report, next: Report): Promise<void> {
+  async replace(previous: Report, next: Report, announcement?: AnnouncementWrite): Promise<void> {
     if (this.reports.get(previous.reportId)?.version !== previous.version) throw new StaleReport();
+    if (announcement) {
+      const current = this.mailings.mailings.get(announcement.previous.mailingId)?.mailing;
+      if (
+        current?.version !== announcement.previous.version ||
+        current.status !== announcement.previous.status
+      ) {
+        throw new StaleMailing();
+      }
+    }
     if (next.slug !== previous.slug) this.#claim(next);
     this.reports.set(next.reportId, next);
+    if (announcement) await this.mailings.replace(announcement.previous, announcement.next);
   }
 
   async list(query: {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInput, NotFound } from '../../functions/core/errors';
+import { approveMailing, recordTestSend } from '../../functions/core/mailings/mailing';
+import { sendMailingNow } from '../../functions/core/mailings/sending-control';
 import type { Organiser } from '../../functions/core/organisers/identity';
+import {
+  type PublicationPorts,
+  publishReportNow,
+  publishScheduledReport,
+  reportScheduleName,
+  scheduleReportAt,
+  unpublishReport,
+} from '../../functions/core/reports/publication';
 import {
   newReport,
   ReportConflict,
@@ -9,7 +19,6 @@ import {
   slugOf,
 } from '../../functions/core/reports/report';
 import {
-  changeReportStatus,
   createReport,
   publicReport,
   type ReportPorts,
@@ -19,7 +28,8 @@ import { renderHomePage } from '../../functions/web/pages/home';
 import { renderReportArchive } from '../../functions/web/pages/reports';
 import { parseMarkdown, safeHtml } from '../../functions/web/safe-markdown';
 import { demoReports, seedReports } from '../../local/seed/reports';
-import { FixedClock, SequentialIds } from '../support/in-memory-ports';
+import { AudienceWorld, InMemoryAudienceCounter } from '../support/in-memory-mailing-sending';
+import { FixedClock, RecordingScheduler, SequentialIds } from '../support/in-memory-ports';
 import { InMemoryReportStore } from '../support/in-memory-reports';
 
 const author: Organiser = {
@@ -29,17 +39,31 @@ const author: Organiser = {
   groups: ['organisers'],
 };
 
-const setUp = () => {
+const colleague: Organiser = { subject: 'sub-bram', name: 'Bram', groups: ['organisers'] };
+
+const setUp = ({ fourEyesThreshold = 500 }: { fourEyesThreshold?: number } = {}) => {
   const store = new InMemoryReportStore();
   const clock = new FixedClock(new Date('2026-03-28T10:00:00.000Z'));
+  const world = new AudienceWorld();
+  const scheduler = new RecordingScheduler();
   const ports: ReportPorts = {
     store,
     render: (markdown) => safeHtml(parseMarkdown(markdown)),
+    renderMail: (content) => ({ html: `<p>${content.body}</p>`, text: content.body }),
+    reportUrl: (slug) => `https://dropin.example/publicaties/${slug}`,
     meetings: { getMeeting: async (id) => (id === 'M1' ? { meetingId: id } : undefined) },
     clock,
     ids: new SequentialIds(),
   };
-  return { store, clock, ports };
+  const publication: PublicationPorts = {
+    store,
+    mailings: store.mailings,
+    counter: new InMemoryAudienceCounter(world),
+    scheduler,
+    clock,
+    fourEyesThreshold,
+  };
+  return { store, clock, ports, publication, world, scheduler };
 };
 
 const jaarupdate = {
@@ -113,9 +137,9 @@ describe('writing a report', () => {
   });
 
   it('changes on the version read (412 otherwise), renders again, and keeps the old address naming it', async () => {
-    const { ports } = setUp();
+    const { ports, publication } = setUp();
     const report = await createReport(ports, jaarupdate, author);
-    await changeReportStatus(ports, report.reportId, 'publish', 1);
+    await publishReportNow(publication, report.reportId, 1);
 
     const renamed = await updateReport(ports, report.reportId, 2, {
       slug: 'jaarupdate-2024',
@@ -146,12 +170,12 @@ describe('writing a report', () => {
 
 describe('publishing', () => {
   it('puts a draft online and takes it offline; every other move is a 409 naming the status', async () => {
-    const { ports, clock } = setUp();
+    const { ports, clock, publication } = setUp();
     const report = await createReport(ports, jaarupdate, author);
     await expect(publicReport(ports, report.slug)).rejects.toBeInstanceOf(NotFound);
 
     clock.advance(60);
-    const published = await changeReportStatus(ports, report.reportId, 'publish', undefined);
+    const published = await publishReportNow(publication, report.reportId, undefined);
     // Going online is its last change, as the feed's `updated` shows (never before `published`).
     expect(published).toMatchObject({
       status: 'published',
@@ -159,20 +183,209 @@ describe('publishing', () => {
       updatedAt: '2026-03-28T10:01:00.000Z',
     });
     expect(await publicReport(ports, report.slug)).toMatchObject({ type: 'report' });
-    await expect(changeReportStatus(ports, report.reportId, 'publish', undefined)).rejects.toMatchObject({
+    await expect(publishReportNow(publication, report.reportId, undefined)).rejects.toMatchObject({
       constructor: ReportConflict,
       status: 'published',
       message: expect.stringContaining('gepubliceerd'),
     });
 
-    await changeReportStatus(ports, report.reportId, 'unpublish', undefined);
+    await unpublishReport(publication, report.reportId, undefined);
     await expect(publicReport(ports, report.slug)).rejects.toBeInstanceOf(NotFound);
-    await expect(changeReportStatus(ports, report.reportId, 'unpublish', undefined)).rejects.toBeInstanceOf(
+    await expect(unpublishReport(publication, report.reportId, undefined)).rejects.toBeInstanceOf(
       ReportConflict,
     );
-    await expect(changeReportStatus(ports, report.reportId, 'publish', 1)).rejects.toBeInstanceOf(
-      StaleReport,
+    await expect(publishReportNow(publication, report.reportId, 1)).rejects.toBeInstanceOf(StaleReport);
+  });
+});
+
+describe('a report’s announcement', () => {
+  it('is drafted with the report: topic publicaties, its title and link, the report’s author; for a meeting report also its confirmed participants', async () => {
+    const { ports, store } = setUp();
+    const report = await createReport(ports, { ...jaarupdate, title: 'Jaarupdate *2024* <b>' }, author);
+    const announcement = store.mailings.mailings.get(report.announcementId ?? '')?.mailing;
+
+    expect(announcement).toMatchObject({
+      status: 'draft',
+      subject: 'Nieuwe publicatie: Jaarupdate *2024* <b>',
+      audience: { topics: ['publicaties'] },
+      author: { subject: 'sub-anna' },
+      announcesReport: report.reportId,
+    });
+    // What it quotes reads as typed; the link goes to the report's page.
+    expect(announcement?.body).toContain('Jaarupdate \\*2024\\* \\<b\\>');
+    expect(announcement?.body).toContain(
+      '[Lees de publicatie](https://dropin.example/publicaties/jaarupdate-2024-b)',
     );
+
+    const meetingReport = await createReport(
+      ports,
+      {
+        ...jaarupdate,
+        title: 'Verslag',
+        kind: 'verslag-bijeenkomst',
+        meetingId: 'M1',
+        visibility: 'on-request',
+      },
+      author,
+    );
+    expect(store.mailings.mailings.get(meetingReport.announcementId ?? '')?.mailing).toMatchObject({
+      audience: { topics: ['publicaties'], meeting: 'M1', registrations: 'confirmed' },
+      body: expect.stringContaining('[Vraag de publicatie aan]'),
+    });
+  });
+
+  it('starts sending when the report is published, exactly once: not again on unpublish and publish', async () => {
+    const { ports, store, publication } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const mailingId = report.announcementId ?? '';
+
+    await publishReportNow(publication, report.reportId, undefined);
+    expect(store.mailings.status(mailingId)).toBe('sending');
+    await unpublishReport(publication, report.reportId, undefined);
+    await publishReportNow(publication, report.reportId, undefined);
+
+    // One move to sending in all: the second publication found no draft to send.
+    expect(store.mailings.written.filter((write) => write.status === 'sending')).toHaveLength(1);
+  });
+
+  it('is not sent on its own, and a report whose announcement was deleted is published without one', async () => {
+    const { ports, store, publication } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const mailingId = report.announcementId ?? '';
+    await expect(
+      sendMailingNow(
+        {
+          ...publication,
+          store: store.mailings,
+          account: { standing: async () => ({ productionAccessEnabled: true }) },
+        } as never,
+        mailingId,
+      ),
+    ).rejects.toMatchObject({ message: expect.stringContaining('aankondiging van een publicatie') });
+
+    store.mailings.mailings.delete(mailingId);
+    await expect(publishReportNow(publication, report.reportId, undefined)).resolves.toMatchObject({
+      status: 'published',
+    });
+    expect(store.mailings.written).toEqual([]);
+  });
+
+  it('over the four-eyes threshold needs its approval before the report is published or scheduled', async () => {
+    const { ports, store, publication, world, clock } = setUp({ fourEyesThreshold: 2 });
+    for (const id of ['p1', 'p2', 'p3']) world.subscribe(id, ['publicaties']);
+    const report = await createReport(ports, jaarupdate, author);
+    const mailingId = report.announcementId ?? '';
+
+    await expect(publishReportNow(publication, report.reportId, undefined)).rejects.toMatchObject({
+      message: expect.stringContaining('goedkeuring van een tweede organisator'),
+    });
+    await expect(
+      scheduleReportAt(publication, report.reportId, new Date('2026-04-01T08:00:00Z'), undefined),
+    ).rejects.toMatchObject({ message: expect.stringContaining('goedkeuring van een tweede organisator') });
+    expect(store.reports.get(report.reportId)?.status).toBe('draft');
+    expect(store.mailings.status(mailingId)).toBe('draft');
+
+    // The author's test-send and a colleague's approval of this version: now it may go.
+    const stored = store.mailings.mailings.get(mailingId);
+    if (!stored) throw new Error('no announcement');
+    const tested = recordTestSend(stored.mailing, author, ['anna@example.org'], clock.now());
+    store.mailings.mailings.set(mailingId, {
+      ...stored,
+      mailing: approveMailing(tested, colleague, clock.now()),
+    });
+    await publishReportNow(publication, report.reportId, undefined);
+    expect(store.mailings.status(mailingId)).toBe('sending');
+  });
+});
+
+describe('scheduled publication', () => {
+  it('publishes at its time and starts the announcement once, however often the schedule fires', async () => {
+    const { ports, store, publication, scheduler, clock } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const at = new Date('2026-03-28T10:00:10.000Z');
+
+    const scheduled = await scheduleReportAt(publication, report.reportId, at, 1);
+    expect(scheduled).toMatchObject({ status: 'scheduled', scheduledAt: at.toISOString() });
+    const job = scheduler.schedules.get(reportScheduleName(report.reportId))?.job;
+    expect(job).toEqual({ kind: 'report-publish', reportId: report.reportId, scheduledAt: at.toISOString() });
+    if (job?.kind !== 'report-publish') throw new Error('no schedule');
+
+    clock.advance(10);
+    expect(await publishScheduledReport(publication, job)).toBe('published');
+    expect(await publishScheduledReport(publication, job)).toBe('ignored');
+    expect(store.reports.get(report.reportId)).toMatchObject({ status: 'published' });
+    expect(store.mailings.written.filter((write) => write.status === 'sending')).toHaveLength(1);
+  });
+
+  it('ignores two firings at once but the first: the loser finds the report published', async () => {
+    const { ports, store, publication } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const scheduled = await scheduleReportAt(
+      publication,
+      report.reportId,
+      new Date('2026-03-28T10:05:00.000Z'),
+      undefined,
+    );
+    const job = { reportId: report.reportId, scheduledAt: scheduled.scheduledAt ?? '' };
+
+    const outcomes = await Promise.all([
+      publishScheduledReport(publication, job),
+      publishScheduledReport(publication, job),
+    ]);
+
+    expect(outcomes.sort()).toEqual(['ignored', 'published']);
+    expect(store.mailings.written.filter((write) => write.status === 'sending')).toHaveLength(1);
+  });
+
+  it('ignores a firing for another time, or after the report was taken off its schedule', async () => {
+    const { ports, publication, scheduler, store } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    await scheduleReportAt(publication, report.reportId, new Date('2026-03-28T11:00:00Z'), undefined);
+    const moved = await scheduleReportAt(publication, report.reportId, new Date('2026-03-28T12:00:00Z'), 2);
+
+    expect(
+      await publishScheduledReport(publication, {
+        reportId: report.reportId,
+        scheduledAt: '2026-03-28T11:00:00.000Z',
+      }),
+    ).toBe('ignored');
+    await unpublishReport(publication, report.reportId, moved.version);
+    expect(scheduler.schedules.has(reportScheduleName(report.reportId))).toBe(false);
+    expect(
+      await publishScheduledReport(publication, {
+        reportId: report.reportId,
+        scheduledAt: '2026-03-28T12:00:00.000Z',
+      }),
+    ).toBe('ignored');
+    expect(store.reports.get(report.reportId)?.status).toBe('draft');
+    await expect(
+      scheduleReportAt(publication, report.reportId, new Date('2026-03-28T09:00:00Z'), undefined),
+    ).rejects.toBeInstanceOf(InvalidInput);
+  });
+
+  it('goes back to draft with the reason when four eyes refuse at the time it fires, and sends nothing', async () => {
+    const { ports, store, publication, world } = setUp({ fourEyesThreshold: 2 });
+    const report = await createReport(ports, jaarupdate, author);
+    const scheduled = await scheduleReportAt(
+      publication,
+      report.reportId,
+      new Date('2026-03-28T10:05:00.000Z'),
+      undefined,
+    );
+    // The audience grew past the threshold after it was scheduled.
+    for (const id of ['p1', 'p2', 'p3']) world.subscribe(id, ['publicaties']);
+
+    const outcome = await publishScheduledReport(publication, {
+      reportId: report.reportId,
+      scheduledAt: scheduled.scheduledAt ?? '',
+    });
+
+    expect(outcome).toBe('refused');
+    expect(store.reports.get(report.reportId)).toMatchObject({
+      status: 'draft',
+      notice: expect.stringContaining('De geplande publicatie is niet doorgegaan'),
+    });
+    expect(store.mailings.written).toEqual([]);
   });
 });
 

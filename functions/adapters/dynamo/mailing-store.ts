@@ -34,7 +34,7 @@ export class DynamoMailingStore implements MailingStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: itemOf(stored),
+          Item: mailingItem(stored),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -49,8 +49,8 @@ export class DynamoMailingStore implements MailingStore {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: itemOf(next),
-          ...readAs(previous),
+          Item: mailingItem(next),
+          ...writtenAsRead(previous),
         }),
       ),
     );
@@ -62,7 +62,7 @@ export class DynamoMailingStore implements MailingStore {
         new DeleteCommand({
           TableName: this.tableName,
           Key: keys.mailing(previous.mailingId),
-          ...readAs(previous),
+          ...writtenAsRead(previous),
         }),
       ),
     );
@@ -129,14 +129,14 @@ export class DynamoMailingStore implements MailingStore {
 }
 
 /** The condition of a write that follows a read: the same version and the same status. */
-const readAs = (previous: Mailing) => ({
+export const writtenAsRead = (previous: Mailing) => ({
   ConditionExpression: 'version = :version AND #status = :status',
   ExpressionAttributeNames: { '#status': 'status' },
   ExpressionAttributeValues: { ':version': previous.version, ':status': previous.status },
 });
 
 /** The mailing's own attributes at the top of the item (the conditions name them), its rendering beside. */
-const itemOf = ({ mailing, rendered }: StoredMailing): Record<string, unknown> => ({
+export const mailingItem = ({ mailing, rendered }: StoredMailing): Record<string, unknown> => ({
   ...mailing,
   ...keys.mailing(mailing.mailingId),
   ...keys.mailingListing(mailing.createdAt, mailing.mailingId),

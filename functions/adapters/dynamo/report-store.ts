@@ -1,8 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredMailing } from '../../core/mailings/drafts';
+import { StaleMailing } from '../../core/mailings/mailing';
 import { ConcurrentChange } from '../../core/ports';
 import { type Report, type ReportSummary, SlugTaken, StaleReport } from '../../core/reports/report';
-import type { ReportPage, ReportStore } from '../../core/reports/use-cases';
+import type { AnnouncementWrite, ReportPage, ReportStore } from '../../core/reports/use-cases';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
+import { mailingItem, writtenAsRead } from './mailing-store';
 import { keys } from './table-design';
 import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -33,6 +36,9 @@ const summaryAttributes = [
   'updatedAt',
   'firstPublishedAt',
   'createdBy',
+  'announcementId',
+  'scheduledAt',
+  'notice',
 ] as const satisfies readonly (keyof ReportSummary)[];
 
 const reportOf = (item: Record<string, unknown>): Report => {
@@ -65,7 +71,7 @@ export class DynamoReportStore implements ReportStore {
     return typeof Item?.reportId === 'string' ? this.get(Item.reportId) : undefined;
   }
 
-  async create(report: Report): Promise<void> {
+  async create(report: Report, announcement?: StoredMailing): Promise<void> {
     try {
       await transactWrite(this.client, [
         {
@@ -76,6 +82,17 @@ export class DynamoReportStore implements ReportStore {
           },
         },
         this.slugClaim(report),
+        ...(announcement
+          ? [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: mailingItem(announcement),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ]
+          : []),
       ]);
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
@@ -84,25 +101,38 @@ export class DynamoReportStore implements ReportStore {
     }
   }
 
-  async replace(previous: Report, next: Report): Promise<void> {
+  async replace(previous: Report, next: Report, announcement?: AnnouncementWrite): Promise<void> {
     const slugChanged = next.slug !== previous.slug;
-    try {
-      await transactWrite(this.client, [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: reportItem(next),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': previous.version },
-          },
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: reportItem(next),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
         },
-        ...(slugChanged ? [this.slugClaim(next)] : []),
-      ]);
+      },
+      ...(announcement
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: mailingItem(announcement.next),
+                ...writtenAsRead(announcement.previous),
+              },
+            },
+          ]
+        : []),
+    ];
+    const slugIndex = slugChanged ? items.push(this.slugClaim(next)) - 1 : -1;
+    try {
+      await transactWrite(this.client, items);
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
-      // A stale version first: what the organiser read is not what is there, whatever the slug.
+      // A stale version first: what the organiser read is not what is there, whatever else failed.
       if (error.failedItems.includes(0)) throw new StaleReport();
-      throw new SlugTaken(next.slug);
+      if (error.failedItems.includes(slugIndex)) throw new SlugTaken(next.slug);
+      throw new StaleMailing();
     }
   }
 

@@ -2,6 +2,7 @@ import { amsterdamLocalParts, type Instant } from '../amsterdam-time';
 import { DomainError, NotFound } from '../errors';
 import type { Meeting, MeetingStatus } from '../meetings/model';
 import type { Organiser } from '../organisers/identity';
+import { type Report, reportKindNames } from '../reports/report';
 import type { Topic } from '../subscriptions/model';
 import { createMailingDraft, type MailingDraftPorts, type StoredMailing } from './drafts';
 import type { MailingContent } from './mailing';
@@ -157,6 +158,44 @@ export const meetingAnnouncement = (
     link: { label: 'Lees meer en meld je aan', url },
     topics: ['bijeenkomsten'],
   });
+};
+
+// --- A report's announcement -------------------------------------------------------------------------------
+
+/**
+ * The announcement of a report to the subscribers of `publicaties` and, for a meeting's report, to that
+ * meeting's confirmed participants: its title, kind, summary and the link to its page (absolute, `url`).
+ * An on-request report says that it is asked for on that page.
+ */
+export const reportAnnouncement = (
+  report: Pick<Report, 'title' | 'kind' | 'summary' | 'meetingId' | 'visibility'>,
+  { url }: { readonly url: string },
+): MailingContent => {
+  const title = report.title.trim();
+  const onRequest = report.visibility === 'on-request';
+  const kind = reportKindNames[report.kind];
+  const content = announcementDraft({
+    subject: fitSubject('Nieuwe publicatie: ', title, ''),
+    preheader: fitSubject(`${kind}: `, report.summary.trim().split(/\r?\n/)[0] ?? '', ''),
+    paragraphs: [
+      `## ${escapeMarkdown(title)}`,
+      `*${escapeMarkdown(kind)}*`,
+      escapeMarkdown(report.summary),
+      ...(onRequest
+        ? [
+            'Deze publicatie is op aanvraag beschikbaar: vraag haar aan via de pagina, dan krijg je een downloadlink per mail.',
+          ]
+        : []),
+    ],
+    link: { label: onRequest ? 'Vraag de publicatie aan' : 'Lees de publicatie', url },
+    topics: ['publicaties'],
+  });
+  return report.meetingId
+    ? {
+        ...content,
+        audience: { topics: ['publicaties'], meeting: report.meetingId, registrations: 'confirmed' },
+      }
+    : content;
 };
 
 // --- The use case ------------------------------------------------------------------------------------------

@@ -121,6 +121,11 @@ export interface Mailing extends MailingContent {
   readonly counts?: MailingCounts;
   /** Why the last scheduled send did not go ahead (it went back to draft); cleared by the next send or schedule. */
   readonly notice?: string;
+  /**
+   * The report this mailing announces (core/reports/publication.ts): it goes out when that report is first
+   * published, not by a send or schedule of its own.
+   */
+  readonly announcesReport?: string;
 }
 
 /** Audiences larger than this need a test-send to the author and a second organiser's approval. */

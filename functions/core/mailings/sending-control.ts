@@ -80,6 +80,16 @@ const assertProductionAccess = async (ports: SendingControlPorts, mailing: Maili
   );
 };
 
+/** A report's announcement goes out with the report (core/reports/publication.ts), not on its own. */
+const assertNotAnAnnouncement = (mailing: Mailing): void => {
+  if (mailing.announcesReport === undefined) return;
+  throw new MailingConflict(
+    mailing.status,
+    'Deze mailing is de aankondiging van een publicatie: ze gaat vanzelf uit wanneer de publicatie verschijnt ' +
+      '(publiceren of inplannen van de publicatie). Verwijder haar als de publicatie zonder aankondiging moet verschijnen.',
+  );
+};
+
 /** The four-eyes rule at the audience counted now. */
 const assertFourEyes = async (
   ports: Pick<SendingControlPorts, 'counter' | 'fourEyesThreshold'>,
@@ -94,7 +104,7 @@ const assertFourEyes = async (
 
 /**
  * Send now.
- * 1. Only a draft; only from a production SES account.
+ * 1. Only a draft, not a report's announcement; only from a production SES account.
  * 2. The audience is counted now; above the threshold four eyes are needed (403 says what is missing).
  * 3. The mailing is sending: the sender takes it within a minute (offline, within a second).
  */
@@ -104,6 +114,7 @@ export const sendMailingNow = async (
 ): Promise<StoredMailing> => {
   const stored = await find(ports, mailingId);
   const next = withoutNotice(sendNow(stored.mailing, ports.clock.now()));
+  assertNotAnAnnouncement(stored.mailing);
   await assertProductionAccess(ports, stored.mailing);
   await assertFourEyes(ports, stored.mailing);
   return write(ports, stored, next);
@@ -122,6 +133,7 @@ export const scheduleMailingAt = async (
 ): Promise<StoredMailing> => {
   const stored = await find(ports, mailingId);
   const next = withoutNotice(scheduleMailing(stored.mailing, at, ports.clock.now()));
+  assertNotAnAnnouncement(stored.mailing);
   await assertProductionAccess(ports, stored.mailing);
   await assertFourEyes(ports, stored.mailing);
   await ports.scheduler.scheduleOnce(mailingScheduleName(mailingId), at, {

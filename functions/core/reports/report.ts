@@ -6,8 +6,10 @@ import { DomainError, type FieldIssue, InvalidInput } from '../errors';
  * (the slug), and its status. Every function takes a report and returns the next one, or throws a domain
  * error; storing and rendering are other files' work.
  *
- * Status: draft → published by publish; published → draft by unpublish. Editing is allowed in both (a
- * published report changes where it stands); every edit needs the version the organiser read.
+ * Status: draft → scheduled by schedule (and a scheduled report is scheduled again for another time); draft or
+ * scheduled → published by publish (now, or when its schedule fires); published or scheduled → draft by
+ * unpublish. Editing is allowed in every status (a published report changes where it stands); every edit
+ * needs the version the organiser read.
  */
 
 export const reportKinds = [
@@ -30,7 +32,7 @@ export const reportKindNames: Readonly<Record<ReportKind, string>> = {
 export const reportVisibilities = ['public', 'on-request'] as const;
 export type ReportVisibility = (typeof reportVisibilities)[number];
 
-export const reportStatuses = ['draft', 'published'] as const;
+export const reportStatuses = ['draft', 'scheduled', 'published'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
 
 /** What an organiser writes. */
@@ -60,6 +62,15 @@ export interface Report extends ReportContent {
   /** When it was first published. */
   readonly firstPublishedAt?: string;
   readonly createdBy: string;
+  /**
+   * The mailing that announces it (a draft made with the report): it goes out when the report is first
+   * published, once. The organiser edits it like any draft, or deletes it to publish without one.
+   */
+  readonly announcementId?: string;
+  /** While scheduled: the instant (UTC) its schedule publishes it. */
+  readonly scheduledAt?: string;
+  /** Why the last scheduled publication did not go ahead (it went back to draft); cleared by the next move. */
+  readonly notice?: string;
 }
 
 /** A report as a list shows it: everything but the body. */
@@ -118,6 +129,7 @@ export class ReportConflict extends DomainError {
 
 const statusNames: Readonly<Record<ReportStatus, string>> = {
   draft: 'een concept',
+  scheduled: 'ingepland',
   published: 'gepubliceerd',
 };
 
@@ -200,17 +212,31 @@ export const editReport = (
 
 /** What each status action needs, leads to, and says when the report is elsewhere. */
 const statusActions = {
-  publish: { from: 'draft', to: 'published', needs: 'publiceren kan alleen vanuit een concept' },
-  unpublish: { from: 'published', to: 'draft', needs: 'alleen een gepubliceerde publicatie kan offline' },
-} as const satisfies Record<string, { from: ReportStatus; to: ReportStatus; needs: string }>;
+  publish: {
+    from: ['draft', 'scheduled'],
+    to: 'published',
+    needs: 'publiceren kan alleen vanuit een concept of een ingeplande publicatie',
+  },
+  schedule: {
+    from: ['draft', 'scheduled'],
+    to: 'scheduled',
+    needs: 'inplannen kan alleen vanuit een concept (of een andere tijd voor een ingeplande publicatie)',
+  },
+  unpublish: {
+    from: ['published', 'scheduled'],
+    to: 'draft',
+    needs: 'alleen een gepubliceerde of ingeplande publicatie kan offline',
+  },
+} as const satisfies Record<string, { from: readonly ReportStatus[]; to: ReportStatus; needs: string }>;
 
 export type ReportAction = keyof typeof statusActions;
 export const reportActions = Object.keys(statusActions) as readonly ReportAction[];
 
 /**
- * Publish (a draft goes online) or unpublish (a published report goes back to a draft; its address answers
- * 404 until it is published again), on the version read when given. Going online is a change the feed shows:
- * its `updated` is never before its `published`.
+ * Publish (a draft or scheduled report goes online), schedule (see scheduleReport) or unpublish (a published
+ * report goes back to a draft, its address answers 404 until it is published again; a scheduled one comes
+ * off its schedule), on the version read when given. Going online is a change the feed shows: its `updated`
+ * is never before its `published`. Every move clears the time it was scheduled for and an earlier notice.
  */
 export const moveReport = (
   report: Report,
@@ -219,12 +245,13 @@ export const moveReport = (
   now: Date,
 ): Report => {
   const { from, to, needs } = statusActions[action];
-  if (report.status !== from) {
+  if (!(from as readonly ReportStatus[]).includes(report.status)) {
     throw new ReportConflict(report.status, `Deze publicatie is ${statusNames[report.status]}: ${needs}.`);
   }
   if (expectedVersion !== undefined && report.version !== expectedVersion) throw new StaleReport();
+  const { scheduledAt: _scheduledAt, notice: _notice, ...rest } = report;
   return {
-    ...report,
+    ...rest,
     status: to,
     version: report.version + 1,
     ...(to === 'published'
@@ -232,3 +259,39 @@ export const moveReport = (
       : {}),
   };
 };
+
+/** Scheduled for `at`, which must lie in the future: the schedule publishes it then (publishScheduled). */
+export const scheduleReport = (
+  report: Report,
+  at: Date,
+  expectedVersion: number | undefined,
+  now: Date,
+): Report => {
+  const next = moveReport(report, 'schedule', expectedVersion, now);
+  if (Number.isNaN(at.getTime())) {
+    throw new InvalidInput([{ field: 'at', message: 'Geef een tijdstip met datum, tijd en tijdzone.' }]);
+  }
+  if (at.getTime() <= now.getTime()) {
+    throw new InvalidInput([{ field: 'at', message: 'Het tijdstip moet in de toekomst liggen.' }]);
+  }
+  return { ...next, scheduledAt: at.toISOString() };
+};
+
+/**
+ * The schedule fired for `scheduledAt`. Schedules fire at least once: a firing for a report no longer
+ * scheduled for that instant (published already, taken off, moved) is ignored, never an error.
+ */
+export const publishScheduled = (
+  report: Report,
+  scheduledAt: string,
+  now: Date,
+): { readonly outcome: 'publish'; readonly report: Report } | { readonly outcome: 'ignored' } =>
+  report.status === 'scheduled' && report.scheduledAt === scheduledAt
+    ? { outcome: 'publish', report: moveReport(report, 'publish', undefined, now) }
+    : { outcome: 'ignored' };
+
+/** A scheduled publication that did not go ahead: back to draft, with the reason for the organiser. */
+export const scheduleRefused = (report: Report, reason: string, now: Date): Report => ({
+  ...moveReport(report, 'unpublish', undefined, now),
+  notice: `De geplande publicatie is niet doorgegaan. ${reason}`,
+});

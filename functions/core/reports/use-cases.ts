@@ -1,13 +1,14 @@
 import { InvalidInput, NotFound } from '../errors';
+import { reportAnnouncement } from '../mailings/announcement';
+import type { RenderedMailing, StoredMailing } from '../mailings/drafts';
+import { type Mailing, type MailingContent, newMailing } from '../mailings/mailing';
 import type { Organiser } from '../organisers/identity';
 import type { Clock, IdGenerator } from '../ports';
 import {
   editReport,
   isSlug,
-  moveReport,
   newReport,
   type Report,
-  type ReportAction,
   type ReportChanges,
   type ReportContent,
   type ReportKind,
@@ -25,13 +26,18 @@ export interface ReportStore {
   get(reportId: string): Promise<Report | undefined>;
   /** The report a slug names, its current one or one it had before. */
   bySlug(slug: string): Promise<Report | undefined>;
-  /** Writes the report and claims its slug (SlugTaken when another report holds it). */
-  create(report: Report): Promise<void>;
+  /**
+   * Writes the report and claims its slug (SlugTaken when another report holds it), and its announcement
+   * draft when given: all or nothing.
+   */
+  create(report: Report, announcement?: StoredMailing): Promise<void>;
   /**
    * Conditional on the version `previous` had (StaleReport otherwise); a changed slug is claimed (SlugTaken),
-   * and the old one keeps naming this report.
+   * and the old one keeps naming this report. With `announcement`, its mailing is written in the same
+   * transaction, conditional on the version and status it had (StaleMailing otherwise): a report goes online
+   * and its announcement starts, or neither.
    */
-  replace(previous: Report, next: Report): Promise<void>;
+  replace(previous: Report, next: Report, announcement?: AnnouncementWrite): Promise<void>;
   /** Per status, newest date first, a page at a time, without their bodies; optionally one kind. */
   list(query: {
     readonly status: ReportStatus;
@@ -41,10 +47,20 @@ export interface ReportStore {
   }): Promise<ReportPage>;
 }
 
+/** An announcement's mailing as read, and as it is to be written with its report. */
+export interface AnnouncementWrite {
+  readonly previous: Mailing;
+  readonly next: StoredMailing;
+}
+
 export interface ReportPorts {
   readonly store: ReportStore;
   /** Organiser Markdown as safe HTML. */
   readonly render: (markdown: string) => string;
+  /** A mailing's content as mail (its announcement draft). */
+  readonly renderMail: (content: Pick<MailingContent, 'subject' | 'preheader' | 'body'>) => RenderedMailing;
+  /** The absolute address of a report's public page. */
+  readonly reportUrl: (slug: string) => string;
   /** A meeting a report names must exist. */
   readonly meetings: { getMeeting(meetingId: string): Promise<unknown> };
   readonly clock: Clock;
@@ -56,19 +72,33 @@ const assertMeeting = async (ports: ReportPorts, meetingId: string | null | unde
   throw new InvalidInput([{ field: 'meetingId', message: 'Deze bijeenkomst bestaat niet.' }]);
 };
 
-/** An organiser writes a report: rendered once, stored as a draft with its slug claimed. */
+/**
+ * An organiser writes a report.
+ * 1. A meeting it names exists; the body is rendered once.
+ * 2. Its announcement is drafted from it (reportAnnouncement), with the organiser as author.
+ * 3. Both are stored in one write, the report as a draft with its slug claimed.
+ */
 export const createReport = async (
   ports: ReportPorts,
   content: ReportContent & { readonly slug?: string },
   author: Organiser,
 ): Promise<Report> => {
   await assertMeeting(ports, content.meetingId);
-  const report = newReport(content, ports.render(content.body), {
+  const now = ports.clock.now();
+  const drafted = newReport(content, ports.render(content.body), {
     reportId: ports.ids.next(),
     author: author.subject,
-    now: ports.clock.now(),
+    now,
   });
-  await ports.store.create(report);
+  const announcement: Mailing = {
+    ...newMailing(reportAnnouncement(drafted, { url: ports.reportUrl(drafted.slug) }), author, {
+      mailingId: ports.ids.next(),
+      now,
+    }),
+    announcesReport: drafted.reportId,
+  };
+  const report: Report = { ...drafted, announcementId: announcement.mailingId };
+  await ports.store.create(report, { mailing: announcement, rendered: ports.renderMail(announcement) });
   return report;
 };
 
@@ -92,19 +122,6 @@ export const updateReport = async (
   await assertMeeting(ports, changes.meetingId);
   const bodyHtml = changes.body === undefined ? report.bodyHtml : ports.render(changes.body);
   const next = editReport(report, expectedVersion, changes, bodyHtml, ports.clock.now());
-  await ports.store.replace(report, next);
-  return next;
-};
-
-/** Publish now, or take offline (If-Match when given). */
-export const changeReportStatus = async (
-  ports: Pick<ReportPorts, 'store' | 'clock'>,
-  reportId: string,
-  action: ReportAction,
-  expectedVersion: number | undefined,
-): Promise<Report> => {
-  const report = await findReport(ports, reportId);
-  const next = moveReport(report, action, expectedVersion, ports.clock.now());
   await ports.store.replace(report, next);
   return next;
 };

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { reportKinds, reportStatuses, reportVisibilities } from '../../core/reports/report';
 import { noControlExceptNewlines, singleLine } from './fields';
+import { instant } from './instant';
 
 const text = (max: number) =>
   z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.minLength(1), z.maxLength(max));
@@ -32,6 +33,9 @@ export const createReportRequest = z.strictObject({
 export const updateReportRequest = z
   .partial(z.strictObject({ ...reportFields, meetingId: z.nullable(reportFields.meetingId) }))
   .check(z.refine((changes) => Object.keys(changes).length > 0, 'Geef minstens één veld om te wijzigen.'));
+
+/** `POST /api/organiser/reports/{id}/schedule`: when it is published. */
+export const scheduleReportRequest = z.strictObject({ at: instant });
 
 export const reportListQuery = z.object({
   status: z._default(z.enum(reportStatuses), 'published'),

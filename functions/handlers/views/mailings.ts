@@ -48,6 +48,8 @@ export const mailingView = ({ mailing }: StoredMailing, progress?: SendingProgre
   /** For the current version: an edit voids both (the send checks them against the audience then). */
   fourEyes: fourEyesState(mailing),
   ...(mailing.pausedBy ? { pausedBy: mailing.pausedBy } : {}),
+  /** A report's announcement: it goes out when that report is published. */
+  ...(mailing.announcesReport ? { announcesReport: mailing.announcesReport } : {}),
 });
 
 /** The version as an HTTP entity tag, for If-Match. */
