@@ -8,6 +8,7 @@ import { AlarmNotifications } from './alarm-notifications';
 import { SesReputationAlarms } from './mail-delivery-alarms';
 import { MailSending } from './mail-sending';
 import { OrganiserDirectory } from './organiser-directory';
+import { ReportDocumentsBucket } from './report-documents';
 import { SingleTable } from './single-table';
 import type { StageSettings } from './stage-settings';
 
@@ -20,9 +21,9 @@ export interface StatefulStackProps extends StackProps {
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the table, the mail
  * identity and configuration set (with the alarms on the account's sending reputation), the person-id key
- * and the link keyring, the organisers' user pool, the schedule group and the alarm topic with its
- * subscription. Kept apart from the stateless stack so that replacing functions or
- * the API can never touch them.
+ * and the link keyring, the organisers' user pool, the schedule group, the alarm topic with its
+ * subscription and the private bucket of reports' PDFs. Kept apart from the stateless stack so that replacing
+ * functions or the API can never touch them.
  */
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
@@ -50,6 +51,12 @@ export class StatefulStack extends Stack {
    * once: replacing the topic with the code would silently drop the confirmed subscription.
    */
   readonly alarms: AlarmNotifications;
+  /**
+   * Reports' PDFs (docs/architecture.md, "Report documents (PDFs)"): the private, versioned bucket and its
+   * name as a plain string (`reportDocuments.bucketName`, for REPORT_DOCUMENTS_BUCKET). A function gets its
+   * access with grantReportDocuments (lib/report-documents.ts).
+   */
+  readonly reportDocuments: ReportDocumentsBucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -100,6 +107,10 @@ export class StatefulStack extends Stack {
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
       scheduleGroupName: props.scheduleGroupName,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.reportDocuments = new ReportDocumentsBucket(this, 'ReportDocuments', {
+      uploadOrigins: [new URL(settings.publicBaseUrl).origin],
     });
 
     this.organisers = new OrganiserDirectory(this, 'Organisers', {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Where the offline twin keeps what must survive a restart: the DynamoDB Local database, the person-id key, the link keyring,
- * the organiser signing key and the last organiser token. `.data/` at the repository root (git-ignored), or
+ * the organiser signing key, the last organiser token and the reports' PDFs. `.data/` at the repository root (git-ignored), or
  * `DROPIN_DATA_DIR`.
  */
 export const resolveDataDir = (env: NodeJS.ProcessEnv = process.env): string =>
@@ -75,6 +75,8 @@ export const dataPaths = (dataDir: string) => ({
   /** The link keyring (`npm run local -- rotate-key`); absent until the first rotation. */
   linkKeys: join(dataDir, 'link-keys.json'),
   organiserToken: join(dataDir, 'organiser.jwt'),
+  /** The local S3 server's objects: reports' PDFs and uploads (local/engines/s3.ts). */
+  s3: join(dataDir, 's3'),
 });
 
 /** A fresh person-id key, which also checks links from before the keyring (config demands at least 32 characters). */

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { PortInUse } from '../setup-errors';
 
 /** The ports `npm start` uses. Tests never take them, so a test run works beside a live `npm start`. */
-export const startPorts = { site: 3000, dynamoDb: 8000, ses: 8005, sesProxy: 8006 } as const;
+export const startPorts = { site: 3000, dynamoDb: 8000, ses: 8005, sesProxy: 8006, s3: 8007 } as const;
 const reserved = new Set<number>(Object.values(startPorts));
 
 /**

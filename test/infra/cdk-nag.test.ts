@@ -63,12 +63,17 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-SQS3',
+        'AwsSolutions-S1',
         schedules,
       ]),
     );
     // The person-id key (never rotated) and the link keyring (rotated by the documented procedure).
     expect(count('AwsSolutions-SMG4')).toBe(2);
     expect(count('AwsSolutions-COG2')).toBe(1);
+    // The documents bucket keeps no server access logs: they would hold every reader's IP address.
+    expect(acknowledgements.filter((ack) => ack.id === 'AwsSolutions-S1').map((ack) => ack.path)).toEqual([
+      'DropIn-prod-Stateful/ReportDocuments/Bucket',
+    ]);
     // One per public route and one for $default; never on an organiser route.
     expect(count('AwsSolutions-APIG4')).toBe(publicRoutes + 1);
     // One per function, on the policy holding nothing but the X-Ray writes, and one per function reading the SES
@@ -95,6 +100,7 @@ describe('cdk-nag AwsSolutions', () => {
     const scheduling = acknowledgements.filter((ack) => ack.id === schedules);
     expect(scheduling.map((ack) => ack.path).sort()).toEqual([
       'DropIn-prod-OrganiserApi/Fn-organiserMailingControl/Scheduling',
+      'DropIn-prod-OrganiserApi/Fn-organiserReportControl/Scheduling',
       ...['Stream-outboxRelay/Fn', 'Sweep-outboxSweeper/Fn'].map(
         (path) => `DropIn-prod-Stateless/${path}/Scheduling`,
       ),

@@ -189,6 +189,109 @@ describe('the organiser accounts', () => {
   });
 });
 
+describe("the reports' documents bucket", () => {
+  const bucket = onlyResource('AWS::S3::Bucket');
+  const policy = onlyResource('AWS::S3::BucketPolicy');
+  const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+
+  it('is private: every public access blocked, objects owned by the bucket (no ACLs)', () => {
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+  });
+
+  it('encrypts at rest with S3-managed keys', () => {
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('refuses every request without TLS, and below TLS 1.2', () => {
+    expect(JSON.stringify(stateful.resolve(policy.Properties.Bucket))).toMatch(/ReportDocumentsBucket/);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+      }),
+    );
+  });
+
+  it('allows nobody in its own policy (functions get their access from their roles)', () => {
+    expect(statements.filter((statement) => statement.Effect !== 'Deny')).toEqual([]);
+  });
+
+  it('is versioned and outlives the stack', () => {
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it("keeps no server access logs (they hold every reader's IP address)", () => {
+    expect(bucket.Properties.LoggingConfiguration).toBeUndefined();
+  });
+
+  it('has a fixed name, handed to the code stacks as a plain string', () => {
+    expect(bucket.Properties.BucketName).toEqual(stateful.resolve(stateful.reportDocuments.bucketName));
+    expect(bucket.Properties.BucketName).toEqual({
+      'Fn::Join': ['', ['dropin-prod-stateful-documents-', { Ref: 'AWS::AccountId' }, '-eu-west-1']],
+    });
+  });
+
+  it('expires uploads after a day and replaced or deleted documents after a year, never a current document', () => {
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toHaveLength(2);
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Prefix: 'uploads/',
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: 'Enabled',
+      }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+        ExpiredObjectDeleteMarker: true,
+        Status: 'Enabled',
+      }),
+    );
+    expect(rules.filter((rule) => rule.Prefix === undefined).map((rule) => rule.ExpirationInDays)).toEqual([
+      undefined,
+    ]);
+  });
+
+  it("lets the stage's public origin post upload forms, and nothing else cross-origin", () => {
+    expect(bucket.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          AllowedOrigins: [new URL(stateful.node.tryGetContext('stages').prod.publicBaseUrl).origin],
+          AllowedMethods: ['POST'],
+          AllowedHeaders: ['*'],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 3000,
+        },
+      ],
+    });
+  });
+});
+
 describe('the stage settings', () => {
   const prod = (cdkContext.stages as Record<string, Record<string, unknown>>).prod;
 

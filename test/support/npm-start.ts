@@ -25,6 +25,8 @@ export interface StartSettings {
   readonly dynamoDbPort: number;
   readonly sesPort: number;
   readonly sesProxyPort: number;
+  /** The local S3 server's. Default 8007, as a user's `npm start` (freshSettings picks a free one). */
+  readonly s3Port?: number;
   readonly path?: string;
   /** More of its environment, e.g. `DROPIN_SCHEDULER_POLL_MS`. */
   readonly env?: Readonly<Record<string, string>>;
@@ -44,6 +46,7 @@ export const npmStart = (settings: StartSettings): RunningStart => {
       DROPIN_DYNAMODB_PORT: String(settings.dynamoDbPort),
       DROPIN_SES_PORT: String(settings.sesPort),
       DROPIN_SES_PROXY_PORT: String(settings.sesProxyPort),
+      ...(settings.s3Port !== undefined && { DROPIN_S3_PORT: String(settings.s3Port) }),
       ...(settings.path ? { PATH: settings.path } : {}),
       ...settings.env,
     },
@@ -73,6 +76,7 @@ export const freshSettings = async (): Promise<StartSettings> => {
     dynamoDbPort: await findFreePort(),
     sesPort: await findFreePort(),
     sesProxyPort: await findFreePort(),
+    s3Port: await findFreePort(),
   };
 };
 
