@@ -71,9 +71,43 @@ const configSchema = z
       z.pipe(z.string().check(z.regex(/^\d{1,7}$/, 'must be a whole number')), z.transform(Number)),
       500,
     ),
+    /**
+     * The organisers who get the Vooruitblik's preview link (docs/architecture.md, "The Vooruitblik"), comma
+     * separated; the stage's `organiserAlertEmails` (cdk.json) sets it. None: nobody is alerted.
+     */
+    ORGANISER_ALERT_ADDRESSES: z._default(
+      z.pipe(
+        z
+          .string()
+          .check(
+            z.refine(
+              (text) =>
+                text.trim() === '' ||
+                text.split(',').every((a) => /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(a.trim())),
+              'must be e-mail addresses separated by commas',
+            ),
+          ),
+        z.transform((text: string) =>
+          text
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+        ),
+      ),
+      [],
+    ),
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     SES_ENDPOINT: z.optional(z.url()),
+    /** Offline only: the local S3 server (local/engines/s3.ts) that stands in for the report documents' bucket. */
+    S3_ENDPOINT: z.optional(z.url()),
+    /**
+     * The private bucket of reports' PDFs (docs/architecture.md, "Report documents (PDFs)"): set on the functions
+     * that upload or hand out documents, unset on the others.
+     */
+    REPORT_DOCUMENTS_BUCKET: z.optional(
+      z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+    ),
     /**
      * Where one-time schedules live (docs/architecture.md, "Schedules"): `aws` is EventBridge Scheduler, `table` the local
      * scheduler's schedules in the table (offline; local/scheduler fires them).
@@ -157,4 +191,14 @@ export const schedulerSettings = (config: Config): SchedulerSettings => {
     targetArn: SCHEDULER_TARGET_ARN,
     deadLetterArn: SCHEDULER_DLQ_ARN,
   };
+};
+
+/** The report documents' bucket, for the functions that use it: a function without it fails at first use. */
+export const reportDocumentsBucket = (config: Config): string => {
+  if (config.REPORT_DOCUMENTS_BUCKET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: REPORT_DOCUMENTS_BUCKET: required to store report documents',
+    );
+  }
+  return config.REPORT_DOCUMENTS_BUCKET;
 };

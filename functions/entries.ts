@@ -48,7 +48,8 @@ export interface LambdaEntry {
    * as `reminder-<meetingId>`); `outbox-sweep` is a recurring schedule, every minute (offline a timer);
    * `ses-events` is an EventBridge rule on the SES events of the configuration set (offline the SES proxy);
    * `retention` is a recurring schedule, every night (offline a timer); `mailing-sender` is a recurring
-   * schedule, every minute (offline a process of its own that runs it again as soon as it returns).
+   * schedule, every minute (offline a process of its own that runs it again as soon as it returns);
+   * `vooruitblik` is the Vooruitblik's two recurring schedules (offline the local scheduler keeps them).
    * Default: none (HTTP routes only).
    */
   readonly trigger?:
@@ -57,7 +58,8 @@ export interface LambdaEntry {
     | 'outbox-sweep'
     | 'ses-events'
     | 'retention'
-    | 'mailing-sender';
+    | 'mailing-sender'
+    | 'vooruitblik';
   /**
    * A bundle budget other than the default (1.3× the bare bundle of the SDK clients the needs name), with the
    * reason it needs more; `npm run bench -- bundles --check` holds every function to its budget.
@@ -459,6 +461,20 @@ export const lambdaEntries = {
     trigger: 'retention',
     // Meetings one after another, each a few hundred writes at most; what does not fit is done the next night.
     timeoutSeconds: 300,
+  },
+  digestPreviewPage: {
+    file: 'handlers/digest-preview-page.ts',
+    description:
+      'The drafted Vooruitblik as readers will get it, behind the signed link mailed to organisers',
+    needs: { table: 'read', tokens: true },
+  },
+  vooruitblik: {
+    file: 'handlers/vooruitblik.ts',
+    description: 'The monthly Vooruitblik: drafts it three working days ahead, sends it when approved',
+    // The organisers' preview alerts are outbox mails, keyed by person id like every mail.
+    needs: { table: 'readWrite', personIds: true },
+    trigger: 'vooruitblik',
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, LambdaEntry>;
 

@@ -18,6 +18,8 @@ export const paths = {
   /** API Gateway template; link to a report with `reportPath(slug)`. */
   report: '/publicaties/{slug}',
   reportsFeed: '/publicaties/feed.xml',
+  /** A drafted Vooruitblik as its readers will get it, behind the signed link in the organisers' alert. */
+  digestPreview: '/vooruitblik/voorbeeld',
   /** Where a link signed with a retired key leads: a fresh one by mail. */
   freshLink: '/nieuwe-link',
 } as const;

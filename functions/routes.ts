@@ -148,6 +148,7 @@ export const routes = [
   { method: 'GET', path: paths.reportsFeed, entry: 'reportsFeed', access: 'public' },
   { method: 'GET', path: paths.report, entry: 'reportPage', access: 'public' },
   { method: 'GET', path: '/api/reports', entry: 'reportsApi', access: 'public' },
+  { method: 'GET', path: paths.digestPreview, entry: 'digestPreviewPage', access: 'public' },
   { method: 'GET', path: '/api/organiser/reports', entry: 'organiserReports', access: 'organiser' },
   { method: 'POST', path: '/api/organiser/reports', entry: 'organiserReportCreate', access: 'organiser' },
   { method: 'GET', path: '/api/organiser/reports/{id}', entry: 'organiserReport', access: 'organiser' },

@@ -24,6 +24,8 @@ export interface RecurringJobProps {
   readonly functionRetryAttempts: number;
   /** What the scheduler's role is for, for the IAM console. */
   readonly roleDescription: string;
+  /** The event of every run. Default none: the work is whatever the table says is due. */
+  readonly input?: scheduler.ScheduleTargetInput;
   /**
    * How long function logs are kept.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -112,22 +114,37 @@ export class RecurringJob extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
     );
-    const target: scheduler.IScheduleTarget = {
+    this.#target = (input) => ({
       bind: () => ({
         arn: fn.functionArn,
         role: this.role,
+        ...(input !== undefined && { input }),
         retryPolicy: {
           maximumEventAgeInSeconds: props.staleAfter.toSeconds(),
           maximumRetryAttempts: props.schedulerRetryAttempts,
         },
       }),
-    };
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Drop In: ${props.entry.description}`,
-      schedule: props.schedule,
-      target,
+    });
+    this.#description = `Drop In: ${props.entry.description}`;
+    this.schedule = this.addSchedule('Schedule', props.schedule, props.input);
+  }
+
+  readonly #target: (input: scheduler.ScheduleTargetInput | undefined) => scheduler.IScheduleTarget;
+  readonly #description: string;
+
+  /** Another schedule of the same function, through the same role: another time, another input. */
+  addSchedule(
+    id: string,
+    expression: scheduler.ScheduleExpression,
+    input?: scheduler.ScheduleTargetInput,
+  ): scheduler.Schedule {
+    const schedule = new scheduler.Schedule(this, id, {
+      description: this.#description,
+      schedule: expression,
+      target: this.#target(input),
     });
     // The role's policy first, so the first run does not fail on a role that may not invoke yet.
-    this.schedule.node.addDependency(this.role);
+    schedule.node.addDependency(this.role);
+    return schedule;
   }
 }

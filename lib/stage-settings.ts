@@ -27,6 +27,8 @@ export interface StageSettings {
    * confirmation link to it after the first deploy; until someone follows it, no alarm arrives.
    */
   readonly alarmEmail: string;
+  /** Organisers who get the Vooruitblik's preview link to approve it. Default: `alarmEmail`. */
+  readonly organiserAlertEmails: readonly string[];
   /** Retention of function and access logs, in days (one of CloudWatch's allowed values). */
   readonly logRetentionDays: RetentionDays;
   /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). Default: no domain. */
@@ -137,6 +139,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   ) {
     problems.push('cognitoDomainPrefix: lower-case letters, digits and hyphens only');
   }
+  const organiserAlertEmails = textList('organiserAlertEmails');
+  if (organiserAlertEmails?.some((address) => !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(address))) {
+    problems.push('organiserAlertEmails: expected e-mail addresses');
+  }
   const organiserCallbackUrls = textList('organiserCallbackUrls');
   const organiserLogoutUrls = textList('organiserLogoutUrls');
   const apiRateLimit = positive('apiRateLimit');
@@ -163,6 +169,7 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     mailFromName: mailFromName as string,
     sesIdentity: sesIdentity as string,
     alarmEmail: alarmEmail as string,
+    organiserAlertEmails: organiserAlertEmails ?? [alarmEmail as string],
     logRetentionDays: logRetentionDays as RetentionDays,
     ...(region !== undefined && { region }),
     ...(account !== undefined && { account }),

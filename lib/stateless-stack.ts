@@ -15,6 +15,7 @@ import { ScheduledJobs } from './scheduled-jobs';
 import { SesEvents } from './ses-events';
 import type { StageSettings } from './stage-settings';
 import type { StatefulStack } from './stateful-stack';
+import { VooruitblikJob } from './vooruitblik-job';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -49,6 +50,8 @@ export class StatelessStack extends Stack {
   readonly sesEvents: ReadonlyMap<EntryName, SesEvents>;
   /** One per entry with `trigger: 'retention'` (the nightly job), by entry name. */
   readonly retentionJobs: ReadonlyMap<EntryName, RetentionJob>;
+  /** One per entry with `trigger: 'vooruitblik'` (the monthly digest and its two schedules), by entry name. */
+  readonly vooruitblikJobs: ReadonlyMap<EntryName, VooruitblikJob>;
   /** One per entry with `trigger: 'mailing-sender'` (every minute, one sender at a time), by entry name. */
   readonly mailingSenders: ReadonlyMap<EntryName, MailingSender>;
   /** The function the one-time schedules invoke (the entry with `trigger: 'schedule'`), its role and DLQ. */
@@ -89,6 +92,7 @@ export class StatelessStack extends Stack {
       SES_CONFIGURATION_SET: stateful.mail.configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
       LINK_KEYS_ARN: stateful.linkKeys.secretArn,
+      ORGANISER_ALERT_ADDRESSES: settings.organiserAlertEmails.join(','),
     };
 
     const entries: Readonly<Record<EntryName, LambdaEntry>> = props.entries ?? lambdaEntries;
@@ -134,6 +138,7 @@ export class StatelessStack extends Stack {
     const sesEvents = new Map<EntryName, SesEvents>();
     const retentionJobs = new Map<EntryName, RetentionJob>();
     const mailingSenders = new Map<EntryName, MailingSender>();
+    const vooruitblikJobs = new Map<EntryName, VooruitblikJob>();
     for (const [name, entry] of Object.entries(entries) as [EntryName, LambdaEntry][]) {
       switch (entry.trigger) {
         case 'outbox-stream': {
@@ -169,6 +174,9 @@ export class StatelessStack extends Stack {
         case 'mailing-sender':
           mailingSenders.set(name, new MailingSender(this, `MailingSender-${name}`, { entry, ...common }));
           break;
+        case 'vooruitblik':
+          vooruitblikJobs.set(name, new VooruitblikJob(this, `Vooruitblik-${name}`, { entry, ...common }));
+          break;
         default:
           // Routes (the HTTP API above) and one-time schedules (the scheduled jobs above).
           break;
@@ -179,6 +187,7 @@ export class StatelessStack extends Stack {
     this.sesEvents = sesEvents;
     this.retentionJobs = retentionJobs;
     this.mailingSenders = mailingSenders;
+    this.vooruitblikJobs = vooruitblikJobs;
 
     const functions = new Map<EntryName, AppFunction>();
     const add = (name: EntryName, fn: AppFunction): void => {
@@ -194,6 +203,7 @@ export class StatelessStack extends Stack {
     for (const [name, handler] of sesEvents) add(name, handler.appFunction);
     for (const [name, job] of retentionJobs) add(name, job.appFunction);
     for (const [name, sender] of mailingSenders) add(name, sender.appFunction);
+    for (const [name, job] of vooruitblikJobs) add(name, job.appFunction);
     this.functions = functions;
 
     const logGroupsOf = (names: EntryName[]) =>

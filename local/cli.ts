@@ -37,6 +37,9 @@ Commands:
         Fires one schedule of the running \`npm start\` now, e.g. reminder-<meetingId>, and deletes it,
         as a one-time schedule is deleted once it has run. Its mails arrive in the mailbox. A job that
         refuses to run long before its time (a meeting's reminders) says until when; the schedule stays.
+        A recurring schedule (vooruitblik-draft, vooruitblik-send) runs for its next time and stays.
+        \`fire vooruitblik\` runs the monthly Vooruitblik now: drafts the next one (the preview link goes
+        to the organiser's mailbox), or, once an organiser approved it, sends it.
   outbox [--limit <n>]
         Lists the outbox of the running \`npm start\`: mail and jobs not yet settled (waiting, postponed,
         in doubt), with their attempts and last error, and failed mail with its reason (default 20 each).
@@ -181,11 +184,32 @@ const fire: Command = async (args) => {
       `${name} is early: its job runs only from ${when} (Europe/Amsterdam) and did nothing; the schedule is kept.`,
     );
   }
+  if (fired.outcome === 'ran') {
+    const { outcome, digestFor } = fired.result as { outcome: string; digestFor: string };
+    const when = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long' }).format(
+      new Date(digestFor),
+    );
+    console.log(`Vooruitblik van ${when}: ${vooruitblikOutcomes[outcome] ?? outcome}`);
+    return;
+  }
   console.log(
     fired.afterwards === 'deleted'
       ? `Fired ${name}; the schedule is done and deleted. Its mails go out through the running npm start.`
-      : `Fired ${name}; it was moved while it ran, so it stays for its new time.`,
+      : fired.afterwards === 'kept-recurring'
+        ? `Fired ${name}; it is a recurring schedule and stays for its next time.`
+        : `Fired ${name}; it was moved while it ran, so it stays for its new time.`,
   );
+};
+
+/** What `fire vooruitblik` did, in a line (core/mailings/vooruitblik.ts's outcomes). */
+const vooruitblikOutcomes: Readonly<Record<string, string>> = {
+  drafted:
+    'drafted. The organisers have the preview link in the mailbox; approve it (POST /api/organiser/mailings/<id>/approve) and fire again to send it now.',
+  'no-news': 'no news since the last one (no new meeting, no new publication): nothing drafted.',
+  exists: 'its draft is waiting for an organiser to approve it (or it went out already): nothing done.',
+  sent: 'approved, so it is sending now. It arrives in the mailbox of every nieuwsbrief subscriber.',
+  'not-approved': 'not approved: cancelled, nothing sent.',
+  ignored: 'another run got there first: nothing done.',
 };
 
 const outbox: Command = async (args) => {

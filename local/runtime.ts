@@ -1,4 +1,5 @@
 import { type EntryName, lambdaEntries } from '../functions/entries';
+import { defaultOrganiser } from './auth/organiser-auth';
 import type { LambdaHttpHandler } from './http/server';
 
 /**
@@ -19,6 +20,8 @@ export interface HandlerEnvironmentSettings {
   readonly tokenSecret: string;
   /** The link keyring's file (LINK_KEYS_FILE); none: the legacy key signs every link. */
   readonly linkKeysFile?: string;
+  /** The local S3 server (S3_ENDPOINT) and the bucket of reports' PDFs on it (REPORT_DOCUMENTS_BUCKET). */
+  readonly reportDocuments?: { readonly s3Endpoint: string; readonly bucket: string };
   /** Default `dropin`. */
   readonly tableName?: string;
   /** LOG_LEVEL. Default INFO. */
@@ -33,12 +36,18 @@ export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record
   TOKEN_SECRET: settings.tokenSecret,
   ...(settings.linkKeysFile !== undefined && { LINK_KEYS_FILE: settings.linkKeysFile }),
   AWS_REGION: localRegion,
-  // Dummy credentials: DynamoDB Local (-sharedDb) and the SES emulator accept any, and a developer's own
-  // AWS profile must never be used by the offline twin.
+  // Dummy credentials: DynamoDB Local (-sharedDb) and the SES emulator accept any (the local S3 server knows
+  // this pair too), and a developer's own AWS profile must never be used by the offline twin.
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
   DYNAMODB_ENDPOINT: settings.dynamoDbEndpoint,
   SES_ENDPOINT: settings.sesEndpoint,
+  ...(settings.reportDocuments !== undefined && {
+    S3_ENDPOINT: settings.reportDocuments.s3Endpoint,
+    REPORT_DOCUMENTS_BUCKET: settings.reportDocuments.bucket,
+  }),
+  // The Vooruitblik's preview link goes to the local organiser (local/auth), whose mail the mailbox shows.
+  ORGANISER_ALERT_ADDRESSES: defaultOrganiser.email,
   // One-time schedules live in the table; local/scheduler fires them (docs/architecture.md, "Schedules").
   SCHEDULER_MODE: 'table',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -53,6 +62,10 @@ export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): v
   delete process.env.TOKEN_SECRET_ARN;
   delete process.env.LINK_KEYS_ARN;
   if (settings.linkKeysFile === undefined) delete process.env.LINK_KEYS_FILE;
+  if (settings.reportDocuments === undefined) {
+    delete process.env.S3_ENDPOINT;
+    delete process.env.REPORT_DOCUMENTS_BUCKET;
+  }
 };
 
 /**

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TableScheduler } from '../functions/adapters/dynamo/table-scheduler';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
 import { dataPaths, loadOrCreateTokenSecret, recordRunning, resolveDataDir } from './data-dir';
@@ -13,6 +14,7 @@ import {
   startDynamoDbLocal,
 } from './engines/dynamodb-local';
 import { assertPortFree, startPorts } from './engines/ports';
+import { localReportDocumentsBucket, startS3Server } from './engines/s3';
 import { defaultAccountSettings } from './engines/ses-allowance';
 import type { SesEmulator } from './engines/ses-emulator';
 import { startSesEmulatorProcess } from './engines/ses-emulator-process';
@@ -23,6 +25,7 @@ import { startOutboxRelay } from './relay/outbox-stream';
 import { startOutboxSweeper } from './relay/outbox-sweep';
 import { sesEventsTarget } from './relay/ses-events';
 import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
+import { ensureRecurringSchedules } from './scheduler/recurring';
 import { startRetentionJob } from './scheduler/retention-job';
 import { startScheduleRunner } from './scheduler/runner';
 import { seedDemoData } from './seed';
@@ -34,8 +37,9 @@ import { ensureTable } from './table';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
- * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder) and the SES emulator (a
- * process of its own, its mailbox journalled in the data folder), makes the table, seeds the demo once,
+ * `npm start`: the offline twin. Starts DynamoDB Local (persisted in the data folder), the SES emulator (a
+ * process of its own, its mailbox journalled in the data folder) and the local S3 server for reports' PDFs (a
+ * process of its own, its objects in the data folder), makes the table, seeds the demo once,
  * writes an organiser token, starts the outbox relay on the table's stream and the local scheduler, and only
  * then opens the site, so no mail a page writes waits for a relay still starting. Every child stops on
  * Ctrl-C, SIGTERM and SIGHUP, and when start-up fails half-way.
@@ -68,8 +72,9 @@ const organiserTokenTtlSeconds = 12 * 3600;
 
 /**
  * What to stop; filled as things start, so a failure half-way stops what did start. The engines (DynamoDB
- * Local, the SES emulator) stop last, newest first; what runs on them (the site, the relay, the sweeper, the
- * scheduler, the SES proxy) stops first, all at once, so their waits for work in progress do not add up.
+ * Local, the SES emulator, the S3 server) stop last, newest first; what runs on them (the site, the relay,
+ * the sweeper, the scheduler, the SES proxy) stops first, all at once, so their waits for work in progress do
+ * not add up.
  */
 const running: Array<() => Promise<void>> = [];
 const runningOnEngines: Array<() => Promise<void>> = [];
@@ -126,6 +131,7 @@ const start = async (): Promise<void> => {
   const dynamoDbPort = portFrom('DROPIN_DYNAMODB_PORT', startPorts.dynamoDb);
   const sesPort = portFrom('DROPIN_SES_PORT', startPorts.ses);
   const sesProxyPort = portFrom('DROPIN_SES_PROXY_PORT', startPorts.sesProxy);
+  const s3Port = portFrom('DROPIN_S3_PORT', startPorts.s3);
   const dataDir = resolveDataDir();
   const paths = dataPaths(dataDir);
 
@@ -151,6 +157,17 @@ const start = async (): Promise<void> => {
   });
   running.push(() => ses.stop());
 
+  const siteUrl = `http://localhost:${sitePort}`;
+  // Reports' PDFs (docs/architecture.md, "Report documents (PDFs)"): the site's pages post uploads to it.
+  const s3 = await startS3Server({
+    port: s3Port,
+    portVariable: 'DROPIN_S3_PORT',
+    directory: paths.s3,
+    buckets: [localReportDocumentsBucket],
+    corsOrigins: [siteUrl, `http://127.0.0.1:${sitePort}`],
+  });
+  running.push(() => s3.stop());
+
   // One loader for the site, the relay, the sweeper and the SES events: one module instance per entry, as
   // one warm Lambda each. Handlers load lazily, after the environment below is set.
   const loadHandler = createHandlerLoader();
@@ -175,13 +192,13 @@ const start = async (): Promise<void> => {
     Promise.race([sesProxy.stop(), new Promise<void>((resolve) => setTimeout(resolve, 3_000))]),
   );
 
-  const siteUrl = `http://localhost:${sitePort}`;
   applyHandlerEnvironment({
     siteUrl,
     dynamoDbEndpoint: dynamoDb.endpoint,
     sesEndpoint: sesProxy.endpoint,
     tokenSecret: loadOrCreateTokenSecret(dataDir),
     linkKeysFile: dataPaths(dataDir).linkKeys,
+    reportDocuments: { s3Endpoint: s3.endpoint, bucket: localReportDocumentsBucket },
   });
 
   const client = new DynamoDBClient({ ...localAwsSettings, endpoint: dynamoDb.endpoint });
@@ -211,7 +228,12 @@ const start = async (): Promise<void> => {
   });
   runningOnEngines.push(() => outboxSweeper.stop());
 
-  // Schedules live in the table: any that fell due while nothing ran fire now, the rest at their time.
+  // Schedules live in the table: any that fell due while nothing ran fire now, the rest at their time. The
+  // recurring ones (the Vooruitblik's) are written the first time and kept across restarts.
+  await ensureRecurringSchedules(
+    new TableScheduler(DynamoDBDocumentClient.from(client), localTableName),
+    new Date(),
+  );
   const scheduleRunner = await startScheduleRunner({
     endpoint: dynamoDb.endpoint,
     tableName: localTableName,
@@ -264,6 +286,7 @@ const start = async (): Promise<void> => {
       '  Outbox:           npm run -s local -- outbox   (mail waiting, postponed or failed)',
       `  SES faults:       ${sesProxy.endpoint}${sesFaultsPath}   (POST {"error":"ServiceUnavailable","share":0.05})`,
       `  SES allowance:    ${sesProxy.allowance?.settings.maxSendRate}/s, ${sesProxy.allowance?.settings.max24HourSend} a day   (${sesProxy.endpoint}${sesAccountPath}; DROPIN_SES_RATE, DROPIN_SES_DAILY_QUOTA)`,
+      `  Report PDFs:      ${s3.endpoint}/${localReportDocumentsBucket}   (local S3; kept in ${paths.s3})`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

@@ -19,6 +19,7 @@ export const tokenPurposes = [
   'unsubscribe',
   'cancel-registration',
   'request-report',
+  'preview-digest',
 ] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 

@@ -1,9 +1,15 @@
 import type { Handler } from 'aws-lambda';
 import type { StoredSchedule, TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
+import { scheduledTimePlaceholder, vooruitblikEvent } from '../../functions/adapters/recurring-schedules';
 import { redactAddresses } from '../../functions/adapters/redaction';
 import { scheduledJobEvent } from '../../functions/adapters/scheduled-jobs';
 import type { ScheduledJob } from '../../functions/core/ports';
-import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import {
+  type EntryName,
+  type LambdaEntry,
+  lambdaEntries,
+  soleEntryWithTrigger,
+} from '../../functions/entries';
 import { createLambdaContext, entryTimeoutMs } from '../http/lambda-context';
 import { type HandlerLoader, localRegion } from '../runtime';
 
@@ -34,22 +40,40 @@ export class UnknownScheduledJob extends Error {
 const targetOf = (schedule: StoredSchedule): EntryName => {
   let event: unknown;
   try {
-    event = JSON.parse(schedule.input);
+    event = eventOf(schedule);
   } catch {
     throw new UnknownScheduledJob(`Schedule ${schedule.name} has an input that is not JSON`);
   }
   const job = scheduledJobEvent.safeParse(event);
-  if (!job.success) throw new UnknownScheduledJob(`Schedule ${schedule.name} has no known job in its input`);
-  return scheduleTargets[job.data.kind];
+  if (job.success) return scheduleTargets[job.data.kind];
+  if (vooruitblikEvent.safeParse(event).success) return vooruitblikEntry;
+  throw new UnknownScheduledJob(`Schedule ${schedule.name} has no known job in its input`);
 };
 
+/** The entry the Vooruitblik's recurring schedules invoke, as in lib/. */
+export const vooruitblikEntry = soleEntryWithTrigger('vooruitblik');
+
+/**
+ * The event a schedule's function receives: its input, with the time it was scheduled for where EventBridge
+ * Scheduler puts it (`<aws.scheduler.scheduled-time>`, e.g. `2027-01-04T08:00:00Z`).
+ */
+const eventOf = (schedule: StoredSchedule): unknown =>
+  JSON.parse(schedule.input.replaceAll(scheduledTimePlaceholder, schedule.dueAt.replace(/\.\d{3}Z$/, 'Z')));
+
 /** Runs the schedule's function once, within the entry's timeout; returns what it returned, throws what it threw. */
-export const invokeSchedule = async (
+export const invokeSchedule = (
   loadHandler: HandlerLoader,
   schedule: StoredSchedule,
   region = localRegion,
+): Promise<unknown> => invokeEntry(loadHandler, targetOf(schedule), eventOf(schedule), region);
+
+/** Runs an entry's function once with `event`, within the entry's timeout, as an asynchronous invocation. */
+export const invokeEntry = async (
+  loadHandler: HandlerLoader,
+  entry: EntryName,
+  event: unknown,
+  region = localRegion,
 ): Promise<unknown> => {
-  const entry = targetOf(schedule);
   const handler = await loadHandler<Handler<unknown, unknown>>(entry);
   const timeoutMs = entryTimeoutMs(entry);
   let timer: NodeJS.Timeout | undefined;
@@ -61,7 +85,7 @@ export const invokeSchedule = async (
   });
   try {
     return await Promise.race([
-      handler(JSON.parse(schedule.input), createLambdaContext(entry, region), () => undefined),
+      handler(event, createLambdaContext(entry, region), () => undefined),
       timedOut,
     ]);
   } finally {
@@ -76,7 +100,12 @@ export const describeFailure = (error: unknown): string =>
 export type FireOutcome =
   | { readonly outcome: 'unknown' }
   | { readonly outcome: 'early'; readonly dueAt: string }
-  | { readonly outcome: 'fired'; readonly afterwards: 'deleted' | 'kept-moved' };
+  | { readonly outcome: 'fired'; readonly afterwards: 'deleted' | 'kept-moved' | 'kept-recurring' }
+  /** `fire vooruitblik`: the job itself, for now (drafts the next digest, or sends it once approved). */
+  | { readonly outcome: 'ran'; readonly result: unknown };
+
+/** The name `fire` takes for the Vooruitblik: not a schedule, the job now. */
+export const vooruitblikJobName = 'vooruitblik';
 
 /** A job that refused to run before its time says until when (`earlyUntil`, an ISO instant). */
 const earlyUntil = (result: unknown): string | undefined => {
@@ -95,8 +124,17 @@ export const fireSchedule = async (
   loadHandler: HandlerLoader,
   name: string,
 ): Promise<FireOutcome> => {
+  if (name === vooruitblikJobName) {
+    const event = { kind: 'vooruitblik', step: 'now', scheduledAt: new Date().toISOString() };
+    return { outcome: 'ran', result: await invokeEntry(loadHandler, vooruitblikEntry, event) };
+  }
   const schedule = await scheduler.find(name);
   if (!schedule) return { outcome: 'unknown' };
+  // A recurring schedule fired by hand runs for its next time and stays for it (its job is safe to repeat).
+  if (schedule.expression !== undefined) {
+    await invokeSchedule(loadHandler, schedule);
+    return { outcome: 'fired', afterwards: 'kept-recurring' };
+  }
   const dueAt = earlyUntil(await invokeSchedule(loadHandler, schedule));
   if (dueAt) return { outcome: 'early', dueAt };
   const completed = await scheduler.complete(schedule);

@@ -5,6 +5,7 @@ import { type StoredSchedule, TableScheduler } from '../../functions/adapters/dy
 import { scheduledJobRetryPolicy } from '../../functions/adapters/scheduled-jobs';
 import { localAwsSettings } from '../engines/dynamodb-local';
 import type { HandlerLoader } from '../runtime';
+import { nextCronTime } from './cron';
 import { describeFailure, invokeSchedule, UnknownScheduledJob } from './invoke';
 
 /**
@@ -134,7 +135,10 @@ class RunningScheduleRunner {
       return;
     }
     this.#failures.delete(schedule.name);
-    if ((await this.scheduler.complete(schedule)) === 'changed') {
+    // A recurring schedule moves to its next time after now (a time missed while nothing ran fires once).
+    const next =
+      schedule.expression === undefined ? undefined : nextCronTime(schedule.expression, new Date());
+    if ((await this.scheduler.complete(schedule, next)) === 'changed') {
       this.#log(`schedule ${schedule.name} ran, and was moved meanwhile: it stays for its new time`);
     }
   }

@@ -198,11 +198,12 @@ describe('the outbox sweeper', () => {
   it('exists once per sweep-triggered entry, today outboxSweeper, with the only recurring schedule of mail', () => {
     expect([...sweepEntries]).toEqual(['outboxSweeper']);
     expect([...stateless.outboxSweepers.keys()]).toEqual(['outboxSweeper']);
-    // The other recurring schedules are the nightly retention job's (test/infra/retention-job.test.ts) and
-    // the mailing sender's (test/infra/mailing-sender.test.ts).
+    // The other recurring schedules are the nightly retention job's (test/infra/retention-job.test.ts), the
+    // mailing sender's (test/infra/mailing-sender.test.ts) and the Vooruitblik's (vooruitblik-job.test.ts).
     expect(
       Object.keys(resourcesOf('AWS::Scheduler::Schedule')).filter(
-        (id) => !id.startsWith('Retention') && !id.startsWith('MailingSender'),
+        (id) =>
+          !id.startsWith('Retention') && !id.startsWith('MailingSender') && !id.startsWith('Vooruitblik'),
       ),
     ).toHaveLength(1);
   });

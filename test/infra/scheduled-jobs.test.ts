@@ -53,7 +53,12 @@ const accountScoped = (resource: string) => ({
 const isSchedulerAction = (action: string) => action.startsWith('scheduler:');
 // Publishing, changing and cancelling a meeting write a job; the delivery that runs it moves the schedule.
 // Scheduling and unscheduling a mailing create and delete its start (the mailing controls).
-const schedulingEntries: EntryName[] = ['organiserMailingControl', 'outboxRelay', 'outboxSweeper'];
+const schedulingEntries: EntryName[] = [
+  'organiserMailingControl',
+  'organiserReportControl',
+  'outboxRelay',
+  'outboxSweeper',
+];
 
 describe('the schedule group', () => {
   it('lives in the stateful stack under the stage’s name and is retained with its pending schedules', () => {
@@ -171,7 +176,7 @@ describe('every function', () => {
 });
 
 describe('the scheduling grants', () => {
-  it('go to exactly the entries that need the scheduler: those delivering the outbox (its jobs move reminders) and the mailing controls', () => {
+  it('go to exactly the entries that need the scheduler: those delivering the outbox (its jobs move reminders), the mailing and the report controls', () => {
     const needing = [...deployedEntries]
       .filter((name) => (lambdaEntries[name].needs as { scheduler?: boolean }).scheduler === true)
       .sort();

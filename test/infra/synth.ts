@@ -114,6 +114,9 @@ export const retentionEntries = entriesTriggeredBy('retention');
 /** The entries the every-minute mailing sender schedule invokes (`trigger: 'mailing-sender'`). */
 export const mailingSenderEntries = entriesTriggeredBy('mailing-sender');
 
+/** The entries the Vooruitblik's two recurring schedules invoke (`trigger: 'vooruitblik'`). */
+export const vooruitblikEntries = entriesTriggeredBy('vooruitblik');
+
 /** Every entry that becomes a function. */
 export const deployedEntries = new Set<EntryName>([
   ...routedEntries,
@@ -123,6 +126,7 @@ export const deployedEntries = new Set<EntryName>([
   ...sesEventEntries,
   ...retentionEntries,
   ...mailingSenderEntries,
+  ...vooruitblikEntries,
 ]);
 
 /** A resource of a synthesized template, as untyped as CloudFormation JSON. */

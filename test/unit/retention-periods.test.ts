@@ -16,8 +16,17 @@ const sources = readdirSync(path.join(root, 'functions'), { recursive: true, wit
   .filter((file) => file !== path.join('functions', 'core', 'retention.ts'))
   .map((file) => ({ file, lines: readFileSync(path.join(root, file), 'utf8').split('\n') }));
 
-/** Periods of days that are not about keeping data: link lifetimes and how long delivery retries. */
-const notRetention = ['preferencesTtlSeconds', 'retryWindowSeconds', 'aDayMs'];
+/**
+ * Periods of days that are not about keeping data: link lifetimes (a preference link, the Vooruitblik's
+ * preview link, S3's longest presigned URL) and how long delivery retries.
+ */
+const notRetention = [
+  'preferencesTtlSeconds',
+  'retryWindowSeconds',
+  'aDayMs',
+  'previewGraceSeconds',
+  'longestPresignedSeconds',
+];
 
 /** `expiresAt … + <period>`: the period each TTL write adds. */
 const ttlPeriods = (lines: readonly string[]) =>

@@ -42,6 +42,7 @@
  *                      GSI1: REPORTS#<status> / <publishedOn>#<reportId>   the archive per status, by date
  * - report address     REPORTSLUG#<slug> / SLUG                which report a slug names (claimed once; an old
  *                                                              slug keeps naming its report, for the redirect)
+ * - last Vooruitblik   SYSTEM / DIGEST#vooruitblik             the last digest sent: its time, until when its news ran
  * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
  * - transactional sends SENDS / SECOND#<epochSecond>           transactional mails sent in that second (TTL): the
  *                                                              mailing sender gives way to what exceeds the reserve
@@ -239,6 +240,7 @@ export const keys = {
   mailingRecipients: (mailingId: string) => ({ PK: `MAILING#${mailingId}`, skPrefix: 'RECIPIENT#' }),
   sendingProgress: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'PROGRESS' }),
   senderLease: (): ItemKey => ({ PK: 'SYSTEM', SK: 'SENDER' }),
+  lastDigest: (): ItemKey => ({ PK: 'SYSTEM', SK: 'DIGEST#vooruitblik' }),
   report: (reportId: string): ItemKey => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' }),
   reportsByStatus: (status: string) => ({ GSI1PK: `REPORTS#${status}` }),
   /** `publishedOn` is a date of fixed width (YYYY-MM-DD), so the sort key orders by date. */

@@ -24,6 +24,8 @@ export interface StoredSchedule {
   readonly revision: string;
   /** Set when the local runner gave up on it: out of the due index, kept for `npm run local -- fire`. */
   readonly failedAt?: string;
+  /** A recurring schedule's cron expression: after a run it moves to its next time instead of going. */
+  readonly expression?: string;
 }
 
 const storedSchedule = z.object({
@@ -32,11 +34,19 @@ const storedSchedule = z.object({
   input: z.string(),
   revision: z.string().check(z.minLength(1)),
   failedAt: z.optional(z.string()),
+  expression: z.optional(z.string()),
 });
 
 const readSchedule = (item: Record<string, unknown>): StoredSchedule => {
-  const { name, dueAt, input, revision, failedAt } = storedSchedule.parse(item);
-  return { name, dueAt, input, revision, ...(failedAt !== undefined ? { failedAt } : {}) };
+  const { name, dueAt, input, revision, failedAt, expression } = storedSchedule.parse(item);
+  return {
+    name,
+    dueAt,
+    input,
+    revision,
+    ...(failedAt !== undefined ? { failedAt } : {}),
+    ...(expression !== undefined ? { expression } : {}),
+  };
 };
 
 /** What a conditional delete or update of a schedule found: done, or the schedule moved or went meanwhile. */
@@ -121,8 +131,65 @@ export class TableScheduler implements Scheduler {
     return Item ? readSchedule(Item) : undefined;
   }
 
-  /** After a run (ActionAfterCompletion DELETE): deletes the schedule unless it was moved or replaced meanwhile. */
-  async complete(schedule: StoredSchedule): Promise<ScheduleChangeOutcome> {
+  /**
+   * A recurring schedule, as the CDK creates one next to its function: kept as it is when it is there with
+   * the same expression and input (so a time that passed while nothing ran still fires, once), else written
+   * due at `firstDueAt`.
+   */
+  async ensureRecurring(
+    name: string,
+    expression: string,
+    input: string,
+    firstDueAt: Date,
+  ): Promise<'kept' | 'written'> {
+    const existing = await this.find(name);
+    if (existing?.expression === expression && existing.input === input && existing.failedAt === undefined) {
+      return 'kept';
+    }
+    const dueAt = firstDueAt.toISOString();
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.schedule(name),
+          ...keys.scheduleListing(dueAt, name),
+          entity: 'Schedule',
+          name,
+          dueAt,
+          input,
+          expression,
+          revision: this.newRevision(),
+        },
+      }),
+    );
+    return 'written';
+  }
+
+  /**
+   * After a run (ActionAfterCompletion DELETE): deletes the schedule unless it was moved or replaced meanwhile.
+   * A recurring one (`nextDueAt` given) moves to its next time instead, on the same condition.
+   */
+  async complete(schedule: StoredSchedule, nextDueAt?: Date): Promise<ScheduleChangeOutcome> {
+    if (nextDueAt !== undefined) {
+      const dueAt = nextDueAt.toISOString();
+      return whenUnchanged(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.schedule(schedule.name),
+            UpdateExpression: 'SET dueAt = :dueAt, GSI1PK = :due, GSI1SK = :listed, revision = :next',
+            ConditionExpression: 'revision = :revision',
+            ExpressionAttributeValues: {
+              ':dueAt': dueAt,
+              ':due': keys.scheduleListing(dueAt, schedule.name).GSI1PK,
+              ':listed': keys.scheduleListing(dueAt, schedule.name).GSI1SK,
+              ':next': this.newRevision(),
+              ':revision': schedule.revision,
+            },
+          }),
+        ),
+      );
+    }
     return whenUnchanged(() =>
       this.client.send(
         new DeleteCommand({

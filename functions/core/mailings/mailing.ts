@@ -126,6 +126,8 @@ export interface Mailing extends MailingContent {
    * published, not by a send or schedule of its own.
    */
   readonly announcesReport?: string;
+  /** A Vooruitblik (core/mailings/vooruitblik.ts): the time (UTC) it goes out, by its schedule only. */
+  readonly digestFor?: string;
 }
 
 /** Audiences larger than this need a test-send to the author and a second organiser's approval. */

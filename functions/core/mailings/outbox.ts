@@ -19,6 +19,7 @@ export const outboxMailKinds = [
   'meeting-cancelled',
   'meeting-updated',
   'meeting-reminder',
+  'digest-preview',
 ] as const;
 export type OutboxMailKind = (typeof outboxMailKinds)[number];
 

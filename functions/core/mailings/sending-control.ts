@@ -80,14 +80,24 @@ const assertProductionAccess = async (ports: SendingControlPorts, mailing: Maili
   );
 };
 
-/** A report's announcement goes out with the report (core/reports/publication.ts), not on its own. */
+/**
+ * A report's announcement goes out with the report (core/reports/publication.ts), a Vooruitblik at its own
+ * time once approved (core/mailings/vooruitblik.ts): neither by a send or schedule of its own.
+ */
 const assertNotAnAnnouncement = (mailing: Mailing): void => {
-  if (mailing.announcesReport === undefined) return;
-  throw new MailingConflict(
-    mailing.status,
-    'Deze mailing is de aankondiging van een publicatie: ze gaat vanzelf uit wanneer de publicatie verschijnt ' +
-      '(publiceren of inplannen van de publicatie). Verwijder haar als de publicatie zonder aankondiging moet verschijnen.',
-  );
+  if (mailing.announcesReport !== undefined) {
+    throw new MailingConflict(
+      mailing.status,
+      'Deze mailing is de aankondiging van een publicatie: ze gaat vanzelf uit wanneer de publicatie verschijnt ' +
+        '(publiceren of inplannen van de publicatie). Verwijder haar als de publicatie zonder aankondiging moet verschijnen.',
+    );
+  }
+  if (mailing.digestFor !== undefined) {
+    throw new MailingConflict(
+      mailing.status,
+      'Deze mailing is een Vooruitblik: ze gaat vanzelf uit op haar tijdstip, als een organisator haar heeft goedgekeurd.',
+    );
+  }
 };
 
 /** The four-eyes rule at the audience counted now. */

@@ -50,6 +50,8 @@ export const mailingView = ({ mailing }: StoredMailing, progress?: SendingProgre
   ...(mailing.pausedBy ? { pausedBy: mailing.pausedBy } : {}),
   /** A report's announcement: it goes out when that report is published. */
   ...(mailing.announcesReport ? { announcesReport: mailing.announcesReport } : {}),
+  /** A Vooruitblik: when it goes out, once an organiser approved it. */
+  ...(mailing.digestFor ? { digestFor: mailing.digestFor } : {}),
 });
 
 /** The version as an HTTP entity tag, for If-Match. */

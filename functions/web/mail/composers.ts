@@ -11,6 +11,7 @@ import {
   composeRegistrationPromoted,
   composeRegistrationWaiting,
 } from './meeting-mails';
+import { composeDigestPreview } from './organiser-mails';
 import {
   type ComposeContext,
   composeSubscriptionConfirm,
@@ -32,6 +33,7 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'meeting-cancelled': composeMeetingCancelled,
   'meeting-updated': composeMeetingUpdated,
   'meeting-reminder': composeMeetingReminder,
+  'digest-preview': composeDigestPreview,
 };
 
 /**
