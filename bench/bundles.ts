@@ -58,6 +58,15 @@ const bareClients = {
     imports: ["import { SchedulerClient } from '@aws-sdk/client-scheduler';"],
     build: 'new SchedulerClient({})',
   },
+  // The reports' PDFs: the S3 client and both presigners (an upload form, a download link).
+  documents: {
+    imports: [
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "import { createPresignedPost } from '@aws-sdk/s3-presigned-post';",
+      "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';",
+    ],
+    build: 'Object.assign(new S3Client({}), { createPresignedPost, getSignedUrl })',
+  },
 } as const;
 type BareClient = keyof typeof bareClients;
 
@@ -72,6 +81,7 @@ const clientsOf = (entry: LambdaEntry): BareClient[] => [
   ...(entry.needs.mail || entry.needs.sendingAccount ? (['mail'] as const) : []),
   ...(entry.needs.tokens || entry.needs.personIds ? (['tokens'] as const) : []),
   ...(entry.needs.scheduler ? (['scheduler'] as const) : []),
+  ...(entry.needs.reportDocuments ? (['documents'] as const) : []),
 ];
 
 /** A handler that builds the clients once per process, as a function would, and uses them. */
@@ -98,6 +108,7 @@ const functionEnvironment = {
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench',
   SCHEDULER_TARGET_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:bench',
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:eu-west-1:123456789012:bench',
+  REPORT_DOCUMENTS_BUCKET: 'bench-documents',
   SERVICE_NAME: 'dropin',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

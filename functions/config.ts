@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './adapters/validation-locale';
-import { defaultRegistrationRetentionDays } from './core/retention';
+import { defaultRegistrationRetentionDays, defaultReportRequestRetentionDays } from './core/retention';
 
 /**
  * Runtime configuration, read once per process from the environment and validated here, so that a missing
@@ -50,6 +50,17 @@ const configSchema = z
         z.transform(Number),
       ),
       defaultRegistrationRetentionDays,
+    ),
+    /**
+     * Days a request for a report on request is kept (core/retention.ts); the stage's
+     * `reportRequestRetentionDays` (cdk.json) sets it.
+     */
+    REPORT_REQUEST_RETENTION_DAYS: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'must be a whole number of days, 1 to 9999')),
+        z.transform(Number),
+      ),
+      defaultReportRequestRetentionDays,
     ),
     /** Mailings (docs/architecture.md, "Sending a mailing"): a send rate (mails/s) instead of SES's MaxSendRate. */
     MAILING_SEND_RATE: z.optional(

@@ -26,6 +26,11 @@ export interface EntryNeeds {
   /** May create, move and delete one-time schedules (EventBridge Scheduler), e.g. reminders. Default false. */
   readonly scheduler?: boolean;
   /**
+   * The reports' private PDFs (lib/report-documents.ts): `upload` signs upload forms and completes them (and
+   * deletes a replaced document), `read` signs download links. Default none.
+   */
+  readonly reportDocuments?: 'upload' | 'read';
+  /**
    * Delivers outbox mail (claims it with a lease in the table): its timeout must end well before the lease
    * does, so a delivery can never outlive its claim (checked below, at load). Default false.
    */
@@ -90,6 +95,23 @@ const renderingBudget = {
   ratio: 2.1,
   reason:
     'renders Markdown when a mailing or report is saved: markdown-it, sanitize-html and its postcss (about 290 KB)',
+} as const;
+
+/**
+ * Writing a report renders its body, and creating one drafts its announcement mail in the house template; an
+ * update shares the writing composition, so it carries that mail renderer too.
+ */
+const reportWritingBudget = {
+  ratio: 2.2,
+  reason:
+    "renders the report's Markdown (markdown-it, sanitize-html and its postcss) and the announcement mailing drafted with it",
+} as const;
+
+/** The Vooruitblik renders its digest as any mailing is rendered when saved. */
+const digestBudget = {
+  ratio: 2.1,
+  reason:
+    'drafts the digest as a mailing: its Markdown through markdown-it and sanitize-html, as a saved mailing',
 } as const;
 
 /**
@@ -290,7 +312,7 @@ export const lambdaEntries = {
     file: 'handlers/organiser-report-create.ts',
     description: 'Creates a report as a draft and renders its Markdown',
     needs: { table: 'readWrite' },
-    budget: renderingBudget,
+    budget: reportWritingBudget,
   },
   organiserReport: {
     file: 'handlers/organiser-report.ts',
@@ -306,7 +328,7 @@ export const lambdaEntries = {
     file: 'handlers/organiser-report-update.ts',
     description: 'Changes a report (If-Match) and renders it again',
     needs: { table: 'readWrite' },
-    budget: renderingBudget,
+    budget: reportWritingBudget,
   },
   organiserReportControl: {
     file: 'handlers/organiser-report-control.ts',
@@ -314,6 +336,11 @@ export const lambdaEntries = {
     // The announcement's audience is counted (four eyes); the report's one-time schedule is written.
     needs: { table: 'readWrite', scheduler: true },
     timeoutSeconds: 29,
+    budget: {
+      ratio: 1.35,
+      reason:
+        'writes the report and its announcement in one transaction, and counts the announcement audience',
+    },
   },
   meetingCalendarFeed: {
     file: 'handlers/meeting-calendar-feed.ts',
@@ -462,6 +489,55 @@ export const lambdaEntries = {
     // Meetings one after another, each a few hundred writes at most; what does not fit is done the next night.
     timeoutSeconds: 300,
   },
+  reportRequest: {
+    file: 'handlers/report-request.ts',
+    description: 'The request form of a report on request: stores the request and mails the confirm link',
+    needs: { table: 'readWrite', personIds: true },
+    budget: formPageBudget,
+  },
+  reportRequestConfirmPage: {
+    file: 'handlers/report-request-confirm-page.ts',
+    description: 'The page a request confirm link opens (checks the link, shows the confirm button)',
+    needs: { table: 'read', tokens: true },
+  },
+  reportRequestConfirm: {
+    file: 'handlers/report-request-confirm.ts',
+    description: 'Confirms a request for a report on request: grants it and mails the download link',
+    needs: { table: 'readWrite', tokens: true },
+    budget: formPageBudget,
+  },
+  reportDownloadPage: {
+    file: 'handlers/report-download-page.ts',
+    description: 'The page a download link opens, for a granted request of a report on request',
+    needs: { table: 'read', tokens: true },
+  },
+  reportDownload: {
+    file: 'handlers/report-download.ts',
+    description: 'One download of a report on request: a fresh presigned URL, counted',
+    needs: { table: 'readWrite', tokens: true, reportDocuments: 'read' },
+  },
+  reportFile: {
+    file: 'handlers/report-file.ts',
+    description: "A public report's PDF: a fresh presigned URL per click",
+    needs: { table: 'read', reportDocuments: 'read' },
+  },
+  organiserReportDocument: {
+    file: 'handlers/organiser-report-document.ts',
+    description:
+      "Signs an upload form for a report's PDF, and completes the upload (checks it, keeps or deletes it)",
+    needs: { table: 'readWrite', reportDocuments: 'upload' },
+    timeoutSeconds: 29,
+  },
+  organiserReportRequests: {
+    file: 'handlers/organiser-report-requests.ts',
+    description: "A report's requests, as JSON or as CSV for the impact reporting",
+    needs: { table: 'read' },
+  },
+  organiserReportRequestApprove: {
+    file: 'handlers/organiser-report-request-approve.ts',
+    description: 'Approves a confirmed request for a report on request and mails its download link',
+    needs: { table: 'readWrite', personIds: true },
+  },
   digestPreviewPage: {
     file: 'handlers/digest-preview-page.ts',
     description:
@@ -475,6 +551,7 @@ export const lambdaEntries = {
     needs: { table: 'readWrite', personIds: true },
     trigger: 'vooruitblik',
     timeoutSeconds: 60,
+    budget: digestBudget,
   },
 } as const satisfies Record<string, LambdaEntry>;
 

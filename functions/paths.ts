@@ -18,6 +18,15 @@ export const paths = {
   /** API Gateway template; link to a report with `reportPath(slug)`. */
   report: '/publicaties/{slug}',
   reportsFeed: '/publicaties/feed.xml',
+  /** A report on request: the form posts here (`/publicaties/<slug>/aanvragen`). */
+  requestReport: '/publicaties/{slug}/aanvragen',
+  /** The confirm link of a request opens this page, whose button posts back to it. */
+  confirmReportRequest: '/publicaties/aanvraag/bevestigen',
+  /** The download link of a granted request: a page, and its button that fetches a fresh URL per click. */
+  reportDownload: '/publicaties/aanvraag/download',
+  reportDownloadFile: '/publicaties/aanvraag/download/pdf',
+  /** A public report's PDF: a fresh download URL per click. */
+  reportFile: '/publicaties/{slug}/pdf',
   /** A drafted Vooruitblik as its readers will get it, behind the signed link in the organisers' alert. */
   digestPreview: '/vooruitblik/voorbeeld',
   /** Where a link signed with a retired key leads: a fresh one by mail. */
@@ -28,6 +37,8 @@ export const meetingPath = (meetingId: string): string =>
   `${paths.meetings}/${encodeURIComponent(meetingId)}`;
 
 export const reportPath = (slug: string): string => `${paths.reports}/${encodeURIComponent(slug)}`;
+export const requestReportPath = (slug: string): string => `${reportPath(slug)}/aanvragen`;
+export const reportFilePath = (slug: string): string => `${reportPath(slug)}/pdf`;
 
 /** An absolute link with its token as the `token` query parameter (docs/architecture.md, "Links and tokens"). */
 export const tokenLink = (siteUrl: string, path: string, token: string): string =>

@@ -13,6 +13,7 @@ import { personIndexName } from '../functions/adapters/dynamo/table-design';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
 import { functionBundling, lambdaNodeMajor } from './bundling';
 import type { MailSending } from './mail-sending';
+import { grantReportDocuments, type ReportDocumentsBucket } from './report-documents';
 
 /** The repository root: holds package-lock.json and functions/. */
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +34,8 @@ export interface AppResources {
   readonly linkKeys: secretsmanager.ISecret;
   /** The schedule group and the role schedules run as (`needs.scheduler`). Default: none, so no entry may schedule. */
   readonly scheduling?: SchedulingResources;
+  /** The reports' private PDFs (`needs.reportDocuments`). */
+  readonly reportDocuments?: ReportDocumentsBucket;
 }
 
 /** What creating, moving and deleting one-time schedules at run time takes. */
@@ -245,6 +248,14 @@ export class AppFunction extends Construct {
     if (needs.tokens === true || needs.personIds === true) resources.tokenSecret.grantRead(this.function);
     if (needs.tokens === true) resources.linkKeys.grantRead(this.function);
     if (needs.sendingAccount === true) this.allowSendingAccountReads();
+    if (needs.reportDocuments !== undefined) {
+      if (!resources.reportDocuments) throw new Error(`${this.node.path} needs the report documents bucket`);
+      grantReportDocuments(this.function, resources.reportDocuments, needs.reportDocuments);
+      // Completing an upload replaces the report's document: the old one is deleted.
+      if (needs.reportDocuments === 'upload') {
+        grantReportDocuments(this.function, resources.reportDocuments, 'remove');
+      }
+    }
     if (needs.scheduler === true) {
       if (!resources.scheduling)
         throw new Error(`${this.node.path} schedules, but the stage has no scheduling`);

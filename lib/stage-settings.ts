@@ -50,6 +50,8 @@ export interface StageSettings {
    * the config's REGISTRATION_RETENTION_DAYS). Default 90.
    */
   readonly registrationRetentionDays?: number;
+  /** Days a request for a report on request is kept (functions/core/retention.ts). Default 365. */
+  readonly reportRequestRetentionDays?: number;
 }
 
 export class StageSettingsError extends Error {
@@ -151,6 +153,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   if (registrationRetentionDays !== undefined && registrationRetentionDays > 9999) {
     problems.push('registrationRetentionDays: expected at most 9999');
   }
+  const reportRequestRetentionDays = positive('reportRequestRetentionDays');
+  if (reportRequestRetentionDays !== undefined && reportRequestRetentionDays > 9999) {
+    problems.push('reportRequestRetentionDays: expected at most 9999');
+  }
   const logLevel = raw.logLevel;
   if (logLevel !== undefined && !['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(String(logLevel))) {
     problems.push('logLevel: expected DEBUG, INFO, WARN or ERROR');
@@ -182,5 +188,6 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     ...(logLevel !== undefined && { logLevel: logLevel as StageSettings['logLevel'] }),
     ...(terminationProtection !== undefined && { terminationProtection: terminationProtection as boolean }),
     ...(registrationRetentionDays !== undefined && { registrationRetentionDays }),
+    ...(reportRequestRetentionDays !== undefined && { reportRequestRetentionDays }),
   };
 };

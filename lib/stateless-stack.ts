@@ -76,6 +76,7 @@ export class StatelessStack extends Stack {
       mailFromAddress: settings.mailFromAddress,
       tokenSecret: stateful.tokenSecret,
       linkKeys: stateful.linkKeys,
+      reportDocuments: stateful.reportDocuments,
     };
 
     // What functions/config.ts reads; every function gets all of it (the scheduler's part below), since config
@@ -89,6 +90,10 @@ export class StatelessStack extends Stack {
       ...(settings.registrationRetentionDays !== undefined && {
         REGISTRATION_RETENTION_DAYS: String(settings.registrationRetentionDays),
       }),
+      ...(settings.reportRequestRetentionDays !== undefined && {
+        REPORT_REQUEST_RETENTION_DAYS: String(settings.reportRequestRetentionDays),
+      }),
+      REPORT_DOCUMENTS_BUCKET: stateful.reportDocuments.bucketName,
       SES_CONFIGURATION_SET: stateful.mail.configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
       LINK_KEYS_ARN: stateful.linkKeys.secretArn,

@@ -2,8 +2,11 @@ import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TableScheduler } from '../functions/adapters/dynamo/table-scheduler';
+import { reportDocumentsClient } from '../functions/adapters/s3/report-documents';
+import { documentContentType } from '../functions/core/reports/documents';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
 import { dataPaths, loadOrCreateTokenSecret, recordRunning, resolveDataDir } from './data-dir';
@@ -24,7 +27,7 @@ import { watchLauncher } from './launcher-watch';
 import { startOutboxRelay } from './relay/outbox-stream';
 import { startOutboxSweeper } from './relay/outbox-sweep';
 import { sesEventsTarget } from './relay/ses-events';
-import { applyHandlerEnvironment, createHandlerLoader, localTableName } from './runtime';
+import { applyHandlerEnvironment, createHandlerLoader, localRegion, localTableName } from './runtime';
 import { ensureRecurringSchedules } from './scheduler/recurring';
 import { startRetentionJob } from './scheduler/retention-job';
 import { startScheduleRunner } from './scheduler/runner';
@@ -204,7 +207,24 @@ const start = async (): Promise<void> => {
   const client = new DynamoDBClient({ ...localAwsSettings, endpoint: dynamoDb.endpoint });
   running.push(async () => client.destroy());
   const table = await ensureTable(client, localTableName);
-  const seed = await seedDemoData(DynamoDBDocumentClient.from(client), localTableName, new Date());
+  const documents = reportDocumentsClient({ region: localRegion, endpoint: s3.endpoint });
+  running.push(async () => documents.destroy());
+  const seed = await seedDemoData(
+    DynamoDBDocumentClient.from(client),
+    localTableName,
+    new Date(),
+    (key, content) =>
+      documents
+        .send(
+          new PutObjectCommand({
+            Bucket: localReportDocumentsBucket,
+            Key: key,
+            Body: content,
+            ContentType: documentContentType,
+          }),
+        )
+        .then(() => undefined),
+  );
   console.log(`Table ${localTableName}: ${table}; demo data: ${seed}.`);
 
   const organiserAuth = createOrganiserAuth(loadOrCreateSigningKey(dataDir));

@@ -25,6 +25,20 @@ export const pendingSubscriptionSeconds = pendingSubscriptionDays * day;
 export const defaultRegistrationRetentionDays = 90;
 
 /**
+ * Requests for a report on request (address, name, organisation, purpose, the consent version, downloads):
+ * deleted this many days after the request, kept that long for the programme's impact reporting. By TTL.
+ * Configurable per stage (`reportRequestRetentionDays` in cdk.json, REPORT_REQUEST_RETENTION_DAYS in
+ * functions/config.ts); this is the default.
+ */
+export const defaultReportRequestRetentionDays = 365;
+/** When a request made at `requestedAt` is deleted (epoch seconds, for the TTL). */
+export const reportRequestExpiresAt = (requestedAt: string, retentionDays: number): number =>
+  Math.floor(Date.parse(requestedAt) / 1000) + retentionDays * day;
+
+/** A download link for a report on request, and the confirm link before it, work for 7 days. */
+export const reportRequestLinkSeconds = 7 * day;
+
+/**
  * Dietary and accessibility needs (special-category data): deleted 30 days after the meeting ended. By TTL;
  * the nightly job removes any left over with the rest of the registration.
  */

@@ -20,6 +20,7 @@ export const tokenPurposes = [
   'cancel-registration',
   'request-report',
   'preview-digest',
+  'download-report',
 ] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 

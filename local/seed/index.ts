@@ -7,20 +7,22 @@ import { keys } from '../../functions/adapters/dynamo/table-design';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import { reminderAt, reminderScheduleName } from '../../functions/core/meetings/model';
 import { seedMeetings } from './meetings';
-import { seedReports } from './reports';
+import { seedReportDocuments, seedReports } from './reports';
 
 /**
  * The demo data of the offline twin, transcribed from the programme's 2024 year update
  * (docs/architecture.md, "The offline twin"). Seeded once per data folder: a marker item records it, so a restart does not seed again. Raise the version when
  * the seed changes in a way an existing `.data` folder should receive.
  */
-export const seedVersion = 'v4';
+export const seedVersion = 'v5';
 
 export interface SeedContext {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
   /** The first start: upcoming meetings are dated relative to it. */
   readonly now: Date;
+  /** Stores a demo report's PDF in the local S3 bucket; without it (tests) no document is seeded. */
+  readonly putDocument?: (key: string, content: Uint8Array) => Promise<void>;
 }
 
 /**
@@ -53,6 +55,10 @@ const seedSteps: readonly SeedStep[] = [
   },
   // The reports: the 2024 year update, the publications it lists, one meeting report on request.
   ({ documentClient, tableName }) => seedReports(new DynamoReportStore(documentClient, tableName)),
+  // The PDF of the report on request, in the local bucket, so its request form works (also for a data
+  // folder seeded before there were PDFs: the report gets its document if it has none).
+  ({ documentClient, tableName, putDocument }) =>
+    putDocument ? seedReportDocuments(documentClient, tableName, putDocument) : Promise.resolve(),
 ];
 
 export type SeedOutcome = 'seeded' | 'already-seeded';
@@ -62,6 +68,7 @@ export const seedDemoData = async (
   documentClient: DynamoDBDocumentClient,
   tableName: string,
   now: Date,
+  putDocument?: SeedContext['putDocument'],
 ): Promise<SeedOutcome> => {
   const marker = keys.seedMarker(seedVersion);
   const existing = await documentClient.send(
@@ -69,7 +76,9 @@ export const seedDemoData = async (
   );
   if (existing.Item) return 'already-seeded';
 
-  for (const step of seedSteps) await step({ documentClient, tableName, now });
+  for (const step of seedSteps) {
+    await step({ documentClient, tableName, now, ...(putDocument ? { putDocument } : {}) });
+  }
 
   try {
     await documentClient.send(

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/adapters/dynamo/table-design';
 import { ConcurrentChange } from '../../functions/core/ports';
-import { type Report, SlugTaken } from '../../functions/core/reports/report';
+import { type Report, type ReportDocument, SlugTaken } from '../../functions/core/reports/report';
 import type { ReportStore } from '../../functions/core/reports/use-cases';
 import { parseMarkdown, safeHtml } from '../../functions/web/safe-markdown';
+import { demoPdf } from './demo-pdf';
 
 /**
  * The demo reports, transcribed from the programme's 2024 year update: the update itself (its sections as
@@ -103,6 +107,43 @@ export const seedReports = async (store: Pick<ReportStore, 'create'>): Promise<v
       await store.create(report);
     } catch (error) {
       if (!(error instanceof ConcurrentChange || error instanceof SlugTaken)) throw error;
+    }
+  }
+};
+
+/** The demo PDF of each on-request demo report: stored, then named on the report if it names none. */
+export const seedReportDocuments = async (
+  documentClient: DynamoDBDocumentClient,
+  tableName: string,
+  putDocument: (key: string, content: Uint8Array) => Promise<void>,
+): Promise<void> => {
+  for (const demo of demoReports.filter((report) => report.visibility === 'on-request')) {
+    const key = `reports/${demo.reportId}/verslag.pdf`;
+    const content = demoPdf(demo.title, [
+      'Demo-document van de offline omgeving van Drop In.',
+      demo.summary.slice(0, 90),
+      'Dit bestand is op aanvraag verstrekt; de aanvraag staat in het overzicht van de organisatoren.',
+    ]);
+    await putDocument(key, content);
+    const document: ReportDocument = {
+      key,
+      filename: `${demo.slug}.pdf`,
+      bytes: content.length,
+      uploadedAt: `${demo.publishedOn}T09:00:00.000Z`,
+    };
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.report(demo.reportId),
+          UpdateExpression: 'SET #document = :document',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#document)',
+          ExpressionAttributeNames: { '#document': 'document' },
+          ExpressionAttributeValues: { ':document': document },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 };

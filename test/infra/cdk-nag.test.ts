@@ -55,6 +55,8 @@ describe('cdk-nag AwsSolutions', () => {
     const count = (id: string) => acknowledgements.filter((ack) => ack.id === id).length;
     const schedules =
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:eu-west-1:<AWS::AccountId>:schedule/DropIn-prod-schedules/*]';
+    const documents = (prefix: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::dropin-prod-stateful-documents-<AWS::AccountId>-eu-west-1/${prefix}/*]`;
 
     expect(new Set(acknowledgements.map((ack) => ack.id))).toEqual(
       new Set([
@@ -65,8 +67,26 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-SQS3',
         'AwsSolutions-S1',
         schedules,
+        documents('uploads'),
+        documents('reports'),
       ]),
     );
+    // On the documents policies of the entries that need them, and nowhere else: uploads/ for the one that
+    // completes uploads, reports/ for it and for those that sign downloads.
+    expect(
+      acknowledgements
+        .filter((ack) => ack.id === documents('uploads'))
+        .map((ack) => /Fn-\w+/.exec(ack.path)?.[0]),
+    ).toEqual(['Fn-organiserReportDocument']);
+    expect(
+      [
+        ...new Set(
+          acknowledgements
+            .filter((ack) => ack.id === documents('reports'))
+            .map((ack) => /Fn-\w+/.exec(ack.path)?.[0]),
+        ),
+      ].sort(),
+    ).toEqual(['Fn-organiserReportDocument', 'Fn-reportDownload', 'Fn-reportFile']);
     // The person-id key (never rotated) and the link keyring (rotated by the documented procedure).
     expect(count('AwsSolutions-SMG4')).toBe(2);
     expect(count('AwsSolutions-COG2')).toBe(1);

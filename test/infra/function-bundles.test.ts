@@ -43,12 +43,14 @@ describe.each(entries)('the bundle of %s', (name, entry) => {
       sesv2: carries(files(), '@aws-sdk/client-sesv2'),
       secretsManager: carries(files(), '@aws-sdk/client-secrets-manager'),
       scheduler: carries(files(), '@aws-sdk/client-scheduler'),
+      s3: carries(files(), '@aws-sdk/client-s3'),
     }).toEqual({
       dynamodb: entry.needs.table !== undefined,
       // SendEmail, and GetAccount (the sending standing) from the same client.
       sesv2: entry.needs.mail === true || entry.needs.sendingAccount === true,
       secretsManager: entry.needs.tokens === true || entry.needs.personIds === true,
       scheduler: entry.needs.scheduler === true,
+      s3: entry.needs.reportDocuments !== undefined,
     });
   });
 

@@ -18,6 +18,7 @@ import {
 import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { DynamoMeetingRegistrations } from '../../functions/adapters/dynamo/meeting-registrations';
 import { DynamoOutboxLedger } from '../../functions/adapters/dynamo/outbox-ledger';
+import { DynamoReportRequestStore } from '../../functions/adapters/dynamo/report-requests';
 import { DynamoSubscriptionStore } from '../../functions/adapters/dynamo/subscription-store';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamo/suppression-list';
 import {
@@ -214,6 +215,29 @@ describe('the person index, written by the real adapters', () => {
       ],
       clock.now(),
     );
+    // Both asked for a report on request (its requests name them).
+    const requests = new DynamoReportRequestStore(db, tableName, 365);
+    for (const [person, personId] of [
+      [sam, samId],
+      [noor, noorId],
+    ] as const) {
+      await requests.save(
+        undefined,
+        {
+          reportId: `report-${run}`,
+          personId,
+          email: person.email,
+          name: 'Aanvrager',
+          organisation: 'Jongerenwerk',
+          consentVersion: '2026-12',
+          status: 'unconfirmed',
+          requestedAt: clock.now().toISOString(),
+          lastMailedAt: clock.now().toISOString(),
+          downloads: 0,
+        },
+        [],
+      );
+    }
     // SES: a soft bounce (counted, with its feedback marker), then a complaint (suppressed).
     const at = clock.now();
     await applySesFeedback(feedback, {
@@ -312,6 +336,12 @@ describe('the person-index backfill', () => {
       entity: 'MailingRecipient',
       personId,
       state: 'sent',
+    },
+    reportRequest: {
+      ...keys.reportRequest('report-old', personId),
+      entity: 'ReportRequest',
+      personId,
+      status: 'granted',
     },
   });
   const people = ['person-a', 'person-b', 'person-c'];

@@ -34,6 +34,8 @@ import { ensureTable } from '../../local/table';
 export interface TestSystemOptions {
   /** The link keyring's file (LINK_KEYS_FILE), read at every use as offline; default none (the legacy key signs). */
   readonly linkKeysFile?: string;
+  /** The local S3 server and bucket of reports' PDFs (a test that needs them starts one); default none. */
+  readonly reportDocuments?: HandlerEnvironmentSettings['reportDocuments'];
   /** LOG_LEVEL of the handlers. Default WARN, so a passing run stays quiet. */
   readonly logLevel?: HandlerEnvironmentSettings['logLevel'];
   /** Receives the server's request lines, handler failures and the relay's retries. Default: dropped. */
@@ -169,6 +171,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     sesEndpoint: sesProxy.endpoint,
     tokenSecret: newTokenSecret(),
     ...(options.linkKeysFile !== undefined && { linkKeysFile: options.linkKeysFile }),
+    ...(options.reportDocuments !== undefined && { reportDocuments: options.reportDocuments }),
     tableName,
     logLevel: options.logLevel ?? 'WARN',
   });

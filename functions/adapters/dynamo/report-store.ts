@@ -39,6 +39,8 @@ const summaryAttributes = [
   'announcementId',
   'scheduledAt',
   'notice',
+  'approveRequests',
+  'document',
 ] as const satisfies readonly (keyof ReportSummary)[];
 
 const reportOf = (item: Record<string, unknown>): Report => {

@@ -40,6 +40,8 @@
  * - sending progress   MAILING#<mailingId> / PROGRESS          the sender's: snapshot cursor, counts, rate, SES feedback
  * - report             REPORT#<reportId> / REPORT              content, rendered body, status, version
  *                      GSI1: REPORTS#<status> / <publishedOn>#<reportId>   the archive per status, by date
+ * - report request     REPORT#<reportId> / REQUEST#<personId>  who asked for an on-request report: details, consent
+ *                                                              version, status, downloads (TTL: the stage's retention)
  * - report address     REPORTSLUG#<slug> / SLUG                which report a slug names (claimed once; an old
  *                                                              slug keeps naming its report, for the redirect)
  * - last Vooruitblik   SYSTEM / DIGEST#vooruitblik             the last digest sent: its time, until when its news ran
@@ -56,7 +58,7 @@
  *   suppression SUPPRESSED · soft bounces SOFTBOUNCES · SES feedback FEEDBACK#<feedbackId> ·
  *   registration REGISTRATION#<meetingId> · waiting-list place WAITING#<meetingId> ·
  *   registration needs NEEDS#<meetingId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
- *   mailing recipient RECIPIENT#<mailingId>
+ *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId>
  * Outbox jobs, meetings, counters and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
@@ -103,6 +105,7 @@ export const personEntityKinds = {
   registrationNeeds: 'NEEDS',
   outboxMail: 'OUTBOX',
   mailingRecipient: 'RECIPIENT',
+  reportRequest: 'REPORTREQUEST',
 } as const;
 export type PersonEntityKind = keyof typeof personEntityKinds;
 
@@ -249,6 +252,11 @@ export const keys = {
     GSI1SK: `${publishedOn}#${reportId}`,
   }),
   reportSlug: (slug: string): ItemKey => ({ PK: `REPORTSLUG#${slug}`, SK: 'SLUG' }),
+  /** One person's request for one report on request: in the report's partition, so a Query lists them. */
+  reportRequest: (reportId: string, personId: string): ItemKey => ({
+    PK: `REPORT#${reportId}`,
+    SK: `REQUEST#${personId}`,
+  }),
   /** Epoch seconds, zero-padded, so the sort key orders by time. */
   transactionalSends: (second: number): ItemKey => ({
     PK: 'SENDS',
@@ -334,6 +342,13 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
     return recipient === undefined
       ? undefined
       : { kind: 'mailingRecipient', personId: recipient, ref: mailingId };
+  }
+  const reportId = withoutPrefix(pk, keys.report('').PK);
+  if (reportId !== undefined) {
+    const requester = withoutPrefix(sk, keys.reportRequest('', '').SK);
+    return requester === undefined
+      ? undefined
+      : { kind: 'reportRequest', personId: requester, ref: reportId };
   }
   const mailId = withoutPrefix(pk, outboxKeyPrefix);
   if (mailId !== undefined && sk === keys.outboxMail('').SK) {

@@ -20,6 +20,8 @@ export const outboxMailKinds = [
   'meeting-updated',
   'meeting-reminder',
   'digest-preview',
+  'report-request-confirm',
+  'report-request-granted',
 ] as const;
 export type OutboxMailKind = (typeof outboxMailKinds)[number];
 

@@ -46,6 +46,18 @@ export interface ReportContent {
   readonly publishedOn: string;
   readonly meetingId?: string;
   readonly visibility: ReportVisibility;
+  /** On request only: an organiser approves each request before its download link goes out. */
+  readonly approveRequests?: boolean;
+}
+
+/** The report's PDF, kept privately (core/reports/documents.ts). */
+export interface ReportDocument {
+  /** Its object key: `reports/<reportId>/<documentId>.pdf`. */
+  readonly key: string;
+  /** The name a download is saved as. */
+  readonly filename: string;
+  readonly bytes: number;
+  readonly uploadedAt: string;
 }
 
 export interface Report extends ReportContent {
@@ -71,6 +83,8 @@ export interface Report extends ReportContent {
   readonly scheduledAt?: string;
   /** Why the last scheduled publication did not go ahead (it went back to draft); cleared by the next move. */
   readonly notice?: string;
+  /** Its PDF: a download link for a public report, by request for one on request. */
+  readonly document?: ReportDocument;
 }
 
 /** A report as a list shows it: everything but the body. */

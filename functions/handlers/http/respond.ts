@@ -22,6 +22,13 @@ export const page = (statusCode: number, html: string, headers: Record<string, s
   body: html,
 });
 
+/** A temporary redirect to an absolute URL made for this request (a presigned download), never cached. */
+export const redirectTo = (url: string, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode: 302,
+  headers: { location: url, 'cache-control': 'no-store', ...headers },
+  body: '',
+});
+
 /** A permanent redirect to a path of this site (an address that moved). */
 export const movedPermanently = (path: string, headers: Record<string, string> = {}): HttpResult => ({
   statusCode: 301,

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { reportKinds, reportStatuses, reportVisibilities } from '../../core/reports/report';
-import { noControlExceptNewlines, singleLine } from './fields';
+import { reportRequestConsent } from '../../core/reports/requests';
+import { emailInput, noControlCharacters, noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
 const text = (max: number) =>
@@ -19,6 +20,7 @@ const reportFields = {
   publishedOn: z.string().check(z.maxLength(10)),
   meetingId: singleLine(100),
   visibility: z.enum(reportVisibilities),
+  approveRequests: z.boolean(),
 };
 
 /** A new report; the slug comes from the title unless given, it is public unless said otherwise. */
@@ -27,6 +29,7 @@ export const createReportRequest = z.strictObject({
   slug: z.optional(reportFields.slug),
   meetingId: z.optional(reportFields.meetingId),
   visibility: z._default(reportFields.visibility, 'public'),
+  approveRequests: z.optional(reportFields.approveRequests),
 });
 
 /** Changes; `meetingId: null` removes the link to a meeting. */
@@ -47,4 +50,56 @@ export const reportListQuery = z.object({
 export const publicReportQuery = z.object({
   soort: z.optional(z.enum(reportKinds)),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
+
+/** `PUT /api/organiser/reports/{id}/document`: the upload to complete, and the name downloads are saved as. */
+export const attachDocumentRequest = z.strictObject({
+  uploadId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'Geef het uploadId van het uploadformulier.')),
+  filename: z.optional(z.string().check(z.maxLength(100))),
+});
+
+const requiredLine = (max: number, missing: string) =>
+  z
+    .string()
+    .check(
+      z.regex(noControlCharacters, 'Eén regel, zonder stuurtekens.'),
+      z.trim(),
+      z.minLength(1, missing),
+      z.maxLength(max, `Hoogstens ${max} tekens.`),
+    );
+
+/** The request form of an on-request report; the consent must be to today's text. */
+export const reportRequestForm = z
+  .object({
+    email: emailInput,
+    name: requiredLine(100, 'Vul je naam in.'),
+    organisation: requiredLine(200, 'Vul je organisatie in.'),
+    purpose: z.pipe(
+      z
+        .string()
+        .check(
+          z.regex(noControlExceptNewlines, 'Zonder stuurtekens.'),
+          z.trim(),
+          z.maxLength(500, 'Hoogstens 500 tekens.'),
+        ),
+      z.transform((purpose: string) => purpose || undefined),
+    ),
+    consent: z.literal(true, 'Geef toestemming om je gegevens voor deze aanvraag te bewaren.'),
+    consentVersion: z.string(),
+  })
+  .check(
+    z.refine((form) => form.consentVersion === reportRequestConsent.version, {
+      path: ['consent'],
+      message: 'De toestemmingstekst is intussen gewijzigd. Lees hem en geef opnieuw toestemming.',
+    }),
+  );
+
+/** The form as sent, for zod: a ticked box is `true`. */
+export const reportRequestInput = (form: URLSearchParams) => ({
+  email: form.get('email') ?? '',
+  name: form.get('name') ?? '',
+  organisation: form.get('organisation') ?? '',
+  purpose: form.get('purpose') ?? '',
+  consent: form.get('consent') === 'true',
+  consentVersion: form.get('consentVersion') ?? '',
 });

@@ -77,8 +77,10 @@ export const neutraliseFormula = (cell: string): string => (/^\s*[=+\-@\t\r]/.te
 /** RFC 4180 quoting, with `;` as the separator Dutch Excel expects. */
 const quote = (cell: string): string => (/[;"\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
-const typed = (text: string | undefined): string => quote(neutraliseFormula(text ?? ''));
-const ours = (text: string): string => quote(text);
+/** A cell of text people typed: neutralised and quoted. */
+export const typed = (text: string | undefined): string => quote(neutraliseFormula(text ?? ''));
+/** A cell of our own (a status, a number, a date): quoted only. */
+export const ours = (text: string): string => quote(text);
 
 /** The byte order mark that makes Excel read the file as UTF-8 (é, ë, ï) instead of Windows-1252. */
 export const utf8Bom = '\uFEFF';

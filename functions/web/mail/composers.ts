@@ -12,6 +12,7 @@ import {
   composeRegistrationWaiting,
 } from './meeting-mails';
 import { composeDigestPreview } from './organiser-mails';
+import { composeReportRequestConfirm, composeReportRequestGranted } from './report-request-mails';
 import {
   type ComposeContext,
   composeSubscriptionConfirm,
@@ -34,6 +35,8 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'meeting-updated': composeMeetingUpdated,
   'meeting-reminder': composeMeetingReminder,
   'digest-preview': composeDigestPreview,
+  'report-request-confirm': composeReportRequestConfirm,
+  'report-request-granted': composeReportRequestGranted,
 };
 
 /**

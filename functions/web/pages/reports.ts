@@ -1,3 +1,4 @@
+import type { FieldIssue } from '../../core/errors';
 import {
   type Report,
   type ReportKind,
@@ -5,10 +6,11 @@ import {
   reportKindNames,
   reportKinds,
 } from '../../core/reports/report';
-import { meetingPath, paths, reportPath } from '../../paths';
+import { meetingPath, paths, reportFilePath, reportPath } from '../../paths';
 import { Html, html } from '../html';
 import { renderPage } from '../page';
 import { formatDate } from '../time';
+import { emptyRequestForm, type RequestFormValues, requestForm } from './report-requests';
 
 /** A report's date (a calendar day) as the site writes dates: "12 maart 2025". */
 const dayOf = (publishedOn: string): string => formatDate(`${publishedOn}T12:00:00Z`);
@@ -62,10 +64,20 @@ ${options.nextCursor ? html`<p><a href="${archiveLink(options.kind, options.next
 <p>Nieuwe publicaties komen in de feed: <a href="${paths.reportsFeed}">${options.siteUrl}${paths.reportsFeed}</a>. Liever per e-mail? <a href="${paths.newsletter}">Meld je aan voor de nieuwsbrief</a> en kies het onderwerp publicaties.</p>`,
   });
 
-/** /publicaties/{slug}: one report, its body as rendered (and sanitised) when it was saved. */
-export const renderReportPage = (report: Report): string =>
+/**
+ * /publicaties/{slug}: one report, its body as rendered (and sanitised) when it was saved. A public report
+ * with a PDF links to it; an on-request one with a PDF carries the request form (with what was typed and
+ * what was wrong, when the form comes back).
+ */
+export const renderReportPage = (
+  report: Report,
+  request: { readonly values: RequestFormValues; readonly issues: readonly FieldIssue[] } = {
+    values: emptyRequestForm,
+    issues: [],
+  },
+): string =>
   renderPage({
-    title: report.title,
+    title: request.issues.length ? `Fout: ${report.title}` : report.title,
     main: html`<p><a href="${paths.reports}">Publicaties</a></p>
 <h1>${report.title}</h1>
 <p>${reportKindNames[report.kind]} · ${dayOf(report.publishedOn)}${
@@ -74,8 +86,12 @@ export const renderReportPage = (report: Report): string =>
 <p class="lead">${report.summary}</p>
 ${
   report.visibility === 'on-request'
-    ? html`<div class="card"><p>Het volledige document is op aanvraag beschikbaar.</p></div>`
-    : ''
+    ? report.document
+      ? requestForm(report, request.values, request.issues)
+      : html`<div class="card"><p>Het volledige document is op aanvraag beschikbaar. Het aanvragen kan binnenkort via deze pagina.</p></div>`
+    : report.document
+      ? html`<p><a class="button" href="${reportFilePath(report.slug)}" download>Download de PDF (${Math.max(1, Math.round(report.document.bytes / 1024))} kB)</a></p>`
+      : ''
 }
 <article>${new Html(report.bodyHtml)}</article>`,
   });

@@ -1,0 +1,19 @@
+import { reportRequests } from '../composition/report-requests';
+import { approveRequest } from '../core/reports/requests';
+import { httpRoute } from './http/edge';
+import { organiserOf } from './http/request';
+import { json } from './http/respond';
+
+/**
+ * `POST /api/organiser/reports/{id}/requests/{personId}/approve`: a confirmed request of a report that asks
+ * for approval is granted, and its download link goes out by mail. Anything else is a 409 that says why.
+ */
+export const handler = httpRoute(async (event) => {
+  const request = await approveRequest(
+    await reportRequests(),
+    event.pathParameters?.id ?? '',
+    event.pathParameters?.personId ?? '',
+    organiserOf(event),
+  );
+  return json(200, { personId: request.personId, status: request.status, grantedAt: request.grantedAt });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxMail } from '../../functions/core/mailings/outbox';
+import type { Organiser } from '../../functions/core/organisers/identity';
+import { ConcurrentChange } from '../../functions/core/ports';
+import type { Report } from '../../functions/core/reports/report';
+import {
+  approveRequest,
+  confirmRequest,
+  downloadRequested,
+  NotRequestable,
+  type ReportRequest,
+  type ReportRequestStore,
+  RequestConflict,
+  requestKey,
+  requestReport,
+} from '../../functions/core/reports/requests';
+import { FixedClock } from '../support/in-memory-ports';
+import { InMemoryReportStore } from '../support/in-memory-reports';
+
+/** DynamoReportRequestStore over a map: the same conditions (absent, or the status and last mail read). */
+class InMemoryRequests implements ReportRequestStore {
+  readonly items = new Map<string, ReportRequest>();
+  readonly mails: OutboxMail[] = [];
+  async get(reportId: string, personId: string) {
+    return this.items.get(requestKey(reportId, personId));
+  }
+  async save(previous: ReportRequest | undefined, next: ReportRequest, mails: readonly OutboxMail[]) {
+    const current = this.items.get(requestKey(next.reportId, next.personId));
+    const asRead = previous
+      ? current?.status === previous.status && current.lastMailedAt === previous.lastMailedAt
+      : current === undefined;
+    if (!asRead || mails.some((mail) => this.mails.some((m) => m.mailId === mail.mailId))) {
+      throw new ConcurrentChange();
+    }
+    this.items.set(requestKey(next.reportId, next.personId), next);
+    this.mails.push(...mails);
+  }
+  async countDownload(reportId: string, personId: string, at: Date) {
+    const key = requestKey(reportId, personId);
+    const current = this.items.get(key);
+    if (current)
+      this.items.set(key, { ...current, downloads: current.downloads + 1, lastDownloadAt: at.toISOString() });
+  }
+  async list(reportId: string) {
+    return [...this.items.values()].filter((request) => request.reportId === reportId);
+  }
+}
+
+const organiser: Organiser = { subject: 'sub-anna', name: 'Anna', groups: ['organisers'] };
+const report = (overrides: Partial<Report> = {}): Report => ({
+  reportId: 'R1',
+  slug: 'verslag-bergen-op-zoom',
+  title: 'Verslag Bergen op Zoom',
+  kind: 'verslag-bijeenkomst',
+  summary: 'Het verslag.',
+  body: 'Tekst',
+  bodyHtml: '<p>Tekst</p>',
+  publishedOn: '2024-11-14',
+  visibility: 'on-request',
+  status: 'published',
+  version: 2,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'sub-anna',
+  document: {
+    key: 'reports/R1/D1.pdf',
+    filename: 'verslag.pdf',
+    bytes: 1000,
+    uploadedAt: '2026-01-01T00:00:00.000Z',
+  },
+  ...overrides,
+});
+const form = {
+  email: 'Sam@Example.org',
+  name: 'Sam',
+  organisation: 'Jongerenwerk',
+  consentVersion: '2026-12',
+};
+
+const setUp = async (overrides: Partial<Report> = {}) => {
+  const reports = new InMemoryReportStore();
+  await reports.create(report(overrides));
+  const requests = new InMemoryRequests();
+  const clock = new FixedClock(new Date('2026-12-03T10:00:00.000Z'));
+  const urls: string[] = [];
+  const ports = {
+    reports,
+    requests,
+    personIds: { of: (address: string) => `P-${address}` },
+    clock,
+    documents: {
+      downloadUrl: async (key: string, filename: string, seconds: number) => {
+        const url = `https://s3.example/${key}?name=${filename}&expires=${seconds}&n=${urls.length}`;
+        urls.push(url);
+        return url;
+      },
+    },
+  };
+  return { ports, requests, clock, reports, urls, key: requestKey('R1', 'P-sam@example.org') };
+};
+
+describe('asking for a report on request', () => {
+  it('stores one request per person, with a confirm mail at most once a minute', async () => {
+    const { ports, requests, clock } = await setUp();
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    expect(requests.items.size).toBe(1);
+    expect(requests.mails.map((mail) => mail.kind)).toEqual(['report-request-confirm']);
+    expect([...requests.items.values()][0]).toMatchObject({
+      email: 'sam@example.org',
+      status: 'unconfirmed',
+    });
+
+    clock.advance(61);
+    await requestReport(ports, 'verslag-bergen-op-zoom', { ...form, organisation: 'Gemeente' });
+    expect(requests.mails).toHaveLength(2);
+    expect([...requests.items.values()][0]).toMatchObject({ organisation: 'Gemeente' });
+  });
+
+  it('is refused for a report that is public, unpublished, without its document, or asked by an old address', async () => {
+    for (const overrides of [
+      { visibility: 'public' as const },
+      { status: 'draft' as const },
+      { document: undefined },
+    ]) {
+      const { ports } = await setUp(overrides);
+      await expect(requestReport(ports, 'verslag-bergen-op-zoom', form)).rejects.toBeInstanceOf(
+        NotRequestable,
+      );
+    }
+  });
+});
+
+describe('confirming, approving and downloading', () => {
+  it('grants on confirmation with one download mail, however often it is confirmed; asking again resends the link', async () => {
+    const { ports, requests, clock, key } = await setUp();
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    expect(await confirmRequest(ports, key)).toBe('granted');
+    expect(await confirmRequest(ports, key)).toBe('granted');
+    expect(requests.mails.map((mail) => mail.kind)).toEqual([
+      'report-request-confirm',
+      'report-request-granted',
+    ]);
+
+    clock.advance(61);
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    expect(requests.mails.map((mail) => mail.kind).at(-1)).toBe('report-request-granted');
+  });
+
+  it('waits for an organiser where the report asks for it; only a confirmed request is approved', async () => {
+    const { ports, requests, key } = await setUp({ approveRequests: true });
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    await expect(approveRequest(ports, 'R1', 'P-sam@example.org', organiser)).rejects.toBeInstanceOf(
+      RequestConflict,
+    );
+    expect(await confirmRequest(ports, key)).toBe('awaiting-approval');
+    expect(requests.mails.map((mail) => mail.kind)).toEqual(['report-request-confirm']);
+    await expect(downloadRequested(ports, key)).rejects.toMatchObject({ code: 'not-found' });
+
+    await approveRequest(ports, 'R1', 'P-sam@example.org', organiser);
+    expect(requests.mails.map((mail) => mail.kind)).toEqual([
+      'report-request-confirm',
+      'report-request-granted',
+    ]);
+    expect([...requests.items.values()][0]).toMatchObject({ status: 'granted', approvedBy: 'sub-anna' });
+  });
+
+  it('issues a fresh one-minute URL per download and counts it; none once the report went offline', async () => {
+    const { ports, requests, key, reports, urls } = await setUp();
+    await requestReport(ports, 'verslag-bergen-op-zoom', form);
+    await confirmRequest(ports, key);
+
+    expect(await downloadRequested(ports, key)).toBe(urls[0]);
+    expect(await downloadRequested(ports, key)).toBe(urls[1]);
+    expect(urls[0]).not.toBe(urls[1]);
+    expect(urls[0]).toContain('expires=60');
+    expect([...requests.items.values()][0]?.downloads).toBe(2);
+
+    const current = reports.reports.get('R1') as Report;
+    await reports.replace(current, { ...current, status: 'draft', version: current.version + 1 });
+    await expect(downloadRequested(ports, key)).rejects.toBeInstanceOf(NotRequestable);
+    expect([...requests.items.values()][0]?.downloads).toBe(2);
+  });
+});
