@@ -185,11 +185,17 @@ const fire: Command = async (args) => {
     );
   }
   if (fired.outcome === 'ran') {
-    const { outcome, digestFor } = fired.result as { outcome: string; digestFor: string };
+    const { outcome, digestFor, mailingId } = fired.result as {
+      outcome: string;
+      digestFor: string;
+      mailingId: string;
+    };
     const when = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'long' }).format(
       new Date(digestFor),
     );
-    console.log(`Vooruitblik van ${when}: ${vooruitblikOutcomes[outcome] ?? outcome}`);
+    console.log(
+      `Vooruitblik van ${when} (mailing ${mailingId}): ${(vooruitblikOutcomes[outcome] ?? outcome).replaceAll('<id>', mailingId)}`,
+    );
     return;
   }
   console.log(

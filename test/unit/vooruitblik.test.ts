@@ -242,6 +242,7 @@ describe('drafting and sending the Vooruitblik', () => {
     expect(await runVooruitblik(ports, 'now', now)).toEqual({
       outcome: 'drafted',
       digestFor: january.toISOString(),
+      mailingId: 'vooruitblik-20270104',
     });
     expect((await runVooruitblik(ports, 'now', now)).outcome).toBe('exists');
     approve(digests, digestMailingId(january));

@@ -304,21 +304,27 @@ export const runVooruitblik = async (
   ports: VooruitblikPorts,
   step: VooruitblikStep,
   scheduledAt: Date,
-): Promise<{ readonly outcome: VooruitblikOutcome; readonly digestFor: string }> => {
+): Promise<{
+  readonly outcome: VooruitblikOutcome;
+  readonly digestFor: string;
+  readonly mailingId: string;
+}> => {
   const digestTime = digestTimeFrom(scheduledAt);
-  const digestFor = digestTime.toISOString();
+  const result = (outcome: VooruitblikOutcome) => ({
+    outcome,
+    digestFor: digestTime.toISOString(),
+    mailingId: digestMailingId(digestTime),
+  });
   if (step === 'draft') {
-    if (amsterdamDate(scheduledAt) !== draftDateOf(digestTime)) return { outcome: 'not-today', digestFor };
-    return { outcome: await draftDigest(ports, digestTime), digestFor };
+    if (amsterdamDate(scheduledAt) !== draftDateOf(digestTime)) return result('not-today');
+    return result(await draftDigest(ports, digestTime));
   }
-  if (step === 'send') return { outcome: await sendDigest(ports, digestTime), digestFor };
+  if (step === 'send') return result(await sendDigest(ports, digestTime));
   const existing = await ports.digests.get(digestMailingId(digestTime));
-  if (!existing) return { outcome: await draftDigest(ports, digestTime), digestFor };
-  if (
-    existing.mailing.status === 'draft' &&
-    existing.mailing.approval?.version === existing.mailing.version
-  ) {
-    return { outcome: await sendDigest(ports, digestTime), digestFor };
+  if (!existing) return result(await draftDigest(ports, digestTime));
+  const { mailing } = existing;
+  if (mailing.status === 'draft' && mailing.approval?.version === mailing.version) {
+    return result(await sendDigest(ports, digestTime));
   }
-  return { outcome: 'exists', digestFor };
+  return result('exists');
 };
