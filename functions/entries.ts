@@ -536,7 +536,7 @@ export const lambdaEntries = {
   organiserReportRequestApprove: {
     file: 'handlers/organiser-report-request-approve.ts',
     description: 'Approves a confirmed request for a report on request and mails its download link',
-    needs: { table: 'readWrite', personIds: true },
+    needs: { table: 'readWrite' },
   },
   digestPreviewPage: {
     file: 'handlers/digest-preview-page.ts',

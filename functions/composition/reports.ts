@@ -2,6 +2,7 @@ import { DynamoMeetingCatalogue } from '../adapters/dynamo/meeting-catalogue';
 import type { ReportPorts } from '../core/reports/use-cases';
 import { reportPath } from '../paths';
 import { parseMarkdown, safeHtml } from '../web/safe-markdown';
+import { mailingStore } from './mailing-store';
 import { renderMailing } from './mailings';
 import { once } from './once';
 import { clock, ids, siteUrl } from './process';
@@ -18,6 +19,7 @@ export const reportWriting = once(
     render: (markdown) => safeHtml(parseMarkdown(markdown)),
     renderMail: renderMailing,
     reportUrl: (slug) => `${siteUrl}${reportPath(slug)}`,
+    mailings: mailingStore(),
     meetings: new DynamoMeetingCatalogue(dynamo(), tableName),
     clock,
     ids,

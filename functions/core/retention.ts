@@ -31,12 +31,22 @@ export const defaultRegistrationRetentionDays = 90;
  * functions/config.ts); this is the default.
  */
 export const defaultReportRequestRetentionDays = 365;
-/** When a request made at `requestedAt` is deleted (epoch seconds, for the TTL). */
-export const reportRequestExpiresAt = (requestedAt: string, retentionDays: number): number =>
-  Math.floor(Date.parse(requestedAt) / 1000) + retentionDays * day;
 
 /** A download link for a report on request, and the confirm link before it, work for 7 days. */
 export const reportRequestLinkSeconds = 7 * day;
+
+/**
+ * When a request is deleted (epoch seconds, for the TTL): one nobody confirmed (anyone may type an address)
+ * when its last confirm link stops working, 7 days after it was mailed; a confirmed one the stage's retention
+ * after it was made.
+ */
+export const reportRequestExpiresAt = (
+  request: { readonly status: string; readonly requestedAt: string; readonly lastMailedAt: string },
+  retentionDays: number,
+): number =>
+  request.status === 'unconfirmed'
+    ? Math.floor(Date.parse(request.lastMailedAt) / 1000) + reportRequestLinkSeconds
+    : Math.floor(Date.parse(request.requestedAt) / 1000) + retentionDays * day;
 
 /**
  * Dietary and accessibility needs (special-category data): deleted 30 days after the meeting ended. By TTL;

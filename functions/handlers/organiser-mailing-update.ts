@@ -1,7 +1,7 @@
 import { mailingDrafts } from '../composition/mailings';
 import { updateMailingDraft } from '../core/mailings/drafts';
 import { httpRoute } from './http/edge';
-import { ifMatchVersion, parseJsonBody } from './http/request';
+import { ifMatchVersion, organiserOf, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { mailingBodyLimitBytes, updateMailingRequest } from './inputs/mailings';
 import { mailingEtag, mailingView } from './views/mailings';
@@ -10,6 +10,12 @@ import { mailingEtag, mailingView } from './views/mailings';
 export const handler = httpRoute(async (event) => {
   const version = ifMatchVersion(event, { required: true }) ?? -1;
   const changes = parseJsonBody(event, updateMailingRequest, { limitBytes: mailingBodyLimitBytes });
-  const stored = await updateMailingDraft(mailingDrafts(), event.pathParameters?.id ?? '', version, changes);
+  const stored = await updateMailingDraft(
+    mailingDrafts(),
+    event.pathParameters?.id ?? '',
+    version,
+    changes,
+    organiserOf(event),
+  );
   return json(200, mailingView(stored), { etag: mailingEtag(stored.mailing) });
 });

@@ -10,7 +10,7 @@ import { json } from './http/respond';
  */
 export const handler = httpRoute(async (event) => {
   const request = await approveRequest(
-    await reportRequests(),
+    reportRequests(),
     event.pathParameters?.id ?? '',
     event.pathParameters?.personId ?? '',
     organiserOf(event),

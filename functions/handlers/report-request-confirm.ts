@@ -13,7 +13,7 @@ import { tokenPageHeaders } from './http/security-headers';
 export const handler = httpRoute(async (event) => {
   await parseFormBody(event);
   const { id } = await (await tokens()).verify(linkToken(event), 'request-report');
-  const outcome = await confirmRequest(await reportRequests(), id);
+  const outcome = await confirmRequest(reportRequests(), id);
   const report = await reportStore().get(id.split('.')[0] ?? '');
   if (!report) throw new NotFound('Deze aanvraag bestaat niet (meer).');
   return page(200, renderRequestConfirmed(outcome, report), tokenPageHeaders);

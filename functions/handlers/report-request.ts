@@ -1,4 +1,4 @@
-import { reportRequests } from '../composition/report-requests';
+import { reportRequesting } from '../composition/report-requesting';
 import { reportStore } from '../composition/report-store';
 import { NotFound } from '../core/errors';
 import { isSlug } from '../core/reports/report';
@@ -30,6 +30,6 @@ export const handler = httpRoute(async (event) => {
     return page(400, renderReportPage(report, { values, issues: fieldIssues(parsed.error) }));
   }
   const { consent: _consent, ...request } = parsed.data;
-  await requestReport(await reportRequests(), slug, request);
+  await requestReport(await reportRequesting(), slug, request);
   return page(200, renderRequestReceived(report));
 });

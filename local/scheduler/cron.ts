@@ -16,8 +16,9 @@ export class UnsupportedCron extends Error {
 /** A set of allowed values for a field (min..max), from its text. */
 const valuesOf = (field: string, min: number, max: number, names: readonly string[] = []): Set<number> => {
   const value = (text: string): number => {
+    // Names count from 1, as AWS numbers months (JAN = 1) and weekdays (SUN = 1).
     const named = names.indexOf(text.toUpperCase());
-    const number = named >= 0 ? named + (names === dayNames ? 1 : 0) : Number(text);
+    const number = named >= 0 ? named + 1 : Number(text);
     if (!Number.isInteger(number) || number < min || number > max) {
       throw new UnsupportedCron(`Not a value of ${min}-${max}: ${text}`);
     }

@@ -154,6 +154,10 @@ describe('a report on request', () => {
       { since },
     );
     const confirmLink = linkIn(confirmMail, '/publicaties/aanvraag/bevestigen');
+    // Not confirmed yet: the organiser sees a count, not the person (anyone may type an address).
+    expect(
+      await (await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}/requests`)).json(),
+    ).toMatchObject({ unconfirmed: 1, items: [] });
     // Opening the link confirms nothing; the button does.
     const confirmPage = await system.fetch(confirmLink);
     expect(confirmPage.status).toBe(200);

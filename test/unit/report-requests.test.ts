@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
 import type { Organiser } from '../../functions/core/organisers/identity';
+import { type MailRate, type MailRateChange, noMailsYet } from '../../functions/core/people/mail-rate';
 import { ConcurrentChange } from '../../functions/core/ports';
 import type { Report } from '../../functions/core/reports/report';
 import {
@@ -21,16 +22,31 @@ import { InMemoryReportStore } from '../support/in-memory-reports';
 class InMemoryRequests implements ReportRequestStore {
   readonly items = new Map<string, ReportRequest>();
   readonly mails: OutboxMail[] = [];
+  readonly mailRates = new Map<string, MailRate>();
+  async loadMailRate(personId: string) {
+    return this.mailRates.get(personId) ?? noMailsYet;
+  }
   async get(reportId: string, personId: string) {
     return this.items.get(requestKey(reportId, personId));
   }
-  async save(previous: ReportRequest | undefined, next: ReportRequest, mails: readonly OutboxMail[]) {
+  async save(
+    previous: ReportRequest | undefined,
+    next: ReportRequest,
+    mails: readonly OutboxMail[],
+    mailRate?: MailRateChange,
+  ) {
     const current = this.items.get(requestKey(next.reportId, next.personId));
     const asRead = previous
       ? current?.status === previous.status && current.lastMailedAt === previous.lastMailedAt
       : current === undefined;
     if (!asRead || mails.some((mail) => this.mails.some((m) => m.mailId === mail.mailId))) {
       throw new ConcurrentChange();
+    }
+    if (mailRate) {
+      if ((this.mailRates.get(next.personId) ?? noMailsYet).version !== mailRate.previous.version) {
+        throw new ConcurrentChange();
+      }
+      this.mailRates.set(next.personId, { sentAt: mailRate.sentAt, version: mailRate.previous.version + 1 });
     }
     this.items.set(requestKey(next.reportId, next.personId), next);
     this.mails.push(...mails);
@@ -115,6 +131,23 @@ describe('asking for a report on request', () => {
     await requestReport(ports, 'verslag-bergen-op-zoom', { ...form, organisation: 'Gemeente' });
     expect(requests.mails).toHaveLength(2);
     expect([...requests.items.values()][0]).toMatchObject({ organisation: 'Gemeente' });
+  });
+
+  it('keeps to the person’s hourly share of mails asked for, across reports: the form cannot flood an address', async () => {
+    const { ports, requests, clock, reports } = await setUp();
+    for (const id of ['R2', 'R3', 'R4']) {
+      await reports.create(report({ reportId: id, slug: `verslag-${id.toLowerCase()}` }));
+    }
+    for (const slug of ['verslag-bergen-op-zoom', 'verslag-r2', 'verslag-r3', 'verslag-r4']) {
+      await requestReport(ports, slug, form);
+      clock.advance(61);
+    }
+    // Three an hour (core/people/mail-rate.ts): the fourth report's request is not stored, and no mail.
+    expect(requests.mails).toHaveLength(3);
+    expect(requests.items.size).toBe(3);
+    clock.advance(3600);
+    await requestReport(ports, 'verslag-r4', form);
+    expect(requests.mails).toHaveLength(4);
   });
 
   it('is refused for a report that is public, unpublished, without its document, or asked by an old address', async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInput, NotFound } from '../../functions/core/errors';
-import { approveMailing, recordTestSend } from '../../functions/core/mailings/mailing';
+import { approveMailing, editMailing, recordTestSend } from '../../functions/core/mailings/mailing';
 import { sendMailingNow } from '../../functions/core/mailings/sending-control';
 import type { Organiser } from '../../functions/core/organisers/identity';
+import { attachDocument } from '../../functions/core/reports/attachments';
+import type { ReportDocuments } from '../../functions/core/reports/documents';
 import {
   type PublicationPorts,
   publishReportNow,
@@ -51,6 +53,7 @@ const setUp = ({ fourEyesThreshold = 500 }: { fourEyesThreshold?: number } = {})
     render: (markdown) => safeHtml(parseMarkdown(markdown)),
     renderMail: (content) => ({ html: `<p>${content.body}</p>`, text: content.body }),
     reportUrl: (slug) => `https://dropin.example/publicaties/${slug}`,
+    mailings: store.mailings,
     meetings: { getMeeting: async (id) => (id === 'M1' ? { meetingId: id } : undefined) },
     clock,
     ids: new SequentialIds(),
@@ -298,7 +301,104 @@ describe('a report’s announcement', () => {
   });
 });
 
+describe('a report’s PDF', () => {
+  it('is completed once: a repeated call finds it kept; a refused upload leaves the report as it was', async () => {
+    const { ports, store, clock } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const completed: string[] = [];
+    const removed: string[] = [];
+    const documents: ReportDocuments = {
+      uploadForm: async () => ({ url: 'https://s3.example', fields: {}, expiresAt: '', maxBytes: 1 }),
+      complete: async (uploadId, key) => {
+        completed.push(key);
+        return uploadId === 'NOTPDF' ? { ok: false, reason: 'not-pdf' } : { ok: true, bytes: 1234 };
+      },
+      downloadUrl: async () => 'https://s3.example/x',
+      remove: async (key) => {
+        removed.push(key);
+      },
+    };
+    const attachments = { store, documents, clock, ids: new SequentialIds() };
+
+    await expect(
+      attachDocument(attachments, report.reportId, { uploadId: 'NOTPDF' }, 1),
+    ).rejects.toMatchObject({
+      issues: [{ field: 'uploadId', message: expect.stringContaining('geen PDF') }],
+    });
+    expect(store.reports.get(report.reportId)?.version).toBe(1);
+
+    const kept = await attachDocument(attachments, report.reportId, { uploadId: 'UP1' }, 1);
+    expect(kept.document).toMatchObject({ key: `reports/${report.reportId}/UP1.pdf`, bytes: 1234 });
+    expect(await attachDocument(attachments, report.reportId, { uploadId: 'UP1' }, undefined)).toEqual(kept);
+    expect(completed.filter((key) => key.endsWith('UP1.pdf'))).toHaveLength(1);
+
+    // Another upload replaces it; the old one is deleted (the bucket keeps its versions).
+    await attachDocument(attachments, report.reportId, { uploadId: 'UP2' }, kept.version);
+    expect(removed).toEqual([`reports/${report.reportId}/UP1.pdf`]);
+  });
+});
+
+describe('an announcement nobody touched', () => {
+  it('follows the report’s title, visibility and meeting; once an organiser edited it, it stays theirs', async () => {
+    const { ports, store } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const mailingId = report.announcementId ?? '';
+
+    await updateReport(ports, report.reportId, 1, {
+      title: 'Jaarupdate 2024',
+      visibility: 'on-request',
+      meetingId: 'M1',
+    });
+    expect(store.mailings.mailings.get(mailingId)?.mailing).toMatchObject({
+      version: 1,
+      subject: 'Nieuwe publicatie: Jaarupdate 2024',
+      audience: { topics: ['publicaties'], meeting: 'M1', registrations: 'confirmed' },
+      body: expect.stringContaining('[Vraag de publicatie aan]'),
+    });
+    expect(store.mailings.mailings.get(mailingId)?.rendered.text).toContain('Jaarupdate 2024');
+
+    // An organiser changes the announcement: from then on the report's edits leave it alone.
+    const stored = store.mailings.mailings.get(mailingId);
+    if (!stored) throw new Error('no announcement');
+    store.mailings.mailings.set(mailingId, {
+      ...stored,
+      mailing: editMailing(stored.mailing, 1, { subject: 'Eigen onderwerp' }, new Date()),
+    });
+    await updateReport(ports, report.reportId, 2, { title: 'Jaarupdate 2024 (herzien)' });
+    expect(store.mailings.mailings.get(mailingId)?.mailing).toMatchObject({
+      version: 2,
+      subject: 'Eigen onderwerp',
+    });
+  });
+});
+
 describe('scheduled publication', () => {
+  it('puts the schedule back when the report changed between its read and its write', async () => {
+    const { ports, store, publication, scheduler } = setUp();
+    const report = await createReport(ports, jaarupdate, author);
+    const first = await scheduleReportAt(publication, report.reportId, new Date('2026-03-28T11:00:00Z'), 1);
+    // An edit lands while the second schedule is being made: the write fails, and T1 stays in force.
+    const racing: PublicationPorts = {
+      ...publication,
+      scheduler: {
+        scheduleOnce: async (name, at, job) => {
+          await scheduler.scheduleOnce(name, at, job);
+          const current = store.reports.get(report.reportId);
+          if (current && at.toISOString() !== first.scheduledAt) {
+            store.reports.set(report.reportId, { ...current, version: current.version + 1 });
+          }
+        },
+        cancel: (name) => scheduler.cancel(name),
+      },
+    };
+    await expect(
+      scheduleReportAt(racing, report.reportId, new Date('2026-03-28T12:00:00Z'), undefined),
+    ).rejects.toBeInstanceOf(StaleReport);
+    expect(scheduler.schedules.get(reportScheduleName(report.reportId))?.job).toMatchObject({
+      scheduledAt: first.scheduledAt,
+    });
+  });
+
   it('publishes at its time and starts the announcement once, however often the schedule fires', async () => {
     const { ports, store, publication, scheduler, clock } = setUp();
     const report = await createReport(ports, jaarupdate, author);

@@ -192,6 +192,41 @@ describe('drafting and sending the Vooruitblik', () => {
     expect((await runVooruitblik(ports, 'draft', januaryDraftDay)).outcome).toBe('drafted');
   });
 
+  it('lists only meetings still ahead when it goes out: one between the draft and the send is no news', async () => {
+    const { ports, digests, meetings } = setUp();
+    // Thursday 31 December: after the draft day (Wednesday 30th), before the digest (Monday 4 January).
+    await meetings.createMeeting(
+      meetingFixture({
+        meetingId: 'oudejaars',
+        startsAt: '2026-12-31T12:00:00.000Z',
+        endsAt: '2026-12-31T15:00:00.000Z',
+        publishedAt: '2026-12-15T10:00:00.000Z',
+      }),
+    );
+    expect((await runVooruitblik(ports, 'draft', januaryDraftDay)).outcome).toBe('no-news');
+    expect(digests.mailings.mailings.size).toBe(0);
+  });
+
+  it('is not approved by the organiser who changed it last: it has no author, so that one needs another', async () => {
+    const { ports, digests, reports } = setUp();
+    await reports.create(report('r1', '2026-12-10T10:00:00.000Z'));
+    await runVooruitblik(ports, 'draft', januaryDraftDay);
+    const id = digestMailingId(january);
+    const stored = digests.mailings.mailings.get(id) as StoredMailing;
+    const edited = editMailing(
+      stored.mailing,
+      stored.mailing.version,
+      { subject: 'Anders' },
+      new Date(),
+      organiser,
+    );
+    expect(() => approveMailing(edited, organiser, new Date())).toThrow(/zelf als laatste gewijzigd/);
+    // The control: another organiser may.
+    expect(approveMailing(edited, { ...organiser, subject: 'sub-bram' }, new Date()).approval?.by).toBe(
+      'sub-bram',
+    );
+  });
+
   it('sends at its time only when approved at its current version, once however often it fires', async () => {
     const { ports, digests, reports } = setUp();
     await reports.create(report('r1', '2026-12-10T10:00:00.000Z'));

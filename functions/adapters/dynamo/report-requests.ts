@@ -1,8 +1,11 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxMail } from '../../core/mailings/outbox';
+import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { ConcurrentChange } from '../../core/ports';
 import type { ReportRequest, ReportRequestStore } from '../../core/reports/requests';
 import { epochSeconds, reportRequestExpiresAt } from '../../core/retention';
+import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
 import { keys, listedForPerson } from './table-design';
 import { TransactionConditionFailed, transactWrite } from './transactions';
@@ -35,9 +38,22 @@ export class DynamoReportRequestStore implements ReportRequestStore {
     return requestOf(Item);
   }
 
-  async save(previous: ReportRequest | undefined, next: ReportRequest, mails: readonly OutboxMail[]) {
+  async loadMailRate(personId: string): Promise<MailRate> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.mailRate(personId), ConsistentRead: true }),
+    );
+    return mailRateFrom(Item);
+  }
+
+  async save(
+    previous: ReportRequest | undefined,
+    next: ReportRequest,
+    mails: readonly OutboxMail[],
+    mailRate?: MailRateChange,
+  ) {
     try {
       await transactWrite(this.client, [
+        ...(mailRate ? [mailRatePut(this.tableName, next.personId, mailRate)] : []),
         {
           Put: {
             TableName: this.tableName,
@@ -45,8 +61,8 @@ export class DynamoReportRequestStore implements ReportRequestStore {
               ...keys.reportRequest(next.reportId, next.personId),
               entity: 'ReportRequest',
               ...next,
-              // Deleted the stage's retention after the request (core/retention.ts).
-              expiresAt: reportRequestExpiresAt(next.requestedAt, this.retentionDays),
+              // Unconfirmed: gone with its confirm link; confirmed: the stage's retention (core/retention.ts).
+              expiresAt: reportRequestExpiresAt(next, this.retentionDays),
             }),
             ...(previous
               ? {
@@ -54,7 +70,11 @@ export class DynamoReportRequestStore implements ReportRequestStore {
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: { ':status': previous.status, ':mailed': previous.lastMailedAt },
                 }
-              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+              : {
+                  // Absent, or past its TTL and not yet deleted (get() reads such an item as absent).
+                  ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+                  ExpressionAttributeValues: { ':now': epochSeconds(new Date()) },
+                }),
           },
         },
         ...mails.map((mail) => outboxPut(this.tableName, mail)),
@@ -66,15 +86,20 @@ export class DynamoReportRequestStore implements ReportRequestStore {
   }
 
   async countDownload(reportId: string, personId: string, at: Date): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.reportRequest(reportId, personId),
-        UpdateExpression: 'ADD downloads :one SET lastDownloadAt = :at',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
-      }),
-    );
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.reportRequest(reportId, personId),
+          UpdateExpression: 'ADD downloads :one SET lastDownloadAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Deleted meanwhile (its retention ended): the download went out; there is nothing left to count on.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async list(reportId: string): Promise<readonly ReportRequest[]> {

@@ -183,7 +183,7 @@ export const reportAnnouncement = (
       escapeMarkdown(report.summary),
       ...(onRequest
         ? [
-            'Deze publicatie is op aanvraag beschikbaar: vraag haar aan via de pagina, dan krijg je een downloadlink per mail.',
+            'Deze publicatie is op aanvraag beschikbaar: vraag haar aan via de pagina, dan krijg je een downloadlink per e-mail.',
           ]
         : []),
     ],

@@ -90,16 +90,18 @@ export const findMailing = async (
 /**
  * An organiser changes a draft (If-Match).
  * 1. Read it; another version than the one the organiser read → 412; not a draft → 409.
- * 2. The changed content holds, it is rendered again, and written conditional on what was read.
+ * 2. The changed content holds, it is rendered again, and written conditional on what was read, naming the
+ *    organiser who changed it (who may then not approve it).
  */
 export const updateMailingDraft = async (
   ports: MailingDraftPorts,
   mailingId: string,
   expectedVersion: number,
   changes: Partial<MailingContent>,
+  editor?: Organiser,
 ): Promise<StoredMailing> => {
   const { mailing } = await findMailing(ports, mailingId);
-  const next = editMailing(mailing, expectedVersion, changes, ports.clock.now());
+  const next = editMailing(mailing, expectedVersion, changes, ports.clock.now(), editor);
   if (changes.audience) await assertMeetingExists(ports, next);
   const stored = { mailing: next, rendered: ports.render(next) };
   await ports.store.replace(mailing, stored);

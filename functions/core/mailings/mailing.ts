@@ -128,6 +128,8 @@ export interface Mailing extends MailingContent {
   readonly announcesReport?: string;
   /** A Vooruitblik (core/mailings/vooruitblik.ts): the time (UTC) it goes out, by its schedule only. */
   readonly digestFor?: string;
+  /** The organiser who last changed the content: like the author, they cannot approve what they wrote. */
+  readonly lastEditedBy?: string;
 }
 
 /** Audiences larger than this need a test-send to the author and a second organiser's approval. */
@@ -340,6 +342,7 @@ export const editMailing = (
   expectedVersion: number,
   changes: Partial<MailingContent>,
   now: Date,
+  editor?: Pick<Organiser, 'subject'>,
 ): Mailing => {
   if (mailing.version !== expectedVersion) throw new StaleMailing();
   assertStatus(mailing, ['draft'], 'edit');
@@ -352,6 +355,7 @@ export const editMailing = (
     audience,
     version: mailing.version + 1,
     updatedAt: now.toISOString(),
+    ...(editor ? { lastEditedBy: editor.subject } : {}),
   };
   assertContent(next);
   return next;
@@ -463,7 +467,8 @@ export const recordTestSend = (
 /**
  * A second organiser approves the draft as it is now.
  * 1. Only a draft is approved (MailingConflict otherwise).
- * 2. The author cannot approve their own mailing (NotPermitted).
+ * 2. The author cannot approve their own mailing, nor the organiser who last changed it (NotPermitted): a
+ *    Vooruitblik has no author, so an organiser who edits it needs another's approval too.
  * 3. The approval records the version; an edit raises the version and so voids it.
  */
 export const approveMailing = (mailing: Mailing, organiser: Organiser, now: Date): Mailing => {
@@ -471,6 +476,11 @@ export const approveMailing = (mailing: Mailing, organiser: Organiser, now: Date
   if (organiser.subject === mailing.author.subject) {
     throw new NotPermitted(
       'Je kunt je eigen mailing niet goedkeuren. Vraag een andere organisator om de mailing te bekijken en goed te keuren.',
+    );
+  }
+  if (organiser.subject === mailing.lastEditedBy) {
+    throw new NotPermitted(
+      'Je hebt deze mailing zelf als laatste gewijzigd, dus je kunt haar niet goedkeuren. Vraag een andere organisator om haar te bekijken en goed te keuren.',
     );
   }
   return {

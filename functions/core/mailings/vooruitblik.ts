@@ -42,8 +42,6 @@ export const draftWorkingDaysAhead = 3;
 
 /** How many upcoming meetings a digest lists. */
 const maxMeetings = 10;
-/** How many of the newest published reports are read to find those since the last digest. */
-const reportsRead = 50;
 
 /** Who a digest is written by, for the mailing's author: nobody, so any organiser may approve it. */
 export const vooruitblikAuthor: MailingAuthor = { subject: 'system:vooruitblik', name: 'Vooruitblik' };
@@ -217,20 +215,49 @@ export type VooruitblikOutcome =
   | 'no-digest'
   | 'ignored';
 
-/** What is new since the last digest, as of now. */
-const newsSince = async (ports: VooruitblikPorts, since: string, now: Date): Promise<VooruitblikNews> => {
+/** How many published reports one read of the archive takes. */
+const reportsPage = 100;
+/** The most pages of the archive one draft reads (a few hundred reports in the programme's lifetime). */
+const maxReportPages = 20;
+
+/**
+ * What is new since the last digest: the meetings still ahead when the digest goes out (one in the days
+ * between the draft and the send is over by then), and the reports first published since. The archive is
+ * ordered by the date a report carries, not by when it went online, so all of it is read.
+ */
+const newsSince = async (
+  ports: VooruitblikPorts,
+  since: string,
+  digestTime: Date,
+): Promise<VooruitblikNews> => {
   const [meetings, reports] = await Promise.all([
-    upcomingMeetings(ports.meetings, now, maxMeetings),
-    ports.reports.list({ status: 'published', limit: reportsRead }),
+    upcomingMeetings(ports.meetings, digestTime, maxMeetings),
+    publishedReports(ports),
   ]);
   return {
     meetings: meetings
       .filter((meeting) => meeting.status === 'published')
       .map((meeting) => ({ ...meeting, isNew: (meeting.publishedAt ?? meeting.createdAt) > since })),
-    reports: reports.items
+    reports: reports
       .filter((report) => (report.firstPublishedAt ?? '') > since)
       .sort((a, b) => (b.firstPublishedAt ?? '').localeCompare(a.firstPublishedAt ?? '')),
   };
+};
+
+const publishedReports = async (ports: VooruitblikPorts): Promise<ReportSummary[]> => {
+  const reports: ReportSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxReportPages; page++) {
+    const { items, nextCursor } = await ports.reports.list({
+      status: 'published',
+      limit: reportsPage,
+      ...(cursor ? { cursor } : {}),
+    });
+    reports.push(...items);
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  return reports;
 };
 
 /**
@@ -243,7 +270,7 @@ const draftDigest = async (ports: VooruitblikPorts, digestTime: Date): Promise<V
   const now = ports.clock.now();
   // Before any digest went out: what came in the month before (since the previous digest's draft day).
   const since = (await ports.digests.newsUntil()) ?? previousDraftTime(digestTime).toISOString();
-  const news = await newsSince(ports, since, now);
+  const news = await newsSince(ports, since, digestTime);
   if (!hasNews(news)) return 'no-news';
   const content = vooruitblikContent(news, digestTime, ports);
   const mailing: Mailing = {

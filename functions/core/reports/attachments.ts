@@ -42,8 +42,9 @@ export const documentUploadForm = async (
  * The completing call (If-Match when given).
  * 1. The report exists; the name to save it as ends in .pdf (default `<slug>.pdf`).
  * 2. The upload is checked and moved into place, or deleted: a refusal is a 400 that says why.
- * 3. The report names its new document, conditional on the version read; if that write fails, the new
- *    object goes again. The one it replaces is deleted.
+ * 3. The report names its new document (`reports/<reportId>/<uploadId>.pdf`), conditional on the version
+ *    read; if that write fails, the new object goes again. The one it replaces is deleted. Completing the
+ *    same upload again answers the report as it is.
  */
 export const attachDocument = async (
   ports: AttachmentPorts,
@@ -62,7 +63,9 @@ export const attachDocument = async (
       },
     ]);
   }
-  const key = `reports/${reportId}/${ports.ids.next()}.pdf`;
+  // Named after its upload: a repeated call (a lost answer) finds the document the first one kept.
+  const key = `reports/${reportId}/${upload.uploadId}.pdf`;
+  if (report.document?.key === key) return report;
   const check = await ports.documents.complete(upload.uploadId, key);
   if (!check.ok) throw new InvalidInput([{ field: 'uploadId', message: refusals[check.reason] }]);
   const now = ports.clock.now().toISOString();

@@ -109,12 +109,28 @@ export const scheduleReportAt = async (
   const next = scheduleReport(report, at, expectedVersion, ports.clock.now());
   const announcement = await draftAnnouncement(ports, report);
   if (announcement) await assertAnnouncementMaySend(ports, announcement.mailing);
-  await ports.scheduler.scheduleOnce(reportScheduleName(reportId), at, {
+  const name = reportScheduleName(reportId);
+  await ports.scheduler.scheduleOnce(name, at, {
     kind: 'report-publish',
     reportId,
     scheduledAt: next.scheduledAt as string,
   });
-  await ports.store.replace(report, next);
+  try {
+    await ports.store.replace(report, next);
+  } catch (error) {
+    // Another write came first: the schedule goes back to what the report (as read) says, so a report
+    // still scheduled for its old time is published then, and a draft has none.
+    if (report.status === 'scheduled' && report.scheduledAt) {
+      await ports.scheduler.scheduleOnce(name, new Date(report.scheduledAt), {
+        kind: 'report-publish',
+        reportId,
+        scheduledAt: report.scheduledAt,
+      });
+    } else {
+      await ports.scheduler.cancel(name);
+    }
+    throw error;
+  }
   return next;
 };
 

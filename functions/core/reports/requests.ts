@@ -1,6 +1,7 @@
 import { DomainError, NotFound } from '../errors';
 import type { OutboxMail } from '../mailings/outbox';
 import type { Organiser } from '../organisers/identity';
+import { type MailRate, type MailRateChange, nextMailRate } from '../people/mail-rate';
 import { normaliseAddress } from '../people/person-id';
 import { ConcurrentChange } from '../ports';
 import type { ReportDocuments } from './documents';
@@ -64,22 +65,35 @@ const parseRequestKey = (key: string): { reportId: string; personId: string } =>
 
 export interface ReportRequestStore {
   get(reportId: string, personId: string): Promise<ReportRequest | undefined>;
+  /** The person's mails on their own request this hour (core/people/mail-rate.ts). */
+  loadMailRate(personId: string): Promise<MailRate>;
   /**
-   * Writes the request with its mails in one transaction, conditional on the request being as `previous`
-   * says (absent, or in its status); ConcurrentChange when another write came first.
+   * Writes the request with its mails (and the person's mail rate, when given) in one transaction,
+   * conditional on the request being as `previous` says (absent, or in its status); ConcurrentChange when
+   * another write came first.
    */
-  save(previous: ReportRequest | undefined, next: ReportRequest, mails: readonly OutboxMail[]): Promise<void>;
+  save(
+    previous: ReportRequest | undefined,
+    next: ReportRequest,
+    mails: readonly OutboxMail[],
+    mailRate?: MailRateChange,
+  ): Promise<void>;
   /** Counts one download. */
   countDownload(reportId: string, personId: string, at: Date): Promise<void>;
   /** A report's requests, oldest first. */
   list(reportId: string): Promise<readonly ReportRequest[]>;
 }
 
+/** Confirming and approving: the request is named by its key, nobody is keyed by address. */
 export interface ReportRequestPorts {
   readonly reports: Pick<ReportStore, 'get' | 'bySlug'>;
   readonly requests: ReportRequestStore;
-  readonly personIds: { of(address: string): string };
   readonly clock: { now(): Date };
+}
+
+/** Asking: the address typed is keyed (the person-id key). */
+export interface RequestingPorts extends ReportRequestPorts {
+  readonly personIds: { of(address: string): string };
 }
 
 export interface ReportDownloadPorts extends Pick<ReportRequestPorts, 'reports' | 'requests' | 'clock'> {
@@ -121,15 +135,19 @@ const mailAbout = (
   createdAt: at.toISOString(),
 });
 
-/** Written as read; a concurrent identical write (a double submit) is as good as this one. */
+/**
+ * Written as read, with the person's mail rate when they asked. A concurrent write (a double submit) is as
+ * good as this one: the form's answer is the same page either way.
+ */
 const saved = async (
   ports: ReportRequestPorts,
   previous: ReportRequest | undefined,
   next: ReportRequest,
   mails: readonly OutboxMail[],
+  mailRate?: MailRateChange,
 ): Promise<void> => {
   try {
-    await ports.requests.save(previous, next, mails);
+    await ports.requests.save(previous, next, mails, mailRate);
   } catch (error) {
     if (!(error instanceof ConcurrentChange)) throw error;
   }
@@ -140,10 +158,11 @@ const saved = async (
  * 1. Only a published on-request report with its document takes requests (otherwise NotRequestable).
  * 2. New, or not yet confirmed: stored (the latest details) with a confirm mail.
  * 3. Granted already: the download link again. Awaiting approval: nothing new.
- * At most one mail a minute per request, whatever is asked.
+ * At most one mail a minute per request, and the person's hourly share of mails on their own request
+ * (core/people/mail-rate.ts, shared with subscriptions and registrations): the form cannot flood an address.
  */
 export const requestReport = async (
-  ports: ReportRequestPorts,
+  ports: RequestingPorts,
   slug: string,
   form: RequestForm,
 ): Promise<void> => {
@@ -157,9 +176,11 @@ export const requestReport = async (
   const existing = await ports.requests.get(report.reportId, personId);
   if (existing && now.getTime() - Date.parse(existing.lastMailedAt) < mailPauseMs) return;
   if (existing?.status === 'awaiting-approval') return;
+  const mailRate = nextMailRate(await ports.requests.loadMailRate(personId), now);
+  if (!mailRate) return;
   if (existing?.status === 'granted') {
     const next = { ...existing, lastMailedAt: now.toISOString() };
-    await saved(ports, existing, next, [mailAbout(next, report, 'report-request-granted', now)]);
+    await saved(ports, existing, next, [mailAbout(next, report, 'report-request-granted', now)], mailRate);
     return;
   }
   const next: ReportRequest = {
@@ -175,7 +196,7 @@ export const requestReport = async (
     lastMailedAt: now.toISOString(),
     downloads: 0,
   };
-  await saved(ports, existing, next, [mailAbout(next, report, 'report-request-confirm', now)]);
+  await saved(ports, existing, next, [mailAbout(next, report, 'report-request-confirm', now)], mailRate);
 };
 
 /** Where a request stands after its confirmation, as the page says it. */
@@ -235,9 +256,23 @@ export const approveRequest = async (
         : 'Deze aanvraag is nog niet bevestigd door de aanvrager; goedkeuren kan daarna.',
     );
   }
+  if (!isRequestable(report)) {
+    throw new RequestConflict(
+      request.status,
+      'Deze publicatie is niet (meer) op aanvraag beschikbaar: er valt niets toe te kennen.',
+    );
+  }
   const now = ports.clock.now();
   const next = granted(request, now, organiser.subject);
-  await ports.requests.save(request, next, [mailAbout(next, report, 'report-request-granted', now)]);
+  try {
+    await ports.requests.save(request, next, [mailAbout(next, report, 'report-request-granted', now)]);
+  } catch (error) {
+    if (!(error instanceof ConcurrentChange)) throw error;
+    throw new RequestConflict(
+      request.status,
+      'Deze aanvraag is intussen gewijzigd (misschien al goedgekeurd). Haal het overzicht opnieuw op.',
+    );
+  }
   return next;
 };
 
@@ -251,6 +286,12 @@ export class RequestConflict extends DomainError {
     super(message);
   }
 }
+
+/** What the confirm page shows: the request as it stands, and its report. */
+export const pendingRequest = (
+  ports: Pick<ReportRequestPorts, 'reports' | 'requests'>,
+  key: string,
+): Promise<{ request: ReportRequest; report: Report }> => findRequest(ports, key);
 
 /** What the download page shows: the report, and whether its document can be had. */
 export const grantedRequest = async (

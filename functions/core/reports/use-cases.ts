@@ -1,6 +1,6 @@
 import { InvalidInput, NotFound } from '../errors';
 import { reportAnnouncement } from '../mailings/announcement';
-import type { RenderedMailing, StoredMailing } from '../mailings/drafts';
+import type { MailingStore, RenderedMailing, StoredMailing } from '../mailings/drafts';
 import { type Mailing, type MailingContent, newMailing } from '../mailings/mailing';
 import type { Organiser } from '../organisers/identity';
 import type { Clock, IdGenerator } from '../ports';
@@ -61,6 +61,8 @@ export interface ReportPorts {
   readonly renderMail: (content: Pick<MailingContent, 'subject' | 'preheader' | 'body'>) => RenderedMailing;
   /** The absolute address of a report's public page. */
   readonly reportUrl: (slug: string) => string;
+  /** The announcements, to draft them again while nobody touched them. */
+  readonly mailings: Pick<MailingStore, 'get'>;
   /** A meeting a report names must exist. */
   readonly meetings: { getMeeting(meetingId: string): Promise<unknown> };
   readonly clock: Clock;
@@ -111,7 +113,48 @@ export const findReport = async (
   return report;
 };
 
-/** An organiser changes a report (If-Match), published or not; the body is rendered again. */
+/** What an announcement quotes: a change to any of it drafts an untouched announcement again. */
+const announced = (report: Report): string =>
+  JSON.stringify([
+    report.title,
+    report.summary,
+    report.kind,
+    report.visibility,
+    report.meetingId,
+    report.slug,
+  ]);
+
+/**
+ * The announcement drafted again from the changed report, while nobody touched it (a draft at version 1,
+ * without test-sends or approval): its title, link, button and audience (a meeting linked later brings its
+ * confirmed participants) follow the report. Once an organiser edited it, it is theirs, and stays.
+ */
+const redraftedAnnouncement = async (
+  ports: ReportPorts,
+  report: Report,
+  next: Report,
+): Promise<AnnouncementWrite | undefined> => {
+  if (!report.announcementId || announced(report) === announced(next)) return undefined;
+  const stored = await ports.mailings.get(report.announcementId);
+  const untouched =
+    stored?.mailing.status === 'draft' &&
+    stored.mailing.version === 1 &&
+    !stored.mailing.testSends?.length &&
+    stored.mailing.approval === undefined;
+  if (!stored || !untouched) return undefined;
+  const content = reportAnnouncement(next, { url: ports.reportUrl(next.slug) });
+  const mailing: Mailing = {
+    ...stored.mailing,
+    ...content,
+    updatedAt: ports.clock.now().toISOString(),
+  };
+  return { previous: stored.mailing, next: { mailing, rendered: ports.renderMail(mailing) } };
+};
+
+/**
+ * An organiser changes a report (If-Match), published or not; the body is rendered again, and an untouched
+ * announcement follows it, in the same write.
+ */
 export const updateReport = async (
   ports: ReportPorts,
   reportId: string,
@@ -122,7 +165,7 @@ export const updateReport = async (
   await assertMeeting(ports, changes.meetingId);
   const bodyHtml = changes.body === undefined ? report.bodyHtml : ports.render(changes.body);
   const next = editReport(report, expectedVersion, changes, bodyHtml, ports.clock.now());
-  await ports.store.replace(report, next);
+  await ports.store.replace(report, next, await redraftedAnnouncement(ports, report, next));
   return next;
 };
 

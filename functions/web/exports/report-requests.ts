@@ -29,10 +29,17 @@ export const requestsCsvHeader = [
 
 const when = (instant: string | undefined): string => (instant ? formatLocalTimestamp(instant) : '');
 
+/**
+ * Only confirmed requests: an unconfirmed one may carry anyone's address, typed by someone else, and nobody
+ * consented to it yet (it is deleted with its confirm link after 7 days).
+ */
+const confirmedOnly = (requests: readonly ReportRequest[]) =>
+  requests.filter((request) => request.status !== 'unconfirmed');
+
 export const reportRequestsCsv = (requests: readonly ReportRequest[]): string => {
   const lines = [
     requestsCsvHeader.map(ours).join(';'),
-    ...requests.map((request) =>
+    ...confirmedOnly(requests).map((request) =>
       [
         typed(request.name),
         typed(request.email),
@@ -57,7 +64,9 @@ export const reportRequestsJson = (
 ) => ({
   reportId: report.reportId,
   approveRequests: report.approveRequests === true,
-  items: requests.map((request) => ({
+  /** Requests not (yet) confirmed: counted, not shown. */
+  unconfirmed: requests.length - confirmedOnly(requests).length,
+  items: confirmedOnly(requests).map((request) => ({
     personId: request.personId,
     name: request.name,
     email: request.email,

@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../core/errors';
 import type { Report } from '../../core/reports/report';
-import { type ConfirmOutcome, reportRequestConsent } from '../../core/reports/requests';
+import { type ConfirmOutcome, type ReportRequest, reportRequestConsent } from '../../core/reports/requests';
 import { paths, reportPath, requestReportPath } from '../../paths';
 import { errorSummary, honeypotField, issueFor, textArea, textField } from '../forms';
 import { type Html, html } from '../html';
@@ -73,12 +73,24 @@ export const renderRequestReceived = (report: Pick<Report, 'title' | 'slug'>): s
 <p><a href="${reportPath(report.slug)}">Terug naar de publicatie</a></p>`,
   });
 
-/** Opened from the confirm mail: only the button confirms, so a mail scanner that opens the link does not. */
-export const renderRequestConfirmPage = (report: Pick<Report, 'title'>): string =>
+/**
+ * Opened from the confirm mail: only the button confirms, so a mail scanner that opens the link does not. It
+ * shows what is confirmed, as it was last sent with this address.
+ */
+export const renderRequestConfirmPage = (
+  report: Pick<Report, 'title'>,
+  request: Pick<ReportRequest, 'name' | 'organisation' | 'purpose'>,
+): string =>
   renderPage({
     title: 'Bevestig je aanvraag',
     main: html`<h1>Bevestig je aanvraag</h1>
-<p class="lead">Nog één stap: bevestig dat je "${report.title}" wilt ontvangen.</p>
+<p class="lead">Nog één stap: bevestig dat je "${report.title}" wilt ontvangen, met deze gegevens:</p>
+<ul>
+<li>Naam: ${request.name}</li>
+<li>Organisatie: ${request.organisation}</li>
+${request.purpose ? html`<li>Doel: ${request.purpose}</li>` : ''}
+</ul>
+<p>Klopt er iets niet? Vraag de publicatie dan opnieuw aan op haar pagina; de laatste aanvraag telt.</p>
 <form method="post"><button type="submit">Aanvraag bevestigen</button></form>`,
   });
 
