@@ -79,6 +79,11 @@ export class TableScheduler implements Scheduler {
   async scheduleOnce(name: string, at: Date, job: ScheduledJob): Promise<void> {
     assertScheduleName(name);
     if (Number.isNaN(at.getTime())) throw new RangeError('The time of a schedule is not a valid date');
+    await this.#put(name, at, scheduleInput(job));
+  }
+
+  /** The schedule's whole item, a new revision: created, or replaced as UpdateSchedule replaces one. */
+  async #put(name: string, at: Date, input: string, expression?: string): Promise<void> {
     const dueAt = at.toISOString();
     await this.client.send(
       new PutCommand({
@@ -89,7 +94,8 @@ export class TableScheduler implements Scheduler {
           entity: 'Schedule',
           name,
           dueAt,
-          input: scheduleInput(job),
+          input,
+          ...(expression !== undefined ? { expression } : {}),
           revision: this.newRevision(),
         },
       }),
@@ -146,22 +152,7 @@ export class TableScheduler implements Scheduler {
     if (existing?.expression === expression && existing.input === input && existing.failedAt === undefined) {
       return 'kept';
     }
-    const dueAt = firstDueAt.toISOString();
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.schedule(name),
-          ...keys.scheduleListing(dueAt, name),
-          entity: 'Schedule',
-          name,
-          dueAt,
-          input,
-          expression,
-          revision: this.newRevision(),
-        },
-      }),
-    );
+    await this.#put(name, firstDueAt, input, expression);
     return 'written';
   }
 

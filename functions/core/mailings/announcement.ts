@@ -72,7 +72,8 @@ export const announcementDraft = ({
 // --- Dates as people in the Netherlands read them --------------------------------------------------------
 
 const weekdays = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const months = [
+/** The months as Dutch writes them, January first. */
+export const dutchMonths = [
   'januari',
   'februari',
   'maart',
@@ -92,7 +93,7 @@ const two = (n: number): string => String(n).padStart(2, '0');
 export const dutchDate = (instant: Instant): string => {
   const { year, month, day } = amsterdamLocalParts(instant);
   const weekday = weekdays[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
-  return `${weekday} ${day} ${months[month - 1]} ${year}`;
+  return `${weekday} ${day} ${dutchMonths[month - 1]} ${year}`;
 };
 
 const dutchTime = (instant: Instant): string => {

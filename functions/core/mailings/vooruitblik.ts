@@ -5,7 +5,7 @@ import type { Meeting } from '../meetings/model';
 import { ConcurrentChange } from '../ports';
 import { type ReportSummary, reportKindNames } from '../reports/report';
 import type { ReportStore } from '../reports/use-cases';
-import { dutchWhen, escapeMarkdown, meetingPlace } from './announcement';
+import { dutchMonths, dutchWhen, escapeMarkdown, meetingPlace } from './announcement';
 import type { RenderedMailing, StoredMailing } from './drafts';
 import {
   cancelMailing,
@@ -107,21 +107,6 @@ export const digestMailingId = (digestTime: Date): string =>
 
 // --- The content ----------------------------------------------------------------------------------------------
 
-const monthNames = [
-  'januari',
-  'februari',
-  'maart',
-  'april',
-  'mei',
-  'juni',
-  'juli',
-  'augustus',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
-
 export interface VooruitblikNews {
   /** The meetings ahead, earliest first; `isNew` when published since the last digest. */
   readonly meetings: readonly (Meeting & { readonly isNew: boolean })[];
@@ -145,7 +130,7 @@ export const vooruitblikContent = (
   links: VooruitblikLinks,
 ): MailingContent => {
   const { year, month } = amsterdamLocalParts(digestTime);
-  const period = `${monthNames[month - 1]} ${year}`;
+  const period = `${dutchMonths[month - 1]} ${year}`;
   const meetings = news.meetings.map(
     (meeting) =>
       `- **[${escapeMarkdown(meeting.title.trim())}](${links.meetingUrl(meeting.meetingId)})**${meeting.isNew ? ' (nieuw)' : ''}  \n` +
