@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMailing } from '../../functions/core/mailings/drafts';
-import {
-  approveMailing,
-  editMailing,
-  type Mailing,
-  StaleMailing,
-} from '../../functions/core/mailings/mailing';
+import { approveMailing, editMailing, type Mailing } from '../../functions/core/mailings/mailing';
 import type { OutboxMail } from '../../functions/core/mailings/outbox';
 import { sendMailingNow } from '../../functions/core/mailings/sending-control';
 import {
