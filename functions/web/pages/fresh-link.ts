@@ -24,7 +24,7 @@ export const renderFreshLinkPage = (
       title: 'Deze link is verouderd',
       main: html`<h1>Deze link is verouderd</h1>
 <p class="lead">Deze link is te oud om nog te gebruiken.</p>
-<p>Meld je opnieuw aan met hetzelfde e-mailadres, dan krijg je een e-mail met een nieuwe link: voor een bijeenkomst op de pagina van die bijeenkomst, voor de nieuwsbrief op de <a href="${paths.newsletter}">aanmeldpagina</a>.</p>
+<p>Meld je opnieuw aan met hetzelfde e-mailadres, dan krijg je een e-mail met een nieuwe link: voor een bijeenkomst op de pagina van die bijeenkomst, voor de nieuwsbrief op de <a href="${paths.newsletter}">aanmeldpagina</a>, voor een publicatie op aanvraag op de pagina van die publicatie (via <a href="${paths.reports}">Publicaties</a>).</p>
 <p><a href="${paths.meetings}">Naar de bijeenkomsten</a></p>`,
     });
   }
