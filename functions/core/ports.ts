@@ -61,6 +61,17 @@ export interface Mailer {
   send(mail: OutgoingMail, options?: SendOptions): Promise<SentMail>;
 }
 
+/**
+ * The records stayed contended through every retry (DynamoDB's TransactionConflict): nothing was written,
+ * and the same request a moment later will most likely go through. Not a domain outcome: answered 503.
+ */
+export class StillContended extends Error {
+  override readonly name = 'StillContended';
+  constructor() {
+    super('The records stayed contended through every retry');
+  }
+}
+
 /** Someone else changed the same records between our read and our write; nothing was written. */
 export class ConcurrentChange extends Error {
   constructor() {

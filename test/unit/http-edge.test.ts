@@ -2,8 +2,14 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { logger } from '../../functions/adapters/logger';
+import { StillContended } from '../../functions/core/ports';
 import { httpRoute } from '../../functions/handlers/http/edge';
-import { type HttpEvent, parseGroupsClaim, parseJsonBody } from '../../functions/handlers/http/request';
+import {
+  type HttpEvent,
+  parseFormBody,
+  parseGroupsClaim,
+  parseJsonBody,
+} from '../../functions/handlers/http/request';
 import { json } from '../../functions/handlers/http/respond';
 import { handler as notFound } from '../../functions/handlers/not-found';
 import { handler as organiserMe } from '../../functions/handlers/organiser-me';
@@ -163,5 +169,60 @@ describe('organiser access', () => {
     expect(parseGroupsClaim('organisers')).toEqual(['organisers']);
     expect(parseGroupsClaim(['admins'])).toEqual(['admins']);
     expect(parseGroupsClaim(undefined)).toEqual([]);
+  });
+});
+
+describe('the door (issue 13: hostile input refused before any read)', () => {
+  const contended = httpRoute(async () => {
+    throw new StillContended();
+  });
+  const formEcho = httpRoute(async (e) => json(200, Object.fromEntries(await parseFormBody(e))));
+  const form = (body: Buffer | string) =>
+    formEcho(
+      event({
+        rawPath: '/nieuwsbrief',
+        body: Buffer.from(body).toString('base64'),
+        isBase64Encoded: true,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      context,
+    );
+
+  it('answers contention that outlasted every retry with 503 problem+json and Retry-After, never a 500', async () => {
+    const result = await contended(event({ rawPath: '/api/meetings/x/registrations' }), context);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(problemOf(result)).toMatchObject({ type: 'urn:dropin:problem:concurrent-change', status: 503 });
+    // A page says so in Dutch.
+    const page = await contended(event({ rawPath: '/bijeenkomsten/x' }), context);
+    expect(page.statusCode).toBe(503);
+    expect(page.body).toContain('probeer het zo nog eens');
+  });
+
+  it('refuses a path id that is no id of ours (a 2,100-character one included) with a 404, before the handler', async () => {
+    let reached = 0;
+    const route = httpRoute(async () => {
+      reached += 1;
+      return json(200, {});
+    });
+    const at = (id: string) =>
+      route(
+        event({ routeKey: 'GET /api/meetings/{id}', rawPath: `/api/meetings/${id}`, pathParameters: { id } }),
+        context,
+      );
+    expect((await at('x'.repeat(2_100))).statusCode).toBe(404);
+    expect((await at('a/b%00')).statusCode).toBe(404);
+    expect(reached).toBe(0);
+    // The control: an id of ours reaches the handler.
+    expect((await at('01KB6F0W5ZJ8D7C3X9Q2M4N6PR')).statusCode).toBe(200);
+    expect(reached).toBe(1);
+  });
+
+  it('refuses a form whose text is not UTF-8, and keeps one that is', async () => {
+    expect((await form('name=%FF%FE&email=a%40b.nl')).statusCode).toBe(400);
+    expect((await form(Buffer.from([0x6e, 0x3d, 0xc3, 0x28]))).statusCode).toBe(400);
+    const ok = await form('name=Jos%C3%A9+%F0%9F%91%A9%E2%80%8D%F0%9F%92%BB&city=Zo%C3%AB');
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body ?? '{}')).toEqual({ name: 'José 👩‍💻', city: 'Zoë' });
   });
 });

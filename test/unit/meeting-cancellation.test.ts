@@ -63,6 +63,32 @@ describe('cancelling a registration', () => {
     ]);
   });
 
+  it('is refused once the meeting is over: nobody is promoted to the past, nothing changes', async () => {
+    const sam = stored(registrationFixture({ personId: 'sam', registrationId: 'reg-sam' }));
+    stored(
+      registrationFixture({ personId: 'jip', status: 'waiting', waitingKey: 'W1', email: 'jip@example.org' }),
+    );
+    // The meeting ended on 4 January; the clock stands at the 5th.
+    store.meetings.set(
+      meetingId,
+      meetingFixture({
+        capacity: 1,
+        confirmedCount: 1,
+        waitingCount: 1,
+        startsAt: '2027-01-04T12:30:00.000Z',
+        endsAt: '2027-01-04T15:30:00.000Z',
+      }),
+    );
+
+    await expect(cancelRegistration(ports, linkFor(sam))).rejects.toMatchObject({
+      code: 'meeting-over',
+      message: expect.stringContaining('al voorbij'),
+    });
+    expect((await store.getRegistration(meetingId, 'sam'))?.status).toBe('confirmed');
+    expect((await store.getRegistration(meetingId, 'jip'))?.status).toBe('waiting');
+    expect(store.outbox).toEqual([]);
+  });
+
   it('does nothing the second time', async () => {
     const sam = stored(registrationFixture({ personId: 'sam' }));
     store.meetings.set(meetingId, meetingFixture({ capacity: 1, confirmedCount: 1, waitingCount: 0 }));

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { consentText } from '../../functions/core/subscriptions/consent';
+import { noControlExceptNewlines } from '../../functions/handlers/inputs/fields';
 import {
   newsletterFormValues,
   subscribeForm,
   subscribeFormInput,
   subscribeFormIssues,
+  subscribeRequest,
   subscriberListQuery,
 } from '../../functions/handlers/inputs/subscriptions';
 import { renderNewsletterForm } from '../../functions/web/pages/newsletter';
@@ -84,5 +86,22 @@ describe('the organiser subscriber list query', () => {
     });
     expect(subscriberListQuery.safeParse({ status: 'weg' }).success).toBe(false);
     expect(subscriberListQuery.safeParse({ topic: 'sport' }).success).toBe(false);
+  });
+});
+
+describe('names and free text at the door', () => {
+  it('refuse bidirectional overrides and isolates and control characters, keep joiners, and are stored NFC', () => {
+    const name = (value: string) =>
+      subscribeRequest.safeParse({ email: 'a@b.nl', name: value, consent: true });
+    expect(name('Ali\u202Egnp.exe').success).toBe(false);
+    expect(name('Ali\u2066x\u2069').success).toBe(false);
+    expect(name('Ali\u0085').success).toBe(false);
+    expect(name('Ali\u0007').success).toBe(false);
+    // The control: a zero-width joiner (an emoji sequence) stays, and a decomposed é is stored composed.
+    expect(name('Jo 👩\u200D💻').data?.name).toBe('Jo 👩\u200D💻');
+    expect(name('Jose\u0301').data?.name).toBe('Jos\u00E9');
+    // Multi-line text (a description, a purpose): line breaks and tabs stay, overrides do not.
+    expect(noControlExceptNewlines.test('Regel één\nRegel twee\tmet tab')).toBe(true);
+    expect(noControlExceptNewlines.test('Regel \u202Eéén')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { StillContended } from '../../core/ports';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -42,7 +43,8 @@ export const transactWrite = async (
       );
       if (failed.length > 0) throw new TransactionConditionFailed(failed);
       const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
-      if (!conflict || attempt >= conflictAttempts) throw error;
+      if (!conflict) throw error;
+      if (attempt >= conflictAttempts) throw new StillContended();
       await sleep(Math.random() * 25 * 2 ** attempt);
     }
   }

@@ -1,5 +1,5 @@
 import { contendedRounds, untilCommitted } from '../concurrency';
-import { InvalidToken } from '../errors';
+import { DomainError, InvalidToken } from '../errors';
 import type { Clock, IdGenerator } from '../ports';
 import type { TokenSigner } from '../tokens';
 import { meetingMail, parseCancelTokenId } from './mail-data';
@@ -36,6 +36,11 @@ export interface CancellationPorts extends CancelLinkPorts {
   readonly ids: IdGenerator;
 }
 
+/** A meeting that has ended: its registrations no longer change (409). */
+export class MeetingOver extends DomainError {
+  readonly code = 'meeting-over';
+}
+
 /** Checks a cancel link before its page is shown; a GET never cancels. */
 export const registrationForCancelLink = async (
   ports: CancelLinkPorts,
@@ -54,7 +59,7 @@ export const registrationForCancelLink = async (
 /**
  * A participant cancels with the link from their mail (a POST from the page it opens).
  * 1. The link must be for this registration (not an earlier one of the same person).
- * 2. Cancelled already → nothing (idempotent).
+ * 2. Cancelled already → nothing (idempotent); the meeting over → MeetingOver (409), nothing changes.
  * 3. A confirmed seat is handed to the first person waiting in the same transaction, with their promotion
  *    mail; a waiting place is simply left. The cancellation mail goes along.
  */
@@ -65,6 +70,10 @@ export const cancelRegistration = async (
   untilCommitted(contendedRounds, async () => {
     const { meeting, registration } = await registrationForCancelLink(ports, token);
     if (registration.status === 'cancelled') return { meeting, outcome: 'already-cancelled' };
+    // Over is over: a seat freed after the end would promote someone to a meeting in the past.
+    if (Date.parse(meeting.endsAt) <= ports.clock.now().getTime()) {
+      throw new MeetingOver('Deze bijeenkomst is al voorbij: afmelden kan niet meer.');
+    }
     const at = ports.clock.now().toISOString();
     const { waitingKey: _, ...rest } = registration;
     const next: Registration = {

@@ -3,8 +3,16 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger, logInvocation } from '../../adapters/logger';
 import { redactAddresses } from '../../adapters/redaction';
-import { DomainError, InvalidInput, InvalidToken, NotPermitted, RetiredLink } from '../../core/errors';
+import {
+  DomainError,
+  InvalidInput,
+  InvalidToken,
+  NotFound,
+  NotPermitted,
+  RetiredLink,
+} from '../../core/errors';
 import { isOrganiser } from '../../core/organisers/identity';
+import { ConcurrentChange, StillContended } from '../../core/ports';
 import { isApiPath, routeByKey } from '../../routes';
 import { renderErrorPage } from '../../web/pages/error';
 import { renderFreshLinkPage } from '../../web/pages/fresh-link';
@@ -33,6 +41,7 @@ const titles: Record<number, string> = {
   413: 'Verzoek te groot',
   415: 'Niet-ondersteund formaat',
   428: 'Versie ontbreekt',
+  503: 'Even druk',
   500: 'Interne fout',
 };
 
@@ -44,10 +53,25 @@ interface MappedError {
   issues?: InvalidInput['issues'];
 }
 
+/**
+ * What every id and slug in a path looks like: ULIDs, the seed's slugs, report slugs, person ids (hex) and
+ * the Vooruitblik's mailing ids all fit; anything else names nothing of ours.
+ */
+export const pathParameterPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Maps any thrown error to what the caller may see: 4xx details, never 5xx details. */
 export const mapError = (error: unknown): MappedError => {
   if (error instanceof TransportError) {
     return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  }
+  // Contention that outlasted every retry (a transaction's, or a use case's rounds): nothing was written.
+  if (error instanceof StillContended || error instanceof ConcurrentChange) {
+    return {
+      status: 503,
+      code: 'concurrent-change',
+      message: 'Het is even erg druk: probeer het zo nog eens. Er is niets opgeslagen.',
+      headers: { 'retry-after': '1' },
+    };
   }
   if (error instanceof DomainError) {
     const status = statusByDomainCode[error.code] ?? 409;
@@ -80,6 +104,11 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
     if (!route && event.routeKey !== '$default') {
       throw new Error(`Route ${event.routeKey} is not in the route table`);
     }
+    // Ids and slugs are checked at the door, before any read: nothing of ours looks otherwise (a key over
+    // DynamoDB's limit would otherwise be a 500).
+    for (const value of Object.values(event.pathParameters ?? {})) {
+      if (!pathParameterPattern.test(value ?? '')) throw new NotFound('Deze pagina bestaat niet.');
+    }
     if (route?.access === 'organiser' && !isOrganiser(organiserOf(event).groups)) throw new NotPermitted();
   },
   after: (request) => {
@@ -89,7 +118,12 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
   onError: (request) => {
     const { event, error } = request;
     const mapped = mapError(error);
-    if (mapped.status >= 500) {
+    if (mapped.status === 503) {
+      logger.warn('Request contended', {
+        routeKey: event.routeKey,
+        requestId: event.requestContext.requestId,
+      });
+    } else if (mapped.status >= 500) {
       logger.error('Request failed', {
         routeKey: event.routeKey,
         requestId: event.requestContext.requestId,

@@ -79,6 +79,30 @@ export const parseJsonBody = <Schema extends z.ZodMiniType>(
   return parsed.data;
 };
 
+/**
+ * A form's text must be UTF-8: the parser would turn anything else into U+FFFD and store it. Urlencoded: every
+ * name and value once its escapes are decoded; multipart: the whole body (its parts are text, files refused).
+ */
+const assertUtf8Form = (bytes: Buffer, mediaType: string): void => {
+  if (mediaType !== 'application/x-www-form-urlencoded') {
+    decodeUtf8(bytes, 'formulierinhoud');
+    return;
+  }
+  for (const pair of decodeUtf8(bytes, 'formulierinhoud').split('&')) {
+    const escaped = pair.replace(/\+/g, ' ');
+    const raw = Buffer.concat(
+      escaped
+        .split(/(%[0-9A-Fa-f]{2})/)
+        .map((part) =>
+          /^%[0-9A-Fa-f]{2}$/.test(part)
+            ? Buffer.from([Number.parseInt(part.slice(1), 16)])
+            : Buffer.from(part, 'utf8'),
+        ),
+    );
+    decodeUtf8(raw, 'formulierinhoud');
+  }
+};
+
 /** Form bodies as browsers and mail clients send them (RFC 8058 one-click posts either). */
 const formMediaTypes = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
@@ -95,6 +119,7 @@ export const parseFormBody = async (
   if (bytes.length === 0) return new URLSearchParams();
   const { mediaType } = contentTypeOf(event);
   if (!formMediaTypes.includes(mediaType)) throw new UnsupportedMediaType(formMediaTypes);
+  assertUtf8Form(bytes, mediaType);
   let form: FormData;
   try {
     form = await new Response(bytes, {
@@ -138,9 +163,12 @@ export const ifMatchVersion = (event: HttpEvent, { required }: { required: boole
 };
 
 /** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */
+/** A token as we write them (base64url parts joined by a dot), of a sane length: checked before any read. */
+const tokenPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
+
 export const linkToken = (event: HttpEvent): string => {
   const token = event.queryStringParameters?.token;
-  if (!token) throw new InvalidToken('malformed');
+  if (!token || !tokenPattern.test(token)) throw new InvalidToken('malformed');
   return token;
 };
 

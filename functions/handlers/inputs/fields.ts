@@ -3,10 +3,14 @@ import '../../adapters/validation-locale';
 
 /** Field rules shared by several inputs: the same rules for the API and the forms. */
 
-/** A single line: no line breaks, no other control characters. */
-export const noControlCharacters = /^[^\p{Cc}]*$/u;
-/** Multi-line text may have line breaks but no other control characters. */
-export const noControlExceptNewlines = /^[^\p{Cc}]*$|^(?:[^\p{Cc}]|\r|\n|\t)*$/u;
+/**
+ * A single line: no line breaks, no other control characters (C0, DEL, C1), and no bidirectional overrides or
+ * isolates (U+202A–202E, U+2066–2069), which make "Ali\u202Egnp.exe" show as "Aliexe.png" in a name, a mail,
+ * a calendar or a spreadsheet. Other format characters, such as the zero-width joiner of an emoji, stay.
+ */
+export const noControlCharacters = /^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
+/** Multi-line text may have line breaks (and tabs) but nothing else of the above. */
+export const noControlExceptNewlines = /^(?:[^\p{Cc}\u202A-\u202E\u2066-\u2069]|\r|\n|\t)*$/u;
 
 /** A required single line of at most `max` characters, trimmed. */
 export const singleLine = (max: number) =>
@@ -14,6 +18,7 @@ export const singleLine = (max: number) =>
     .string()
     .check(
       z.regex(noControlCharacters, 'Regeleinden en stuurtekens kunnen hier niet.'),
+      z.normalize('NFC'),
       z.trim(),
       z.minLength(1),
       z.maxLength(max),

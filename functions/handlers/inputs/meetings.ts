@@ -5,7 +5,9 @@ import { instant } from './instant';
 
 const meetingFields = {
   title: singleLine(200),
-  description: z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.maxLength(10_000)),
+  description: z
+    .string()
+    .check(z.regex(noControlExceptNewlines), z.normalize('NFC'), z.trim(), z.maxLength(10_000)),
   city: singleLine(100),
   venueAddress: singleLine(300),
   startsAt: instant,

@@ -6,7 +6,7 @@ import { emailInput, noControlCharacters, noControlExceptNewlines } from './fiel
 const optionalLine = (max: number, message: string) =>
   z.optional(
     z.pipe(
-      z.string().check(z.regex(noControlCharacters, message), z.trim(), z.maxLength(max)),
+      z.string().check(z.regex(noControlCharacters, message), z.normalize('NFC'), z.trim(), z.maxLength(max)),
       z.transform((value: string) => value || undefined),
     ),
   );
@@ -17,6 +17,7 @@ const optionalText = z.optional(
       .string()
       .check(
         z.regex(noControlExceptNewlines, 'Stuurtekens kunnen hier niet.'),
+        z.normalize('NFC'),
         z.trim(),
         z.maxLength(500, 'Hoogstens 500 tekens.'),
       ),
@@ -30,6 +31,7 @@ export const registrationRequest = z.strictObject({
     .string('Vul je naam in.')
     .check(
       z.regex(noControlCharacters, 'Een naam kan geen regeleinden of andere stuurtekens bevatten.'),
+      z.normalize('NFC'),
       z.trim(),
       z.minLength(1, 'Vul je naam in.'),
       z.maxLength(100, 'Een naam heeft hoogstens 100 tekens.'),

@@ -6,7 +6,9 @@ import { emailInput, noControlCharacters, noControlExceptNewlines, singleLine } 
 import { instant } from './instant';
 
 const text = (max: number) =>
-  z.string().check(z.regex(noControlExceptNewlines), z.trim(), z.minLength(1), z.maxLength(max));
+  z
+    .string()
+    .check(z.regex(noControlExceptNewlines), z.normalize('NFC'), z.trim(), z.minLength(1), z.maxLength(max));
 
 /** Report bodies are long Markdown: 100,000 characters, so the JSON may be larger than other requests. */
 export const reportBodyLimitBytes = 512 * 1024;
@@ -63,6 +65,7 @@ const requiredLine = (max: number, missing: string) =>
     .string()
     .check(
       z.regex(noControlCharacters, 'Eén regel, zonder stuurtekens.'),
+      z.normalize('NFC'),
       z.trim(),
       z.minLength(1, missing),
       z.maxLength(max, `Hoogstens ${max} tekens.`),
@@ -79,6 +82,7 @@ export const reportRequestForm = z
         .string()
         .check(
           z.regex(noControlExceptNewlines, 'Zonder stuurtekens.'),
+          z.normalize('NFC'),
           z.trim(),
           z.maxLength(500, 'Hoogstens 500 tekens.'),
         ),

@@ -12,6 +12,7 @@ export const nameInput = z.pipe(
     .string()
     .check(
       z.regex(noControlCharacters, 'Een naam kan geen regeleinden of andere stuurtekens bevatten.'),
+      z.normalize('NFC'),
       z.trim(),
       z.maxLength(100, 'Een naam heeft hoogstens 100 tekens.'),
     ),
