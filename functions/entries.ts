@@ -88,6 +88,16 @@ const formPageBudget = {
 } as const;
 
 /**
+ * A public JSON intake (subscribing, registering): zod's checks of every field, with NFC normalisation and
+ * the patterns that refuse control characters and bidirectional overrides in names and free text.
+ */
+const publicIntakeBudget = {
+  ratio: 1.35,
+  reason:
+    'validates a public JSON body with zod: NFC normalisation and the text patterns of names and free text',
+} as const;
+
+/**
  * Saving a mailing or a report renders its Markdown once: markdown-it and the allow-list sanitiser (with
  * postcss) go along.
  */
@@ -156,6 +166,7 @@ export const lambdaEntries = {
     file: 'handlers/subscribe-api.ts',
     description: 'Subscribes through the JSON API (double opt-in)',
     needs: { table: 'readWrite', personIds: true },
+    budget: publicIntakeBudget,
   },
   confirmSubscriptionPage: {
     file: 'handlers/confirm-subscription-page.ts',
@@ -262,6 +273,7 @@ export const lambdaEntries = {
     file: 'handlers/fresh-link-request.ts',
     description: 'Mails a fresh preferences link to an active subscriber (a link whose key was retired)',
     needs: { table: 'readWrite', personIds: true },
+    budget: formPageBudget,
   },
   organiserSubscribers: {
     file: 'handlers/organiser-subscribers.ts',
@@ -366,6 +378,7 @@ export const lambdaEntries = {
     file: 'handlers/meeting-register-form.ts',
     description: 'Registers for a meeting through the form',
     needs: { table: 'readWrite', personIds: true },
+    budget: formPageBudget,
     timeoutSeconds: contendedTimeoutSeconds,
   },
   cancelRegistrationPage: {
@@ -393,6 +406,7 @@ export const lambdaEntries = {
     file: 'handlers/register-api.ts',
     description: 'Registers for a meeting through the JSON API',
     needs: { table: 'readWrite', personIds: true },
+    budget: publicIntakeBudget,
     timeoutSeconds: contendedTimeoutSeconds,
   },
   organiserMeetings: {
