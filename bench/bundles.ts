@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
+import { servesLimitedRoute } from '../functions/routes';
 import { esbuildOptionsFor } from '../lib/bundling';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..');
@@ -137,9 +138,16 @@ const packagesOf = (metafile: Metafile, outfile: string) => {
   return [...bytes].map(([name, size]) => ({ name, bytes: size })).sort((a, b) => b.bytes - a.bytes);
 };
 
-const bundle = async (outDir: string, name: string, entry: string | { source: string }) => {
+const bundle = async (
+  outDir: string,
+  name: string,
+  entry: string | { source: string },
+  countsRequests = false,
+) => {
   const outfile = path.join(outDir, name, 'index.mjs');
-  const options = esbuildOptionsFor(typeof entry === 'string' ? entry : '', outfile);
+  const options = esbuildOptionsFor(typeof entry === 'string' ? entry : '', outfile, {
+    countsRequests,
+  });
   const result = await build({
     ...options,
     ...(typeof entry === 'string'
@@ -201,7 +209,7 @@ try {
     entries.map(async ([name, entry]) => {
       const clients = clientsOf(entry);
       const [fn, bare] = await Promise.all([
-        bundle(outDir, name, path.join(repositoryRoot, 'functions', entry.file)),
+        bundle(outDir, name, path.join(repositoryRoot, 'functions', entry.file), servesLimitedRoute(name)),
         bareOf(clients),
       ]);
       const budget = entry.budget?.ratio ?? defaultBudget;

@@ -1,7 +1,10 @@
 /**
- * How registering behaves under a rush: N people register at once for a meeting with fewer seats, against
- * DynamoDB Local, through the real use case and store (the HTTP layer adds a constant per request).
- * Prints wall time, per-registration latency percentiles, and the outcome (which must never oversell).
+ * How registering behaves under a rush, in its two steps: N people ask to register at once (the request,
+ * which holds nothing), then all N confirm at once from their mail (which takes the seats and the waiting
+ * places) for a meeting with fewer seats, against DynamoDB Local, through the real use cases and store (the
+ * HTTP layer adds a constant per request). Prints each step's wall time and latency percentiles, the
+ * confirmation's as a ratio to the request's (measured in the same run), and the outcome, which must never
+ * oversell and must number the queue 1..waiting with every stated place equal to the stored one.
  *
  *   npm run bench -- [people=200] [seats=150]
  */
@@ -12,7 +15,11 @@ import { DynamoMeetingLifecycle } from '../functions/adapters/dynamo/meeting-lif
 import { DynamoMeetingRegistrations } from '../functions/adapters/dynamo/meeting-registrations';
 import { timeOrderedIds } from '../functions/adapters/ids';
 import type { Meeting } from '../functions/core/meetings/model';
-import { registerForMeeting } from '../functions/core/meetings/registration';
+import {
+  confirmRegistration,
+  pendingKey,
+  requestRegistration,
+} from '../functions/core/meetings/registration-requests';
 import { PersonIds } from '../functions/core/people/person-id';
 import { localAwsSettings, startDynamoDbLocal } from '../local/engines/dynamodb-local';
 import { findFreePort } from '../local/engines/ports';
@@ -61,32 +68,50 @@ try {
     personIds: new PersonIds('bench-secret-bench-secret-bench-secret-0123'),
   };
 
-  const started = performance.now();
-  const results = await Promise.all(
-    Array.from({ length: people }, async (_, i) => {
-      const begin = performance.now();
-      const outcome = await registerForMeeting(ports, 'bench', {
-        email: `p${i}@example.org`,
-        name: `P ${i}`,
-        answers: {},
-      });
-      return { outcome, ms: performance.now() - begin };
-    }),
+  const timed = async <T>(work: (i: number) => Promise<T>) => {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: people }, async (_, i) => {
+        const begin = performance.now();
+        const result = await work(i);
+        return { result, ms: performance.now() - begin };
+      }),
+    );
+    const wall = performance.now() - started;
+    return { results, wall, latencies: results.map((r) => r.ms).sort((x, y) => x - y) };
+  };
+  const requests = await timed((i) =>
+    requestRegistration(ports, 'bench', { email: `p${i}@example.org`, name: `P ${i}`, answers: {} }),
   );
-  const wall = performance.now() - started;
-  const latencies = results.map((r) => r.ms).sort((a, b) => a - b);
+  const confirmations = await timed((i) =>
+    confirmRegistration(ports, pendingKey('bench', ports.personIds.of(`p${i}@example.org`))),
+  );
   const stored = await store.getMeeting('bench');
+  const outcomes = confirmations.results.map((r) => r.result);
+  const stated = outcomes.filter((o) => o.status === 'waiting').map((o) => o.position ?? 0);
+  const storedPlaces = await Promise.all(
+    outcomes
+      .filter((o) => o.status === 'waiting')
+      .map((o) => store.waitingPosition('bench', o.registration.waitingKey ?? '')),
+  );
+  const line = (label: string, step: { wall: number; latencies: number[] }) =>
+    console.log(
+      `  ${label.padEnd(18)} wall ${step.wall.toFixed(0)} ms (${((people / step.wall) * 1000).toFixed(0)}/s), p50 ${percentile(step.latencies, 50).toFixed(0)} ms, p95 ${percentile(step.latencies, 95).toFixed(0)} ms, max ${step.latencies.at(-1)?.toFixed(0)} ms`,
+    );
   console.log(`registration race: ${people} people, ${seats} seats, DynamoDB Local, one process`);
+  line('1. requests', requests);
+  line('2. confirmations', confirmations);
   console.log(
-    `  wall time          ${wall.toFixed(0)} ms (${((people / wall) * 1000).toFixed(0)} registrations/s)`,
+    `  confirm ÷ request  wall ${(confirmations.wall / requests.wall).toFixed(2)}×, p50 ${(percentile(confirmations.latencies, 50) / percentile(requests.latencies, 50)).toFixed(2)}×, p95 ${(percentile(confirmations.latencies, 95) / percentile(requests.latencies, 95)).toFixed(2)}×`,
   );
   console.log(
-    `  latency            p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms`,
+    `  outcome            ${outcomes.filter((o) => o.status === 'confirmed').length} confirmed, ${stated.length} waiting; counters confirmed ${stored?.confirmedCount}, waiting ${stored?.waitingCount}`,
   );
+  const numbered = [...stated].sort((x, y) => x - y).every((place, i) => place === i + 1);
+  const asStored = stated.every((place, i) => place === storedPlaces[i]);
   console.log(
-    `  outcome            ${results.filter((r) => r.outcome.status === 'confirmed').length} confirmed, ${results.filter((r) => r.outcome.status === 'waiting').length} waiting`,
+    `  queue              places 1..${stated.length} ${numbered ? 'each once' : 'NOT each once'}; stated = stored: ${asStored ? 'yes' : 'NO'}`,
   );
-  console.log(`  counters           confirmed ${stored?.confirmedCount}, waiting ${stored?.waitingCount}`);
 } finally {
   client.destroy();
   await engine.stop();

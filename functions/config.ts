@@ -1,5 +1,9 @@
 import * as z from 'zod/mini';
 import './adapters/validation-locale';
+import {
+  defaultPublicPostsPerClientPerMinute,
+  defaultPublicPostsPerTokenPerMinute,
+} from './core/request-limits';
 import { defaultRegistrationRetentionDays, defaultReportRequestRetentionDays } from './core/retention';
 
 /**
@@ -14,6 +18,13 @@ const awsSchedulerVariables = [
   'SCHEDULER_TARGET_ARN',
   'SCHEDULER_DLQ_ARN',
 ] as const;
+
+/** A limit on public POSTs: a whole number of requests a minute, 1 or more. */
+const requestsPerMinute = (fallback: number) =>
+  z._default(
+    z.pipe(z.string().check(z.regex(/^[1-9]\d{0,6}$/, 'must be a whole number from 1')), z.transform(Number)),
+    fallback,
+  );
 
 const configSchema = z
   .object({
@@ -107,6 +118,18 @@ const configSchema = z
       ),
       [],
     ),
+    /**
+     * Public POSTs that start something (subscribing, registering, asking for a link or a report) admitted per
+     * client network a minute: an IPv4 address, or an IPv6 /64 (docs/architecture.md, "Limits on public
+     * POSTs"). The stage's `publicPostsPerIpPerMinute` (cdk.json) sets it; offline the environment of
+     * `npm start`.
+     */
+    PUBLIC_POSTS_PER_IP_PER_MINUTE: requestsPerMinute(defaultPublicPostsPerClientPerMinute),
+    /**
+     * Public POSTs that carry a signed link token (confirmations, one-click unsubscribes) admitted per token a
+     * minute; the stage's `publicPostsPerTokenPerMinute` sets it.
+     */
+    PUBLIC_POSTS_PER_TOKEN_PER_MINUTE: requestsPerMinute(defaultPublicPostsPerTokenPerMinute),
     /** Offline only: DynamoDB Local and the SES emulator. Unset in AWS. */
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     SES_ENDPOINT: z.optional(z.url()),

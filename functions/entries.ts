@@ -102,9 +102,18 @@ const publicIntakeBudget = {
  * postcss) go along.
  */
 const renderingBudget = {
-  ratio: 2.1,
+  ratio: 2.15,
   reason:
     'renders Markdown when a mailing or report is saved: markdown-it, sanitize-html and its postcss (about 290 KB)',
+} as const;
+
+/**
+ * A POST through a signed link (a confirmation, an unsubscribe, a cancellation): it checks the link and, at
+ * the edge, counts the POST per link token (the request limiter and its UpdateItem, some 4 KB).
+ */
+const linkPostBudget = {
+  ratio: 1.35,
+  reason: 'checks a signed link and counts each POST per link token at the edge (the request limiter)',
 } as const;
 
 /**
@@ -177,6 +186,7 @@ export const lambdaEntries = {
     file: 'handlers/confirm-subscription.ts',
     description: 'Confirms a pending subscription',
     needs: { table: 'readWrite', tokens: true },
+    budget: linkPostBudget,
   },
   preferencesPage: {
     file: 'handlers/preferences-page.ts',
@@ -198,6 +208,7 @@ export const lambdaEntries = {
     file: 'handlers/unsubscribe.ts',
     description: 'One-click unsubscribe (RFC 8058)',
     needs: { table: 'readWrite', tokens: true },
+    budget: linkPostBudget,
   },
   organiserMailings: {
     file: 'handlers/organiser-mailings.ts',
@@ -376,9 +387,13 @@ export const lambdaEntries = {
   },
   meetingRegisterForm: {
     file: 'handlers/meeting-register-form.ts',
-    description: 'Registers for a meeting through the form',
-    needs: { table: 'readWrite', personIds: true },
-    budget: formPageBudget,
+    description: 'Asks to register for a meeting through the form (in one step from an invitation link)',
+    needs: { table: 'readWrite', tokens: true },
+    budget: {
+      ratio: 1.4,
+      reason:
+        'a form page that also registers in one step from an invitation: the registration use case, the checked link and the outcome pages',
+    },
     timeoutSeconds: contendedTimeoutSeconds,
   },
   cancelRegistrationPage: {
@@ -390,6 +405,20 @@ export const lambdaEntries = {
     file: 'handlers/cancel-registration.ts',
     description: 'Cancels a registration and promotes the first person waiting',
     needs: { table: 'readWrite', tokens: true },
+    timeoutSeconds: contendedTimeoutSeconds,
+    budget: linkPostBudget,
+  },
+  registrationConfirmPage: {
+    file: 'handlers/registration-confirm-page.ts',
+    description: 'The page the confirm link of a registration request opens',
+    needs: { table: 'read', tokens: true },
+    budget: formPageBudget,
+  },
+  registrationConfirm: {
+    file: 'handlers/registration-confirm.ts',
+    description: 'Confirms a registration request: a seat or a waiting place',
+    needs: { table: 'readWrite', tokens: true },
+    budget: formPageBudget,
     timeoutSeconds: contendedTimeoutSeconds,
   },
   meetingsApi: {
@@ -404,7 +433,7 @@ export const lambdaEntries = {
   },
   registerApi: {
     file: 'handlers/register-api.ts',
-    description: 'Registers for a meeting through the JSON API',
+    description: 'Asks to register for a meeting through the JSON API (confirmed from the mail)',
     needs: { table: 'readWrite', personIds: true },
     budget: publicIntakeBudget,
     timeoutSeconds: contendedTimeoutSeconds,
@@ -434,6 +463,13 @@ export const lambdaEntries = {
     file: 'handlers/organiser-meeting-publish.ts',
     description: 'Publishes a meeting',
     needs: { table: 'readWrite' },
+  },
+  organiserRegistrationCreate: {
+    file: 'handlers/organiser-registration-create.ts',
+    description: 'An organiser registers someone (an admin also over capacity), with the usual mail',
+    needs: { table: 'readWrite', personIds: true },
+    timeoutSeconds: contendedTimeoutSeconds,
+    budget: publicIntakeBudget,
   },
   organiserMeetingCancel: {
     file: 'handlers/organiser-meeting-cancel.ts',

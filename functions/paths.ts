@@ -12,6 +12,8 @@ export const paths = {
   /** API Gateway template; link to a meeting with `meetingPath(id)`. */
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
+  /** The confirm link of a registration request opens this page, whose button posts back to it. */
+  confirmRegistration: '/bijeenkomsten/aanmelding/bevestigen',
   pastMeetings: '/bijeenkomsten/eerder',
   calendarFeed: '/bijeenkomsten/agenda.ics',
   reports: '/publicaties',

@@ -1,4 +1,5 @@
 import { reportActions } from './core/reports/report';
+import type { RequestLimitKind } from './core/request-limits';
 import type { EntryName } from './entries';
 import { paths } from './paths';
 
@@ -13,36 +14,73 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * one of `organiserGroups` (core/organisers/identity.ts, checked by the handler's HTTP edge). */
 export type Access = 'public' | 'organiser';
 
+/**
+ * How the HTTP edge limits a public POST (core/request-limits.ts; docs/architecture.md, "Limits on public
+ * POSTs"), counted before its handler runs: `client` for a POST that starts something (a subscription, a
+ * registration, a mailed link), per client network a minute; `token` for a POST that carries a signed link
+ * token (a confirmation, a one-click unsubscribe), per token a minute instead, since a mail provider's
+ * scanner posts many tokens from one network. Every public POST names one (test/unit/route-table.test.ts).
+ */
+export type RequestLimit = RequestLimitKind;
+
 export interface Route {
   readonly method: HttpMethod;
   readonly path: string;
   readonly entry: EntryName;
   readonly access: Access;
+  /** The route's limit on public POSTs. Default: none (pages, the API's reads, organiser routes). */
+  readonly limit?: RequestLimit;
 }
 
 export const routes = [
   { method: 'GET', path: paths.home, entry: 'home', access: 'public' },
   { method: 'GET', path: paths.newsletter, entry: 'newsletterForm', access: 'public' },
-  { method: 'POST', path: paths.newsletter, entry: 'newsletterSubscribe', access: 'public' },
+  { method: 'POST', path: paths.newsletter, entry: 'newsletterSubscribe', access: 'public', limit: 'client' },
   { method: 'GET', path: paths.confirmSubscription, entry: 'confirmSubscriptionPage', access: 'public' },
-  { method: 'POST', path: paths.confirmSubscription, entry: 'confirmSubscription', access: 'public' },
+  {
+    method: 'POST',
+    path: paths.confirmSubscription,
+    entry: 'confirmSubscription',
+    access: 'public',
+    limit: 'token',
+  },
   { method: 'GET', path: paths.preferences, entry: 'preferencesPage', access: 'public' },
-  { method: 'POST', path: paths.preferences, entry: 'preferencesSubmit', access: 'public' },
+  { method: 'POST', path: paths.preferences, entry: 'preferencesSubmit', access: 'public', limit: 'token' },
   { method: 'GET', path: paths.unsubscribe, entry: 'unsubscribePage', access: 'public' },
-  { method: 'POST', path: paths.unsubscribe, entry: 'unsubscribe', access: 'public' },
+  { method: 'POST', path: paths.unsubscribe, entry: 'unsubscribe', access: 'public', limit: 'token' },
   { method: 'GET', path: paths.freshLink, entry: 'freshLinkForm', access: 'public' },
-  { method: 'POST', path: paths.freshLink, entry: 'freshLinkRequest', access: 'public' },
-  { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public' },
+  { method: 'POST', path: paths.freshLink, entry: 'freshLinkRequest', access: 'public', limit: 'client' },
+  { method: 'POST', path: '/api/subscriptions', entry: 'subscribeApi', access: 'public', limit: 'client' },
   { method: 'GET', path: paths.meetings, entry: 'meetingsPage', access: 'public' },
   { method: 'GET', path: paths.calendarFeed, entry: 'meetingCalendarFeed', access: 'public' },
   { method: 'GET', path: paths.pastMeetings, entry: 'pastMeetingsPage', access: 'public' },
   { method: 'GET', path: paths.meeting, entry: 'meetingPage', access: 'public' },
-  { method: 'POST', path: paths.meeting, entry: 'meetingRegisterForm', access: 'public' },
+  { method: 'POST', path: paths.meeting, entry: 'meetingRegisterForm', access: 'public', limit: 'client' },
   { method: 'GET', path: paths.cancelRegistration, entry: 'cancelRegistrationPage', access: 'public' },
-  { method: 'POST', path: paths.cancelRegistration, entry: 'cancelRegistration', access: 'public' },
+  {
+    method: 'POST',
+    path: paths.cancelRegistration,
+    entry: 'cancelRegistration',
+    access: 'public',
+    limit: 'token',
+  },
+  { method: 'GET', path: paths.confirmRegistration, entry: 'registrationConfirmPage', access: 'public' },
+  {
+    method: 'POST',
+    path: paths.confirmRegistration,
+    entry: 'registrationConfirm',
+    access: 'public',
+    limit: 'token',
+  },
   { method: 'GET', path: '/api/meetings', entry: 'meetingsApi', access: 'public' },
   { method: 'GET', path: '/api/meetings/{id}', entry: 'meetingApi', access: 'public' },
-  { method: 'POST', path: '/api/meetings/{id}/registrations', entry: 'registerApi', access: 'public' },
+  {
+    method: 'POST',
+    path: '/api/meetings/{id}/registrations',
+    entry: 'registerApi',
+    access: 'public',
+    limit: 'client',
+  },
   { method: 'GET', path: '/api/organiser/meetings', entry: 'organiserMeetings', access: 'organiser' },
   { method: 'POST', path: '/api/organiser/meetings', entry: 'organiserMeetingCreate', access: 'organiser' },
   { method: 'GET', path: '/api/organiser/meetings/{id}', entry: 'organiserMeeting', access: 'organiser' },
@@ -68,6 +106,12 @@ export const routes = [
     method: 'POST',
     path: '/api/organiser/meetings/{id}/announce',
     entry: 'organiserMeetingAnnounce',
+    access: 'organiser',
+  },
+  {
+    method: 'POST',
+    path: '/api/organiser/meetings/{id}/registrations',
+    entry: 'organiserRegistrationCreate',
     access: 'organiser',
   },
   {
@@ -149,9 +193,15 @@ export const routes = [
   { method: 'GET', path: paths.report, entry: 'reportPage', access: 'public' },
   { method: 'GET', path: '/api/reports', entry: 'reportsApi', access: 'public' },
   { method: 'GET', path: paths.digestPreview, entry: 'digestPreviewPage', access: 'public' },
-  { method: 'POST', path: paths.requestReport, entry: 'reportRequest', access: 'public' },
+  { method: 'POST', path: paths.requestReport, entry: 'reportRequest', access: 'public', limit: 'client' },
   { method: 'GET', path: paths.confirmReportRequest, entry: 'reportRequestConfirmPage', access: 'public' },
-  { method: 'POST', path: paths.confirmReportRequest, entry: 'reportRequestConfirm', access: 'public' },
+  {
+    method: 'POST',
+    path: paths.confirmReportRequest,
+    entry: 'reportRequestConfirm',
+    access: 'public',
+    limit: 'token',
+  },
   { method: 'GET', path: paths.reportDownload, entry: 'reportDownloadPage', access: 'public' },
   { method: 'GET', path: paths.reportDownloadFile, entry: 'reportDownload', access: 'public' },
   { method: 'GET', path: paths.reportFile, entry: 'reportFile', access: 'public' },
@@ -221,6 +271,13 @@ const byKey = new Map<string, Route>(routes.map((route) => [routeKey(route), rou
 
 /** The route an event was routed by; undefined for `$default`. */
 export const routeByKey = (key: string): Route | undefined => byKey.get(key);
+
+/**
+ * Whether an entry serves a route with a `limit`: its function counts requests (lib/app-function.ts grants
+ * it, lib/bundling.ts bundles the limiter).
+ */
+export const servesLimitedRoute = (entry: EntryName, table: readonly Route[] = routes): boolean =>
+  table.some((route) => route.entry === entry && route.limit !== undefined);
 
 /** API routes answer problem+json; every other path is a page and answers Dutch HTML. */
 export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');

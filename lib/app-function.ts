@@ -9,9 +9,9 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { personIndexName } from '../functions/adapters/dynamo/table-design';
+import { personIndexName, requestCountKeyPrefix } from '../functions/adapters/dynamo/table-design';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
-import { functionBundling, lambdaNodeMajor } from './bundling';
+import { bundleConditions, functionBundling, lambdaNodeMajor } from './bundling';
 import type { MailSending } from './mail-sending';
 import { grantReportDocuments, type ReportDocumentsBucket } from './report-documents';
 
@@ -80,6 +80,13 @@ export interface AppFunctionProps {
    * @default a name CloudFormation generates
    */
   readonly functionName?: string;
+  /**
+   * Serves a route with a `limit` (functions/routes.ts): its bundle carries the request limiter, and it may
+   * count requests in the table (an UpdateItem on the request counts alone, if its needs do not write the
+   * table) under a hash keyed with the person-id key (read access to it, if its needs do not give it).
+   * @default false
+   */
+  readonly countsRequests?: boolean;
 }
 
 /** Item reads; TransactGetItems is authorised through GetItem. No Scan. */
@@ -117,12 +124,15 @@ export class AppFunction extends Construct {
   readonly role: iam.Role;
   readonly errorsAlarm: cloudwatch.Alarm;
   readonly throttlesAlarm: cloudwatch.Alarm;
+  /** Whether it serves a route with a `limit`: bundled with the request limiter and allowed to count. */
+  readonly countsRequests: boolean;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     const { entry } = props;
     const projectRoot = props.projectRoot ?? repositoryRoot;
     const logLevel = props.logLevel ?? 'INFO';
+    this.countsRequests = props.countsRequests ?? false;
 
     // Retained: the logs age out by their retention anyway, and a replaced function or a deleted stack must
     // not take the evidence of an incident with it.
@@ -168,6 +178,7 @@ export class AppFunction extends Construct {
         sourceMap: functionBundling.sourceMap,
         sourcesContent: functionBundling.sourcesContent,
         externalModules: [...functionBundling.externalModules],
+        esbuildArgs: { '--conditions': bundleConditions({ countsRequests: this.countsRequests }).join(',') },
         forceDockerBundling: false,
       },
     });
@@ -177,6 +188,7 @@ export class AppFunction extends Construct {
     this.allowXRayWrites();
 
     this.grantNeeds(entry.needs, props.resources);
+    if (this.countsRequests) this.allowRequestCounting(entry.needs, props.resources);
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `${entry.description}: the function failed (uncaught error or timeout)`,
@@ -261,6 +273,26 @@ export class AppFunction extends Construct {
         throw new Error(`${this.node.path} schedules, but the stage has no scheduling`);
       this.allowScheduling(resources.scheduling);
     }
+  }
+
+  /**
+   * Counting a limited route's requests (functions/core/request-limits.ts): an atomic ADD on a request count,
+   * keyed with the person-id key. An entry that writes the table and keys people or checks links has both
+   * already; otherwise it gets exactly what is missing: UpdateItem on the partitions of the request counts
+   * (`dynamodb:LeadingKeys`), and read access to the person-id key.
+   */
+  private allowRequestCounting(needs: EntryNeeds, resources: AppResources): void {
+    if (needs.table !== 'readWrite') {
+      iam.Grant.addToPrincipal({
+        grantee: this.function,
+        actions: ['dynamodb:UpdateItem'],
+        resourceArns: [resources.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${requestCountKeyPrefix}*`] },
+        },
+      });
+    }
+    if (needs.tokens !== true && needs.personIds !== true) resources.tokenSecret.grantRead(this.function);
   }
 
   /**

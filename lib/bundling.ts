@@ -24,8 +24,25 @@ export const functionBundling = {
   externalModules: [] as string[],
 } as const;
 
+/**
+ * The package conditions a function's bundle resolves with. `#request-limiter` (package.json `imports`, used by
+ * functions/handlers/http/edge.ts) is the request limiter in the bundle of a function that serves a route with
+ * a `limit` (functions/routes.ts, `servesLimitedRoute`) and nothing in any other, so only the functions that
+ * count requests carry the limiter, its table client and the key it counts with. Chosen here, at build time,
+ * because both other ways esbuild offers (a dynamic import, an injected module) make it wrap the table client
+ * the handler shares, and keep all of it. `module` is the condition esbuild applies when given none.
+ */
+export const bundleConditions = ({ countsRequests }: { readonly countsRequests: boolean }): string[] => [
+  'module',
+  countsRequests ? 'dropin-counts-requests' : 'dropin-counts-nothing',
+];
+
 /** The esbuild build options NodejsFunction derives from `functionBundling`, for building an entry directly. */
-export const esbuildOptionsFor = (entryPoint: string, outfile: string) => ({
+export const esbuildOptionsFor = (
+  entryPoint: string,
+  outfile: string,
+  options: { readonly countsRequests: boolean },
+) => ({
   entryPoints: [entryPoint],
   outfile,
   bundle: true,
@@ -38,4 +55,5 @@ export const esbuildOptionsFor = (entryPoint: string, outfile: string) => ({
   sourcemap: functionBundling.sourceMap,
   sourcesContent: functionBundling.sourcesContent,
   external: [...functionBundling.externalModules],
+  conditions: bundleConditions(options),
 });

@@ -2,7 +2,7 @@ import type { App, Environment } from 'aws-cdk-lib';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
 import { routes as routeTable } from '../functions/routes';
 import type { AppFunction } from './app-function';
-import { OrganiserApiStack } from './organiser-api-stack';
+import { isPublicRead, OrganiserApiStack, PublicPagesStack } from './route-stack';
 import { readStageSettings, type StageSettings } from './stage-settings';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack, type StatelessStackProps } from './stateless-stack';
@@ -11,9 +11,10 @@ export interface DropInStage {
   readonly settings: StageSettings;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly publicPages: PublicPagesStack;
   readonly organiserApi: OrganiserApiStack;
   /** Every stack of the stage, in deploy order. */
-  readonly stacks: readonly [StatefulStack, StatelessStack, OrganiserApiStack];
+  readonly stacks: readonly [StatefulStack, StatelessStack, PublicPagesStack, OrganiserApiStack];
   /** Every function of the stage, exactly one per entry in use, by entry name. */
   readonly functions: ReadonlyMap<EntryName, AppFunction>;
 }
@@ -35,10 +36,11 @@ export interface DropInStageOptions {
 
 /**
  * One deployment of Drop In, with the stage's settings from the app context: `DropIn-<stage>-Stateful` (data
- * and identities), `DropIn-<stage>-Stateless` (the HTTP API with its public routes, mail delivery, the jobs and
- * the target of the one-time schedules) and `DropIn-<stage>-OrganiserApi` (the organiser routes of that API and
- * their functions), deployed in that order. The code is split in two only to keep each stack well below
- * CloudFormation's 500 resources (test/infra/stack-budget.test.ts). bin/app.ts and the infra tests both build
+ * and identities), `DropIn-<stage>-Stateless` (the HTTP API with its public POSTs, mail delivery, the jobs and
+ * the target of the one-time schedules), `DropIn-<stage>-PublicPages` (the public GET routes of that API and
+ * their functions) and `DropIn-<stage>-OrganiserApi` (its organiser routes and their functions), deployed in
+ * that order. The code is split in three only to keep each stack well below CloudFormation's 500 resources
+ * (test/infra/stack-budget.test.ts). bin/app.ts and the infra tests both build
  * the app through here, so the tests check what `cdk deploy` deploys.
  */
 export const addDropInStage = (app: App, options: DropInStageOptions): DropInStage => {
@@ -66,7 +68,15 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     settings,
     stateful,
     description: `Drop In (${stageName}): the HTTP API with its public routes, mail delivery and the jobs`,
-    routes: routes.filter((route) => route.access === 'public'),
+    routes: routes.filter((route) => route.access === 'public' && !isPublicRead(route)),
+    entries,
+  });
+  const publicPages = new PublicPagesStack(app, `${prefix}-PublicPages`, {
+    env,
+    settings,
+    stateless,
+    description: `Drop In (${stageName}): the public pages and reads of the HTTP API and their functions`,
+    routes: routes.filter(isPublicRead),
     entries,
   });
   const organiserApi = new OrganiserApiStack(app, `${prefix}-OrganiserApi`, {
@@ -77,16 +87,16 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     routes: routes.filter((route) => route.access === 'organiser'),
     entries,
   });
-  const stacks = [stateful, stateless, organiserApi] as const;
+  const stacks = [stateful, stateless, publicPages, organiserApi] as const;
   // Every alarm of every stack mails the stage's alarm address, whoever adds it and wherever.
   for (const stack of stacks) stateful.alarms.notifyEveryAlarmIn(stack);
 
   const functions = new Map<EntryName, AppFunction>(stateless.functions);
-  for (const [name, fn] of organiserApi.functions) {
+  for (const [name, fn] of [...publicPages.functions, ...organiserApi.functions]) {
     // An entry behind a public and an organiser route, or a trigger and an organiser route, would run as two
     // functions with two sets of alarms.
     if (functions.has(name)) throw new Error(`Entry ${name} would get a function in each of two stacks`);
     functions.set(name, fn);
   }
-  return { settings, stateful, stateless, organiserApi, stacks, functions };
+  return { settings, stateful, stateless, publicPages, organiserApi, stacks, functions };
 };

@@ -4,7 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
-import type { Route } from '../functions/routes';
+import { type Route, routeKey } from '../functions/routes';
 import type { AppFunction, AppResources, LogLevel } from './app-function';
 import { addLambdaRoutes } from './lambda-routes';
 
@@ -38,13 +38,20 @@ export interface HttpApiProps {
    * @default 50 requests per second steady, bursts of 100
    */
   readonly throttle?: apigwv2.ThrottleSettings;
+  /**
+   * Throttle of each route with a `limit` (the public POSTs), on top of the stage's: however many clients
+   * share the work, one route cannot take the whole stage. The functions count per client and per token
+   * (docs/architecture.md, "Limits on public POSTs"); this bounds what reaches them at all.
+   * @default 25 requests per second steady, bursts of 50
+   */
+  readonly limitedRouteThrottle?: apigwv2.ThrottleSettings;
 }
 
 /**
  * The public HTTP API: the API with its throttled default stage, access logs and the organisers' JWT authorizer,
  * and the routes given (lib/lambda-routes.ts: one function per entry in use, one route per row, the authorizer
  * on exactly the `organiser` rows) with the `$default` route to the Dutch 404. Other stacks add routes to the
- * same API (lib/organiser-api-stack.ts) with `api` and `organiserAuthorizer`.
+ * same API (lib/route-stack.ts) with `api` and `organiserAuthorizer`.
  */
 export class HttpApi extends Construct {
   readonly api: apigwv2.HttpApi;
@@ -96,7 +103,7 @@ export class HttpApi extends Construct {
     });
 
     // Created with the API, at the path `HttpJwtAuthorizer` gave it (so its logical id stays), and handed to the
-    // routes as `organiserAuthorizer`, here or in another stack (lib/organiser-api-stack.ts).
+    // routes as `organiserAuthorizer`, here or in another stack (lib/route-stack.ts).
     this.organiserJwtAuthorizer = new apigwv2.HttpAuthorizer(this.api, 'OrganiserJwt', {
       httpApi: this.api,
       type: apigwv2.HttpAuthorizerType.JWT,
@@ -123,6 +130,22 @@ export class HttpApi extends Construct {
       logRetention: retention,
       ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
     });
+
+    // Route settings by route key: CloudFormation refuses a key whose route does not exist yet, so the stage
+    // waits for those routes (under the API, where addLambdaRoutes put them).
+    const limitedRoutes = props.routes.filter((route) => route.limit !== undefined);
+    const throttle = props.limitedRouteThrottle ?? { rateLimit: 25, burstLimit: 50 };
+    if (limitedRoutes.length > 0) {
+      (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = Object.fromEntries(
+        limitedRoutes.map((route) => [
+          routeKey(route),
+          { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit },
+        ]),
+      );
+    }
+    for (const route of limitedRoutes) {
+      this.stage.node.addDependency(this.api.node.findChild(`${route.method}${route.path}`));
+    }
   }
 
   /** The URL of the default stage, ending in `/`. */

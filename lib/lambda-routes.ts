@@ -102,6 +102,10 @@ export const addLambdaRoutes = (
   const functions = new Map<EntryName, AppFunction>();
   const integrations = new Map<EntryName, FunctionIntegration>();
   const routePaths = new Map<EntryName, (string | undefined)[]>();
+  // Functions behind a route with a `limit` count requests (bundled limiter, grants: lib/app-function.ts).
+  const counting = new Set(
+    props.routes.filter((route) => route.limit !== undefined).map((route) => route.entry),
+  );
   const integrationFor = (name: EntryName, path: string | undefined): FunctionIntegration => {
     routePaths.set(name, [...(routePaths.get(name) ?? []), path]);
     const existing = integrations.get(name);
@@ -112,6 +116,7 @@ export const addLambdaRoutes = (
       environment: props.environment,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
       ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
+      ...(counting.has(name) && { countsRequests: true }),
     });
     functions.set(name, fn);
     const integration = new FunctionIntegration(`Integration-${name}`, fn.function);

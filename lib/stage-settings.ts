@@ -41,6 +41,23 @@ export interface StageSettings {
   readonly apiRateLimit?: number;
   /** Burst of requests of the HTTP API's default stage. Default 100. */
   readonly apiBurstLimit?: number;
+  /**
+   * Steady-state requests per second of each public POST route (a route with a `limit` in functions/routes.ts),
+   * on top of the stage's. Default 25.
+   */
+  readonly publicPostRateLimit?: number;
+  /** Burst of requests of each public POST route. Default 50. */
+  readonly publicPostBurstLimit?: number;
+  /**
+   * Public POSTs that start something admitted per client network (an IPv4 address, an IPv6 /64) a minute,
+   * counted by the functions (the config's PUBLIC_POSTS_PER_IP_PER_MINUTE). Default 20.
+   */
+  readonly publicPostsPerIpPerMinute?: number;
+  /**
+   * Public POSTs that carry a signed link token admitted per token a minute (the config's
+   * PUBLIC_POSTS_PER_TOKEN_PER_MINUTE). Default 10.
+   */
+  readonly publicPostsPerTokenPerMinute?: number;
   /** Log level of every function (functions/adapters/logger.ts). Default INFO. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** CloudFormation termination protection of the stateful stack. Default true. */
@@ -149,6 +166,14 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   const organiserLogoutUrls = textList('organiserLogoutUrls');
   const apiRateLimit = positive('apiRateLimit');
   const apiBurstLimit = positive('apiBurstLimit');
+  const publicPostRateLimit = positive('publicPostRateLimit');
+  const publicPostBurstLimit = positive('publicPostBurstLimit');
+  const publicPostsPerIpPerMinute = positive('publicPostsPerIpPerMinute');
+  const publicPostsPerTokenPerMinute = positive('publicPostsPerTokenPerMinute');
+  for (const [key, value] of Object.entries({ publicPostsPerIpPerMinute, publicPostsPerTokenPerMinute })) {
+    // The functions' configuration refuses more (functions/config.ts), so the deploy would break them all.
+    if (value !== undefined && value > 9_999_999) problems.push(`${key}: expected at most 9999999`);
+  }
   const registrationRetentionDays = positive('registrationRetentionDays');
   if (registrationRetentionDays !== undefined && registrationRetentionDays > 9999) {
     problems.push('registrationRetentionDays: expected at most 9999');
@@ -185,6 +210,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     ...(organiserLogoutUrls !== undefined && { organiserLogoutUrls }),
     ...(apiRateLimit !== undefined && { apiRateLimit }),
     ...(apiBurstLimit !== undefined && { apiBurstLimit }),
+    ...(publicPostRateLimit !== undefined && { publicPostRateLimit }),
+    ...(publicPostBurstLimit !== undefined && { publicPostBurstLimit }),
+    ...(publicPostsPerIpPerMinute !== undefined && { publicPostsPerIpPerMinute }),
+    ...(publicPostsPerTokenPerMinute !== undefined && { publicPostsPerTokenPerMinute }),
     ...(logLevel !== undefined && { logLevel: logLevel as StageSettings['logLevel'] }),
     ...(terminationProtection !== undefined && { terminationProtection: terminationProtection as boolean }),
     ...(registrationRetentionDays !== undefined && { registrationRetentionDays }),

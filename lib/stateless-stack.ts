@@ -2,6 +2,10 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { outboxStreamFilter } from '../functions/adapters/dynamo/outbox';
 import { tableDesign } from '../functions/adapters/dynamo/table-design';
+import {
+  defaultPublicPostsPerClientPerMinute,
+  defaultPublicPostsPerTokenPerMinute,
+} from '../functions/core/request-limits';
 import { type EntryName, type LambdaEntry, lambdaEntries, soleEntryWithTrigger } from '../functions/entries';
 import { fallbackEntry, type Route, routes } from '../functions/routes';
 import type { AppFunction, AppResources } from './app-function';
@@ -98,6 +102,13 @@ export class StatelessStack extends Stack {
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
       LINK_KEYS_ARN: stateful.linkKeys.secretArn,
       ORGANISER_ALERT_ADDRESSES: settings.organiserAlertEmails.join(','),
+      // The limits on public POSTs the functions count (docs/architecture.md, "Limits on public POSTs").
+      PUBLIC_POSTS_PER_IP_PER_MINUTE: String(
+        settings.publicPostsPerIpPerMinute ?? defaultPublicPostsPerClientPerMinute,
+      ),
+      PUBLIC_POSTS_PER_TOKEN_PER_MINUTE: String(
+        settings.publicPostsPerTokenPerMinute ?? defaultPublicPostsPerTokenPerMinute,
+      ),
     };
 
     const entries: Readonly<Record<EntryName, LambdaEntry>> = props.entries ?? lambdaEntries;
@@ -130,6 +141,10 @@ export class StatelessStack extends Stack {
       logRetention: settings.logRetentionDays,
       ...(settings.logLevel !== undefined && { logLevel: settings.logLevel }),
       throttle: { rateLimit: settings.apiRateLimit ?? 50, burstLimit: settings.apiBurstLimit ?? 100 },
+      limitedRouteThrottle: {
+        rateLimit: settings.publicPostRateLimit ?? 25,
+        burstLimit: settings.publicPostBurstLimit ?? 50,
+      },
     });
 
     const common = {

@@ -26,6 +26,15 @@ export interface HandlerEnvironmentSettings {
   readonly tableName?: string;
   /** LOG_LEVEL. Default INFO. */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Public POSTs admitted per client network and per link token a minute (PUBLIC_POSTS_PER_IP_PER_MINUTE,
+   * PUBLIC_POSTS_PER_TOKEN_PER_MINUTE). Default: what the process environment says, else the configuration's
+   * defaults (20 and 10).
+   */
+  readonly publicPostLimits?: {
+    readonly perClientPerMinute?: number;
+    readonly perTokenPerMinute?: number;
+  };
 }
 
 export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record<string, string> => ({
@@ -53,6 +62,12 @@ export const handlerEnvironment = (settings: HandlerEnvironmentSettings): Record
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   SERVICE_NAME: 'dropin',
   LOG_LEVEL: settings.logLevel ?? 'INFO',
+  ...(settings.publicPostLimits?.perClientPerMinute !== undefined && {
+    PUBLIC_POSTS_PER_IP_PER_MINUTE: String(settings.publicPostLimits.perClientPerMinute),
+  }),
+  ...(settings.publicPostLimits?.perTokenPerMinute !== undefined && {
+    PUBLIC_POSTS_PER_TOKEN_PER_MINUTE: String(settings.publicPostLimits.perTokenPerMinute),
+  }),
 });
 
 export const applyHandlerEnvironment = (settings: HandlerEnvironmentSettings): void => {

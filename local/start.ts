@@ -6,6 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TableScheduler } from '../functions/adapters/dynamo/table-scheduler';
 import { reportDocumentsClient } from '../functions/adapters/s3/report-documents';
+import { ConfigError, loadConfig } from '../functions/config';
 import { documentContentType } from '../functions/core/reports/documents';
 import { createOrganiserAuth, defaultOrganiser } from './auth/organiser-auth';
 import { loadOrCreateSigningKey } from './auth/signing-key';
@@ -203,6 +204,16 @@ const start = async (): Promise<void> => {
     linkKeysFile: dataPaths(dataDir).linkKeys,
     reportDocuments: { s3Endpoint: s3.endpoint, bucket: localReportDocumentsBucket },
   });
+  // The handlers read the rest from this process's environment, as PUBLIC_POSTS_PER_IP_PER_MINUTE: checked now,
+  // so a malformed setting stops the start with its name instead of failing the first form.
+  const limits = (() => {
+    try {
+      return loadConfig(process.env);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new LocalSetupError(error.message);
+      throw error;
+    }
+  })();
 
   const client = new DynamoDBClient({ ...localAwsSettings, endpoint: dynamoDb.endpoint });
   running.push(async () => client.destroy());
@@ -308,6 +319,7 @@ const start = async (): Promise<void> => {
       `  SES faults:       ${sesProxy.endpoint}${sesFaultsPath}   (POST {"error":"ServiceUnavailable","share":0.05})`,
       `  SES allowance:    ${sesProxy.allowance?.settings.maxSendRate}/s, ${sesProxy.allowance?.settings.max24HourSend} a day   (${sesProxy.endpoint}${sesAccountPath}; DROPIN_SES_RATE, DROPIN_SES_DAILY_QUOTA)`,
       `  Report PDFs:      ${s3.endpoint}/${localReportDocumentsBucket}   (local S3; kept in ${paths.s3})`,
+      `  Public POSTs:     ${limits.PUBLIC_POSTS_PER_IP_PER_MINUTE} a minute per client, ${limits.PUBLIC_POSTS_PER_TOKEN_PER_MINUTE} per link   (PUBLIC_POSTS_PER_IP_PER_MINUTE, PUBLIC_POSTS_PER_TOKEN_PER_MINUTE)`,
       'Stop with Ctrl-C.',
       '',
     ].join('\n'),

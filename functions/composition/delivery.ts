@@ -1,8 +1,12 @@
 import { DynamoMeetingMails } from '../adapters/dynamo/meeting-mails';
 import type { DeliveryPorts } from '../core/mailings/delivery';
+import { promoteWaiting } from '../core/meetings/lifecycle';
 import { applyMeetingChange, type MeetingMailPorts } from '../core/meetings/meeting-mails';
+import { runRegistrationRequest } from '../core/meetings/registration-requests';
 import { outboxComposer } from '../web/mail/composers';
 import { tokens } from './keys';
+import { meetingLifecycle } from './meeting-lifecycle';
+import { registrationRequests } from './meeting-registrations';
 import { once } from './once';
 import { outboxLedger } from './outbox-ledger';
 import { calendarDomain, clock, config, siteUrl } from './process';
@@ -22,7 +26,8 @@ const meetingMails = once(
 
 /**
  * Delivering outbox entries (the stream relay and the sweeper): mails are composed when sent, with the
- * link keyring read on first use; jobs (a meeting changed) fan out to the mails they imply. Each send is
+ * link keyring read on first use; jobs fan out to the mails they imply (a meeting changed) or promote the
+ * people waiting for seats a capacity raise freed. Each send is
  * counted against the SES allowance, so a mailing sending meanwhile gives way (core/mailings/pacing.ts).
  */
 export const delivery = once(
@@ -36,7 +41,17 @@ export const delivery = once(
       calendarDomain,
     })),
     suppressions: suppressions(),
-    runJob: (job) => applyMeetingChange(meetingMails(), job),
+    runJob: async (job) => {
+      switch (job.kind) {
+        case 'meeting-changed':
+          return applyMeetingChange(meetingMails(), job);
+        case 'waiting-list-promotion':
+          await promoteWaiting(meetingLifecycle(), job.meetingId);
+          return;
+        case 'registration-requested':
+          return runRegistrationRequest(registrationRequests(), job);
+      }
+    },
     clock,
   }),
 );

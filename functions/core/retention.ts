@@ -32,6 +32,15 @@ export const defaultRegistrationRetentionDays = 90;
  */
 export const defaultReportRequestRetentionDays = 365;
 
+/**
+ * A registration request waits this long for its confirmation at most (registration-requests.ts; sooner when
+ * registration closes), and then its item expires (TTL).
+ */
+export const pendingRegistrationSeconds = day;
+
+/** A personal invitation link in a mailing registers its recipient in one step for 30 days. */
+export const invitationLinkSeconds = 30 * day;
+
 /** A download link for a report on request, and the confirm link before it, work for 7 days. */
 export const reportRequestLinkSeconds = 7 * day;
 
@@ -65,6 +74,13 @@ export const mailRateWindowSeconds = 3600;
  * an hour is kept for a look afterwards. By TTL.
  */
 export const transactionalSendCountSeconds = 3600;
+
+/**
+ * Counts of public POSTs per client network or per link token in one minute (a keyed hash of the network or
+ * the token, never an IP address, a token or an address; core/request-limits.ts): deleted a minute after the
+ * minute they count, which nothing reads after it ends. By TTL.
+ */
+export const requestCountKeptSeconds = 60;
 
 /**
  * Soft bounces of an address (a count, under the person's keyed hash, never the address): forgotten 90 days

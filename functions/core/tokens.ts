@@ -18,6 +18,8 @@ export const tokenPurposes = [
   'manage-preferences',
   'unsubscribe',
   'cancel-registration',
+  'confirm-registration',
+  'register-invite',
   'request-report',
   'preview-digest',
   'download-report',

@@ -4,9 +4,18 @@ import { publicMeeting } from '../core/meetings/catalogue';
 import { renderMeetingPage } from '../web/pages/meetings';
 import { httpRoute } from './http/edge';
 import { page } from './http/respond';
+import { tokenPageHeaders } from './http/security-headers';
 
+/** A token as we write them; checked when the form is posted, not here (this page reads no secret). */
+const invitationPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
+
+/** The meeting and its form; opened from a personal invitation link, the form carries it (never cached). */
 export const handler = httpRoute(async (event) => {
   const meeting = await publicMeeting(meetingCatalogue(), event.pathParameters?.id ?? '');
+  const invitation = event.queryStringParameters?.uitnodiging;
+  if (invitation && invitationPattern.test(invitation)) {
+    return page(200, renderMeetingPage(meeting, { now: clock.now(), invitation }), tokenPageHeaders);
+  }
   return page(200, renderMeetingPage(meeting, { now: clock.now() }), {
     'cache-control': 'public, max-age=60',
   });

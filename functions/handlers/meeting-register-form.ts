@@ -1,40 +1,50 @@
 import { registrations } from '../composition/meeting-registrations';
 import { InvalidInput } from '../core/errors';
 import { publicMeeting } from '../core/meetings/catalogue';
-import { registerForMeeting } from '../core/meetings/registration';
-import { type MeetingFormValues, renderMeetingPage, renderRegistered } from '../web/pages/meetings';
+import { registerOrRequest } from '../core/meetings/registration-requests';
+import { ConcurrentChange, StillContended } from '../core/ports';
+import {
+  type MeetingFormValues,
+  renderMeetingPage,
+  renderRegistrationRequested,
+} from '../web/pages/meetings';
 import { httpRoute } from './http/edge';
 import { fieldIssues, parseFormBody } from './http/request';
 import { page } from './http/respond';
-import { registrationRequest, toRegistrationRequest } from './inputs/registrations';
+import { registrationFormValues, registrationRequest, toRegistrationRequest } from './inputs/registrations';
+import { invitedPersonId, registrationOutcomePage } from './views/registrations';
 
-const formValues = (form: URLSearchParams): MeetingFormValues => ({
-  name: form.get('name') ?? '',
-  email: form.get('email') ?? '',
-  organisation: form.get('organisation') ?? '',
-  role: form.get('role') ?? '',
-  municipality: form.get('municipality') ?? '',
-  dietary: form.get('dietary') ?? '',
-  accessibility: form.get('accessibility') ?? '',
-});
-
-/** The form on /bijeenkomsten/{id}. An invalid form comes back with its messages and the values kept. */
+const tryAgain = [{ field: 'form', message: 'Het is nu erg druk. Probeer het zo nog eens.' }];
+/** "Check je mail" for every address, or in one step from an invitation; bad or contended: values kept. */
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
   const ports = await registrations();
   const meeting = await publicMeeting(ports.store, event.pathParameters?.id ?? '');
   const now = ports.clock.now();
-  const values = formValues(form);
-  if (form.get('website')) return page(200, renderRegistered({ meeting, status: 'confirmed' }));
+  const values = registrationFormValues(form);
+  const invitation = form.get('uitnodiging') ?? undefined;
+  if (form.get('website')) return page(200, renderRegistrationRequested(meeting)); // a bot: nothing stored
   const parsed = registrationRequest.safeParse(values);
-  if (!parsed.success) {
-    return page(400, renderMeetingPage(meeting, { values, issues: fieldIssues(parsed.error), now }));
-  }
+  const state = { values, now, ...(invitation ? { invitation } : {}) };
+  if (!parsed.success)
+    return page(400, renderMeetingPage(meeting, { ...state, issues: fieldIssues(parsed.error) }));
   try {
-    const outcome = await registerForMeeting(ports, meeting.meetingId, toRegistrationRequest(parsed.data));
-    return page(200, renderRegistered({ meeting, ...outcome }));
+    const invited = await invitedPersonId(invitation);
+    const taken = await registerOrRequest(
+      ports,
+      meeting.meetingId,
+      toRegistrationRequest(parsed.data),
+      invited,
+    );
+    const html = taken
+      ? await registrationOutcomePage(meeting, taken, now)
+      : renderRegistrationRequested(meeting);
+    return page(200, html);
   } catch (error) {
-    if (!(error instanceof InvalidInput)) throw error;
-    return page(400, renderMeetingPage(meeting, { values, issues: error.issues, now }));
+    const contended = error instanceof StillContended || error instanceof ConcurrentChange;
+    if (!contended && !(error instanceof InvalidInput)) throw error;
+    const issues = error instanceof InvalidInput ? error.issues : tryAgain;
+    const retry: Record<string, string> = contended ? { 'retry-after': '1' } : {};
+    return page(contended ? 503 : 400, renderMeetingPage(meeting, { ...state, issues }), retry);
   }
 });

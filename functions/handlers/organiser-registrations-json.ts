@@ -1,13 +1,16 @@
 import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import { clock } from '../composition/process';
 import { organiserMeeting } from '../core/meetings/lifecycle';
 import { registrationsJson } from '../web/exports/registrations';
 import { httpRoute } from './http/edge';
 import { json } from './http/respond';
 
 export const handler = httpRoute(async (event) => {
-  const meeting = await organiserMeeting(meetingLifecycle().store, event.pathParameters?.id ?? '');
-  return json(
-    200,
-    registrationsJson(meeting, await meetingLifecycle().store.listRegistrations(meeting.meetingId)),
-  );
+  const { store } = meetingLifecycle();
+  const meeting = await organiserMeeting(store, event.pathParameters?.id ?? '');
+  const [rows, pending] = await Promise.all([
+    store.listRegistrations(meeting.meetingId),
+    store.countPending(meeting.meetingId, clock.now()),
+  ]);
+  return json(200, registrationsJson(meeting, rows, pending));
 });

@@ -100,12 +100,13 @@ export const backfillPersonIndex = async (
         Limit: pageSize,
         ConsistentRead: true,
         // Only what says which person an item names, and whether it is listed already.
-        ProjectionExpression: '#pk, #sk, #personId, #recipient.#personId, #personPK',
+        ProjectionExpression: '#pk, #sk, #personId, #recipient.#personId, #job.#personId, #personPK',
         ExpressionAttributeNames: {
           '#pk': 'PK',
           '#sk': 'SK',
           '#personId': 'personId',
           '#recipient': 'recipient',
+          '#job': 'job',
           '#personPK': 'PersonPK',
         },
         ...(progress.startKey ? { ExclusiveStartKey: progress.startKey } : {}),

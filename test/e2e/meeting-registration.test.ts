@@ -17,7 +17,7 @@ describe.runIf(browserTestsEnabled)('registering for a meeting in Chromium', () 
     await system?.stop();
   });
 
-  it('list → meeting → form → registered; the cancel link from the mail frees the seat', async () => {
+  it('list → meeting → form → confirm link from the mail → registered; the cancel link frees the seat', async () => {
     const startsAt = new Date(Date.now() + 14 * 86_400_000);
     const created = await system.fetchAsOrganiser('/api/organiser/meetings', {
       method: 'POST',
@@ -48,9 +48,28 @@ describe.runIf(browserTestsEnabled)('registering for a meeting in Chromium', () 
     await page.fill('#dietary', 'Vegetarisch');
     await page.screenshot({ path: 'test-results/meeting-form.png', fullPage: true });
     await page.click('button[type=submit]');
-    expect(await page.textContent('h1')).toMatch(/aangemeld/i);
+    expect(await page.textContent('h1')).toBe('Check je mail');
+    expect(await (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}`)).json()).toMatchObject({
+      confirmedCount: 0,
+    });
 
-    const mail = await system.mailbox.waitFor((m) => m.destination.to.includes(email), { timeoutMs: 10_000 });
+    // The confirm link opens a page; only its button registers.
+    const request = await system.mailbox.waitFor(
+      (m) => m.destination.to.includes(email) && m.subject.startsWith('Bevestig je aanmelding'),
+      { timeoutMs: 10_000 },
+    );
+    const confirmUrl =
+      request.body.text?.match(/http:\/\/\S+\/bijeenkomsten\/aanmelding\/bevestigen\?token=\S+/)?.[0] ?? '';
+    await page.goto(confirmUrl);
+    expect(await page.textContent('h1')).toBe('Bevestig je aanmelding');
+    await page.screenshot({ path: 'test-results/meeting-confirm.png', fullPage: true });
+    await page.click('button[type=submit]');
+    expect(await page.textContent('h1')).toBe('Je bent aangemeld');
+
+    const mail = await system.mailbox.waitFor(
+      (m) => m.destination.to.includes(email) && m.subject.startsWith('Je bent aangemeld'),
+      { timeoutMs: 10_000 },
+    );
     const cancelUrl = mail.body.text?.match(/http:\/\/\S+\/bijeenkomsten\/afmelden\?token=\S+/)?.[0] ?? '';
     await page.goto(cancelUrl);
     await page.click('button[type=submit]');

@@ -18,6 +18,10 @@ new cloudwatch.CfnAlarm(stage.stateless, 'FutureAlarm', {
 });
 const statefulTemplate = Template.fromStack(stage.stateful);
 const statelessTemplate = Template.fromStack(stage.stateless);
+// The stacks after the stateful one: each imports the topic.
+const codeTemplates = [stage.stateless, stage.publicPages, stage.organiserApi].map((stack) =>
+  Template.fromStack(stack),
+);
 
 const resourcesOf = (template: Template, type: string) =>
   Object.entries(template.findResources(type)) as [string, CfnResource][];
@@ -42,11 +46,13 @@ describe('every alarm', () => {
       alarm,
       topic: topicInStateful,
     })),
-    ...resourcesOf(statelessTemplate, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => ({
-      id,
-      alarm,
-      topic: topicInStateless,
-    })),
+    ...codeTemplates.flatMap((template) =>
+      resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => ({
+        id,
+        alarm,
+        topic: topicInStateless,
+      })),
+    ),
   ];
 
   it('is found: the functions, queues, delivery and the added one', () => {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../../functions/entries';
+import { servesLimitedRoute } from '../../functions/routes';
 import { esbuildOptionsFor } from '../../lib/bundling';
 
 /**
@@ -13,9 +14,11 @@ import { esbuildOptionsFor } from '../../lib/bundling';
 const root = path.resolve(import.meta.dirname, '../..');
 const inputs = new Map<EntryName, readonly string[]>();
 
-const bundleInputs = async (entry: LambdaEntry): Promise<readonly string[]> => {
+const bundleInputs = async (name: EntryName, entry: LambdaEntry): Promise<readonly string[]> => {
   const result = await build({
-    ...esbuildOptionsFor(path.join(root, 'functions', entry.file), path.join(root, 'cdk.out/bundle.mjs')),
+    ...esbuildOptionsFor(path.join(root, 'functions', entry.file), path.join(root, 'cdk.out/bundle.mjs'), {
+      countsRequests: servesLimitedRoute(name),
+    }),
     absWorkingDir: root,
     write: false,
     metafile: true,
@@ -31,7 +34,7 @@ const carries = (files: readonly string[], packagePath: string) =>
 const entries = Object.entries(lambdaEntries) as [EntryName, LambdaEntry][];
 
 beforeAll(async () => {
-  for (const [name, entry] of entries) inputs.set(name, await bundleInputs(entry));
+  for (const [name, entry] of entries) inputs.set(name, await bundleInputs(name, entry));
 }, 120_000);
 
 describe.each(entries)('the bundle of %s', (name, entry) => {
@@ -45,13 +48,23 @@ describe.each(entries)('the bundle of %s', (name, entry) => {
       scheduler: carries(files(), '@aws-sdk/client-scheduler'),
       s3: carries(files(), '@aws-sdk/client-s3'),
     }).toEqual({
-      dynamodb: entry.needs.table !== undefined,
+      // A limited route's requests are counted in the table, under a hash keyed with the person-id key.
+      dynamodb: entry.needs.table !== undefined || servesLimitedRoute(name),
       // SendEmail, and GetAccount (the sending standing) from the same client.
       sesv2: entry.needs.mail === true || entry.needs.sendingAccount === true,
-      secretsManager: entry.needs.tokens === true || entry.needs.personIds === true,
+      secretsManager:
+        entry.needs.tokens === true || entry.needs.personIds === true || servesLimitedRoute(name),
       scheduler: entry.needs.scheduler === true,
       s3: entry.needs.reportDocuments !== undefined,
     });
+  });
+
+  it('carries the request limiter exactly when it serves a route with a limit', () => {
+    // The edge loads the limiter only where the route table asks for it (lib/bundling.ts): a function that
+    // serves no limited route must not pay for it.
+    expect(files().some((file) => file.endsWith('functions/handlers/http/request-limits.ts'))).toBe(
+      servesLimitedRoute(name),
+    );
   });
 
   it("carries zod's tree-shakable form only, and nothing of the CDK", () => {

@@ -19,15 +19,24 @@ import {
 } from './synth';
 
 const stage = synthesizeStage();
-const { stateless, organiserApi, settings, statelessTemplate, organiserApiTemplate } = stage;
-// The API and its public routes live in the stateless stack, the organiser routes in the organiser API stack.
+const {
+  stateless,
+  publicPages,
+  organiserApi,
+  settings,
+  statelessTemplate,
+  publicPagesTemplate,
+  organiserApiTemplate,
+} = stage;
+// The API and its public POSTs live in the stateless stack, the public GETs in the public pages stack, the
+// organiser routes in the organiser API stack.
 const templates = stage.functionTemplates;
 
 /** A resource of a synthesized template, as untyped as CloudFormation JSON. */
 type CfnResource = ReturnType<Template['findResources']>[string];
 const resourcesIn = (template: Template, type: string) =>
   template.findResources(type) as Record<string, CfnResource>;
-/** The resources of a type over both stacks, each with the template it is in (references stay within one). */
+/** The resources of a type over the stacks holding functions, each with the template it is in (references stay within one). */
 const resourcesOf = (type: string): [string, CfnResource, Template][] =>
   templates.flatMap((template) =>
     Object.entries(resourcesIn(template, type)).map(
@@ -73,18 +82,25 @@ describe('the HTTP API routes', () => {
     expect(keys.sort()).toEqual([...routes.map(routeKey), '$default'].sort());
   });
 
-  it('serves the public rows and $default from the stateless stack, the organiser rows from the organiser API stack', () => {
-    const rowsFor = (access: string) => routes.filter((route) => route.access === access).map(routeKey);
-    expect(keysIn(statelessTemplate)).toEqual([...rowsFor('public'), '$default'].sort());
-    expect(keysIn(organiserApiTemplate)).toEqual(rowsFor('organiser').sort());
-    expect(rowsFor('organiser').length).toBeGreaterThan(0);
+  it('serves the public POSTs and $default from the stateless stack, the public GETs from the pages stack, the organiser rows from the organiser API stack', () => {
+    const rowsWhere = (test: (route: (typeof routes)[number]) => boolean) =>
+      routes.filter(test).map(routeKey);
+    const publicGets = rowsWhere((route) => route.access === 'public' && route.method === 'GET');
+    const publicOthers = rowsWhere((route) => route.access === 'public' && route.method !== 'GET');
+    expect(keysIn(statelessTemplate)).toEqual([...publicOthers, '$default'].sort());
+    expect(keysIn(publicPagesTemplate)).toEqual(publicGets.sort());
+    expect(keysIn(organiserApiTemplate)).toEqual(rowsWhere((route) => route.access === 'organiser').sort());
+    expect([publicGets.length, publicOthers.length]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(Math.min(publicGets.length, publicOthers.length)).toBeGreaterThan(0);
     // All on the one API of the stateless stack.
     for (const route of Object.values(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Route')))
       expect(route.Properties.ApiId).toEqual({ Ref: expect.stringMatching(/^HttpApi/) });
-    for (const route of Object.values(resourcesIn(organiserApiTemplate, 'AWS::ApiGatewayV2::Route')))
-      expect(route.Properties.ApiId).toEqual(apiImport);
-    organiserApiTemplate.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
-    organiserApiTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    for (const template of [publicPagesTemplate, organiserApiTemplate]) {
+      for (const route of Object.values(resourcesIn(template, 'AWS::ApiGatewayV2::Route')))
+        expect(route.Properties.ApiId).toEqual(apiImport);
+      template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+      template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    }
   });
 
   it.each(routes.filter((route) => route.access === 'organiser'))(
@@ -158,7 +174,11 @@ describe('the invoke permissions', () => {
       .map(([, permission]) => permission);
 
   it('are one per function of the API, however many routes it serves, for API Gateway of this API only', () => {
-    const apiFunctions = [...stateless.httpApi.functions.keys(), ...organiserApi.functions.keys()];
+    const apiFunctions = [
+      ...stateless.httpApi.functions.keys(),
+      ...publicPages.functions.keys(),
+      ...organiserApi.functions.keys(),
+    ];
     expect(permissions).toHaveLength(apiFunctions.length);
     for (const [, permission, template] of permissions) {
       expect(permission.Properties.Action).toBe('lambda:InvokeFunction');
@@ -219,6 +239,31 @@ describe('the default stage', () => {
     const { Format } = accessLogSettings;
     expect(Format).not.toMatch(/sourceIp|userAgent/);
   });
+
+  const publicPosts = routes.filter((route) => route.method === 'POST' && route.access === 'public');
+
+  it('throttles every public POST route of the route table on its own, below the stage (25/s, bursts of 50)', () => {
+    const settings = stage[0]?.Properties.RouteSettings ?? {};
+    expect(publicPosts.length).toBeGreaterThan(10);
+    for (const route of publicPosts) {
+      expect(settings[routeKey(route)], routeKey(route)).toEqual({
+        ThrottlingRateLimit: 25,
+        ThrottlingBurstLimit: 50,
+      });
+    }
+    // Pages, reads and the organiser routes take the stage's throttle alone.
+    expect(Object.keys(settings).sort()).toEqual(publicPosts.map(routeKey).sort());
+  });
+
+  it('is created after the routes its route settings name (CloudFormation refuses an unknown route key)', () => {
+    const [stageId] = Object.keys(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Stage'));
+    const dependsOn = (statelessTemplate.toJSON().Resources[stageId as string].DependsOn ?? []) as string[];
+    const routeIds = Object.entries(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => publicPosts.some((post) => routeKey(post) === route.Properties.RouteKey))
+      .map(([id]) => id);
+    expect(routeIds).toHaveLength(publicPosts.length);
+    expect(dependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
 });
 
 describe('the functions', () => {
@@ -233,7 +278,9 @@ describe('the functions', () => {
       [...deployedEntries].map((name) => lambdaEntries[name].description).sort(),
     );
     expect([...stage.functions.keys()].sort()).toEqual([...deployedEntries].sort());
-    expect(stateless.httpApi.functions.size + organiserApi.functions.size).toBe(routedEntries.size);
+    expect(stateless.httpApi.functions.size + publicPages.functions.size + organiserApi.functions.size).toBe(
+      routedEntries.size,
+    );
     expect([...organiserApi.functions.keys()].sort()).toEqual(
       [...new Set(routes.filter((route) => route.access === 'organiser').map((route) => route.entry))].sort(),
     );
@@ -283,6 +330,9 @@ describe('the functions', () => {
       MAIL_FROM_ADDRESS: settings.mailFromAddress,
       SCHEDULER_MODE: 'aws',
       NODE_OPTIONS: '--enable-source-maps',
+      // The stage sets no limits on public POSTs: the configuration's defaults, spelled out.
+      PUBLIC_POSTS_PER_IP_PER_MINUTE: '20',
+      PUBLIC_POSTS_PER_TOKEN_PER_MINUTE: '10',
     });
   });
 

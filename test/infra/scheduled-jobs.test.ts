@@ -158,7 +158,7 @@ describe('the reminder function', () => {
 
 describe('every function', () => {
   it('gets the scheduler config: the group, the role, the target and the dead-letter queue, in every stack', () => {
-    expect(functionTemplates).toHaveLength(2);
+    expect(functionTemplates).toHaveLength(3);
     for (const t of functionTemplates) {
       const functions = Object.values(resourcesOf(t, 'AWS::Lambda::Function'));
       expect(functions.length).toBeGreaterThan(0);

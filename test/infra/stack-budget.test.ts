@@ -20,6 +20,7 @@ describe('the resources of each stack of the prod stage', () => {
     expect(stage.stacks.map((stack) => stack.stackName)).toEqual([
       'DropIn-prod-Stateful',
       'DropIn-prod-Stateless',
+      'DropIn-prod-PublicPages',
       'DropIn-prod-OrganiserApi',
     ]);
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual(

@@ -14,8 +14,9 @@ export interface SynthesizedStage extends DropInStage {
   readonly app: App;
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
+  readonly publicPagesTemplate: Template;
   readonly organiserApiTemplate: Template;
-  /** The templates of the stacks holding functions: the stateless one and the organiser API. */
+  /** The templates of the stacks holding functions: the stateless one, the public pages and the organiser API. */
   readonly functionTemplates: readonly Template[];
 }
 
@@ -33,13 +34,15 @@ export const buildStage = (options: StageOptions = {}): DropInStage & { readonly
 export const synthesizeStage = (options: StageOptions = {}): SynthesizedStage => {
   const stage = buildStage(options);
   const statelessTemplate = Template.fromStack(stage.stateless);
+  const publicPagesTemplate = Template.fromStack(stage.publicPages);
   const organiserApiTemplate = Template.fromStack(stage.organiserApi);
   return {
     ...stage,
     statefulTemplate: Template.fromStack(stage.stateful),
     statelessTemplate,
+    publicPagesTemplate,
     organiserApiTemplate,
-    functionTemplates: [statelessTemplate, organiserApiTemplate],
+    functionTemplates: [statelessTemplate, publicPagesTemplate, organiserApiTemplate],
   };
 };
 

@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMail } from '../../local/engines/ses-emulator';
-import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
+import { createMeeting, jsonRequest, publishMeeting, registerAsOrganiser } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -43,10 +43,13 @@ describe('calendar updates follow the meeting and the registration', () => {
       ['Zit', seated],
       ['Wacht', waiting],
     ]) {
-      await system.fetch(
-        `/api/meetings/${id}/registrations`,
-        jsonRequest('POST', { name, email, organisation: 'SWN', role: 'manager', municipality: 'Eindhoven' }),
-      );
+      await registerAsOrganiser(system, id, {
+        name,
+        email,
+        organisation: 'SWN',
+        role: 'manager',
+        municipality: 'Eindhoven',
+      });
     }
     const [confirmation] = await mailsTo(seated, 1);
     const [waitingMail] = await mailsTo(waiting, 1);

@@ -8,7 +8,7 @@ import { reminderScheduleName } from '../../functions/core/meetings/model';
 import { registerForMeeting } from '../../functions/core/meetings/registration';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { ConcurrentChange } from '../../functions/core/ports';
-import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
+import { createMeeting, jsonRequest, publishMeeting, registerAsOrganiser } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -23,17 +23,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const register = async (id: string, label: string): Promise<string> => {
   const email = `${label}-${run}@example.org`;
-  const response = await system.fetch(
-    `/api/meetings/${id}/registrations`,
-    jsonRequest('POST', {
-      name: 'Deelnemer',
-      email,
-      organisation: 'Jongerenwerk',
-      role: 'manager',
-      municipality: 'Dordrecht',
-    }),
-  );
-  expect(response.status).toBeLessThan(300);
+  await registerAsOrganiser(system, id, {
+    name: 'Deelnemer',
+    email,
+    organisation: 'Jongerenwerk',
+    role: 'manager',
+    municipality: 'Dordrecht',
+  });
   return email;
 };
 

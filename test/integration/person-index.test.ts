@@ -32,6 +32,7 @@ import {
 import { timeOrderedIds } from '../../functions/adapters/ids';
 import { applySesFeedback } from '../../functions/core/mailings/suppression';
 import { registerForMeeting } from '../../functions/core/meetings/registration';
+import { requestRegistration } from '../../functions/core/meetings/registration-requests';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { subscribe } from '../../functions/core/subscriptions/use-cases';
 import { localAwsSettings } from '../../local/engines/dynamodb-local';
@@ -199,13 +200,16 @@ describe('the person index, written by the real adapters', () => {
     });
     // Noor takes the one seat (and is the other person, who must not show up under Sam).
     await subscribeAndConfirm(store, noor);
-    expect(await registerForMeeting(registrations, full.meetingId, { ...noor, answers: {} })).toEqual({
+    expect(await registerForMeeting(registrations, full.meetingId, { ...noor, answers: {} })).toMatchObject({
       status: 'confirmed',
     });
-    expect(await registerForMeeting(registrations, full.meetingId, { ...sam, answers: {} })).toEqual({
+    expect(await registerForMeeting(registrations, full.meetingId, { ...sam, answers: {} })).toMatchObject({
       status: 'waiting',
       position: 1,
     });
+    // Both asked to register for the open meeting once more (a request waiting for its confirmation).
+    await requestRegistration(registrations, withNeeds.meetingId, { ...noor, answers: {} });
+    await requestRegistration(registrations, withNeeds.meetingId, { ...sam, answers: {} });
     // Both are recipients of a mailing (its send ledger entries name them).
     await new DynamoMailingRecipients(db, tableName).add(
       `mailing-${run}`,
@@ -323,6 +327,17 @@ describe('the person-index backfill', () => {
       ...keys.registrationNeeds('m-old', personId),
       entity: 'RegistrationNeeds',
       personId,
+    },
+    pendingRegistration: {
+      ...keys.pendingRegistration('m-old', personId),
+      entity: 'PendingRegistration',
+      personId,
+    },
+    outboxJob: {
+      ...keys.outboxJob(`job-${personId}`),
+      entity: 'OutboxJob',
+      jobId: `job-${personId}`,
+      job: { kind: 'registration-requested', meetingId: 'm-old', personId, requestId: `r-${personId}` },
     },
     outboxMail: {
       ...keys.outboxMail(`mail-${personId}`),

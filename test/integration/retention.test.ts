@@ -206,7 +206,7 @@ describe('registrations of a meeting past its retention period', () => {
     const current = (await lifecycle.getMeeting(meeting.meetingId)) as Meeting;
     const rows = await lifecycle.listRegistrations(meeting.meetingId);
 
-    const json = registrationsJson(current, rows);
+    const json = registrationsJson(current, rows, 0);
     expect(json).toMatchObject({ confirmedCount: 2, waitingCount: 1 });
     expect(json.registrations).toHaveLength(4);
     for (const registration of json.registrations) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderScheduleName } from '../../functions/core/meetings/model';
-import { createMeeting, jsonRequest, publishMeeting } from '../support/meetings-api';
+import { createMeeting, jsonRequest, publishMeeting, registerAsOrganiser } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -56,17 +56,14 @@ describe('the reminder schedule of a meeting, offline', () => {
   it('fires at its time by itself and the participants get their reminder in the mailbox', async () => {
     const { id } = await publishedMeeting(3_000);
     const email = `herinnering-${Date.now()}@example.org`;
-    const registered = await system.fetch(
-      `/api/meetings/${id}/registrations`,
-      jsonRequest('POST', {
-        name: 'Noor de Vries',
-        email,
-        organisation: 'Jongerenwerk Groningen',
-        role: 'jongerenwerker',
-        municipality: 'Groningen',
-      }),
-    );
-    expect(await registered.json()).toMatchObject({ status: 'confirmed' });
+    const registered = await registerAsOrganiser(system, id, {
+      name: 'Noor de Vries',
+      email,
+      organisation: 'Jongerenwerk Groningen',
+      role: 'jongerenwerker',
+      municipality: 'Groningen',
+    });
+    expect(registered).toMatchObject({ status: 'confirmed' });
 
     const reminder = await system.mailbox.waitFor(
       (mail) => mail.destination.to.includes(email) && /herinnering/i.test(mail.subject),
@@ -78,17 +75,14 @@ describe('the reminder schedule of a meeting, offline', () => {
 
     // Someone confirmed after the reminder fired gets none, also when the schedule fires again.
     const late = `laat-${Date.now()}@example.org`;
-    const lateRegistration = await system.fetch(
-      `/api/meetings/${id}/registrations`,
-      jsonRequest('POST', {
-        name: 'Laat',
-        email: late,
-        organisation: 'JW',
-        role: 'manager',
-        municipality: 'Groningen',
-      }),
-    );
-    expect(await lateRegistration.json()).toMatchObject({ status: 'confirmed' });
+    const lateRegistration = await registerAsOrganiser(system, id, {
+      name: 'Laat',
+      email: late,
+      organisation: 'JW',
+      role: 'manager',
+      municipality: 'Groningen',
+    });
+    expect(lateRegistration).toMatchObject({ status: 'confirmed' });
 
     // Scheduler delivers at least once: the same schedule firing a second time sends nobody a second reminder.
     await system.schedules.scheduleOnce(reminderScheduleName(id), new Date(), {

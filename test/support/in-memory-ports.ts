@@ -7,7 +7,7 @@ import {
   type PostponeReason,
   sendEventWaitSeconds,
 } from '../../functions/core/mailings/delivery';
-import type { OutboxEntry, OutboxMail } from '../../functions/core/mailings/outbox';
+import type { OutboxEntry, OutboxMail, RegistrationRequestedJob } from '../../functions/core/mailings/outbox';
 import type {
   Deliverability,
   FeedbackChange,
@@ -32,6 +32,10 @@ import type {
   RegistrationRow,
 } from '../../functions/core/meetings/ports';
 import type { RegistrationStore } from '../../functions/core/meetings/registration';
+import type {
+  PendingRegistration,
+  RegistrationRequestStore,
+} from '../../functions/core/meetings/registration-requests';
 import type { ReminderStore } from '../../functions/core/meetings/reminders';
 import type { MailRate, MailRateChange } from '../../functions/core/people/mail-rate';
 import {
@@ -285,9 +289,12 @@ export class InMemoryMeetings
     MeetingLifecycleStore,
     MeetingCatalogue,
     ReminderStore,
-    MeetingMailStore
+    MeetingMailStore,
+    RegistrationRequestStore
 {
   readonly meetings = new Map<string, Meeting>();
+  /** Registration requests by `<meetingId>/<personId>`. */
+  readonly pending = new Map<string, PendingRegistration>();
   readonly registrations = new Map<string, Registration>();
   readonly needs = new Map<string, RegistrationNeeds>();
   /** Waiting places by `<meetingId>/<waitingKey>`: the person waiting there. */
@@ -314,7 +321,13 @@ export class InMemoryMeetings
     return this.meetings.get(meetingId);
   }
 
-  async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
+  async updateMeeting({
+    previous,
+    next,
+    promotions = [],
+    mails = [],
+    jobs = [],
+  }: MeetingChange): Promise<void> {
     this.#beforeCommit();
     const stored = this.meetings.get(next.meetingId);
     if (
@@ -332,7 +345,7 @@ export class InMemoryMeetings
     });
     this.#applyPromotions(promotions);
     this.outbox.push(...mails);
-    if (job) this.jobs.push(job);
+    this.jobs.push(...jobs);
   }
 
   async listMeetings({ status, from, before, limit, cursor }: MeetingListQuery): Promise<MeetingListPage> {
@@ -377,8 +390,10 @@ export class InMemoryMeetings
 
   async commitRegistration(change: RegistrationChange): Promise<void> {
     this.#beforeCommit();
-    const { meeting, previous, next, requires, promotions = [], mails, needs } = change;
+    const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, confirms } = change;
     const stored = this.meetings.get(meeting.meetingId);
+    if (confirms && !this.pending.has(registrationKey(confirms.meetingId, confirms.personId)))
+      throw new ConcurrentChange();
     if (!stored || !holds(stored, counterClauses(meeting, requires)) || stored.sequence !== meeting.sequence)
       throw new ConcurrentChange();
     const key = registrationKey(next.meetingId, next.personId);
@@ -394,7 +409,10 @@ export class InMemoryMeetings
       ...stored,
       confirmedCount: stored.confirmedCount + isConfirmed(next) - isConfirmed(previous) + promotions.length,
       waitingCount: stored.waitingCount + isWaiting(next) - isWaiting(previous) - promotions.length,
+      ...(joins ? { waitingTicket: (stored.waitingTicket ?? 0) + 1 } : {}),
+      ...(addsSeat ? { capacity: stored.capacity + 1, version: stored.version + 1 } : {}),
     });
+    if (confirms) this.pending.delete(registrationKey(confirms.meetingId, confirms.personId));
     this.registrations.set(key, next);
     if (leaves && previous) this.waiting.delete(placeKey(previous));
     if (joins) this.waiting.set(placeKey(next), next.personId);
@@ -435,6 +453,26 @@ export class InMemoryMeetings
       });
   }
 
+  async savePending(
+    pending: PendingRegistration,
+    job: RegistrationRequestedJob,
+    createdAt: string,
+  ): Promise<void> {
+    this.#beforeCommit();
+    this.pending.set(registrationKey(pending.meetingId, pending.personId), pending);
+    this.jobs.push({ jobId: `registration-request-${pending.requestId}`, job, createdAt });
+  }
+
+  async countPending(meetingId: string, now: Date): Promise<number> {
+    return [...this.pending.values()].filter(
+      (pending) => pending.meetingId === meetingId && Date.parse(pending.expiresAt) > now.getTime(),
+    ).length;
+  }
+
+  async getPending(meetingId: string, personId: string): Promise<PendingRegistration | undefined> {
+    return this.pending.get(registrationKey(meetingId, personId));
+  }
+
   async loadMailRate(personId: string): Promise<MailRate> {
     return this.mailRates.get(personId) ?? { sentAt: [], version: 0 };
   }
@@ -446,6 +484,7 @@ export class InMemoryMeetings
   ): Promise<void> {
     this.#beforeCommit();
     if ((this.mailRates.get(personId)?.version ?? 0) !== previous.version) throw new ConcurrentChange();
+    if (this.outbox.some((queued) => queued.mailId === mail.mailId)) throw new ConcurrentChange();
     this.mailRates.set(personId, { sentAt, version: previous.version + 1 });
     this.outbox.push(mail);
   }

@@ -54,6 +54,13 @@ export interface TestSystemOptions {
   readonly sesUpstream?: string;
   /** The SES account's allowance the proxy enforces (ses-allowance.ts). Default none: nothing limited. */
   readonly sesAllowance?: Partial<AccountSettings>;
+  /**
+   * Public POSTs admitted per client and per link token a minute (docs/architecture.md, "Limits on public
+   * POSTs"). Default 10,000 each: every request of a test file comes from one client, 127.0.0.1, so
+   * `npm start`'s 20 would make a file's count of forms, not its subject, decide; the limits' own tests and
+   * the race set theirs.
+   */
+  readonly publicPostLimits?: HandlerEnvironmentSettings['publicPostLimits'];
 }
 
 /** A local stand-in for an AWS trigger (the stream event source mapping, the scheduler), under the test's control. */
@@ -174,6 +181,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
     ...(options.reportDocuments !== undefined && { reportDocuments: options.reportDocuments }),
     tableName,
     logLevel: options.logLevel ?? 'WARN',
+    publicPostLimits: { perClientPerMinute: 10_000, perTokenPerMinute: 10_000, ...options.publicPostLimits },
   });
 
   let relay: Promise<OutboxRelay> | undefined;

@@ -151,7 +151,13 @@ const conditionPasses = (updates: readonly SentUpdate[], stored: Meeting): boole
 };
 
 const statuses: readonly MeetingStatus[] = ['draft', 'published', 'cancelled'];
-const requirements: readonly CounterRequirement[] = ['seat-free', 'full', 'no-one-waiting', 'none'];
+const requirements: readonly CounterRequirement[] = [
+  'seat-free',
+  'full',
+  'queue-ahead',
+  'no-one-waiting',
+  'none',
+];
 
 /** Every combination of the counters that matter, around the boundaries. */
 const counterGrid = (): Meeting[] =>
@@ -159,8 +165,18 @@ const counterGrid = (): Meeting[] =>
     [0, 1, 2, 3].flatMap((capacity) =>
       [0, 1, 2, 3, 4].flatMap((confirmedCount) =>
         [0, 1, 2].flatMap((waitingCount) =>
-          [true, false].map((waitingListEnabled) =>
-            meetingFixture({ status, capacity, confirmedCount, waitingCount, waitingListEnabled }),
+          [true, false].flatMap((waitingListEnabled) =>
+            // No ticket handed out yet (the attribute absent), and some.
+            [undefined, 3].map((waitingTicket) =>
+              meetingFixture({
+                status,
+                capacity,
+                confirmedCount,
+                waitingCount,
+                waitingListEnabled,
+                ...(waitingTicket === undefined ? {} : { waitingTicket }),
+              }),
+            ),
           ),
         ),
       ),
@@ -168,7 +184,7 @@ const counterGrid = (): Meeting[] =>
   );
 
 const describeCounters = (meeting: Meeting) =>
-  `${meeting.status} capacity ${meeting.capacity} confirmed ${meeting.confirmedCount} waiting ${meeting.waitingCount} list ${meeting.waitingListEnabled}`;
+  `${meeting.status} capacity ${meeting.capacity} confirmed ${meeting.confirmedCount} waiting ${meeting.waitingCount} list ${meeting.waitingListEnabled} ticket ${meeting.waitingTicket}`;
 
 /** Whether the registrations adapter's write of a change decided on `read` passes against `stored`. */
 const registrationWritePasses = async (
@@ -187,13 +203,18 @@ const registrationWritePasses = async (
 };
 
 describe('the capacity rule', () => {
-  it('is what the domain says: a seat while one is free, the waiting list when full and kept', () => {
+  it('is what the domain says: a seat while one is free and nobody waits, else the waiting list when kept', () => {
     for (const meeting of counterGrid()) {
       const published = meeting.status === 'published';
       const label = describeCounters(meeting);
-      expect(meets(meeting, 'seat-free'), label).toBe(published && meeting.confirmedCount < meeting.capacity);
+      expect(meets(meeting, 'seat-free'), label).toBe(
+        published && meeting.confirmedCount < meeting.capacity && meeting.waitingCount === 0,
+      );
       expect(meets(meeting, 'full'), label).toBe(
         published && meeting.confirmedCount >= meeting.capacity && meeting.waitingListEnabled,
+      );
+      expect(meets(meeting, 'queue-ahead'), label).toBe(
+        published && meeting.waitingCount > 0 && meeting.waitingListEnabled,
       );
       expect(meets(meeting, 'no-one-waiting'), label).toBe(meeting.waitingCount === 0);
       expect(meets(meeting, 'none'), label).toBe(true);
@@ -211,6 +232,24 @@ describe('the capacity rule', () => {
       }
     }
     expect(disagreements).toEqual([]);
+  });
+
+  it('lets only one join of the queue commit per ticket: places are numbered in commit order', async () => {
+    const read = meetingFixture({ status: 'published', capacity: 2, confirmedCount: 2, waitingCount: 1 });
+    const joins = { ...read, waitingTicket: 1 };
+    // Written against the meeting as read: passes. Another join committed first (ticket 2): fails.
+    expect(await registrationWritePasses(joins, 'full')).toBe(true);
+    expect(
+      await registrationWritePasses(joins, 'full', { ...joins, waitingTicket: 2, waitingCount: 2 }),
+    ).toBe(false);
+    expect(await registrationWritePasses(read, 'queue-ahead', { ...read, waitingTicket: 1 })).toBe(false);
+  });
+
+  it('never lets a newcomer take a seat while someone waits, however the read was', async () => {
+    const read = meetingFixture({ status: 'published', capacity: 3, confirmedCount: 1, waitingCount: 0 });
+    expect(await registrationWritePasses(read, 'seat-free')).toBe(true);
+    // A capacity raise left people waiting for the free seats: the seat decided on the older read is refused.
+    expect(await registrationWritePasses(read, 'seat-free', { ...read, waitingCount: 2 })).toBe(false);
   });
 
   it('never lets a registration decided on an older read overbook the meeting as stored', async () => {

@@ -5,6 +5,7 @@ import { unsubscribeScopeOf, unsubscribeTokenId } from '../../functions/core/sub
 import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { paths } from '../../functions/paths';
 import { mailingRecipientLinks } from '../../functions/web/mail/mailing-links';
+import { withInvitations } from '../../functions/web/mail/mailing-recipient-mail';
 import { unsubscribeHeaders } from '../../functions/web/mail/subscription-mails';
 import { FixedClock } from '../support/in-memory-ports';
 
@@ -148,5 +149,30 @@ describe('the scope of an unsubscribe token', () => {
     expect(() => mailingRecipientLinks(context, personId, { kind: 'topics', topics: [] })).toThrow(
       /at least one topic/,
     );
+  });
+});
+
+describe('withInvitations', () => {
+  it("turns each link to a meeting's page into the recipient's invitation, and leaves other links alone", async () => {
+    const body = [
+      `<a href="${siteUrl}/bijeenkomsten/01JMEETING">Meld je aan</a>`,
+      `Lees meer: ${siteUrl}/bijeenkomsten/01JMEETING.`,
+      `<a href="${siteUrl}${paths.cancelRegistration}?token=abc">afmelden</a>`,
+      `<a href="${siteUrl}/publicaties/jaarupdate">jaarupdate</a>`,
+      `<a href="https://elders.example.org/bijeenkomsten/01JMEETING">elders</a>`,
+    ].join('\n');
+
+    const invited = withInvitations(body, context, personId);
+
+    const links = [...invited.matchAll(/bijeenkomsten\/01JMEETING\?uitnodiging=([\w-]+\.[\w-]+)/g)];
+    expect(links).toHaveLength(2);
+    for (const [, token] of links) {
+      expect((await tokens.verify(token ?? '', 'register-invite')).id).toBe(personId);
+    }
+    expect(invited).toContain(`${siteUrl}${paths.cancelRegistration}?token=abc"`);
+    expect(invited).toContain(`${siteUrl}/publicaties/jaarupdate"`);
+    expect(invited).toContain('https://elders.example.org/bijeenkomsten/01JMEETING"');
+    // A link without a meeting stays as it was (the control: the body changes only where it names one).
+    expect(withInvitations(`${siteUrl}/publicaties`, context, personId)).toBe(`${siteUrl}/publicaties`);
   });
 });

@@ -216,13 +216,14 @@ describe('neutraliseFormula', () => {
 
 describe('the registrations JSON', () => {
   it('gives plain objects with ISO times, null where there is nothing, and waiting positions', () => {
-    const exported = registrationsJson(meeting, rows);
+    const exported = registrationsJson(meeting, rows, 3);
 
     expect(exported).toMatchObject({
       meetingId: meeting.meetingId,
       capacity: 2,
       confirmedCount: 2,
       waitingCount: 2,
+      pendingCount: 3,
     });
     expect(exported.registrations.find((r) => r.registrationId === 'r-1')).toEqual({
       registrationId: 'r-1',

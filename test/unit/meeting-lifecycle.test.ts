@@ -1,15 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../functions/core/errors';
+import { waitingKeyOf } from '../../functions/core/meetings/capacity';
 import {
   cancelMeeting,
   createMeeting,
   type LifecyclePorts,
   MeetingConflict,
+  promoteWaiting,
   publishMeeting,
   StaleVersion,
   updateMeeting,
 } from '../../functions/core/meetings/lifecycle';
 import type { Meeting, MeetingDetails } from '../../functions/core/meetings/model';
+import { registerForMeeting } from '../../functions/core/meetings/registration';
+import { PersonIds } from '../../functions/core/people/person-id';
 import { FixedClock, InMemoryMeetings, SequentialIds } from '../support/in-memory-ports';
 import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 
@@ -142,6 +146,49 @@ describe("the organiser's meetings", () => {
     ]);
   });
 
+  it('promotes a raise of 50 for 100 waiting in its own transaction and a job, and no newcomer passes them', async () => {
+    const meeting = publishedWith(10, 0, 10);
+    for (let i = 1; i <= 100; i++) {
+      const key = waitingKeyOf(i);
+      store.registrations.set(
+        `${meeting.meetingId}/waiting-${i}`,
+        registrationFixture({ personId: `waiting-${i}`, status: 'waiting', waitingKey: key }),
+      );
+      store.waiting.set(`${meeting.meetingId}/${key}`, `waiting-${i}`);
+    }
+    store.meetings.set(meeting.meetingId, { ...meeting, waitingCount: 100, waitingTicket: 100 });
+
+    const raised = await updateMeeting(ports, meeting.meetingId, meeting.version, { capacity: 60 });
+    // The process dies here: only the raise's own transaction committed. A newcomer registers meanwhile.
+    const registering = {
+      store,
+      clock: ports.clock,
+      ids: ports.ids,
+      personIds: new PersonIds('unit-test-secret-unit-test-secret-0123456789'),
+    };
+    const newcomer = await registerForMeeting(registering, meeting.meetingId, {
+      email: 'nieuw@example.org',
+      name: 'Nieuw',
+      answers: { organisation: 'Buurtwerk', role: 'jongerenwerker', municipality: 'Assen' },
+    });
+
+    expect(raised).toMatchObject({ capacity: 60, confirmedCount: 35, waitingCount: 75 });
+    expect(newcomer).toMatchObject({ status: 'waiting', position: 76 });
+    const [job] = store.jobs.map((written) => written.job);
+    expect(job).toEqual({ kind: 'waiting-list-promotion', meetingId: meeting.meetingId });
+
+    // The job, delivered after the crash (twice: at least once), promotes the rest of the first 50.
+    await promoteWaiting(ports, meeting.meetingId);
+    const after = await promoteWaiting(ports, meeting.meetingId);
+    expect(after).toMatchObject({ confirmedCount: 60, waitingCount: 51 });
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.getRegistration(meeting.meetingId, `waiting-${i + 1}`)),
+    );
+    expect(statuses.slice(0, 50).every((registration) => registration?.status === 'confirmed')).toBe(true);
+    expect(statuses.slice(50).every((registration) => registration?.status === 'waiting')).toBe(true);
+    expect(store.outbox.filter((mail) => mail.kind === 'registration-promoted')).toHaveLength(50);
+  });
+
   it('writes a job that mails the participants when the time or place moves', async () => {
     const meeting = publishedWith(1, 0, 10);
 
@@ -150,8 +197,11 @@ describe("the organiser's meetings", () => {
     });
 
     expect(moved.sequence).toBe(meeting.sequence + 1);
-    expect(store.jobs.map((job) => [job.jobId, job.job.change, job.job.mailParticipants])).toEqual([
-      [`meeting-${meeting.meetingId}-v${moved.version}`, 'updated', true],
+    expect(store.jobs.map((job) => [job.jobId, job.job])).toEqual([
+      [
+        `meeting-${meeting.meetingId}-v${moved.version}`,
+        expect.objectContaining({ change: 'updated', mailParticipants: true }),
+      ],
     ]);
   });
 
@@ -163,8 +213,8 @@ describe("the organiser's meetings", () => {
 
     expect(cancelled).toMatchObject({ status: 'cancelled', sequence: meeting.sequence + 1 });
     expect(again).toEqual(cancelled);
-    expect(store.jobs.map((job) => [job.job.change, job.job.mailParticipants])).toEqual([
-      ['cancelled', true],
+    expect(store.jobs.map((job) => job.job)).toEqual([
+      expect.objectContaining({ change: 'cancelled', mailParticipants: true }),
     ]);
     await expect(
       updateMeeting(ports, meeting.meetingId, cancelled.version, { title: 'x' }),

@@ -3,8 +3,9 @@ import { InvalidToken } from '../../functions/core/errors';
 import type { OutboxMail, OutboxMailKind } from '../../functions/core/mailings/outbox';
 import { meetingMailData, parseCancelTokenId } from '../../functions/core/meetings/mail-data';
 import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
+import { cancelLinkTtlSeconds } from '../../functions/web/mail/cancel-links';
 import { outboxComposer } from '../../functions/web/mail/composers';
-import { cancelLinkTtlSeconds, meetingDayFrom } from '../../functions/web/mail/meeting-mails';
+import { meetingDayFrom } from '../../functions/web/mail/meeting-mails';
 import { FixedClock } from '../support/in-memory-ports';
 import { meetingFixture, registrationFixture } from '../support/meeting-fixtures';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lambdaEntries } from '../../functions/entries';
-import { fallbackEntry, routeKey, routes } from '../../functions/routes';
+import { fallbackEntry, type Route, routeKey, routes } from '../../functions/routes';
 
 describe('the route table', () => {
   it('names every route once', () => {
@@ -21,5 +21,31 @@ describe('the route table', () => {
     for (const route of routes) {
       expect(route.path.startsWith('/api/organiser/'), routeKey(route)).toBe(route.access === 'organiser');
     }
+  });
+
+  /** The public POSTs that name no limit (docs/architecture.md, "Limits on public POSTs"), by route key. */
+  const unlimitedPublicPosts = (table: readonly Route[]) =>
+    table
+      .filter((route) => route.method === 'POST' && route.access === 'public' && route.limit === undefined)
+      .map(routeKey);
+
+  it('limits every public POST, per client or per link token (the check can fail)', () => {
+    const control: Route[] = [
+      { method: 'POST', path: '/nieuw', entry: 'newsletterSubscribe', access: 'public' },
+      { method: 'POST', path: '/nieuw', entry: 'newsletterSubscribe', access: 'public', limit: 'client' },
+      { method: 'GET', path: '/nieuw', entry: 'newsletterForm', access: 'public' },
+    ];
+    expect(unlimitedPublicPosts(control)).toEqual(['POST /nieuw']);
+
+    expect(unlimitedPublicPosts(routes)).toEqual([]);
+    const limited = (routes as readonly Route[]).filter((route) => route.limit !== undefined);
+    expect(limited.length).toBeGreaterThan(10);
+  });
+
+  it('limits nothing else: pages, the reads of the API and the organiser routes (their JWT) are not counted', () => {
+    const limitedOthers = (routes as readonly Route[])
+      .filter((route) => route.limit !== undefined && (route.method !== 'POST' || route.access !== 'public'))
+      .map(routeKey);
+    expect(limitedOthers).toEqual([]);
   });
 });

@@ -69,6 +69,7 @@ const meetingItem = z.object({
   }),
   confirmedCount: z.number(),
   waitingCount: z.number(),
+  waitingTicket: z.optional(z.number()),
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.optional(z.string()),
@@ -115,7 +116,7 @@ const toStoredRegistration = (item: Record<string, unknown>): StoredRegistration
 
 /** The item attributes of a meeting: everything but the counters, which only ever move by ADD. */
 export const meetingAttributes = (meeting: Meeting) => {
-  const { confirmedCount: _c, waitingCount: _w, ...attributes } = meeting;
+  const { confirmedCount: _c, waitingCount: _w, waitingTicket: _t, ...attributes } = meeting;
   return { ...attributes, ...keys.meetingListing(meeting.status, meeting.startsAt, meeting.meetingId) };
 };
 

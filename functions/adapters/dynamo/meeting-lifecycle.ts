@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { roomFor } from '../../core/meetings/capacity';
 import type { MeetingChange, MeetingLifecycleStore } from '../../core/meetings/lifecycle';
 import type { Meeting, Registration } from '../../core/meetings/model';
@@ -43,7 +43,13 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
     }
   }
 
-  async updateMeeting({ previous, next, promotions = [], mails = [], job }: MeetingChange): Promise<void> {
+  async updateMeeting({
+    previous,
+    next,
+    promotions = [],
+    mails = [],
+    jobs = [],
+  }: MeetingChange): Promise<void> {
     const { tableName } = this.table;
     const attributes = meetingAttributes(next);
     const names = Object.keys(attributes);
@@ -78,7 +84,7 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       },
       ...promotions.flatMap((promotion) => promotionItems(tableName, promotion)),
       ...mails.map((mail) => outboxPut(tableName, mail)),
-      ...(job ? [outboxJobPut(tableName, job.jobId, job.job, job.createdAt)] : []),
+      ...jobs.map((job) => outboxJobPut(tableName, job.jobId, job.job, job.createdAt)),
     ];
     await transact(this.table, items);
   }
@@ -93,5 +99,28 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
 
   listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]> {
     return readRegistrations(this.table, meetingId);
+  }
+
+  /** A Query of the meeting's requests, counted; an expired one the TTL has not yet removed counts as gone. */
+  async countPending(meetingId: string, now: Date): Promise<number> {
+    const { client, tableName } = this.table;
+    const { PK, SK } = keys.pendingRegistration(meetingId, '');
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pending)',
+          FilterExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':pk': PK, ':pending': SK, ':now': Math.floor(now.getTime() / 1000) },
+          Select: 'COUNT',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      count += result.Count ?? 0;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return count;
   }
 }

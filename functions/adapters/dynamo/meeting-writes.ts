@@ -36,7 +36,14 @@ export const counterCondition = (clauses: readonly CounterClause[]): WriteCondit
   clauses.length === 0
     ? { expression: 'attribute_exists(PK)', names: {}, values: {} }
     : {
-        expression: clauses.map((clause, i) => `#counter${i} ${clause.op} :counter${i}`).join(' AND '),
+        expression: clauses
+          .map((clause, i) =>
+            // No ticket handed out yet: the attribute is absent, which the comparison with 0 would fail.
+            clause.field === 'waitingTicket' && clause.value === 0
+              ? `(attribute_not_exists(#counter${i}) OR #counter${i} = :counter${i})`
+              : `#counter${i} ${clause.op} :counter${i}`,
+          )
+          .join(' AND '),
         names: Object.fromEntries(clauses.map((clause, i) => [`#counter${i}`, clause.field])),
         values: Object.fromEntries(clauses.map((clause, i) => [`:counter${i}`, clause.value])),
       };
@@ -109,10 +116,12 @@ export const promotionItems = (tableName: string, { previous, next, mail }: Prom
  * version, the waiting place, the needs, the promotions and the mails.
  */
 export const commitRegistration = async (table: MeetingTable, change: RegistrationChange): Promise<void> => {
-  const { meeting, previous, next, requires, promotions = [], mails, needs } = change;
+  const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, confirms } = change;
   const { tableName } = table;
   const confirmedDelta = isConfirmed(next) - isConfirmed(previous) + promotions.length;
   const waitingDelta = isWaiting(next) - isWaiting(previous) - promotions.length;
+  // Joining the queue takes the next ticket; the condition pins the last one as read (capacity.ts).
+  const ticket = next.status === 'waiting' && previous?.status !== 'waiting' ? 1 : 0;
   const counters = counterCondition(counterClauses(meeting, requires));
   // The mails of this change carry the meeting's time and place as read: a move committed since then
   // raised the sequence, and this change must be read and written again with the new ones.
@@ -125,13 +134,24 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
       Update: {
         TableName: tableName,
         Key: keys.meeting(meeting.meetingId),
-        UpdateExpression: 'ADD confirmedCount :confirmed, waitingCount :waiting',
+        UpdateExpression: [
+          'ADD confirmedCount :confirmed, waitingCount :waiting',
+          ticket ? ', waitingTicket :ticket' : '',
+          // An admin's seat over capacity: the capacity grows with it, and the organisers' version moves.
+          addsSeat ? ', #capacity :seat, #version :seat' : '',
+        ].join(''),
         ConditionExpression: `${counters.expression} AND ${sequenceCondition}`,
-        ExpressionAttributeNames: { '#sequence': 'sequence', ...counters.names },
+        ExpressionAttributeNames: {
+          '#sequence': 'sequence',
+          ...counters.names,
+          ...(addsSeat ? { '#capacity': 'capacity', '#version': 'version' } : {}),
+        },
         ExpressionAttributeValues: {
           ':sequence': meeting.sequence,
           ':confirmed': confirmedDelta,
           ':waiting': waitingDelta,
+          ...(ticket ? { ':ticket': ticket } : {}),
+          ...(addsSeat ? { ':seat': 1 } : {}),
           ...counters.values,
         },
       },
@@ -166,6 +186,16 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
     });
   }
   if (needs) items.push(needsPut(tableName, meeting, next.personId, needs));
+  // The confirmed request goes with the registration it became; gone already means a concurrent confirm won.
+  if (confirms) {
+    items.push({
+      Delete: {
+        TableName: tableName,
+        Key: keys.pendingRegistration(confirms.meetingId, confirms.personId),
+        ConditionExpression: 'attribute_exists(PK)',
+      },
+    });
+  }
   // Special-category answers go with the registration: a cancelled one keeps none.
   if (next.status === 'cancelled' && previous?.status !== 'cancelled') {
     items.push({

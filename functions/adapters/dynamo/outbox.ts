@@ -8,7 +8,14 @@ import {
 } from '../../core/mailings/outbox';
 import { unsettledOutboxSeconds } from '../../core/retention';
 import type { EventFilterPattern } from '../event-filter';
-import { keys, listedForPerson, outboxKeyPrefix, tableDesign } from './table-design';
+import {
+  keys,
+  listedForPerson,
+  outboxKeyPrefix,
+  type PersonNamingFields,
+  personEntryOf,
+  tableDesign,
+} from './table-design';
 
 /**
  * The outbox entry in the single table, in one module: how a mail or a job is written (`outboxPut`,
@@ -54,18 +61,22 @@ export const outboxPut = (tableName: string, mail: OutboxMail) => ({
   },
 });
 
+/** A job that names one person (a registration request's) is listed under them, like their mail. */
+const listedIfAboutOnePerson = <T extends PersonNamingFields>(item: T) =>
+  personEntryOf(item) ? listedForPerson(item) : item;
+
 /** The Put of an outbox job, for the transaction of the change it follows; conditional on absence. */
 export const outboxJobPut = (tableName: string, jobId: string, job: OutboxJob, createdAt: string) => ({
   Put: {
     TableName: tableName,
-    Item: {
+    Item: listedIfAboutOnePerson({
       ...keys.outboxJob(jobId),
       entity: 'OutboxJob',
       jobId,
       job,
       createdAt,
       ...pendingAttributes(jobId, createdAt),
-    },
+    }),
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });
@@ -135,11 +146,23 @@ const meetingChangedJob = z.object({
   mailParticipants: z.boolean(),
 });
 
+const waitingListPromotionJob = z.object({
+  kind: z.literal('waiting-list-promotion'),
+  meetingId: z.string().check(z.minLength(1)),
+});
+
+const registrationRequestedJob = z.object({
+  kind: z.literal('registration-requested'),
+  meetingId: z.string().check(z.minLength(1)),
+  personId: z.string().check(z.minLength(1)),
+  requestId: z.string().check(z.minLength(1)),
+});
+
 const outboxJobItem = z.object({
   PK: z.string().check(z.startsWith(outboxKeyPrefix)),
   SK: z.literal(outboxJobSortKey),
   jobId: z.string().check(z.minLength(1)),
-  job: meetingChangedJob,
+  job: z.discriminatedUnion('kind', [meetingChangedJob, waitingListPromotionJob, registrationRequestedJob]),
   createdAt: z.iso.datetime({ offset: true }),
 });
 

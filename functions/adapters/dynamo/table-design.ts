@@ -19,7 +19,10 @@
  * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting; anonymised
  *                                                              (`anonymisedAt`) after the retention period, and the
  *                                                              meeting marked `personalDataRemovedAt` (core/retention.ts)
- * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item
+ * - waiting-list place MEETING#<meetingId> / WAITING#<waitingKey>      ordered: the head is the first Query item;
+ *                                                              the key is the place's ticket (capacity.ts)
+ * - registration request MEETING#<meetingId> / PENDING#<personId>      waiting for its confirmation by mail: the
+ *                                                              answers, no seat; TTL 24 h or registration close
  * - registration needs MEETING#<meetingId> / NEEDS#<personId>          dietary, accessibility; TTL 30 days after
  * - reminder run       MEETING#<meetingId> / REMINDER                  when the reminder first fired: its cutoff
  * - outbox mail        OUTBOX#<mailId> / MAIL                  written with a state change; the stream relays it;
@@ -50,6 +53,11 @@
  *                                                              mailing sender gives way to what exceeds the reserve
  * - backfill progress  SYSTEM / BACKFILL#<name>                where a maintenance backfill stopped (its Scan's
  *                                                              LastEvaluatedKey), so a rerun resumes there
+ * - request count      LIMIT#<kind>#<subject> / WINDOW#<windowStart>   public POSTs in one minute (windowStart in
+ *                                                              epoch seconds, zero-padded) of one client network
+ *                                                              (kind `client`) or one link token (`token`); subject
+ *                                                              is a keyed hash, never an IP address or a token; an
+ *                                                              atomic ADD per request; TTL a minute after the window
  *
  * The person index (PersonIndex: PersonPK / PersonSK, every attribute projected) lists every item that names
  * a person under PERSON#<personId>, so one Query finds all of one person's records (export, erasure) without
@@ -57,9 +65,10 @@
  *   person PERSON · subscription SUBSCRIPTION · topic membership MEMBER#<topic> · mail rate MAILRATE ·
  *   suppression SUPPRESSED · soft bounces SOFTBOUNCES · SES feedback FEEDBACK#<feedbackId> ·
  *   registration REGISTRATION#<meetingId> · waiting-list place WAITING#<meetingId> ·
- *   registration needs NEEDS#<meetingId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
+ *   registration needs NEEDS#<meetingId> · registration request PENDING#<meetingId> ·
+ *   outbox job about one person JOB#<jobId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
  *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId>
- * Outbox jobs, meetings, counters and schedules name no single person and are not listed. Writers add the
+ * Meetings' outbox jobs, meetings, counters (request counts too) and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
  */
@@ -103,7 +112,9 @@ export const personEntityKinds = {
   registration: 'REGISTRATION',
   waitingPlace: 'WAITING',
   registrationNeeds: 'NEEDS',
+  pendingRegistration: 'PENDING',
   outboxMail: 'OUTBOX',
+  outboxJob: 'JOB',
   mailingRecipient: 'RECIPIENT',
   reportRequest: 'REPORTREQUEST',
 } as const;
@@ -121,6 +132,7 @@ export type PersonNamingFields = {
   readonly SK?: unknown;
   readonly personId?: unknown;
   readonly recipient?: unknown;
+  readonly job?: unknown;
 };
 
 export const tableDesign: TableDesign = {
@@ -141,6 +153,12 @@ export const tableDesign: TableDesign = {
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
 };
+
+/**
+ * Every request count's partition key begins with this: the one grant a function gets that counts requests
+ * without otherwise writing the table is limited to these partitions (lib/app-function.ts).
+ */
+export const requestCountKeyPrefix = 'LIMIT#';
 
 /** The key of an item in the base table. */
 export interface ItemKey {
@@ -184,7 +202,8 @@ export const keys = {
   waitingPlaces: (meetingId: string) => ({ PK: `MEETING#${meetingId}`, skPrefix: 'WAITING#' }),
   /**
    * A meeting's registrations with their needs: the items of `PK` with SK between `skFrom` and `skTo`
-   * (NEEDS# and REGISTRATION# sort between them, WAITING# after them; `~` sorts after every id character).
+   * (NEEDS#, PENDING# and REGISTRATION# sort between them, WAITING# after them; `~` sorts after every id
+   * character).
    */
   registrationsWithNeeds: (meetingId: string) => ({
     PK: `MEETING#${meetingId}`,
@@ -195,6 +214,10 @@ export const keys = {
   registrationNeeds: (meetingId: string, personId: string): ItemKey => ({
     PK: `MEETING#${meetingId}`,
     SK: `NEEDS#${personId}`,
+  }),
+  pendingRegistration: (meetingId: string, personId: string): ItemKey => ({
+    PK: `MEETING#${meetingId}`,
+    SK: `PENDING#${personId}`,
   }),
   softBounces: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SOFTBOUNCES' }),
   sesFeedback: (personId: string, feedbackId: string): ItemKey => ({
@@ -261,6 +284,11 @@ export const keys = {
   transactionalSends: (second: number): ItemKey => ({
     PK: 'SENDS',
     SK: `SECOND#${String(second).padStart(12, '0')}`,
+  }),
+  /** One subject's public POSTs in one window (core/request-limits.ts); its own partition per subject. */
+  requestCount: (kind: string, subject: string, windowStart: number): ItemKey => ({
+    PK: `${requestCountKeyPrefix}${kind}#${subject}`,
+    SK: `WINDOW#${String(windowStart).padStart(12, '0')}`,
   }),
   schedule: (name: string): ItemKey => ({ PK: `SCHEDULE#${name}`, SK: 'SCHEDULE' }),
   dueSchedules: () => ({ GSI1PK: 'SCHEDULES#due' }),
@@ -330,6 +358,9 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
     if (registered !== undefined) return { kind: 'registration', personId: registered, ref: meetingId };
     const needing = withoutPrefix(sk, keys.registrationNeeds('', '').SK);
     if (needing !== undefined) return { kind: 'registrationNeeds', personId: needing, ref: meetingId };
+    const requesting = withoutPrefix(sk, keys.pendingRegistration('', '').SK);
+    if (requesting !== undefined)
+      return { kind: 'pendingRegistration', personId: requesting, ref: meetingId };
     // A waiting place is keyed by its place in line; its person is an attribute.
     const waiting = withoutPrefix(sk, keys.waitingPlace('', '').SK) !== undefined;
     return waiting && typeof item.personId === 'string'
@@ -354,6 +385,11 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
   if (mailId !== undefined && sk === keys.outboxMail('').SK) {
     const personId = (item.recipient as { personId?: unknown } | undefined)?.personId;
     return typeof personId === 'string' ? { kind: 'outboxMail', personId, ref: mailId } : undefined;
+  }
+  if (mailId !== undefined && sk === keys.outboxJob('').SK) {
+    // A job about one person (a registration request's); a meeting's job names nobody.
+    const personId = (item.job as { personId?: unknown } | undefined)?.personId;
+    return typeof personId === 'string' ? { kind: 'outboxJob', personId, ref: mailId } : undefined;
   }
   return undefined;
 };

@@ -12,6 +12,7 @@ export const outboxMailKinds = [
   'subscription-welcome',
   'subscription-manage-link',
   'subscription-fresh-link',
+  'registration-request-confirm',
   'registration-confirmed',
   'registration-waiting',
   'registration-promoted',
@@ -59,7 +60,28 @@ export interface MeetingChangedJob {
   readonly mailParticipants: boolean;
 }
 
-export type OutboxJob = MeetingChangedJob;
+/**
+ * Seats a capacity raise freed beyond what its own transaction could promote: the first people waiting are
+ * promoted, a bounded transaction at a time, until the seats are full or nobody waits. Idempotent: it reads
+ * the meeting and the queue as they are, so a second run (or one after a crash) promotes only who is left.
+ */
+export interface WaitingListPromotionJob {
+  readonly kind: 'waiting-list-promotion';
+  readonly meetingId: string;
+}
+
+/**
+ * Someone asked to register: after the commit, the job decides which mail they get (a confirm link, or their
+ * registration again), so the answer and the table calls of the request are the same for every address.
+ */
+export interface RegistrationRequestedJob {
+  readonly kind: 'registration-requested';
+  readonly meetingId: string;
+  readonly personId: string;
+  readonly requestId: string;
+}
+
+export type OutboxJob = MeetingChangedJob | WaitingListPromotionJob | RegistrationRequestedJob;
 
 /** What the outbox holds: a mail to one person, or a job that fans out. */
 export type OutboxEntry =

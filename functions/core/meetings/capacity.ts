@@ -13,7 +13,7 @@ import type { Meeting, MeetingStatus } from './model';
 /** What a capacity decision reads of a meeting: its counters and what bounds them. */
 export type Counters = Pick<
   Meeting,
-  'status' | 'capacity' | 'confirmedCount' | 'waitingCount' | 'waitingListEnabled'
+  'status' | 'capacity' | 'confirmedCount' | 'waitingCount' | 'waitingListEnabled' | 'waitingTicket'
 >;
 
 /** A comparison of a stored count with a number. */
@@ -26,11 +26,14 @@ export interface CountClause {
 /** One comparison of a stored counter field with a value; a condition is a list that must all hold. */
 export type CounterClause =
   | CountClause
+  /** The last waiting-list ticket handed out, as read (absent counts as 0): pins the queue's next place. */
+  | { readonly field: 'waitingTicket'; readonly op: '='; readonly value: number }
   | { readonly field: 'status'; readonly op: '='; readonly value: MeetingStatus }
   | { readonly field: 'waitingListEnabled'; readonly op: '='; readonly value: boolean };
 
 export const holds = (counters: Counters, clauses: readonly CounterClause[]): boolean =>
   clauses.every((clause) => {
+    if (clause.field === 'waitingTicket') return (counters.waitingTicket ?? 0) === clause.value;
     if (clause.op === '=') return counters[clause.field] === clause.value;
     const found = counters[clause.field];
     return clause.op === '<=' ? found <= clause.value : found > clause.value;
@@ -55,15 +58,43 @@ export const seatsFit = (found: Counters, capacity: number, seats: number): bool
 export const freeSeats = (found: Pick<Counters, 'confirmedCount'>, capacity: number): number =>
   Math.max(0, capacity - found.confirmedCount);
 
-/** What a registration change requires of the meeting's counters as it read them (before its own ADD). */
-export type CounterRequirement = 'seat-free' | 'full' | 'no-one-waiting' | 'none';
+/**
+ * What a registration change requires of the meeting's counters as it read them (before its own ADD):
+ * `seat-free` takes a seat; `full` and `queue-ahead` join the waiting list, because there is no room or
+ * because others are waiting for the room there is.
+ */
+export type CounterRequirement = 'seat-free' | 'full' | 'queue-ahead' | 'no-one-waiting' | 'none';
 
 /**
  * The clauses of a requirement, for the meeting as read. A seat is taken only from a published meeting with
- * room for one more; the waiting list is joined only when a published meeting has no room and keeps one.
- * Both pin the capacity that was read, so the rule holds as a number: an organiser who changes the capacity
- * meanwhile makes the registration read and decide again.
+ * room for one more and nobody waiting (so a newcomer never passes the queue, also while promotions after a
+ * capacity raise are still under way); the waiting list is joined only when a published meeting keeps one
+ * and has no room or a queue. Seat and queue pin the capacity that was read, so the rule holds as a number:
+ * an organiser who changes the capacity meanwhile makes the registration read and decide again. Joining the
+ * queue also pins the last ticket handed out, so places are numbered in commit order and the place a
+ * registration is told is the place it holds.
  */
+const nobodyWaiting: CountClause = { field: 'waitingCount', op: '=', value: 0 };
+
+/** A waiting list is kept, and its last ticket is still the one read. */
+const queueKept = (meeting: Counters): readonly CounterClause[] => [
+  { field: 'waitingListEnabled', op: '=', value: true },
+  { field: 'waitingTicket', op: '=', value: meeting.waitingTicket ?? 0 },
+];
+
+/**
+ * The key of a waiting place from its ticket: tickets count up from 1 per meeting and sort as strings
+ * (zero-padded). The `T` sorts after the time-ordered ids (ULIDs, digits first) that keyed places before
+ * tickets, so a queue that has both keeps its order.
+ */
+export const waitingKeyOf = (ticket: number): string => `T${String(ticket).padStart(10, '0')}`;
+
+/** How the waiting list is joined, for the meeting as read: a seat, a queue place, or neither. */
+export const registrationRequirement = (
+  meeting: Counters,
+): Extract<CounterRequirement, 'seat-free' | 'full' | 'queue-ahead'> | undefined =>
+  (['seat-free', 'full', 'queue-ahead'] as const).find((requirement) => meets(meeting, requirement));
+
 export const counterClauses = (
   meeting: Counters,
   requirement: CounterRequirement,
@@ -73,16 +104,13 @@ export const counterClauses = (
   const oneSeat = roomFor(meeting.capacity, 1);
   switch (requirement) {
     case 'seat-free':
-      return [published, capacityAsRead, oneSeat];
+      return [published, capacityAsRead, oneSeat, nobodyWaiting];
     case 'full':
-      return [
-        published,
-        capacityAsRead,
-        { ...oneSeat, op: '>' },
-        { field: 'waitingListEnabled', op: '=', value: true },
-      ];
+      return [published, capacityAsRead, { ...oneSeat, op: '>' }, ...queueKept(meeting)];
+    case 'queue-ahead':
+      return [published, capacityAsRead, { ...nobodyWaiting, op: '>' }, ...queueKept(meeting)];
     case 'no-one-waiting':
-      return [{ field: 'waitingCount', op: '=', value: 0 }];
+      return [nobodyWaiting];
     case 'none':
       return [];
   }

@@ -1,6 +1,6 @@
 import { contendedRounds, untilCommitted } from '../concurrency';
 import { DomainError, InvalidInput, NotFound } from '../errors';
-import type { MeetingChangedJob, OutboxMail } from '../mailings/outbox';
+import type { MeetingChangedJob, OutboxJob, OutboxMail } from '../mailings/outbox';
 import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
 import { freeSeats, seatsFit } from './capacity';
 import type { Meeting, MeetingDetails, Registration } from './model';
@@ -16,7 +16,7 @@ import { promote } from './promotion';
 /** An outbox job written with a meeting change (core/mailings/outbox.ts). */
 export interface MeetingJob {
   readonly jobId: string;
-  readonly job: MeetingChangedJob;
+  readonly job: OutboxJob;
   readonly createdAt: string;
 }
 
@@ -25,8 +25,11 @@ export interface MeetingChange {
   readonly next: Meeting;
   readonly promotions?: readonly Promotion[];
   readonly mails?: readonly OutboxMail[];
-  /** Written in the same transaction: what the change sets off (mails to everyone, the reminder schedule). */
-  readonly job?: MeetingJob;
+  /**
+   * Written in the same transaction: what the change sets off (mails to everyone, the reminder schedule, the
+   * promotions that did not fit in it).
+   */
+  readonly jobs?: readonly MeetingJob[];
 }
 
 export interface MeetingLifecycleStore {
@@ -47,6 +50,8 @@ export interface MeetingLifecycleStore {
   listMeetings(query: MeetingListQuery): Promise<MeetingListPage>;
   /** Every registration with its needs, for the organiser's exports. */
   listRegistrations(meetingId: string): Promise<readonly RegistrationRow[]>;
+  /** How many registration requests still wait for their confirmation at `now` (registration-requests.ts). */
+  countPending(meetingId: string, now: Date): Promise<number>;
 }
 
 export interface LifecyclePorts {
@@ -124,7 +129,10 @@ export const organiserMeeting = async (store: MeetingReader, meetingId: string):
   return meeting;
 };
 
-/** Promotions fit in one transaction with room to spare (3 items each, 100 per transaction). */
+/**
+ * Promotions fit in one transaction with room to spare: 3 items each, with the meeting and up to two jobs,
+ * in DynamoDB's 100 items per transaction.
+ */
 const promotionsPerTransaction = 25;
 
 /** What a participant's calendar shows: a change to any of these is an update with a raised SEQUENCE. */
@@ -158,8 +166,9 @@ const meetingChangedJob = (
  * 3. The change is written conditional on the version (and on the seats taken still fitting), with a job
  *    in the same transaction when people must hear of it (a move) or the reminder moves: the delivery runs
  *    it (applyMeetingChange, meeting-mails.ts), so a crash after the commit loses neither.
- * 4. Capacity raised → the first people waiting are promoted, in bounded transactions, until the seats are
- *    full or nobody waits.
+ * 4. Capacity raised while people wait → the first of them are promoted in the same transaction, as many as
+ *    fit in it; when more seats are free than that, a waiting-list-promotion job goes along and promotes the
+ *    rest (promoteWaiting). Meanwhile no newcomer takes a seat: a seat is only taken while nobody waits.
  */
 export const updateMeeting = async (
   ports: LifecyclePorts,
@@ -190,17 +199,32 @@ export const updateMeeting = async (
     const remindAnotherTime =
       next.startsAt !== current.startsAt || next.reminderLeadHours !== current.reminderLeadHours;
     const mailParticipants = next.sequence !== current.sequence;
+    const promotions = await promotionsFor(ports, current, next);
+    const promotable =
+      next.status === 'published' ? Math.min(freeSeats(current, next.capacity), current.waitingCount) : 0;
+    const jobs = [
+      ...(next.status === 'published' && (mailParticipants || remindAnotherTime)
+        ? [meetingChangedJob(ports, next, 'updated', mailParticipants)]
+        : []),
+      ...(promotable > promotions.length ? [waitingListPromotionJob(ports, next)] : []),
+    ];
     await ports.store.updateMeeting({
       previous: current,
       next,
-      ...(next.status === 'published' && (mailParticipants || remindAnotherTime)
-        ? { job: meetingChangedJob(ports, next, 'updated', mailParticipants) }
-        : {}),
+      ...(promotions.length ? { promotions } : {}),
+      ...(jobs.length ? { jobs } : {}),
     });
     return next;
   });
-  return fillFreeSeats(ports, updated.meetingId);
+  return organiserMeeting(ports.store, updated.meetingId);
 };
+
+/** The job that promotes what a capacity raise could not in its own transaction; one per meeting version. */
+const waitingListPromotionJob = (ports: LifecyclePorts, meeting: Meeting): MeetingJob => ({
+  jobId: `promote-${meeting.meetingId}-v${meeting.version}`,
+  job: { kind: 'waiting-list-promotion', meetingId: meeting.meetingId },
+  createdAt: ports.clock.now().toISOString(),
+});
 
 const promotionsFor = async (
   ports: LifecyclePorts,
@@ -214,8 +238,12 @@ const promotionsFor = async (
   return head.map((waiting) => promote(ports, next, waiting));
 };
 
-/** Promotes the people waiting while seats are free, one bounded transaction at a time. */
-const fillFreeSeats = async (ports: LifecyclePorts, meetingId: string): Promise<Meeting> => {
+/**
+ * Runs a waiting-list-promotion job: promotes the people waiting while seats are free, first come first, one
+ * bounded transaction at a time. It may run twice, or after a crash half-way: each round reads the meeting
+ * and the queue as they are, so only who is still waiting is promoted, and each person once.
+ */
+export const promoteWaiting = async (ports: LifecyclePorts, meetingId: string): Promise<Meeting> => {
   for (let round = 0; round < 100; round++) {
     const current = await organiserMeeting(ports.store, meetingId);
     const next = { ...current, version: current.version + 1, updatedAt: ports.clock.now().toISOString() };
@@ -257,7 +285,7 @@ export const publishMeeting = async (
     await ports.store.updateMeeting({
       previous: current,
       next,
-      job: meetingChangedJob(ports, next, 'published', false),
+      jobs: [meetingChangedJob(ports, next, 'published', false)],
     });
     return next;
   });
@@ -293,7 +321,7 @@ export const cancelMeeting = (
     await ports.store.updateMeeting({
       previous: current,
       next,
-      job: meetingChangedJob(ports, next, 'cancelled', current.publishedAt !== undefined),
+      jobs: [meetingChangedJob(ports, next, 'cancelled', current.publishedAt !== undefined)],
     });
     return next;
   });

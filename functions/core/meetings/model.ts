@@ -37,6 +37,11 @@ export interface Meeting extends MeetingDetails {
   /** Kept in the same transactions as the registrations they count. */
   readonly confirmedCount: number;
   readonly waitingCount: number;
+  /**
+   * The last waiting-list ticket handed out (absent: none yet). Each join takes the next under a condition
+   * on this number, so the queue's order is the order its joins committed in (capacity.ts).
+   */
+  readonly waitingTicket?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly publishedAt?: string;

@@ -1,6 +1,7 @@
 import type { OutboxMail } from '../mailings/outbox';
 import type { CounterRequirement } from './capacity';
 import type { Meeting, MeetingStatus, Registration, RegistrationNeeds, StoredRegistration } from './model';
+import type { PendingRegistration } from './registration-requests';
 
 /**
  * What the meeting capabilities share. Each capability declares its own small port next to its use cases
@@ -38,6 +39,10 @@ export interface RegistrationChange {
   readonly needs?: RegistrationNeeds;
   readonly promotions?: readonly Promotion[];
   readonly mails: readonly OutboxMail[];
+  /** An admin's registration over capacity: the meeting's capacity (and version) grow by the seat taken. */
+  readonly addsSeat?: boolean;
+  /** The confirmed request (registration-requests.ts): deleted in the same transaction, if it still exists. */
+  readonly confirms?: Pick<PendingRegistration, 'meetingId' | 'personId'>;
 }
 
 export interface MeetingListQuery {

@@ -1,10 +1,9 @@
 import { contendedRounds, untilCommitted } from '../concurrency';
-import { DomainError, InvalidInput } from '../errors';
-import type { OutboxMail } from '../mailings/outbox';
-import { type MailRate, type MailRateChange, nextMailRate } from '../people/mail-rate';
+import { DomainError, InvalidInput, NotPermitted } from '../errors';
+import type { Organiser } from '../organisers/identity';
 import { normaliseAddress, type PersonIds } from '../people/person-id';
 import type { Clock, IdGenerator } from '../ports';
-import { meets } from './capacity';
+import { registrationRequirement, waitingKeyOf } from './capacity';
 import { publicMeeting } from './catalogue';
 import { meetingMail } from './mail-data';
 import {
@@ -15,10 +14,12 @@ import {
   registrationWindow,
 } from './model';
 import type { RegistrationChange } from './ports';
+import type { PendingRegistration } from './registration-requests';
 
 /**
- * Registering for a meeting: a seat, a place on the waiting list, or the same answer (and its mail) again.
- * Cancelling is cancellation.ts; the organiser's side is lifecycle.ts.
+ * Registering for a meeting: a seat, or a place on the waiting list, for an address that is confirmed. Asking
+ * to register and confirming from the mail are registration-requests.ts; cancelling is cancellation.ts; the
+ * organiser's side is lifecycle.ts.
  */
 
 export interface RegistrationStore {
@@ -28,9 +29,6 @@ export interface RegistrationStore {
   /** 1-based rank among the people still waiting. */
   waitingPosition(meetingId: string, waitingKey: string): Promise<number>;
   commitRegistration(change: RegistrationChange): Promise<void>;
-  loadMailRate(personId: string): Promise<MailRate>;
-  /** A mail sent again on the person's request, with the mail-rate change, in one conditional transaction. */
-  commitResend(personId: string, mailRate: MailRateChange, mail: OutboxMail): Promise<void>;
 }
 
 export interface RegistrationPorts {
@@ -64,9 +62,21 @@ export interface RegistrationOutcome {
   readonly status: 'confirmed' | 'waiting';
   /** Waiting only: the current rank among the people still waiting. */
   readonly position?: number;
+  /** Registered (or waiting) before: nothing changed. */
+  readonly already?: boolean;
+  /** The registration as it stands (for its cancel link). */
+  readonly registration: Registration;
 }
 
-const assertOpen = (meeting: Meeting, now: Date): void => {
+/** How a registration is taken, besides the public confirmation. */
+export interface RegistrationOptions {
+  /** The confirmed request: removed in the same transaction (it must still be there: a concurrent confirm wins). */
+  readonly confirming?: PendingRegistration;
+  /** An admin registers someone although the meeting is full: the seat is added to the capacity. */
+  readonly overCapacity?: boolean;
+}
+
+export const assertOpen = (meeting: Meeting, now: Date): void => {
   if (meeting.status === 'cancelled') throw new RegistrationClosed('Deze bijeenkomst gaat niet door.');
   const window = registrationWindow(meeting, now);
   if (window === 'not-open-yet')
@@ -75,7 +85,7 @@ const assertOpen = (meeting: Meeting, now: Date): void => {
 };
 
 /** The answers to the questions this meeting asks; each asked question except the needs is required. */
-const askedAnswers = (meeting: Meeting, request: RegistrationRequest): RegistrationAnswers => {
+export const askedAnswers = (meeting: Meeting, request: RegistrationRequest): RegistrationAnswers => {
   const { questions } = meeting;
   const missing = (['organisation', 'role', 'municipality'] as const).filter(
     (question) => questions[question] && !request.answers[question],
@@ -99,32 +109,39 @@ const askedAnswers = (meeting: Meeting, request: RegistrationRequest): Registrat
   };
 };
 
-const outcomeOf = async (
+/** The answer about a registration as stored: a waiting one with its current place in line. */
+export const registrationOutcome = async (
   store: RegistrationStore,
   registration: Registration,
-): Promise<RegistrationOutcome> =>
-  registration.status === 'waiting' && registration.waitingKey
+  already = false,
+): Promise<RegistrationOutcome> => ({
+  ...(registration.status === 'waiting' && registration.waitingKey
     ? {
         status: 'waiting',
         position: await store.waitingPosition(registration.meetingId, registration.waitingKey),
       }
-    : { status: 'confirmed' };
+    : { status: 'confirmed' }),
+  ...(already ? { already } : {}),
+  registration,
+});
 
 /**
- * Someone registers for a published meeting (form or API).
+ * Takes a seat or a waiting place for someone whose address is confirmed: by the POST behind the mailed
+ * link (confirmRegistration), through a personal link from one of our own mails, or by an organiser.
  * 1. The meeting must be public and its registration window open.
- * 2. Registered already → nothing new: the same answer, and the confirmation (or waiting-list mail) again,
- *    at most 3 mails per address per hour.
- * 3. A seat free → confirmed; full with a waiting list → waiting, last in line; full without → MeetingFull.
+ * 2. Registered already → nothing changes, and the answer says so (`already`).
+ * 3. A seat free and nobody waiting → confirmed; full, or others waiting, with a waiting list → waiting,
+ *    last in line (the next ticket); full without → MeetingFull, unless an admin adds the seat.
  *    Which of these applies is the capacity rule (capacity.ts), decided on the meeting as read.
- * 4. The registration, the counters, the waiting place, the needs and the mail are one transaction,
- *    conditional on the same rule still holding (a seat still free, or the meeting still full): never
- *    overbooked.
+ * 4. The registration, the counters, the waiting place, the needs, the confirmed request's removal and the
+ *    mail are one transaction, conditional on the same rule still holding: never overbooked, and the place
+ *    told is the place stored.
  */
 export const registerForMeeting = async (
   ports: RegistrationPorts,
   meetingId: string,
   request: RegistrationRequest,
+  options: RegistrationOptions = {},
 ): Promise<RegistrationOutcome> => {
   const email = normaliseAddress(request.email);
   const personId = ports.personIds.of(email);
@@ -134,24 +151,14 @@ export const registerForMeeting = async (
     assertOpen(meeting, now);
     const answers = askedAnswers(meeting, request);
     const existing = await ports.store.getRegistration(meetingId, personId);
-    if (existing && existing.status !== 'cancelled') {
-      const rate = nextMailRate(await ports.store.loadMailRate(personId), now);
-      if (rate) {
-        const kind = existing.status === 'waiting' ? 'registration-waiting' : 'registration-confirmed';
-        await ports.store.commitResend(
-          personId,
-          rate,
-          meetingMail(kind, meeting, existing, {
-            mailId: ports.ids.next(),
-            createdAt: ports.clock.now().toISOString(),
-          }),
-        );
-      }
-      return outcomeOf(ports.store, existing);
-    }
-    const requires = meets(meeting, 'seat-free') ? 'seat-free' : meets(meeting, 'full') ? 'full' : undefined;
-    if (!requires) throw new MeetingFull();
-    const seatFree = requires === 'seat-free';
+    if (existing && existing.status !== 'cancelled') return registrationOutcome(ports.store, existing, true);
+    const found = registrationRequirement(meeting);
+    // An admin's registration takes a seat even when there is none for the public (full, or owed to the
+    // queue): the seat is added, so nobody waiting loses one.
+    const addsSeat = found !== 'seat-free' && options.overCapacity === true && meeting.status === 'published';
+    if (!found && !addsSeat) throw new MeetingFull();
+    const seatFree = found === 'seat-free' || addsSeat;
+    const requires = addsSeat ? 'none' : (found ?? 'none');
     const at = now.toISOString();
     const registration: Registration = {
       meetingId,
@@ -164,16 +171,18 @@ export const registerForMeeting = async (
       version: (existing?.version ?? 0) + 1,
       ...(seatFree
         ? { status: 'confirmed', confirmedAt: at }
-        : { status: 'waiting', waitingKey: ports.ids.next() }),
+        : { status: 'waiting', waitingKey: waitingKeyOf((meeting.waitingTicket ?? 0) + 1) }),
     };
     await ports.store.commitRegistration({
       meeting,
       requires,
+      ...(addsSeat ? { addsSeat } : {}),
       ...(existing ? { previous: existing } : {}),
       next: registration,
       ...(meeting.questions.needs && (request.needs?.dietary || request.needs?.accessibility)
         ? { needs: request.needs }
         : {}),
+      ...(options.confirming ? { confirms: options.confirming } : {}),
       mails: [
         meetingMail(seatFree ? 'registration-confirmed' : 'registration-waiting', meeting, registration, {
           mailId: ports.ids.next(),
@@ -181,6 +190,23 @@ export const registerForMeeting = async (
         }),
       ],
     });
-    return outcomeOf(ports.store, registration);
+    return registrationOutcome(ports.store, registration);
   });
+};
+
+/**
+ * An organiser registers someone (by phone, at the door): the same rules and the same mail, without the
+ * confirmation by mail (the organiser vouches for the address). Only an admin may add a seat to a full meeting.
+ */
+export const registerByOrganiser = (
+  ports: RegistrationPorts,
+  organiser: Organiser,
+  meetingId: string,
+  request: RegistrationRequest,
+  { overCapacity = false }: { readonly overCapacity?: boolean } = {},
+): Promise<RegistrationOutcome> => {
+  if (overCapacity && !organiser.groups.includes('admins')) {
+    throw new NotPermitted('Alleen een beheerder kan iemand boven de capaciteit aanmelden.');
+  }
+  return registerForMeeting(ports, meetingId, request, { overCapacity });
 };

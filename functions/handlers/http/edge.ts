@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { requestLimiter } from '#request-limiter';
 import { logger, logInvocation } from '../../adapters/logger';
 import { redactAddresses } from '../../adapters/redaction';
 import {
@@ -28,6 +29,7 @@ const statusByDomainCode: Record<string, number> = {
   'not-authenticated': 401,
   'not-permitted': 403,
   'not-found': 404,
+  'request-expired': 410,
   'stale-version': 412,
 };
 
@@ -37,10 +39,12 @@ const titles: Record<number, string> = {
   403: 'Geen toegang',
   404: 'Niet gevonden',
   409: 'Conflict',
+  410: 'Verlopen',
   412: 'Gewijzigd door iemand anders',
   413: 'Verzoek te groot',
   415: 'Niet-ondersteund formaat',
   428: 'Versie ontbreekt',
+  429: 'Te veel verzoeken',
   503: 'Even druk',
   500: 'Interne fout',
 };
@@ -94,12 +98,13 @@ export const mapError = (error: unknown): MappedError => {
 /**
  * The one HTTP edge, around every HTTP handler:
  * - before: enforces the route's access from the route table (organiser routes: the JWT authorizer has
- *   checked the token; here the group is checked);
+ *   checked the token; here the group is checked), then its `limit` (per client or per link token, before
+ *   the handler runs: a refused request writes and sends nothing);
  * - after: adds the security headers;
  * - onError: maps the error to problem+json (API) or a Dutch page (pages), and logs 5xx without PII.
  */
 export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context> => ({
-  before: ({ event }) => {
+  before: async ({ event }) => {
     const route = routeByKey(event.routeKey);
     if (!route && event.routeKey !== '$default') {
       throw new Error(`Route ${event.routeKey} is not in the route table`);
@@ -110,6 +115,13 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
       if (!pathParameterPattern.test(value ?? '')) throw new NotFound('Deze pagina bestaat niet.');
     }
     if (route?.access === 'organiser' && !isOrganiser(organiserOf(event).groups)) throw new NotPermitted();
+    if (route?.limit) {
+      // Which limiter a function has is chosen when it is bundled (`#request-limiter`, lib/bundling.ts).
+      const admit = await requestLimiter();
+      // A limited route whose function was bundled without the limiter is refused, never served unlimited.
+      if (!admit) throw new Error(`No limiter for ${event.routeKey}`);
+      await admit(route.limit, event);
+    }
   },
   after: (request) => {
     const kind = isApiPath(request.event.rawPath) ? 'api' : 'page';

@@ -162,13 +162,19 @@ export const ifMatchVersion = (event: HttpEvent, { required }: { required: boole
   return match?.[1] ? Number(match[1]) : -1;
 };
 
-/** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */
 /** A token as we write them (base64url parts joined by a dot), of a sane length: checked before any read. */
 const tokenPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
 
-export const linkToken = (event: HttpEvent): string => {
+/** The link's `?token=` if it looks like one we write (not yet checked); else undefined. */
+export const wellFormedLinkToken = (event: HttpEvent): string | undefined => {
   const token = event.queryStringParameters?.token;
-  if (!token || !tokenPattern.test(token)) throw new InvalidToken('malformed');
+  return token && tokenPattern.test(token) ? token : undefined;
+};
+
+/** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */
+export const linkToken = (event: HttpEvent): string => {
+  const token = wellFormedLinkToken(event);
+  if (!token) throw new InvalidToken('malformed');
   return token;
 };
 

@@ -43,3 +43,15 @@ export class PreconditionRequired extends TransportError {
     );
   }
 }
+
+/**
+ * A public POST over its limit this minute (core/request-limits.ts; the edge counts it before reading it):
+ * refused before its handler ran, so nothing was written or sent; `retry-after` is when the window ends.
+ */
+export class TooManyRequests extends TransportError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too-many-requests', 'Te veel verzoeken — probeer het over een minuut nog eens.', {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}

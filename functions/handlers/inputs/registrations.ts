@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { participantRoles } from '../../core/meetings/model';
+import type { MeetingFormValues } from '../../web/pages/meetings';
 import { emailInput, noControlCharacters, noControlExceptNewlines } from './fields';
 
 const optionalLine = (max: number, message: string) =>
@@ -52,6 +53,12 @@ export const registrationRequest = z.strictObject({
 
 export type RegistrationInput = z.output<typeof registrationRequest>;
 
+/** An organiser registering someone: the same fields, and whether an admin adds a seat to a full meeting. */
+export const organiserRegistration = z.strictObject({
+  ...registrationRequest.shape,
+  overCapacity: z.optional(z.boolean('overCapacity is true of false.')),
+});
+
 export const toRegistrationRequest = ({
   name,
   email,
@@ -69,4 +76,15 @@ export const toRegistrationRequest = ({
     ...(municipality ? { municipality } : {}),
   },
   needs: { ...(dietary ? { dietary } : {}), ...(accessibility ? { accessibility } : {}) },
+});
+
+/** The registration form's fields as posted, for a form that comes back (every value kept, as typed). */
+export const registrationFormValues = (form: URLSearchParams): MeetingFormValues => ({
+  name: form.get('name') ?? '',
+  email: form.get('email') ?? '',
+  organisation: form.get('organisation') ?? '',
+  role: form.get('role') ?? '',
+  municipality: form.get('municipality') ?? '',
+  dietary: form.get('dietary') ?? '',
+  accessibility: form.get('accessibility') ?? '',
 });

@@ -143,6 +143,8 @@ export interface RegistrationsExport {
   readonly capacity: number;
   readonly confirmedCount: number;
   readonly waitingCount: number;
+  /** Registration requests still waiting for their confirmation by mail: counted, never listed. */
+  readonly pendingCount: number;
   readonly registrations: readonly RegistrationExport[];
 }
 
@@ -150,6 +152,7 @@ export interface RegistrationsExport {
 export const registrationsJson = (
   meeting: Meeting,
   rows: readonly RegistrationRow[],
+  pendingCount: number,
 ): RegistrationsExport => ({
   meetingId: meeting.meetingId,
   title: meeting.title,
@@ -158,6 +161,7 @@ export const registrationsJson = (
   capacity: meeting.capacity,
   confirmedCount: meeting.confirmedCount,
   waitingCount: meeting.waitingCount,
+  pendingCount,
   registrations: ordered(rows).map(({ registration, needs, waitingPosition }) => {
     const { name, email, answers } = personalDetails(registration);
     return {

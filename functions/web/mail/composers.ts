@@ -9,6 +9,7 @@ import {
   composeRegistrationCancelled,
   composeRegistrationConfirmed,
   composeRegistrationPromoted,
+  composeRegistrationRequestConfirm,
   composeRegistrationWaiting,
 } from './meeting-mails';
 import { composeDigestPreview } from './organiser-mails';
@@ -27,6 +28,7 @@ const composers: Record<OutboxMailKind, (mail: OutboxMail, context: ComposeConte
   'subscription-welcome': composeSubscriptionWelcome,
   'subscription-manage-link': composeSubscriptionManageLink,
   'subscription-fresh-link': composeSubscriptionFreshLink,
+  'registration-request-confirm': composeRegistrationRequestConfirm,
   'registration-confirmed': composeRegistrationConfirmed,
   'registration-waiting': composeRegistrationWaiting,
   'registration-promoted': composeRegistrationPromoted,

@@ -1,7 +1,9 @@
 import type { Audience } from '../../core/mailings/mailing';
 import type { RecipientVia } from '../../core/mailings/recipients';
 import type { ComposeRecipientMail } from '../../core/mailings/sender';
+import { invitationLinkSeconds } from '../../core/retention';
 import type { TokenSigner } from '../../core/tokens';
+import { paths } from '../../paths';
 import { mailingRecipientLinks } from './mailing-links';
 import { composeMailingMail } from './mailing-mail';
 import { unsubscribeHeaders } from './subscription-mails';
@@ -13,6 +15,29 @@ const reasonAudience = (audience: Audience, via: RecipientVia): Audience =>
     : { meeting: audience.meeting, registrations: audience.registrations };
 
 /**
+ * Every link to a meeting's page in the mailing becomes the recipient's personal invitation: the page's form
+ * then registers this person in one step (no confirmation mail: the link proves the address is theirs). The
+ * token names the person, never the address; another address typed in the form is confirmed by mail as usual.
+ */
+export const withInvitations = (
+  body: string,
+  { tokens, siteUrl }: { readonly tokens: TokenSigner; readonly siteUrl: string },
+  personId: string,
+): string => {
+  const meetingLink = new RegExp(
+    `${escapeRegExp(siteUrl)}${escapeRegExp(paths.meetings)}/([A-Za-z0-9_-]{1,128})(?![\\w/?#-])`,
+    'g',
+  );
+  let token: string | undefined;
+  return body.replace(meetingLink, (link) => {
+    token ??= tokens.sign('register-invite', personId, { ttlSeconds: invitationLinkSeconds });
+    return `${link}?uitnodiging=${token}`;
+  });
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
  * A mailing as one recipient gets it: the stored rendering in the house template (mailing-mail.ts, as the
  * preview shows it) with their name, a footer saying why they get it, and their own links — preferences, and
  * the one-click unsubscribe link that the footer shows and `List-Unsubscribe` carries (RFC 8058).
@@ -21,6 +46,7 @@ export const recipientMailComposer =
   (context: { readonly tokens: TokenSigner; readonly siteUrl: string }): ComposeRecipientMail =>
   (stored, recipient) => {
     const links = mailingRecipientLinks(context, recipient.personId, recipient.via);
+    const invite = (body: string) => withInvitations(body, context, recipient.personId);
     const mail = composeMailingMail({
       mailing: stored.mailing,
       rendered: stored.rendered,
@@ -32,8 +58,8 @@ export const recipientMailComposer =
     return {
       to: { address: recipient.address, ...(recipient.name ? { name: recipient.name } : {}) },
       subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
+      html: invite(mail.html),
+      text: invite(mail.text),
       headers: unsubscribeHeaders(links.unsubscribeUrl),
     };
   };

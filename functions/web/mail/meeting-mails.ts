@@ -1,10 +1,12 @@
 import { amsterdamLocalParts } from '../../core/amsterdam-time';
 import type { OutboxMail } from '../../core/mailings/outbox';
-import { cancelTokenId, type MeetingMailData } from '../../core/meetings/mail-data';
+import type { MeetingMailData } from '../../core/meetings/mail-data';
+import { pendingKey } from '../../core/meetings/registration-requests';
 import type { MailAttachment, OutgoingMail } from '../../core/ports';
 import { meetingPath, paths, tokenLink } from '../../paths';
 import { meetingInvite } from '../calendar/ics';
-import { formatDate, formatMeetingWhen } from '../time';
+import { formatDate, formatDateTime, formatMeetingWhen } from '../time';
+import { registrationCancelUrl } from './cancel-links';
 import { renderHouseMail } from './house';
 import type { ComposeContext } from './subscription-mails';
 
@@ -81,33 +83,12 @@ const invite = (
   }),
 });
 
-/** At least this long, so a mail written just before the end still has a working link. */
-const minimumCancelTtlSeconds = 3600;
-const aDayMs = 24 * 3600 * 1000;
-
-/**
- * Cancel links work until a day after the meeting ends. Counted from when the mail was written (the outbox
- * item's createdAt), not from the sending: composing has no clock of its own, and a late delivery only makes
- * the link last a little longer than the day after, which the cancel itself refuses anyway once it is over.
- */
-export const cancelLinkTtlSeconds = (data: Pick<MeetingMailData, 'endsAt'>, writtenAt: string): number => {
-  const seconds = Math.ceil((Date.parse(data.endsAt) + aDayMs - Date.parse(writtenAt)) / 1000);
-  return Number.isFinite(seconds) ? Math.max(minimumCancelTtlSeconds, seconds) : minimumCancelTtlSeconds;
-};
-
-const cancelUrl = (mail: OutboxMail, data: MeetingMailData, { tokens, siteUrl }: ComposeContext): string =>
-  tokenLink(
-    siteUrl,
-    paths.cancelRegistration,
-    tokens.sign(
-      'cancel-registration',
-      cancelTokenId({
-        meetingId: data.meetingId,
-        personId: mail.recipient.personId,
-        registrationId: data.registrationId,
-      }),
-      { ttlSeconds: cancelLinkTtlSeconds(data, mail.createdAt) },
-    ),
+const cancelUrl = (mail: OutboxMail, data: MeetingMailData, context: ComposeContext): string =>
+  registrationCancelUrl(
+    context,
+    { meetingId: data.meetingId, personId: mail.recipient.personId, registrationId: data.registrationId },
+    data.endsAt,
+    mail.createdAt,
   );
 
 const greeting = (mail: OutboxMail) => (mail.recipient.name ? { greetingName: mail.recipient.name } : {});
@@ -137,6 +118,48 @@ const meetingPageUrl = (data: MeetingMailData, context: ComposeContext): string 
 
 const inviteAttached =
   'In de bijlage zit een uitnodiging voor je agenda. Open hem om de bijeenkomst in je agenda te zetten.';
+
+/**
+ * The link that confirms a registration request: valid as long as the request is (24 hours, or until
+ * registration closes), counted from when the mail was written.
+ */
+export const composeRegistrationRequestConfirm = (
+  mail: OutboxMail,
+  context: ComposeContext,
+): OutgoingMail => {
+  const { meetingId, title, city, venueAddress, startsAt, endsAt, expiresAt } = mail.data;
+  if (!meetingId || !title || !startsAt || !endsAt || !expiresAt || Number.isNaN(Date.parse(expiresAt))) {
+    throw new Error(`Outbox mail ${mail.mailId} (${mail.kind}) lacks its meeting or expiry`);
+  }
+  const ttlSeconds = Math.max(60, Math.ceil((Date.parse(expiresAt) - Date.parse(mail.createdAt)) / 1000));
+  const url = tokenLink(
+    context.siteUrl,
+    paths.confirmRegistration,
+    context.tokens.sign('confirm-registration', pendingKey(meetingId, mail.recipient.personId), {
+      ttlSeconds,
+    }),
+  );
+  return outgoing(
+    mail,
+    renderHouseMail({
+      subject: `Bevestig je aanmelding: ${title}`,
+      ...greeting(mail),
+      preheader: 'Nog één stap: bevestig je aanmelding met de knop in deze e-mail.',
+      paragraphs: [
+        `Je wilt je aanmelden voor ${title}. Bevestig dat met de knop hieronder; pas dan ben je aangemeld.`,
+        `Wanneer: ${formatMeetingWhen(startsAt, endsAt)}`,
+        `Waar: ${venueAddress ?? ''}, ${city ?? ''}`,
+        `De link werkt tot ${formatDateTime(expiresAt)}. Is de bijeenkomst dan vol, dan kom je op de wachtlijst.`,
+        'Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging gebeurt er niets.',
+      ],
+      action: { label: 'Bevestig mijn aanmelding', url },
+      closing: [`Meer over de bijeenkomst: ${context.siteUrl}${meetingPath(meetingId)}`],
+      reason:
+        'Je ontvangt deze e-mail omdat iemand met dit adres zich wilde aanmelden voor een bijeenkomst van Drop In.',
+      siteUrl: context.siteUrl,
+    }),
+  );
+};
 
 export const composeRegistrationConfirmed = (mail: OutboxMail, context: ComposeContext): OutgoingMail => {
   const data = mailData(mail);
@@ -275,6 +298,8 @@ export const composeMeetingUpdated = (mail: OutboxMail, context: ComposeContext)
     invite('REQUEST', inviteFileNames.update, mail, data, context),
   );
 };
+
+const aDayMs = 24 * 3600 * 1000;
 
 const aDayOf = (instant: string): number => {
   const local = amsterdamLocalParts(instant);

@@ -74,7 +74,8 @@ const availabilityOf = (meeting: Meeting, now: Date): Availability => {
       : { kind: 'closed', closedAt: meeting.registrationClosesAt };
   }
   const placesLeft = Math.max(0, meeting.capacity - meeting.confirmedCount);
-  if (placesLeft > 0) return { kind: 'open', placesLeft };
+  // Seats freed while people wait are theirs (the queue goes first), not the next newcomer's.
+  if (placesLeft > 0 && meeting.waitingCount === 0) return { kind: 'open', placesLeft };
   return meeting.waitingListEnabled ? { kind: 'waiting-list' } : { kind: 'full' };
 };
 
@@ -202,6 +203,7 @@ const registrationForm = (
   waitingList: boolean,
   values: MeetingFormValues,
   issues: readonly FieldIssue[],
+  invitation: string | undefined,
 ): Html => {
   const { questions } = meeting;
   return html`${
@@ -209,10 +211,11 @@ const registrationForm = (
       ? html`<p>Deze bijeenkomst is vol. Meld je aan voor de wachtlijst: komt er een plaats vrij, dan gaat die naar wie het langst op de wachtlijst staat, en dan mailen we je.</p>`
       : ''
   }
-${errorSummary(issues, meetingFormLabels)}
+${errorSummary(issues, { ...meetingFormLabels, form: 'Aanmelden' })}
 <form method="post" action="${meetingPath(meeting.meetingId)}" novalidate>
 ${textField({ name: 'name', label: meetingFormLabels.name, value: values.name, autocomplete: 'name', required: true, maxLength: 100, issue: issueFor(issues, 'name') })}
-${textField({ name: 'email', label: meetingFormLabels.email, type: 'email', value: values.email, autocomplete: 'email', required: true, maxLength: 254, hint: 'Hierheen sturen we je bevestiging.', issue: issueFor(issues, 'email') })}
+${textField({ name: 'email', label: meetingFormLabels.email, type: 'email', value: values.email, autocomplete: 'email', required: true, maxLength: 254, hint: invitation ? 'Vul het adres in waarop je onze uitnodiging kreeg: dan ben je meteen aangemeld. Een ander adres krijgt eerst een e-mail om de aanmelding te bevestigen.' : 'Hierheen sturen we een e-mail waarmee je je aanmelding bevestigt.', issue: issueFor(issues, 'email') })}
+${invitation ? html`<input type="hidden" name="uitnodiging" value="${invitation}">` : ''}
 ${questions.organisation ? textField({ name: 'organisation', label: meetingFormLabels.organisation, value: values.organisation, autocomplete: 'organization', required: true, maxLength: 100, hint: 'De organisatie of gemeente waar je werkt.', issue: issueFor(issues, 'organisation') }) : ''}
 ${questions.role ? radioGroup({ name: 'role', legend: 'Wat is je rol?', options: roleOptions, checked: values.role, required: true, issue: issueFor(issues, 'role') }) : ''}
 ${questions.municipality ? textField({ name: 'municipality', label: meetingFormLabels.municipality, value: values.municipality, required: true, maxLength: 100, hint: 'De gemeente waarin je werkt.', issue: issueFor(issues, 'municipality') }) : ''}
@@ -227,12 +230,14 @@ export interface MeetingPageState {
   readonly values?: MeetingFormValues;
   readonly issues?: readonly FieldIssue[];
   readonly now: Date;
+  /** A personal invitation link's token (from one of our mails), carried by the form. */
+  readonly invitation?: string;
 }
 
 /** /bijeenkomsten/{id}: the meeting, and its registration form while registering is possible. */
 export const renderMeetingPage = (
   meeting: Meeting,
-  { values = emptyMeetingForm, issues = [], now }: MeetingPageState,
+  { values = emptyMeetingForm, issues = [], now, invitation }: MeetingPageState,
 ): string => {
   const availability = availabilityOf(meeting, now);
   const reason = noFormReason(availability);
@@ -248,7 +253,7 @@ ${cancelled ? '' : html`<dt>Plaatsen</dt><dd>${placesFact(meeting, availability)
 </dl>
 ${paragraphs(meeting.description)}
 <h2 id="aanmelden">${availability.kind === 'waiting-list' ? 'Aanmelden voor de wachtlijst' : 'Aanmelden'}</h2>
-${reason ?? registrationForm(meeting, availability.kind === 'waiting-list', values, issues)}
+${reason ?? registrationForm(meeting, availability.kind === 'waiting-list', values, issues, invitation)}
 <p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`,
   });
 };
@@ -284,6 +289,49 @@ export const renderRegistered = ({ meeting, status, position }: RegisteredView):
 <p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`,
       });
 };
+
+/** The one answer to a registration request, whoever the address is: the rest follows by mail. */
+export const renderRegistrationRequested = (meeting: Meeting): string =>
+  renderPage({
+    title: 'Check je mail',
+    main: html`<h1>Check je mail</h1>
+<p class="lead">We hebben een e-mail gestuurd over je aanmelding voor ${meeting.title} (${formatMeetingWhen(meeting.startsAt, meeting.endsAt)}, ${meeting.city}).</p>
+<p>Bevestig je aanmelding met de knop in die e-mail; pas dan ben je aangemeld, of kom je op de wachtlijst als de bijeenkomst vol is. De link werkt 24 uur.</p>
+<p>Geen e-mail gekregen? Kijk dan in je map met ongewenste e-mail, of vul het formulier over een paar minuten opnieuw in.</p>
+<p><a href="${meetingPath(meeting.meetingId)}">Terug naar de bijeenkomst</a></p>`,
+  });
+
+/**
+ * Opened from the confirm link in the mail. Only the button registers, so a link scanner that opens the link
+ * takes no seat; the form posts to this same URL, token included.
+ */
+export const renderRegistrationConfirmPage = (meeting: Meeting, name: string): string =>
+  renderPage({
+    title: `Aanmelding bevestigen: ${meeting.title}`,
+    main: html`<h1>Bevestig je aanmelding</h1>
+<p class="lead">${meeting.title}, ${formatMeetingWhen(meeting.startsAt, meeting.endsAt)}, ${meeting.venueAddress}, ${meeting.city}.</p>
+<p>Je meldt je aan als ${name}. Is er een plaats vrij, dan heb je die meteen; is de bijeenkomst vol, dan kom je op de wachtlijst. Deze pagina zegt daarna welke van de twee.</p>
+<form method="post"><button type="submit">Bevestig mijn aanmelding</button></form>`,
+  });
+
+/** Registered (or waiting) already: nothing changed; the cancel link is the one from the earlier mail. */
+export const renderAlreadyRegistered = (
+  meeting: Meeting,
+  status: 'confirmed' | 'waiting',
+  cancelUrl: string,
+  position?: number,
+): string =>
+  renderPage({
+    title: 'Je bent al aangemeld',
+    main: html`<h1>${status === 'confirmed' ? 'Je bent al aangemeld' : 'Je staat al op de wachtlijst'}</h1>
+<p class="lead">${meeting.title}, ${formatMeetingWhen(meeting.startsAt, meeting.endsAt)}, ${meeting.city}. ${
+      status === 'waiting' && position !== undefined
+        ? `Je staat op plaats ${position} van de wachtlijst.`
+        : ''
+    }</p>
+<p>Er is niets veranderd. Kun je toch niet komen? <a href="${cancelUrl}">Meld je af</a>.</p>
+<p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`,
+  });
 
 /**
  * Opened from the cancel link in a mail. Only the button cancels, so a link scanner that opens the link
