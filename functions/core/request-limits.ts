@@ -12,6 +12,18 @@ import type { Clock } from './ports';
 /** `client`: the client's network (an IPv4 address, an IPv6 /64); `token`: the signed link token it carries. */
 export type RequestLimitKind = 'client' | 'token';
 
+/**
+ * What is counted: a route's kind, and on token routes also the client network, in a count of its own
+ * (`token-client`), so made-up tokens — each with a fresh count — cannot flood a route from one network.
+ */
+export type CountedKind = RequestLimitKind | 'token-client';
+
+/**
+ * How many link-token POSTs one client network may send a minute, as a multiple of its limit on POSTs that
+ * start something: generous, since a mail provider's scanner posts many genuine links from one network.
+ */
+export const tokenPostsPerClientFactor = 10;
+
 export const requestWindowSeconds = 60;
 
 /** Per client network per minute: a person who subscribes, registers and asks for a report fits many times. */
@@ -97,14 +109,14 @@ export class RequestSubjects {
     this.#key = createHmac('sha256', secret).update('dropin-request-limit').digest();
   }
 
-  of(kind: RequestLimitKind, value: string): string {
+  of(kind: CountedKind, value: string): string {
     return createHmac('sha256', this.#key).update(`${kind}:${value}`).digest('hex').slice(0, 32);
   }
 }
 
 /** Counts one more request of a subject in a window; answers the window's count, this request included. */
 export interface RequestCounter {
-  count(kind: RequestLimitKind, subject: string, window: RequestWindow): Promise<number>;
+  count(kind: CountedKind, subject: string, window: RequestWindow): Promise<number>;
 }
 
 export interface RequestLimitPorts {
@@ -112,7 +124,7 @@ export interface RequestLimitPorts {
   readonly subjects: RequestSubjects;
   readonly clock: Clock;
   /** Requests admitted per subject per window, by kind (the configuration's). */
-  readonly perWindow: Readonly<Record<RequestLimitKind, number>>;
+  readonly perWindow: Readonly<Record<RequestLimitKind, number>> & { readonly 'token-client'?: number };
 }
 
 /** Whether a request may go on; a refused one may come back when its window ends. */
@@ -126,13 +138,17 @@ export type RequestAdmission =
  */
 export const admitRequest = async (
   ports: RequestLimitPorts,
-  kind: RequestLimitKind,
+  kind: CountedKind,
   value: string,
 ): Promise<RequestAdmission> => {
   const now = ports.clock.now();
   const window = requestWindowAt(now);
-  const subject = ports.subjects.of(kind, kind === 'client' ? clientNetworkOf(value) : value);
-  return (await ports.counter.count(kind, subject, window)) > ports.perWindow[kind]
+  const subject = ports.subjects.of(kind, kind === 'token' ? value : clientNetworkOf(value));
+  const limit =
+    kind === 'token-client'
+      ? (ports.perWindow['token-client'] ?? ports.perWindow.client * tokenPostsPerClientFactor)
+      : ports.perWindow[kind];
+  return (await ports.counter.count(kind, subject, window)) > limit
     ? { admitted: false, retryAfterSeconds: retryAfterSeconds(window, now) }
     : { admitted: true };
 };

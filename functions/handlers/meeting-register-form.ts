@@ -29,17 +29,11 @@ export const handler = httpRoute(async (event) => {
   if (!parsed.success)
     return page(400, renderMeetingPage(meeting, { ...state, issues: fieldIssues(parsed.error) }));
   try {
-    const invited = await invitedPersonId(invitation);
-    const taken = await registerOrRequest(
-      ports,
-      meeting.meetingId,
-      toRegistrationRequest(parsed.data),
-      invited,
-    );
-    const html = taken
-      ? await registrationOutcomePage(meeting, taken, now)
-      : renderRegistrationRequested(meeting);
-    return page(200, html);
+    const invited = await invitedPersonId(invitation, meeting.meetingId);
+    const request = toRegistrationRequest(parsed.data);
+    const taken = await registerOrRequest(ports, meeting.meetingId, request, invited);
+    const html = taken && (await registrationOutcomePage(meeting, taken, now));
+    return page(200, html || renderRegistrationRequested(meeting));
   } catch (error) {
     const contended = error instanceof StillContended || error instanceof ConcurrentChange;
     if (!contended && !(error instanceof InvalidInput)) throw error;

@@ -194,10 +194,14 @@ describe('a registration request reveals nothing about the address', () => {
 describe('a personal invitation link from one of our mails', () => {
   const signer = () =>
     new TokenSigner(fixedLinkKeys(process.env.TOKEN_SECRET ?? ''), new FixedClock(new Date()));
-  const invitationFor = (email: string) =>
-    signer().sign('register-invite', new PersonIds(process.env.TOKEN_SECRET ?? '').of(email), {
-      ttlSeconds: 3600,
-    });
+  const invitationFor = (meetingId: string, email: string) =>
+    signer().sign(
+      'register-invite',
+      `${meetingId}.${new PersonIds(process.env.TOKEN_SECRET ?? '').of(email)}`,
+      {
+        ttlSeconds: 3600,
+      },
+    );
   const postForm = (meetingId: string, fields: Record<string, string>) =>
     system.fetch(`/bijeenkomsten/${meetingId}`, {
       method: 'POST',
@@ -205,7 +209,7 @@ describe('a personal invitation link from one of our mails', () => {
       body: new URLSearchParams(fields).toString(),
     });
 
-  it('registers the invited address in one step; another address, or a forged link, is confirmed by mail', async () => {
+  it('registers the invited address in one step; another address, a link to another meeting, a forged link or a second time is confirmed by mail', async () => {
     const { id } = await createMeeting(system, {
       title: 'Kennisnetwerk Zwolle',
       city: 'Zwolle',
@@ -213,7 +217,7 @@ describe('a personal invitation link from one of our mails', () => {
     });
     await publishMeeting(system, id);
     const invited = person('uitgenodigd');
-    const invitation = invitationFor(invited.email);
+    const invitation = invitationFor(id, invited.email);
 
     const opened = await system.fetch(`/bijeenkomsten/${id}?uitnodiging=${invitation}`);
     const html = await opened.text();
@@ -226,14 +230,22 @@ describe('a personal invitation link from one of our mails', () => {
     expect(await other.text()).toContain('<h1>Check je mail</h1>');
     const forged = await postForm(id, { ...person('vals'), uitnodiging: `${invitation.slice(0, -2)}xx` });
     expect(await forged.text()).toContain('<h1>Check je mail</h1>');
+    const elsewhere = await postForm(id, {
+      ...person('elders'),
+      uitnodiging: invitationFor('ander-id', person('elders').email),
+    });
+    expect(await elsewhere.text()).toContain('<h1>Check je mail</h1>');
+    // Registered already: a forwarded invitation tells nothing; the registration's mail goes out again.
     const again = await postForm(id, { ...invited, uitnodiging: invitation });
-    expect(await again.text()).toContain('<h1>Je bent al aangemeld</h1>');
+    expect(await again.text()).toContain('<h1>Check je mail</h1>');
+    await system.outboxSettled();
 
     const exported = (await (
       await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/registrations.json`)
     ).json()) as { confirmedCount: number; pendingCount: number; registrations: { email: string }[] };
     expect(exported.registrations.map((r) => r.email)).toEqual([invited.email]);
-    expect(exported).toMatchObject({ confirmedCount: 1, pendingCount: 2 });
+    // 'ander', 'vals' and 'elders' wait for their confirmation; the invited person's second request is gone.
+    expect(exported).toMatchObject({ confirmedCount: 1, pendingCount: 3 });
   }, 60_000);
 });
 

@@ -390,9 +390,9 @@ export class InMemoryMeetings
 
   async commitRegistration(change: RegistrationChange): Promise<void> {
     this.#beforeCommit();
-    const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, confirms } = change;
+    const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, request } = change;
     const stored = this.meetings.get(meeting.meetingId);
-    if (confirms && !this.pending.has(registrationKey(confirms.meetingId, confirms.personId)))
+    if (request?.mustExist && !this.pending.has(registrationKey(request.meetingId, request.personId)))
       throw new ConcurrentChange();
     if (!stored || !holds(stored, counterClauses(meeting, requires)) || stored.sequence !== meeting.sequence)
       throw new ConcurrentChange();
@@ -412,7 +412,7 @@ export class InMemoryMeetings
       ...(joins ? { waitingTicket: (stored.waitingTicket ?? 0) + 1 } : {}),
       ...(addsSeat ? { capacity: stored.capacity + 1, version: stored.version + 1 } : {}),
     });
-    if (confirms) this.pending.delete(registrationKey(confirms.meetingId, confirms.personId));
+    if (request) this.pending.delete(registrationKey(request.meetingId, request.personId));
     this.registrations.set(key, next);
     if (leaves && previous) this.waiting.delete(placeKey(previous));
     if (joins) this.waiting.set(placeKey(next), next.personId);
@@ -467,6 +467,14 @@ export class InMemoryMeetings
     return [...this.pending.values()].filter(
       (pending) => pending.meetingId === meetingId && Date.parse(pending.expiresAt) > now.getTime(),
     ).length;
+  }
+
+  async deletePending(meetingId: string, personId: string): Promise<void> {
+    this.pending.delete(registrationKey(meetingId, personId));
+  }
+
+  async mailQueued(mailId: string): Promise<boolean> {
+    return this.outbox.some((mail) => mail.mailId === mailId);
   }
 
   async getPending(meetingId: string, personId: string): Promise<PendingRegistration | undefined> {

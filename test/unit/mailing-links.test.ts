@@ -160,6 +160,7 @@ describe('withInvitations', () => {
       `<a href="${siteUrl}${paths.cancelRegistration}?token=abc">afmelden</a>`,
       `<a href="${siteUrl}/publicaties/jaarupdate">jaarupdate</a>`,
       `<a href="https://elders.example.org/bijeenkomsten/01JMEETING">elders</a>`,
+      `<a href="${siteUrl}${paths.calendarFeed}">agenda</a> <a href="${siteUrl}${paths.pastMeetings}">eerder</a>`,
     ].join('\n');
 
     const invited = withInvitations(body, context, personId);
@@ -167,11 +168,14 @@ describe('withInvitations', () => {
     const links = [...invited.matchAll(/bijeenkomsten\/01JMEETING\?uitnodiging=([\w-]+\.[\w-]+)/g)];
     expect(links).toHaveLength(2);
     for (const [, token] of links) {
-      expect((await tokens.verify(token ?? '', 'register-invite')).id).toBe(personId);
+      expect((await tokens.verify(token ?? '', 'register-invite')).id).toBe(`01JMEETING.${personId}`);
     }
     expect(invited).toContain(`${siteUrl}${paths.cancelRegistration}?token=abc"`);
     expect(invited).toContain(`${siteUrl}/publicaties/jaarupdate"`);
     expect(invited).toContain('https://elders.example.org/bijeenkomsten/01JMEETING"');
+    // The pages under /bijeenkomsten/ that are not a meeting keep their plain links.
+    expect(invited).toContain(`${siteUrl}${paths.calendarFeed}"`);
+    expect(invited).toContain(`${siteUrl}${paths.pastMeetings}"`);
     // A link without a meeting stays as it was (the control: the body changes only where it names one).
     expect(withInvitations(`${siteUrl}/publicaties`, context, personId)).toBe(`${siteUrl}/publicaties`);
   });

@@ -189,6 +189,30 @@ describe("the organiser's meetings", () => {
     expect(store.outbox.filter((mail) => mail.kind === 'registration-promoted')).toHaveLength(50);
   });
 
+  it('leaves no free seat behind when someone joins the queue between the read and the write of a raise', async () => {
+    const meeting = publishedWith(10, 0, 10);
+    store.beforeCommit = () => {
+      // A newcomer joins the (full) meeting's queue at this moment: neither the version nor the seats move.
+      const joiner = registrationFixture({
+        personId: 'joiner',
+        status: 'waiting',
+        waitingKey: waitingKeyOf(1),
+      });
+      store.registrations.set(`${meeting.meetingId}/joiner`, joiner);
+      store.waiting.set(`${meeting.meetingId}/${waitingKeyOf(1)}`, 'joiner');
+      const current = store.meetings.get(meeting.meetingId) ?? meeting;
+      store.meetings.set(meeting.meetingId, { ...current, waitingCount: 1, waitingTicket: 1 });
+    };
+
+    await updateMeeting(ports, meeting.meetingId, meeting.version, { capacity: 20 });
+    // The job written with the raise, as the delivery runs it.
+    expect(store.jobs.map((written) => written.job.kind)).toEqual(['waiting-list-promotion']);
+    const after = await promoteWaiting(ports, meeting.meetingId);
+
+    expect(after).toMatchObject({ capacity: 20, confirmedCount: 11, waitingCount: 0 });
+    expect((await store.getRegistration(meeting.meetingId, 'joiner'))?.status).toBe('confirmed');
+  });
+
   it('writes a job that mails the participants when the time or place moves', async () => {
     const meeting = publishedWith(1, 0, 10);
 

@@ -4,10 +4,10 @@ import { logger } from '../../functions/adapters/logger';
 import { loadConfig } from '../../functions/config';
 import {
   admitRequest,
+  type CountedKind,
   clientNetworkOf,
   type RequestAdmission,
   type RequestCounter,
-  type RequestLimitKind,
   type RequestLimitPorts,
   RequestSubjects,
   type RequestWindow,
@@ -97,7 +97,7 @@ describe('the window a request is counted in', () => {
 /** Counts in memory, by kind, subject and window start, as the table does. */
 class MemoryCounter implements RequestCounter {
   readonly counts = new Map<string, number>();
-  async count(kind: RequestLimitKind, subject: string, window: RequestWindow): Promise<number> {
+  async count(kind: CountedKind, subject: string, window: RequestWindow): Promise<number> {
     const key = `${kind}/${subject}/${window.start}`;
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
@@ -117,6 +117,24 @@ describe('admitting a request', () => {
     const answer = await admission;
     return answer.admitted ? 'admitted' : `refused, retry after ${answer.retryAfterSeconds} s`;
   };
+
+  it('counts the network behind link-token POSTs too, ten times as generously: made-up tokens cannot flood a route', async () => {
+    const { ports } = portsAt('2026-03-02T10:15:20Z');
+    const answers: string[] = [];
+    // 31 different tokens from one network: each token is under its own limit, the network is not.
+    for (let i = 0; i <= 30; i++) {
+      answers.push(await outcome(admitRequest(ports, 'token-client', '2001:db8:1:2::7')));
+      answers.push(await outcome(admitRequest(ports, 'token', `made-up-${i}.token`)));
+    }
+    const networkAnswers = answers.filter((_, i) => i % 2 === 0);
+    expect(networkAnswers.filter((answer) => answer === 'admitted')).toHaveLength(30);
+    expect(networkAnswers.at(-1)).toBe('refused, retry after 40 s');
+    // Control: the tokens themselves were each admitted, and another network is not held up.
+    expect(answers.filter((_, i) => i % 2 === 1).every((answer) => answer === 'admitted')).toBe(true);
+    expect(await outcome(admitRequest(ports, 'token-client', '2001:db8:1:3::7'))).toBe('admitted');
+    // Nor are the same network's POSTs that start something: their count is another one.
+    expect(await outcome(admitRequest(ports, 'client', '2001:db8:1:2::7'))).toBe('admitted');
+  });
 
   it("admits a client's share of the minute and refuses the rest until the next one", async () => {
     const { ports, clock } = portsAt('2026-03-02T10:15:20Z');

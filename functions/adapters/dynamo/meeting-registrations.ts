@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { OutboxMail, RegistrationRequestedJob } from '../../core/mailings/outbox';
 import type { Registration } from '../../core/meetings/model';
@@ -63,6 +63,26 @@ export class DynamoMeetingRegistrations
       },
       outboxJobPut(tableName, `registration-request-${pending.requestId}`, job, createdAt),
     ]);
+  }
+
+  async deletePending(meetingId: string, personId: string): Promise<void> {
+    const { client, tableName } = this.table;
+    await client.send(
+      new DeleteCommand({ TableName: tableName, Key: keys.pendingRegistration(meetingId, personId) }),
+    );
+  }
+
+  async mailQueued(mailId: string): Promise<boolean> {
+    const { client, tableName } = this.table;
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.outboxMail(mailId),
+        ConsistentRead: true,
+        ProjectionExpression: 'PK',
+      }),
+    );
+    return Item !== undefined;
   }
 
   async getPending(meetingId: string, personId: string): Promise<PendingRegistration | undefined> {

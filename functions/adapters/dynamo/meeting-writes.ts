@@ -116,7 +116,7 @@ export const promotionItems = (tableName: string, { previous, next, mail }: Prom
  * version, the waiting place, the needs, the promotions and the mails.
  */
 export const commitRegistration = async (table: MeetingTable, change: RegistrationChange): Promise<void> => {
-  const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, confirms } = change;
+  const { meeting, previous, next, requires, promotions = [], mails, needs, addsSeat, request } = change;
   const { tableName } = table;
   const confirmedDelta = isConfirmed(next) - isConfirmed(previous) + promotions.length;
   const waitingDelta = isWaiting(next) - isWaiting(previous) - promotions.length;
@@ -186,13 +186,13 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
     });
   }
   if (needs) items.push(needsPut(tableName, meeting, next.personId, needs));
-  // The confirmed request goes with the registration it became; gone already means a concurrent confirm won.
-  if (confirms) {
+  // The request goes with the registration it became; the one confirmed gone already: a concurrent confirm won.
+  if (request) {
     items.push({
       Delete: {
         TableName: tableName,
-        Key: keys.pendingRegistration(confirms.meetingId, confirms.personId),
-        ConditionExpression: 'attribute_exists(PK)',
+        Key: keys.pendingRegistration(request.meetingId, request.personId),
+        ...(request.mustExist ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
       },
     });
   }

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RequestCounter, RequestLimitKind, RequestWindow } from '../../core/request-limits';
+import type { CountedKind, RequestCounter, RequestWindow } from '../../core/request-limits';
 import { requestCountKeptSeconds } from '../../core/retention';
 import { keys } from './table-design';
 
@@ -14,7 +14,7 @@ export class DynamoRequestCounter implements RequestCounter {
     private readonly tableName: string,
   ) {}
 
-  async count(kind: RequestLimitKind, subject: string, window: RequestWindow): Promise<number> {
+  async count(kind: CountedKind, subject: string, window: RequestWindow): Promise<number> {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,

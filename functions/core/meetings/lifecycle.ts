@@ -1,7 +1,7 @@
 import { contendedRounds, untilCommitted } from '../concurrency';
 import { DomainError, InvalidInput, NotFound } from '../errors';
 import type { MeetingChangedJob, OutboxJob, OutboxMail } from '../mailings/outbox';
-import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
+import { type Clock, ConcurrentChange, type IdGenerator, StillContended } from '../ports';
 import { freeSeats, seatsFit } from './capacity';
 import type { Meeting, MeetingDetails, Registration } from './model';
 import type { MeetingListPage, MeetingListQuery, MeetingReader, Promotion, RegistrationRow } from './ports';
@@ -166,9 +166,10 @@ const meetingChangedJob = (
  * 3. The change is written conditional on the version (and on the seats taken still fitting), with a job
  *    in the same transaction when people must hear of it (a move) or the reminder moves: the delivery runs
  *    it (applyMeetingChange, meeting-mails.ts), so a crash after the commit loses neither.
- * 4. Capacity raised while people wait → the first of them are promoted in the same transaction, as many as
- *    fit in it; when more seats are free than that, a waiting-list-promotion job goes along and promotes the
- *    rest (promoteWaiting). Meanwhile no newcomer takes a seat: a seat is only taken while nobody waits.
+ * 4. Capacity raised → the first people waiting are promoted in the same transaction, as many as fit in it,
+ *    and a waiting-list-promotion job goes along that promotes whoever still waits for a free seat
+ *    (promoteWaiting), also someone who joined between the read and the write. Meanwhile no newcomer takes
+ *    a seat: a seat is only taken while nobody waits.
  */
 export const updateMeeting = async (
   ports: LifecyclePorts,
@@ -200,13 +201,15 @@ export const updateMeeting = async (
       next.startsAt !== current.startsAt || next.reminderLeadHours !== current.reminderLeadHours;
     const mailParticipants = next.sequence !== current.sequence;
     const promotions = await promotionsFor(ports, current, next);
-    const promotable =
-      next.status === 'published' ? Math.min(freeSeats(current, next.capacity), current.waitingCount) : 0;
+    // Raised while published: the job goes along whatever the queue looked like at the read, because a
+    // join may commit between this read and this write (it moves neither the version nor the seats taken);
+    // the job reads the queue as it is, and promotes nobody when nobody waits.
+    const raised = next.status === 'published' && next.capacity > current.capacity;
     const jobs = [
       ...(next.status === 'published' && (mailParticipants || remindAnotherTime)
         ? [meetingChangedJob(ports, next, 'updated', mailParticipants)]
         : []),
-      ...(promotable > promotions.length ? [waitingListPromotionJob(ports, next)] : []),
+      ...(raised ? [waitingListPromotionJob(ports, next)] : []),
     ];
     await ports.store.updateMeeting({
       previous: current,
@@ -255,7 +258,8 @@ export const promoteWaiting = async (ports: LifecyclePorts, meetingId: string): 
       if (!(error instanceof ConcurrentChange)) throw error;
     }
   }
-  return organiserMeeting(ports.store, meetingId);
+  // Seats may still be free while people wait: the delivery runs the job again later.
+  throw new StillContended();
 };
 
 /**

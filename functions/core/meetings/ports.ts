@@ -41,8 +41,12 @@ export interface RegistrationChange {
   readonly mails: readonly OutboxMail[];
   /** An admin's registration over capacity: the meeting's capacity (and version) grow by the seat taken. */
   readonly addsSeat?: boolean;
-  /** The confirmed request (registration-requests.ts): deleted in the same transaction, if it still exists. */
-  readonly confirms?: Pick<PendingRegistration, 'meetingId' | 'personId'>;
+  /**
+   * The person's registration request (registration-requests.ts), deleted in the same transaction: the
+   * one being confirmed must still exist (`mustExist`: a concurrent confirm of it wins); any other is gone
+   * with the registration it is no longer needed for.
+   */
+  readonly request?: Pick<PendingRegistration, 'meetingId' | 'personId'> & { readonly mustExist: boolean };
 }
 
 export interface MeetingListQuery {

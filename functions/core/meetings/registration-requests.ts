@@ -1,8 +1,9 @@
+import { contendedRounds, untilCommitted } from '../concurrency';
 import { DomainError, NotFound } from '../errors';
 import type { OutboxMail, RegistrationRequestedJob } from '../mailings/outbox';
 import { type MailRate, type MailRateChange, nextMailRate } from '../people/mail-rate';
 import { normaliseAddress, type PersonIds } from '../people/person-id';
-import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
+import type { Clock, IdGenerator } from '../ports';
 import { pendingRegistrationSeconds } from '../retention';
 import { registrationRequirement } from './capacity';
 import { publicMeeting } from './catalogue';
@@ -53,11 +54,15 @@ export interface RegistrationRequestStore {
   savePending(pending: PendingRegistration, job: RegistrationRequestedJob, createdAt: string): Promise<void>;
   /** The request as stored, expired or not (the caller decides with its clock). */
   getPending(meetingId: string, personId: string): Promise<PendingRegistration | undefined>;
+  /** Deletes the request, if there is one. */
+  deletePending(meetingId: string, personId: string): Promise<void>;
+  /** Whether the outbox holds a mail with this id (written, sent or not). */
+  mailQueued(mailId: string): Promise<boolean>;
   getRegistration(meetingId: string, personId: string): Promise<Registration | undefined>;
   loadMailRate(personId: string): Promise<MailRate>;
   /**
-   * The mail with the mail-rate change, in one transaction; the mail is written only once (its id is the
-   * job's): ConcurrentChange when it was written before.
+   * The mail with the mail-rate change, in one transaction: ConcurrentChange when the mail rate moved since
+   * it was read, or the mail (its id is the job's) was written before.
    */
   commitResend(personId: string, mailRate: MailRateChange, mail: OutboxMail): Promise<void>;
 }
@@ -135,25 +140,33 @@ export const requestRegistration = async (
  *    mail with the link that confirms the request.
  * 3. At most the person's hourly share of mails on their own request (core/people/mail-rate.ts): over it,
  *    nothing is sent — the form's answer was the same anyway.
- * The mail's id is the request's, so a second run writes no second mail.
+ * The mail's id is the request's, so a second run writes no second mail; a run that meets another mail of
+ * the same person at the same moment reads and decides again.
+ * A request of someone registered already is deleted: it has nothing left to confirm.
  */
 export const runRegistrationRequest = async (
   ports: Omit<RegistrationRequestPorts, 'personIds'>,
   job: RegistrationRequestedJob,
 ): Promise<void> => {
-  const now = ports.clock.now();
-  const [meeting, pending, registration] = await Promise.all([
-    ports.store.getMeeting(job.meetingId),
-    ports.store.getPending(job.meetingId, job.personId),
-    ports.store.getRegistration(job.meetingId, job.personId),
-  ]);
-  if (!meeting || !isCurrent(pending, now) || pending.requestId !== job.requestId) return;
-  const rate = nextMailRate(await ports.store.loadMailRate(job.personId), now);
-  if (!rate) return;
   const mailId = `registration-request-${job.requestId}`;
-  const createdAt = now.toISOString();
-  const mail =
-    registration && registration.status !== 'cancelled'
+  // A conflict is another mail taking the person's share at the same moment (or this job's mail written by
+  // an earlier run, which the next round finds): read and decide again, never drop the mail silently.
+  await untilCommitted(contendedRounds, async () => {
+    if (await ports.store.mailQueued(mailId)) return;
+    const now = ports.clock.now();
+    const [meeting, pending, registration] = await Promise.all([
+      ports.store.getMeeting(job.meetingId),
+      ports.store.getPending(job.meetingId, job.personId),
+      ports.store.getRegistration(job.meetingId, job.personId),
+    ]);
+    if (!meeting || !isCurrent(pending, now) || pending.requestId !== job.requestId) return;
+    const registered = registration !== undefined && registration.status !== 'cancelled';
+    // Registered already: the request has nothing left to confirm, and must not count as pending.
+    if (registered) await ports.store.deletePending(job.meetingId, job.personId);
+    const rate = nextMailRate(await ports.store.loadMailRate(job.personId), now);
+    if (!rate) return;
+    const createdAt = now.toISOString();
+    const mail = registered
       ? meetingMail(
           registration.status === 'waiting' ? 'registration-waiting' : 'registration-confirmed',
           meeting,
@@ -161,12 +174,8 @@ export const runRegistrationRequest = async (
           { mailId, createdAt },
         )
       : confirmMail(meeting, pending, { mailId, createdAt });
-  try {
     await ports.store.commitResend(job.personId, rate, mail);
-  } catch (error) {
-    // Written by an earlier run of this job.
-    if (!(error instanceof ConcurrentChange)) throw error;
-  }
+  });
 };
 
 const confirmMail = (
@@ -207,13 +216,16 @@ export class RequestExpired extends DomainError {
  *    transaction: confirming twice takes one place.
  */
 export const confirmRegistration = async (
-  ports: RegistrationPorts & { readonly store: Pick<RegistrationRequestStore, 'getPending'> },
+  ports: RegistrationPorts & {
+    readonly store: Pick<RegistrationRequestStore, 'getPending' | 'deletePending'>;
+  },
   key: string,
 ): Promise<RegistrationOutcome & { readonly meeting: Meeting }> => {
   const { meetingId, personId } = parsePendingKey(key);
   const meeting = await publicMeeting(ports.store, meetingId);
   const existing = await ports.store.getRegistration(meetingId, personId);
   if (existing && existing.status !== 'cancelled') {
+    await ports.store.deletePending(meetingId, personId);
     return { ...(await registrationOutcome(ports.store, existing, true)), meeting };
   }
   const pending = await ports.store.getPending(meetingId, personId);
@@ -222,11 +234,22 @@ export const confirmRegistration = async (
   return { ...(await registerForMeeting(ports, meetingId, pending, { confirming: pending })), meeting };
 };
 
+/** The id an invitation link carries: the meeting and the person, never the address. */
+export const invitationId = (meetingId: string, personId: string): string => `${meetingId}.${personId}`;
+
+/** The person an invitation names, if it is an invitation to this meeting. */
+export const invitedTo = (meetingId: string, id: string): string | undefined => {
+  const [invitedMeeting, personId, ...rest] = id.split('.');
+  return invitedMeeting === meetingId && personId && rest.length === 0 ? personId : undefined;
+};
+
 /**
- * The form opened from a personal link in one of our own mails (an announcement): the link names the person
- * it was mailed to, so an address of that person is confirmed already and registers in one step. Any other
- * address — or no valid link — asks to register as everyone does (requestRegistration).
- * Answers the registration when it was taken, undefined when a confirmation mail follows.
+ * The form opened from a personal link in one of our own mails (an announcement): the link names the meeting
+ * and the person it was mailed to, so that person's address is confirmed already and takes a seat or a
+ * waiting place in one step. Registered before — or any other address, or no valid link — it asks to
+ * register as everyone does (requestRegistration: "check je mail", and the registration's mail again), so
+ * a forwarded invitation tells nobody whether its recipient is registered.
+ * Answers the registration when it was taken now, undefined when a mail follows.
  */
 export const registerOrRequest = async (
   ports: RegistrationPorts & RegistrationRequestPorts,
@@ -238,7 +261,8 @@ export const registerOrRequest = async (
     invitedPersonId !== undefined &&
     ports.personIds.of(normaliseAddress(request.email)) === invitedPersonId
   ) {
-    return registerForMeeting(ports, meetingId, request);
+    const outcome = await registerForMeeting(ports, meetingId, request);
+    if (!outcome.already) return outcome;
   }
   await requestRegistration(ports, meetingId, request);
   return undefined;

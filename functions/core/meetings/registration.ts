@@ -182,7 +182,7 @@ export const registerForMeeting = async (
       ...(meeting.questions.needs && (request.needs?.dietary || request.needs?.accessibility)
         ? { needs: request.needs }
         : {}),
-      ...(options.confirming ? { confirms: options.confirming } : {}),
+      request: { meetingId, personId, mustExist: options.confirming !== undefined },
       mails: [
         meetingMail(seatFree ? 'registration-confirmed' : 'registration-waiting', meeting, registration, {
           mailId: ports.ids.next(),

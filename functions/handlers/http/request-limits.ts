@@ -1,6 +1,6 @@
 import { logger } from '../../adapters/logger';
 import { requestLimits } from '../../composition/request-limits';
-import { admitRequest, type RequestLimitKind } from '../../core/request-limits';
+import { admitRequest, type CountedKind, type RequestLimitKind } from '../../core/request-limits';
 import { type HttpEvent, wellFormedLinkToken } from './request';
 import { TooManyRequests } from './transport-errors';
 
@@ -10,14 +10,25 @@ export type RequestLimiter = (kind: RequestLimitKind, event: HttpEvent) => Promi
 /**
  * The HTTP edge's request limiter (edge.ts, through `#request-limiter`, for a route with a `limit`): counts
  * the request by its client's network, API Gateway's `sourceIp` (never a header the client writes), or by
- * the link token it carries, before the handler runs. A POST without a well-formed token is not counted: its
+ * the link token it carries (and then, generously, by its client's network too), before the handler runs. A POST without a well-formed token is not counted: its
  * handler refuses it (400) before any read.
  */
 export const admitLimitedRequest: RequestLimiter = async (kind, event) => {
   const value = kind === 'client' ? event.requestContext.http.sourceIp : wellFormedLinkToken(event);
   if (value === undefined) return;
-  const admission = await admitRequest(await requestLimits(), kind, value);
-  if (admission.admitted) return;
-  logger.info('Request over its limit', { routeKey: event.routeKey, limit: kind });
-  throw new TooManyRequests(admission.retryAfterSeconds);
+  const limits = await requestLimits();
+  // A token route counts the client network too (generously): made-up tokens each start a fresh count.
+  const counted: [CountedKind, string][] =
+    kind === 'token'
+      ? [
+          ['token-client', event.requestContext.http.sourceIp],
+          ['token', value],
+        ]
+      : [[kind, value]];
+  for (const [countedKind, countedValue] of counted) {
+    const admission = await admitRequest(limits, countedKind, countedValue);
+    if (admission.admitted) continue;
+    logger.info('Request over its limit', { routeKey: event.routeKey, limit: countedKind });
+    throw new TooManyRequests(admission.retryAfterSeconds);
+  }
 };

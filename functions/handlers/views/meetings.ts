@@ -11,7 +11,8 @@ export const publicMeetingView = (meeting: Meeting, now: Date) => ({
   startsAt: meeting.startsAt,
   endsAt: meeting.endsAt,
   capacity: meeting.capacity,
-  placesLeft: Math.max(0, meeting.capacity - meeting.confirmedCount),
+  // Seats freed while people wait are theirs (the queue goes first), as the page says too.
+  placesLeft: meeting.waitingCount > 0 ? 0 : Math.max(0, meeting.capacity - meeting.confirmedCount),
   waitingListEnabled: meeting.waitingListEnabled,
   registration: {
     opensAt: meeting.registrationOpensAt,

@@ -3,6 +3,7 @@ import { siteUrl } from '../../composition/process';
 import { InvalidToken } from '../../core/errors';
 import type { Meeting } from '../../core/meetings/model';
 import type { RegistrationOutcome } from '../../core/meetings/registration';
+import { invitedTo } from '../../core/meetings/registration-requests';
 import { registrationCancelUrl } from '../../web/mail/cancel-links';
 import { renderAlreadyRegistered, renderRegistered } from '../../web/pages/meetings';
 
@@ -29,14 +30,17 @@ export const registrationOutcomePage = async (
 const tokenPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
 
 /**
- * The person a personal invitation link names (`uitnodiging`, a `register-invite` token from one of our
- * mails); undefined when there is none or it does not check out (expired, tampered): then the form asks for a
- * confirmation by mail, as for everyone.
+ * The person a personal invitation to this meeting names (`uitnodiging`, a `register-invite` token from one
+ * of our mails); undefined when there is none, it is for another meeting, or it does not check out (expired,
+ * tampered): then the form asks for a confirmation by mail, as for everyone.
  */
-export const invitedPersonId = async (token: string | null | undefined): Promise<string | undefined> => {
+export const invitedPersonId = async (
+  token: string | null | undefined,
+  meetingId: string,
+): Promise<string | undefined> => {
   if (!token || !tokenPattern.test(token)) return undefined;
   try {
-    return (await (await tokens()).verify(token, 'register-invite')).id;
+    return invitedTo(meetingId, (await (await tokens()).verify(token, 'register-invite')).id);
   } catch (error) {
     if (error instanceof InvalidToken) return undefined;
     throw error;

@@ -1,6 +1,7 @@
 import type { Audience } from '../../core/mailings/mailing';
 import type { RecipientVia } from '../../core/mailings/recipients';
 import type { ComposeRecipientMail } from '../../core/mailings/sender';
+import { invitationId } from '../../core/meetings/registration-requests';
 import { invitationLinkSeconds } from '../../core/retention';
 import type { TokenSigner } from '../../core/tokens';
 import { paths } from '../../paths';
@@ -15,9 +16,10 @@ const reasonAudience = (audience: Audience, via: RecipientVia): Audience =>
     : { meeting: audience.meeting, registrations: audience.registrations };
 
 /**
- * Every link to a meeting's page in the mailing becomes the recipient's personal invitation: the page's form
- * then registers this person in one step (no confirmation mail: the link proves the address is theirs). The
- * token names the person, never the address; another address typed in the form is confirmed by mail as usual.
+ * Every link to a meeting's page in the mailing becomes the recipient's personal invitation to that meeting:
+ * the page's form then registers this person in one step (no confirmation mail: the link proves the address
+ * is theirs). The token names the meeting and the person, never the address; another address typed in the
+ * form is confirmed by mail as usual.
  */
 export const withInvitations = (
   body: string,
@@ -25,15 +27,28 @@ export const withInvitations = (
   personId: string,
 ): string => {
   const meetingLink = new RegExp(
-    `${escapeRegExp(siteUrl)}${escapeRegExp(paths.meetings)}/([A-Za-z0-9_-]{1,128})(?![\\w/?#-])`,
+    `${escapeRegExp(siteUrl)}${escapeRegExp(paths.meetings)}/([A-Za-z0-9_-]{1,128})(?![\\w/?#-]|\\.\\w)`,
     'g',
   );
-  let token: string | undefined;
-  return body.replace(meetingLink, (link) => {
-    token ??= tokens.sign('register-invite', personId, { ttlSeconds: invitationLinkSeconds });
+  const signed = new Map<string, string>();
+  return body.replace(meetingLink, (link, meetingId: string) => {
+    if (namedPages.has(meetingId)) return link;
+    const token =
+      signed.get(meetingId) ??
+      tokens.sign('register-invite', invitationId(meetingId, personId), {
+        ttlSeconds: invitationLinkSeconds,
+      });
+    signed.set(meetingId, token);
     return `${link}?uitnodiging=${token}`;
   });
 };
+
+/** The pages under /bijeenkomsten/ that are not a meeting (past meetings, cancel, confirm, the feed). */
+const namedPages = new Set(
+  Object.values(paths)
+    .filter((path) => path.startsWith(`${paths.meetings}/`))
+    .map((path) => path.slice(paths.meetings.length + 1).split(/[/.]/)[0] ?? ''),
+);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

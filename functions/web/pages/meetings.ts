@@ -318,7 +318,7 @@ export const renderRegistrationConfirmPage = (meeting: Meeting, name: string): s
 export const renderAlreadyRegistered = (
   meeting: Meeting,
   status: 'confirmed' | 'waiting',
-  cancelUrl: string,
+  cancelUrl?: string,
   position?: number,
 ): string =>
   renderPage({
@@ -329,7 +329,11 @@ export const renderAlreadyRegistered = (
         ? `Je staat op plaats ${position} van de wachtlijst.`
         : ''
     }</p>
-<p>Er is niets veranderd. Kun je toch niet komen? <a href="${cancelUrl}">Meld je af</a>.</p>
+<p>Er is niets veranderd. Kun je toch niet komen? ${
+      cancelUrl
+        ? html`<a href="${cancelUrl}">Meld je af</a>.`
+        : 'Meld je af met de link in de bevestiging die we je mailden.'
+    }</p>
 <p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`,
   });
 
