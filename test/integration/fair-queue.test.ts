@@ -4,15 +4,14 @@ import { timeOrderedIds } from '../../functions/adapters/ids';
 import type { RegistrationChange } from '../../functions/core/meetings/ports';
 import { registerForMeeting } from '../../functions/core/meetings/registration';
 import { PersonIds } from '../../functions/core/people/person-id';
-import type { StoredMail } from '../../local/engines/ses-emulator';
 import { FixedClock } from '../support/in-memory-ports';
 import {
   confirmLinksFor,
   confirmRegistrationAt,
-  createMeeting,
   jsonRequest,
-  publishMeeting,
+  publishedOpenMeeting,
   registerAsOrganiser,
+  registrationsExport,
 } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -26,47 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-/** A published meeting in ten days, open for registration now. */
-const publishedMeeting = async (capacity: number) => {
-  const { id } = await createMeeting(system, {
-    title: 'Kennisnetwerk Groningen',
-    city: 'Groningen',
-    venueAddress: 'Oude Boteringestraat 1, Groningen',
-    capacity,
-    questions: { organisation: false, role: false, municipality: false, needs: false },
-  });
-  await publishMeeting(system, id);
-  return id;
-};
-
-const registrationsOf = async (meetingId: string) => {
-  const response = await system.fetchAsOrganiser(`/api/organiser/meetings/${meetingId}/registrations.json`);
-  return (await response.json()) as {
-    confirmedCount: number;
-    waitingCount: number;
-    pendingCount: number;
-    registrations: { email: string; status: string; waitingPosition: number | null }[];
-  };
-};
-
-/** Every mail to the run's addresses, grouped by recipient, once the relay has delivered everything. */
-const _mailsByRecipient = async (addresses: readonly string[], expectedTotal: number) => {
-  const wanted = new Set(addresses);
-  const deadline = Date.now() + 60_000;
-  let mails: StoredMail[] = [];
-  for (;;) {
-    mails = (await system.mailbox.list()).filter((mail) => mail.destination.to.some((to) => wanted.has(to)));
-    if (mails.length >= expectedTotal || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // nothing more may come
-  mails = (await system.mailbox.list()).filter((mail) => mail.destination.to.some((to) => wanted.has(to)));
-  const byRecipient = new Map<string, string[]>();
-  for (const mail of mails) {
-    for (const to of mail.destination.to) byRecipient.set(to, [...(byRecipient.get(to) ?? []), mail.subject]);
-  }
-  return byRecipient;
-};
+const publishedMeeting = (capacity: number) => publishedOpenMeeting(system, capacity);
+const registrationsOf = (meetingId: string) => registrationsExport(system, meetingId);
 
 /**
  * The fair queue (docs/architecture.md, "Registering"): a capacity raise promotes the people waiting before

@@ -12,9 +12,9 @@ import {
   type ConfirmedRegistration,
   confirmLinksFor,
   confirmRegistrationAt,
-  createMeeting,
   jsonRequest,
-  publishMeeting,
+  publishedOpenMeeting,
+  registrationsExport,
 } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -28,28 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => system?.stop());
 
-/** A published meeting in ten days, open for registration now. */
-const publishedMeeting = async (capacity: number) => {
-  const { id } = await createMeeting(system, {
-    title: 'Kennisnetwerk Groningen',
-    city: 'Groningen',
-    venueAddress: 'Oude Boteringestraat 1, Groningen',
-    capacity,
-    questions: { organisation: false, role: false, municipality: false, needs: false },
-  });
-  await publishMeeting(system, id);
-  return id;
-};
-
-const registrationsOf = async (meetingId: string) => {
-  const response = await system.fetchAsOrganiser(`/api/organiser/meetings/${meetingId}/registrations.json`);
-  return (await response.json()) as {
-    confirmedCount: number;
-    waitingCount: number;
-    pendingCount: number;
-    registrations: { email: string; status: string; waitingPosition: number | null }[];
-  };
-};
+const publishedMeeting = (capacity: number) => publishedOpenMeeting(system, capacity);
+const registrationsOf = (meetingId: string) => registrationsExport(system, meetingId);
 
 /** Every mail to the run's addresses, grouped by recipient, once the relay has delivered everything. */
 const mailsByRecipient = async (addresses: readonly string[], expectedTotal: number) => {

@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonIds } from '../../functions/core/people/person-id';
@@ -31,6 +32,7 @@ afterAll(() => system?.stop());
 /** One DynamoDB call as the shape of what it touches: the operation, and each key with its ids taken out. */
 type Call = string;
 let recording: Call[] | undefined;
+let conflicting = false;
 const shapeOf = (value: unknown): string =>
   typeof value === 'string' ? value.replace(/#.*$/, '#…') : typeof value === 'number' ? 'n' : typeof value;
 const keyShapes = (input: Record<string, unknown>): string[] => {
@@ -58,6 +60,14 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       const input = (args as { input: Record<string, unknown> }).input;
       recording?.push(`${String(context.commandName)} ${keyShapes(input).join(' ')}`);
+      // Contention that outlasts every retry: DynamoDB cancels each try with a TransactionConflict.
+      if (conflicting && context.commandName === 'TransactWriteItemsCommand') {
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'recordCallsForPrivacyTest' },
@@ -307,3 +317,46 @@ const signedFor = (meetingId: string, email: string) =>
     `${meetingId}.${new PersonIds(process.env.TOKEN_SECRET ?? '').of(email)}`,
     { ttlSeconds: 3600 },
   );
+
+describe('the registration form under contention that outlasts every retry', () => {
+  it('answers 503 with Retry-After and "probeer het zo nog eens", the values kept, nothing written', async () => {
+    const { id } = await createMeeting(system, {
+      title: 'Kennisnetwerk Almere',
+      city: 'Almere',
+      capacity: 5,
+    });
+    await publishMeeting(system, id);
+    const someone = { ...person('druk'), name: 'Zoë Druk' };
+    const post = () =>
+      system.fetch(`/bijeenkomsten/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(someone).toString(),
+      });
+
+    conflicting = true;
+    let refused: Response;
+    let html: string;
+    try {
+      refused = await post();
+      html = await refused.text();
+    } finally {
+      conflicting = false;
+    }
+    const pendingAfterRefusal = (
+      (await (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/registrations.json`)).json()) as {
+        pendingCount: number;
+      }
+    ).pendingCount;
+    const api = await system.fetch(`/api/meetings/${id}/registrations`, jsonRequest('POST', someone));
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(html).toContain('Probeer het zo nog eens');
+    expect(html).toContain('value="Zoë Druk"');
+    expect(html).toContain(`value="${someone.email}"`);
+    expect(pendingAfterRefusal).toBe(0);
+    // Control: without the conflicts the same request goes through.
+    expect(api.status).toBe(202);
+  }, 60_000);
+});

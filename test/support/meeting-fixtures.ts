@@ -1,4 +1,5 @@
 import type { Meeting, Registration } from '../../functions/core/meetings/model';
+import type { RegistrationRequest } from '../../functions/core/meetings/registration';
 
 /**
  * A published meeting in Groningen on Thursday 14 January 2027, 13.30–16.30 Amsterdam time, open for
@@ -54,3 +55,14 @@ export const putRegistration = (
     registrationFixture({ meetingId, personId, registrationId: `reg-${personId}`, ...overrides }),
   );
 };
+
+/** What someone fills in to register for the fixture meeting (every question it asks answered). */
+export const registrationRequestFixture = (
+  email: string,
+  overrides: Partial<RegistrationRequest> = {},
+): RegistrationRequest => ({
+  email,
+  name: 'Deelnemer',
+  answers: { organisation: 'Jongerenwerk', role: 'manager', municipality: 'Groningen' },
+  ...overrides,
+});

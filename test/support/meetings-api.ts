@@ -156,3 +156,27 @@ export const registerAsOrganiser = async (
     already: boolean;
   };
 };
+
+/** A published meeting in ten days, open for registration now, that asks nothing but a name and an address. */
+export const publishedOpenMeeting = async (system: TestSystem, capacity: number): Promise<string> => {
+  const { id } = await createMeeting(system, {
+    title: 'Kennisnetwerk Groningen',
+    city: 'Groningen',
+    venueAddress: 'Oude Boteringestraat 1, Groningen',
+    capacity,
+    questions: { organisation: false, role: false, municipality: false, needs: false },
+  });
+  await publishMeeting(system, id);
+  return id;
+};
+
+/** The organiser's JSON export of a meeting's registrations. */
+export const registrationsExport = async (system: TestSystem, meetingId: string) => {
+  const response = await system.fetchAsOrganiser(`/api/organiser/meetings/${meetingId}/registrations.json`);
+  return (await response.json()) as {
+    confirmedCount: number;
+    waitingCount: number;
+    pendingCount: number;
+    registrations: { email: string; status: string; waitingPosition: number | null }[];
+  };
+};

@@ -4,21 +4,15 @@ import {
   MeetingFull,
   RegistrationClosed,
   type RegistrationPorts,
-  type RegistrationRequest,
   registerForMeeting,
 } from '../../functions/core/meetings/registration';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { FixedClock, InMemoryMeetings, SequentialIds } from '../support/in-memory-ports';
-import { meetingFixture } from '../support/meeting-fixtures';
+import { meetingFixture, registrationRequestFixture } from '../support/meeting-fixtures';
 
 const secret = 'unit-test-secret-unit-test-secret-0123456789';
 const meetingId = 'kennisnetwerk-groningen-halt';
-const request = (email: string, overrides: Partial<RegistrationRequest> = {}): RegistrationRequest => ({
-  email,
-  name: 'Deelnemer',
-  answers: { organisation: 'Jongerenwerk', role: 'manager', municipality: 'Groningen' },
-  ...overrides,
-});
+const request = registrationRequestFixture;
 
 let store: InMemoryMeetings;
 let ports: RegistrationPorts;

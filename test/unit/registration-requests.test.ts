@@ -1,10 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RegistrationRequestedJob } from '../../functions/core/mailings/outbox';
-import {
-  MeetingFull,
-  type RegistrationRequest,
-  registerForMeeting,
-} from '../../functions/core/meetings/registration';
+import { MeetingFull, registerForMeeting } from '../../functions/core/meetings/registration';
 import {
   confirmRegistration,
   pendingKey,
@@ -16,16 +12,11 @@ import {
 import { mailsPerAddressPerHour } from '../../functions/core/people/mail-rate';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { FixedClock, InMemoryMeetings, SequentialIds } from '../support/in-memory-ports';
-import { meetingFixture } from '../support/meeting-fixtures';
+import { meetingFixture, registrationRequestFixture } from '../support/meeting-fixtures';
 
 const meetingId = 'kennisnetwerk-groningen-halt';
 const personIds = new PersonIds('unit-test-secret-unit-test-secret-0123456789');
-const request = (email: string, overrides: Partial<RegistrationRequest> = {}): RegistrationRequest => ({
-  email,
-  name: 'Deelnemer',
-  answers: { organisation: 'Jongerenwerk', role: 'manager', municipality: 'Groningen' },
-  ...overrides,
-});
+const request = registrationRequestFixture;
 
 let store: InMemoryMeetings;
 let clock: FixedClock;

@@ -92,15 +92,18 @@ const registrationRecord = {
   version: z.number(),
 };
 
+/** A registration's answers as stored (a registration request stores them the same way). */
+export const answersItem = z.object({
+  organisation: z.optional(z.string()),
+  role: z.optional(z.enum(participantRoles)),
+  municipality: z.optional(z.string()),
+});
+
 const registrationItem = z.object({
   ...registrationRecord,
   email: z.string(),
   name: z.string(),
-  answers: z.object({
-    organisation: z.optional(z.string()),
-    role: z.optional(z.enum(participantRoles)),
-    municipality: z.optional(z.string()),
-  }),
+  answers: answersItem,
 });
 
 /** After the retention period (core/retention.ts): the person's details are gone, the rest stays. */

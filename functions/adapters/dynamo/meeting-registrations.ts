@@ -2,7 +2,6 @@ import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { OutboxMail, RegistrationRequestedJob } from '../../core/mailings/outbox';
 import type { Registration } from '../../core/meetings/model';
-import { participantRoles } from '../../core/meetings/model';
 import type { RegistrationChange } from '../../core/meetings/ports';
 import type { RegistrationStore } from '../../core/meetings/registration';
 import type {
@@ -11,7 +10,7 @@ import type {
 } from '../../core/meetings/registration-requests';
 import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { mailRateFrom, mailRatePut } from './mail-rate';
-import { MeetingTableAdapter, readRegistration } from './meeting-items';
+import { answersItem, MeetingTableAdapter, readRegistration } from './meeting-items';
 import { commitRegistration, transact } from './meeting-writes';
 import { outboxJobPut, outboxPut } from './outbox';
 import { keys, listedForPerson } from './table-design';
@@ -22,11 +21,7 @@ const pendingItem = z.object({
   requestId: z.string(),
   email: z.string(),
   name: z.string(),
-  answers: z.object({
-    organisation: z.optional(z.string()),
-    role: z.optional(z.enum(participantRoles)),
-    municipality: z.optional(z.string()),
-  }),
+  answers: answersItem,
   needs: z.optional(z.object({ dietary: z.optional(z.string()), accessibility: z.optional(z.string()) })),
   requestedAt: z.string(),
   /** Epoch seconds: the table's TTL attribute. */
