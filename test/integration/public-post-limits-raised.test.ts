@@ -15,17 +15,23 @@ afterAll(() => system?.stop());
 describe('with the limit per client raised', () => {
   it('accepts and mails all 100 subscription POSTs from one client in a minute', async () => {
     const addresses = Array.from({ length: 100 }, (_, i) => `ruim-${Date.now()}-${i}@example.org`);
-    const statuses = await Promise.all(
-      addresses.map(async (email) => {
-        const response = await system.fetch('/api/subscriptions', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, name: 'Lezer', topics: ['nieuwsbrief'], consent: true }),
-        });
-        await response.body?.cancel();
-        return response.status;
-      }),
-    );
+    const subscribe = async (email: string) => {
+      const response = await system.fetch('/api/subscriptions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: 'Lezer', topics: ['nieuwsbrief'], consent: true }),
+      });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const started = Date.now();
+    // The first loads the handler; the rest in waves of 20, so a busy machine (CI runs files side by side)
+    // measures the limit, not 100 requests queued behind one cold import.
+    const statuses = [await subscribe(addresses[0] ?? '')];
+    for (let wave = 1; wave < addresses.length; wave += 20) {
+      statuses.push(...(await Promise.all(addresses.slice(wave, wave + 20).map(subscribe))));
+    }
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(statuses).toEqual(addresses.map(() => 202));
 
     await system.outboxSettled(30_000);
