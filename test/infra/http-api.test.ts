@@ -90,7 +90,6 @@ describe('the HTTP API routes', () => {
     expect(keysIn(statelessTemplate)).toEqual([...publicOthers, '$default'].sort());
     expect(keysIn(publicPagesTemplate)).toEqual(publicGets.sort());
     expect(keysIn(organiserApiTemplate)).toEqual(rowsWhere((route) => route.access === 'organiser').sort());
-    expect([publicGets.length, publicOthers.length]).toEqual([expect.any(Number), expect.any(Number)]);
     expect(Math.min(publicGets.length, publicOthers.length)).toBeGreaterThan(0);
     // All on the one API of the stateless stack.
     for (const route of Object.values(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Route')))

@@ -165,6 +165,10 @@ export const ifMatchVersion = (event: HttpEvent, { required }: { required: boole
 /** A token as we write them (base64url parts joined by a dot), of a sane length: checked before any read. */
 const tokenPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
 
+/** Whether a value looks like a token we write (not yet checked): what is read before any key is. */
+export const looksLikeToken = (value: string | null | undefined): value is string =>
+  value !== null && value !== undefined && tokenPattern.test(value);
+
 /** The link's `?token=` if it looks like one we write (not yet checked); else undefined. */
 export const wellFormedLinkToken = (event: HttpEvent): string | undefined => {
   const token = event.queryStringParameters?.token;

@@ -6,6 +6,7 @@ import type { RegistrationOutcome } from '../../core/meetings/registration';
 import { invitedTo } from '../../core/meetings/registration-requests';
 import { registrationCancelUrl } from '../../web/mail/cancel-links';
 import { renderAlreadyRegistered, renderRegistered } from '../../web/pages/meetings';
+import { looksLikeToken } from '../http/request';
 
 /**
  * The page after a registration was taken (confirmed from the mail, or in one step from an invitation): the
@@ -26,9 +27,6 @@ export const registrationOutcomePage = async (
   return renderAlreadyRegistered(meeting, outcome.status, cancelUrl, outcome.position);
 };
 
-/** A token as we write them: checked before any key is read. */
-const tokenPattern = /^[A-Za-z0-9_.-]{1,2048}$/;
-
 /**
  * The person a personal invitation to this meeting names (`uitnodiging`, a `register-invite` token from one
  * of our mails); undefined when there is none, it is for another meeting, or it does not check out (expired,
@@ -38,7 +36,7 @@ export const invitedPersonId = async (
   token: string | null | undefined,
   meetingId: string,
 ): Promise<string | undefined> => {
-  if (!token || !tokenPattern.test(token)) return undefined;
+  if (!looksLikeToken(token)) return undefined;
   try {
     return invitedTo(meetingId, (await (await tokens()).verify(token, 'register-invite')).id);
   } catch (error) {
