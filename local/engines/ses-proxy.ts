@@ -221,10 +221,16 @@ export interface SesProxyOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
   /**
-   * Receives every event the configuration set would publish, one after another in order. The caller invokes
-   * the SES events handler with it. Awaited; a failure is logged and the next event follows.
+   * Receives every event the configuration set would publish. The caller invokes the SES events handler with
+   * it. Awaited; a failure is logged and the next event follows. As EventBridge invokes a Lambda target, the
+   * events of several mails are published at once (`eventConcurrency`); one mail's events come in order.
    */
   readonly publish: (event: SesProxyEvent) => Promise<void>;
+  /**
+   * How many mails' events are published at once; default 8. One at a time let the queue fall behind the
+   * sends on a busy machine (a mailing at 60/s), so Send events came later than a sender waits for them.
+   */
+  readonly eventConcurrency?: number;
   /**
    * The configuration set in `mail.tags['ses:configuration-set']` and the event's resource, when SendEmail
    * names none (as the account's default configuration set). Default `dropin-local`.
@@ -509,7 +515,10 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
   const allowance = options.allowance ? new SendAllowance(options.allowance) : undefined;
   const held = new Set<ServerResponse>();
   const inFlight = new Set<Promise<void>>();
-  let queue: Promise<void> = Promise.resolve();
+  /** One task per accepted mail, publishing its events in order; at most `eventConcurrency` at once. */
+  const publishing = new Set<Promise<void>>();
+  let freeSlots = Math.max(1, options.eventConcurrency ?? 8);
+  const waitingForSlot: (() => void)[] = [];
 
   const callUpstream = (request: IncomingMessage, body: Buffer): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) => {
@@ -569,20 +578,33 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
     );
   };
 
+  /** A mail's events, after those of the mails accepted before it have started (first come, first served). */
   const enqueue = (events: readonly SesProxyEvent[]) => {
-    for (const event of events) {
-      queue = queue.then(async () => {
-        try {
-          await options.publish(event);
-        } catch (error) {
-          log(
-            `ses-proxy: publishing ${event.detail.eventType} of ${event.detail.mail.messageId} failed: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
-          );
+    if (events.length === 0) return;
+    const task = (async () => {
+      if (freeSlots > 0) freeSlots -= 1;
+      else await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+      try {
+        for (const event of events) {
+          try {
+            await options.publish(event);
+          } catch (error) {
+            log(
+              `ses-proxy: publishing ${event.detail.eventType} of ${event.detail.mail.messageId} failed: ${
+                error instanceof Error ? error.message : String(error)
+              }`,
+            );
+          }
         }
-      });
-    }
+      } finally {
+        // The slot passes straight to the next task waiting, or becomes free.
+        const next = waitingForSlot.shift();
+        if (next) next();
+        else freeSlots += 1;
+      }
+    })();
+    publishing.add(task);
+    void task.finally(() => publishing.delete(task));
   };
 
   const eventsOf = (
@@ -887,11 +909,9 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
   const { port } = server.address() as AddressInfo;
 
   const idle = async (): Promise<void> => {
-    for (;;) {
-      const tail = queue;
-      await Promise.allSettled([...inFlight]);
-      await tail;
-      if (tail === queue && inFlight.size === 0) return;
+    // A send in flight may queue events, and a published event may be followed by more: until both are empty.
+    while (inFlight.size > 0 || publishing.size > 0) {
+      await Promise.allSettled([...inFlight, ...publishing]);
     }
   };
 

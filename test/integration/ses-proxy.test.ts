@@ -379,6 +379,65 @@ describe('the SES proxy in front of the emulator', () => {
     expect(await mailbox.to(address)).toHaveLength(1);
   });
 
+  it.each([
+    // Six mails sent together; on a busy machine their answers may spread, so at least three overlap.
+    { eventConcurrency: 8, atLeast: 3 },
+    // The control: one at a time, as the proxy published before a busy machine let its queue fall behind.
+    { eventConcurrency: 1, atLeast: 1 },
+  ])(
+    "publishes several mails' events at once (eventConcurrency $eventConcurrency), each mail's in order",
+    async ({ eventConcurrency, atLeast }) => {
+      let open = 0;
+      let most = 0;
+      const order: string[] = [];
+      const concurrent = await startSesProxy({
+        upstream: inject('sesEndpoint'),
+        port: 0,
+        eventConcurrency,
+        publish: async (event) => {
+          open += 1;
+          most = Math.max(most, open);
+          // A slow handler: the next mail's events start meanwhile only when the proxy publishes several at once.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          order.push(`${event.detail.mail.destination[0]} ${event.detail.eventType}`);
+          open -= 1;
+        },
+        log: () => undefined,
+      });
+      const concurrentClient = new SESv2Client({
+        ...localAwsSettings,
+        endpoint: concurrent.endpoint,
+        maxAttempts: 1,
+      });
+      try {
+        const addresses = Array.from({ length: 6 }, (_, i) => unique(`tegelijk-${i}`));
+        await Promise.all(
+          addresses.map((address) =>
+            concurrentClient.send(
+              new SendEmailCommand({
+                FromEmailAddress: 'nieuws@dropin.example.org',
+                Destination: { ToAddresses: [address] },
+                Content: { Simple: { Subject: { Data: 'x' }, Body: { Text: { Data: 'x' } } } },
+              }),
+            ),
+          ),
+        );
+        await concurrent.idle();
+        expect(most).toBeGreaterThanOrEqual(atLeast);
+        expect(most).toBeLessThanOrEqual(eventConcurrency);
+        for (const address of addresses) {
+          expect(order.filter((line) => line.startsWith(`${address} `))).toEqual([
+            `${address} Send`,
+            `${address} Delivery`,
+          ]);
+        }
+      } finally {
+        concurrentClient.destroy();
+        await concurrent.stop();
+      }
+    },
+  );
+
   it('on stop ends held answers and publishes what it accepted; a failing publish is logged', async () => {
     const lines: string[] = [];
     const seen: SesEventType[] = [];
