@@ -16,7 +16,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        // With the race (group 1): the CPU-only files fill the core the race leaves free.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
@@ -31,8 +32,10 @@ export default defineConfig({
       },
       {
         extends: true,
-        // After every other project, alone: 240 requests racing for one meeting measure contention in the
-        // table, and a file beside it (an `npm start`, a mailing at full rate) would turn that into timeouts.
+        // After the projects that use the engines, beside the unit and infra files only: 240 requests racing
+        // for one meeting measure contention in the table, and an engine-using file beside it (an `npm start`,
+        // a mailing at full rate) would turn that into timeouts. Alone, it left one of the two cores idle
+        // for a minute.
         test: {
           name: 'race',
           include: [raceFile],
@@ -47,6 +50,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // With the race (group 1), as the unit files.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
