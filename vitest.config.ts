@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /** DynamoDB Local and the SES emulator for the projects that talk to real engines: one pair per project run. */
 const engines = ['test/support/global-setup.ts'];
+/** Says once per run that the feed tests skip, when Debian's feedparser is missing. */
+const feedNotice = 'test/support/feedparser-setup.ts';
 /** The registration race (see its project below). */
 const raceFile = 'test/integration/meeting-race.test.ts';
 
@@ -17,7 +19,12 @@ export default defineConfig({
       {
         extends: true,
         // With the race (group 1): the CPU-only files fill the core the race leaves free.
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          globalSetup: [feedNotice],
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         extends: true,
@@ -25,7 +32,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/local/**/*.test.ts'],
           exclude: [raceFile],
-          globalSetup: engines,
+          globalSetup: [...engines, feedNotice],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },
