@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,13 @@ afterAll(async () => {
   await s3?.stop();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
+
+/** Every object in the local bucket, as the local server keeps them on disk (one file per object). */
+const storedKeys = (): string[] =>
+  readdirSync(join(directory, localReportDocumentsBucket), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith(objectSuffix))
+    .map((name) => name.slice(0, -objectSuffix.length));
+const objectSuffix = '._S3rver_object';
 
 const run = Date.now().toString(36);
 const pdfBytes = new TextEncoder().encode(`%PDF-1.7\n% Verslag ${run}\n%%EOF\n`);
@@ -108,18 +115,28 @@ const ask = async (slug: string, email: string, extra: Record<string, string> = 
   );
 
 describe('a report on request', () => {
-  it('keeps only a real PDF as its document: another type or no %PDF- ends with nothing in place', async () => {
+  it('keeps only a real PDF as its document: too large, another type or no %PDF- ends with nothing in place', async () => {
     const report = await createReport(`Verslag ${run} uploads`);
     // No document yet: the page says it comes, without a form.
     expect(await (await system.fetch(`/publicaties/${report.slug}`)).text()).toContain('binnenkort');
 
-    const notPdf = await upload(report.reportId, new TextEncoder().encode('<html>geen pdf</html>'));
-    expect(notPdf.status).toBe(400);
-    expect(await notPdf.json()).toMatchObject({
-      errors: [{ field: 'uploadId', message: expect.stringContaining('geen PDF') }],
-    });
-    const otherType = await upload(report.reportId, pdfBytes, 'text/plain');
-    expect(otherType.status).toBe(400);
+    const refusedWith = async (response: Response, reason: string) => {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        errors: [{ field: 'uploadId', message: expect.stringContaining(reason) }],
+      });
+    };
+    await refusedWith(
+      await upload(report.reportId, new TextEncoder().encode('<html>geen pdf</html>')),
+      'geen PDF',
+    );
+    await refusedWith(await upload(report.reportId, pdfBytes, 'text/plain'), 'Alleen PDF-bestanden');
+    // One byte over the 20 MiB the policy allows (which the local server does not enforce).
+    const tooLarge = new Uint8Array(20 * 1024 * 1024 + 1).fill(0x20);
+    tooLarge.set(pdfBytes);
+    await refusedWith(await upload(report.reportId, tooLarge), 'te groot');
+    // Nothing is left in storage: not the uploads, nothing under the report.
+    expect(storedKeys()).toEqual([]);
     const after = (await (
       await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}`)
     ).json()) as {
@@ -135,12 +152,14 @@ describe('a report on request', () => {
     expect(await kept.json()).toMatchObject({
       document: { filename: 'Verslag Bergen op Zoom.pdf', bytes: pdfBytes.length },
     });
+    // The listing sees what is in place: the one document, under its report.
+    expect(storedKeys()).toEqual([expect.stringContaining(report.reportId)]);
     expect(await (await system.fetch(`/publicaties/${report.slug}`)).text()).toContain(
       'Publicatie aanvragen',
     );
   });
 
-  it('is asked for, confirmed by mail, and downloaded by the mailed link, a fresh URL per click; tampered links are refused', async () => {
+  it('is asked for, confirmed by mail, and downloaded by the mailed link, a fresh URL per click; tampered and expired links are refused', async () => {
     const report = await createReport(`Verslag ${run} aanvragen`);
     expect((await upload(report.reportId, pdfBytes)).status).toBe(200);
     const email = `lezer-${run}@example.org`;
@@ -216,19 +235,25 @@ describe('a report on request', () => {
     expect(text).toContain(
       `Sam de Vries;${email};Jongerenwerk Bergen op Zoom;Voor ons teamoverleg;toegekend`,
     );
-  });
 
-  it('refuses an expired download link', async () => {
-    const report = await createReport(`Verslag ${run} verlopen`);
-    expect((await upload(report.reportId, pdfBytes)).status).toBe(200);
+    // The same request's link with a lifetime of two seconds: it works, then page and button refuse it.
     const { tokens } = await import('../../functions/composition/keys');
-    const expired = (await tokens()).sign('download-report', `${report.reportId}.someone`, { ttlSeconds: 1 });
+    const signer = await tokens();
+    const mailed = new URL(downloadLink, system.baseUrl).searchParams.get('token') ?? '';
+    const { id } = await signer.verify(mailed, 'download-report');
+    const shortLived = encodeURIComponent(signer.sign('download-report', id, { ttlSeconds: 2 }));
+    const expiring = [
+      `/publicaties/aanvraag/download?token=${shortLived}`,
+      `/publicaties/aanvraag/download/pdf?token=${shortLived}`,
+    ];
+    expect((await system.fetch(expiring[0] as string)).status).toBe(200);
+    expect((await system.fetch(expiring[1] as string)).status).toBe(302);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    const response = await system.fetch(
-      `/publicaties/aanvraag/download?token=${encodeURIComponent(expired)}`,
-    );
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('verlopen');
+    for (const link of expiring) {
+      const refused = await system.fetch(link);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('verlopen');
+    }
   });
 
   it('waits for an organiser’s approval when the report asks for it, then mails the link', async () => {

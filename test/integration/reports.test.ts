@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMailingStore } from '../../functions/adapters/dynamo/mailing-store';
 import { DynamoMeetingLifecycle } from '../../functions/adapters/dynamo/meeting-lifecycle';
 import { DynamoReportStore } from '../../functions/adapters/dynamo/report-store';
 import { StaleMailing } from '../../functions/core/mailings/mailing';
 import type { Report } from '../../functions/core/reports/report';
+import { createLambdaContext } from '../../local/http/lambda-context';
 import { seedMeetings } from '../../local/seed/meetings';
 import { seedReports } from '../../local/seed/reports';
 import { feedTestsEnabled, parseFeed } from '../support/feedparser';
@@ -187,6 +189,45 @@ describe('reports through the API and the site', () => {
     const statusBefore = (await mailing()).status;
     expect((await action(report.reportId, 'publish')).status).toBe(200);
     expect((await mailing()).status).toBe(statusBefore);
+  });
+
+  it('fired by their schedule twice at once, go online once and start their announcement once', async () => {
+    const { body: report } = await create({ title: `Tweemaal gevuurd ${run}` });
+    const at = new Date(Date.now() + 10 * 60_000);
+    const scheduled = await system.fetchAsOrganiser(
+      `/api/organiser/reports/${report.reportId}/schedule`,
+      jsonRequest('POST', { at: at.toISOString() }),
+    );
+    expect(scheduled.status).toBe(200);
+    const { scheduledAt } = (await scheduled.json()) as { scheduledAt: string };
+    // The function is imported after the system set the environment it reads.
+    const { handler } = await import('../../functions/handlers/scheduled-job');
+    const fire = async () =>
+      (
+        (await handler(
+          { kind: 'report-publish', reportId: report.reportId, scheduledAt },
+          createLambdaContext('meetingReminders', 'eu-west-1') as Context,
+        )) as { outcome: string }
+      ).outcome;
+    const mailingOf = async () =>
+      (await (
+        await system.fetchAsOrganiser(`/api/organiser/mailings/${String(report.announcementId)}`)
+      ).json()) as { status: string; version: number };
+    const draft = await mailingOf();
+    expect(draft.status).toBe('draft');
+
+    expect((await Promise.all([fire(), fire()])).sort()).toEqual(['ignored', 'published']);
+    const published = (await (
+      await system.fetchAsOrganiser(`/api/organiser/reports/${report.reportId}`)
+    ).json()) as { status: string; version: number };
+    expect(published.status).toBe('published');
+    // One move of the report (schedule, then publish), and its announcement from draft to sending.
+    expect(published.version).toBe(Number(report.version) + 2);
+    const sending = await mailingOf();
+    expect(sending).toMatchObject({ status: 'sending', version: draft.version });
+    // A third firing, later, changes nothing either.
+    expect(await fire()).toBe('ignored');
+    expect(await mailingOf()).toEqual(sending);
   });
 
   it('publish and start their announcement in one write: a stale announcement leaves the report as it was', async () => {

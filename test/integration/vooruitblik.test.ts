@@ -5,6 +5,7 @@ import { digestMailingId, digestTimeFrom, draftDateOf } from '../../functions/co
 import { PersonIds } from '../../functions/core/people/person-id';
 import { defaultOrganiser } from '../../local/auth/organiser-auth';
 import { createLambdaContext } from '../../local/http/lambda-context';
+import { startMailingSender } from '../../local/sender/mailing-sender';
 import { jsonRequest } from '../support/meetings-api';
 import { putItems, subscriberItems } from '../support/subscriber-items';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -18,7 +19,8 @@ import { startTestSystem, type TestSystem } from '../support/system';
 let system: TestSystem;
 let fire: (step: 'draft' | 'send', at: Date) => Promise<{ outcome: string; digestFor: string }>;
 beforeAll(async () => {
-  system = await startTestSystem({ logLevel: 'ERROR' });
+  // An allowance, so the proxy answers the sender's GetAccount as SES does (the emulator has none).
+  system = await startTestSystem({ logLevel: 'ERROR', sesAllowance: { maxSendRate: 14, max24HourSend: -1 } });
   // The function reads its configuration when first imported: after the system set the environment.
   const { handler } = await import('../../functions/handlers/vooruitblik');
   fire = async (step, at) =>
@@ -132,7 +134,31 @@ describe('the Vooruitblik', () => {
     expect(sends.map((o) => o.outcome).sort()).toEqual(['ignored', 'sent']);
     expect((await mailing(mailingId))?.status).toBe('sending');
     expect((await fire('send', digest)).outcome).toBe('ignored');
-  });
+
+    // The mailing sender sends it: each reader gets one digest.
+    const sender = await startMailingSender({
+      LOG_LEVEL: 'ERROR',
+      DROPIN_SENDER_POLL_MS: '200',
+      DROPIN_SENDER_LEASE_MS: '2000',
+      DROPIN_SENDER_CLAIM_MS: '6000',
+      DROPIN_SENDER_EVENT_WAIT_MS: '6000',
+    });
+    try {
+      for (let waited = 0; (await mailing(mailingId))?.status !== 'sent'; waited += 200) {
+        if (waited > 30_000) throw new Error('The Vooruitblik was not sent within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await sender.stop();
+    }
+    for (const reader of readers) {
+      const digests = (await system.mailbox.to(reader, since)).filter((mail) =>
+        mail.subject.startsWith('Vooruitblik '),
+      );
+      expect(digests).toHaveLength(1);
+      expect(digests[0]?.body.html).toContain('Literatuuroverzicht jongerenwerk en preventie');
+    }
+  }, 60_000);
 
   it('is cancelled unsent when nobody approved it by its time', async () => {
     const next = digestTimeFrom(new Date(digest.getTime() + 1));

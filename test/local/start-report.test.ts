@@ -28,6 +28,15 @@ afterEach(cleanUpStarts);
 
 /** How far ahead the report is scheduled: enough to create and schedule it, short enough to wait for. */
 const dueInMs = 10_000;
+/** How late "at its time" may be: the scheduler polls every 250 ms here; the rest is a busy machine's slack. */
+const lateByAtMostMs = 5_000;
+
+/** A summary as hostile as Markdown and HTML get: it reaches the page, the feed and the mail as text only. */
+const hostileSummary =
+  'Wat de werkplaats vond. <script>alert(1)</script> [dit](javascript:alert(1)) [dat](data:text/html,x) ' +
+  '<iframe src="https://example.org"></iframe> <img src=x onerror=alert(1)>';
+/** An element, event attribute or link that would run or load something. */
+const active = /<(script|iframe|img)\b|<[^>]*\son\w+\s*=|href="(javascript|data):/i;
 
 /** The table of the running `npm start`, for its subscribers and its schedules. */
 const withTable = async <T>(
@@ -88,7 +97,7 @@ describe('npm start and a scheduled report', () => {
       body: JSON.stringify({
         title,
         kind: 'tussentijdse-resultaten',
-        summary: 'Wat de werkplaats in Zuid tot nu toe vond.',
+        summary: hostileSummary,
         body: '## Resultaten\n\nJongerenwerkers zien signalen eerder dan anderen.',
         publishedOn: '2026-12-01',
       }),
@@ -113,17 +122,24 @@ describe('npm start and a scheduled report', () => {
 
     // Before its time it is nowhere public.
     expect((await fetch(`${site}/publicaties/${report.slug}`)).status).toBe(404);
+    expect(await (await fetch(`${site}/publicaties`)).text()).not.toContain(title);
     expect(await (await fetch(`${site}/publicaties/feed.xml`)).text()).not.toContain(title);
 
-    // At its time: on its page, in the archive and in the feed.
+    // At its time, not before and not much after: on its page, in the archive and in the feed.
     await eventually(
       async () => (await fetch(`${site}/publicaties/${report.slug}`)).status === 200,
       30_000,
       'the report to be published',
     );
-    expect(Date.now()).toBeGreaterThanOrEqual(dueAt);
+    const lateBy = Date.now() - dueAt;
+    expect(lateBy).toBeGreaterThanOrEqual(0);
+    expect(lateBy).toBeLessThan(lateByAtMostMs);
     expect(await (await fetch(`${site}/publicaties`)).text()).toContain(title);
-    expect(await (await fetch(`${site}/publicaties/feed.xml`)).text()).toContain(title);
+    const feed = await (await fetch(`${site}/publicaties/feed.xml`)).text();
+    expect(feed).toContain(title);
+    // The hostile summary is text in the feed (the page shows the body, tested in reports.test.ts).
+    expect(feed).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(feed).not.toMatch(active);
 
     // The announcement: one mail to each publicaties subscriber, sent at or after the report's time.
     const announcements = () => journal().filter((mail) => mail.tags[mailingTag] === report.announcementId);
@@ -138,6 +154,12 @@ describe('npm start and a scheduled report', () => {
     expect(new Set(recipientsOf()).size).toBe(recipientsOf().length);
     expect(Math.min(...announcements().map((mail) => mail.at))).toBeGreaterThanOrEqual(dueAt);
     expect(announcements()[0]?.subject).toBe(`Nieuwe publicatie: ${title}`);
+    // The mails as delivered quote the summary as text: nothing in them runs or loads.
+    for (const mail of announcements()) {
+      expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(mail.html).not.toMatch(active);
+      expect(mail.text).toContain('<script>alert(1)</script>');
+    }
 
     // The schedule fires a second time (at least once): due again with the same input, fired and deleted by
     // the running scheduler; it publishes and sends nothing. Wait for SES's delivery events first, so the
