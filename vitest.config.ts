@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first';
 
 /** DynamoDB Local and the SES emulator for the projects that talk to real engines: one pair per project run. */
 const engines = ['test/support/global-setup.ts'];
@@ -15,6 +16,8 @@ export default defineConfig({
     isolate: true,
     // Two cores: two files at a time; the JVM of DynamoDB Local takes its share as well.
     maxWorkers: 2,
+    // The longest files first in each group, so the two workers end together (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
