@@ -1,3 +1,4 @@
+import { reportConsent } from '../composition/report-consent';
 import { reportStore } from '../composition/report-store';
 import { findReport } from '../core/reports/use-cases';
 import { reportPath } from '../paths';
@@ -11,7 +12,7 @@ export const handler = httpRoute(async (event) => {
   const report = await findReport({ store: reportStore() }, event.pathParameters?.id ?? '');
   return json(
     200,
-    { page: reportPath(report.slug), html: renderReportPage(report) },
+    { page: reportPath(report.slug), html: renderReportPage(report, reportConsent) },
     { etag: etagOf(report) },
   );
 });

@@ -1,3 +1,4 @@
+import { reportConsent } from '../composition/report-consent';
 import { reportStore } from '../composition/report-store';
 import { publicReport } from '../core/reports/use-cases';
 import { reportPath } from '../paths';
@@ -11,5 +12,5 @@ export const handler = httpRoute(async (event) => {
   if (found.type === 'moved') {
     return movedPermanently(reportPath(found.slug), { 'cache-control': 'public, max-age=300' });
   }
-  return page(200, renderReportPage(found.report), { 'cache-control': 'public, max-age=60' });
+  return page(200, renderReportPage(found.report, reportConsent), { 'cache-control': 'public, max-age=60' });
 });

@@ -1,3 +1,4 @@
+import { reportConsent } from '../composition/report-consent';
 import { reportRequesting } from '../composition/report-requesting';
 import { reportStore } from '../composition/report-store';
 import { NotFound } from '../core/errors';
@@ -24,10 +25,10 @@ export const handler = httpRoute(async (event) => {
   }
   if (form.get('website')) return page(200, renderRequestReceived(report));
   const input = reportRequestInput(form);
-  const parsed = reportRequestForm.safeParse(input);
+  const parsed = reportRequestForm(reportConsent).safeParse(input);
   if (!parsed.success) {
     const values = { ...input, purpose: input.purpose, consent: input.consent };
-    return page(400, renderReportPage(report, { values, issues: fieldIssues(parsed.error) }));
+    return page(400, renderReportPage(report, reportConsent, { values, issues: fieldIssues(parsed.error) }));
   }
   const { consent: _consent, ...request } = parsed.data;
   await requestReport(await reportRequesting(), slug, request);

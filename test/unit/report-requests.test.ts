@@ -4,6 +4,7 @@ import type { Organiser } from '../../functions/core/organisers/identity';
 import { type MailRate, type MailRateChange, noMailsYet } from '../../functions/core/people/mail-rate';
 import { ConcurrentChange } from '../../functions/core/ports';
 import type { Report } from '../../functions/core/reports/report';
+import { reportRequestConsent, retentionInDutch } from '../../functions/core/reports/request-consent';
 import {
   approveRequest,
   confirmRequest,
@@ -15,6 +16,8 @@ import {
   requestKey,
   requestReport,
 } from '../../functions/core/reports/requests';
+import { reportRequestForm, reportRequestInput } from '../../functions/handlers/inputs/reports';
+import { renderReportPage } from '../../functions/web/pages/reports';
 import { FixedClock } from '../support/in-memory-ports';
 import { InMemoryReportStore } from '../support/in-memory-reports';
 
@@ -213,5 +216,38 @@ describe('confirming, approving and downloading', () => {
     await reports.replace(current, { ...current, status: 'draft', version: current.version + 1 });
     await expect(downloadRequested(ports, key)).rejects.toBeInstanceOf(NotRequestable);
     expect([...requests.items.values()][0]?.downloads).toBe(2);
+  });
+});
+
+describe('the consent of a report request', () => {
+  it('states the stage’s retention in its text, and its version names it', () => {
+    expect(reportRequestConsent(365)).toMatchObject({ version: '2026-12' });
+    expect(reportRequestConsent(365).text).toContain('Na een jaar worden ze verwijderd.');
+    expect(reportRequestConsent(730)).toMatchObject({ version: '2026-12/730d' });
+    expect(reportRequestConsent(730).text).toContain('Na 2 jaar worden ze verwijderd.');
+    expect(reportRequestConsent(90).text).toContain('Na 90 dagen worden ze verwijderd.');
+    expect(retentionInDutch(1)).toBe('een dag');
+  });
+
+  it('is on the form, and the form is refused for a consent to another period’s text', () => {
+    const ninety = reportRequestConsent(90);
+    const page = renderReportPage(report(), ninety);
+    expect(page).toContain('Na 90 dagen worden ze verwijderd.');
+    expect(page).toContain(`name="consentVersion" value="${ninety.version}"`);
+    const form = (consentVersion: string) =>
+      reportRequestForm(ninety).safeParse(
+        reportRequestInput(
+          new URLSearchParams({
+            email: 'sam@example.org',
+            name: 'Sam',
+            organisation: 'Jongerenwerk',
+            consent: 'true',
+            consentVersion,
+          }),
+        ),
+      ).success;
+    expect(form(ninety.version)).toBe(true);
+    // The control: the year's text, consented to on a stage that keeps requests 90 days.
+    expect(form(reportRequestConsent(365).version)).toBe(false);
   });
 });

@@ -17,14 +17,6 @@ import type { ReportStore } from './use-cases';
  * so it tells nobody whether an address asked before.
  */
 
-/** The consent a requester gives, by version: the stored version is the text they saw. */
-export const reportRequestConsent = {
-  version: '2026-12',
-  text:
-    'Ik ga ermee akkoord dat Drop In mijn e-mailadres, naam, organisatie en doel bewaart om deze aanvraag af ' +
-    'te handelen en om te rapporteren over het bereik van het programma. Na een jaar worden ze verwijderd.',
-} as const;
-
 export const requestStatuses = ['unconfirmed', 'awaiting-approval', 'granted'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { reportKinds, reportStatuses, reportVisibilities } from '../../core/reports/report';
-import { reportRequestConsent } from '../../core/reports/requests';
+import type { ReportRequestConsent } from '../../core/reports/request-consent';
 import { emailInput, noControlCharacters, noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
@@ -71,32 +71,33 @@ const requiredLine = (max: number, missing: string) =>
       z.maxLength(max, `Hoogstens ${max} tekens.`),
     );
 
-/** The request form of an on-request report; the consent must be to today's text. */
-export const reportRequestForm = z
-  .object({
-    email: emailInput,
-    name: requiredLine(100, 'Vul je naam in.'),
-    organisation: requiredLine(200, 'Vul je organisatie in.'),
-    purpose: z.pipe(
-      z
-        .string()
-        .check(
-          z.regex(noControlExceptNewlines, 'Zonder stuurtekens.'),
-          z.normalize('NFC'),
-          z.trim(),
-          z.maxLength(500, 'Hoogstens 500 tekens.'),
-        ),
-      z.transform((purpose: string) => purpose || undefined),
-    ),
-    consent: z.literal(true, 'Geef toestemming om je gegevens voor deze aanvraag te bewaren.'),
-    consentVersion: z.string(),
-  })
-  .check(
-    z.refine((form) => form.consentVersion === reportRequestConsent.version, {
-      path: ['consent'],
-      message: 'De toestemmingstekst is intussen gewijzigd. Lees hem en geef opnieuw toestemming.',
-    }),
-  );
+/** The request form of an on-request report; the consent must be to today's text (the stage's `consent`). */
+export const reportRequestForm = (consent: ReportRequestConsent) =>
+  z
+    .object({
+      email: emailInput,
+      name: requiredLine(100, 'Vul je naam in.'),
+      organisation: requiredLine(200, 'Vul je organisatie in.'),
+      purpose: z.pipe(
+        z
+          .string()
+          .check(
+            z.regex(noControlExceptNewlines, 'Zonder stuurtekens.'),
+            z.normalize('NFC'),
+            z.trim(),
+            z.maxLength(500, 'Hoogstens 500 tekens.'),
+          ),
+        z.transform((purpose: string) => purpose || undefined),
+      ),
+      consent: z.literal(true, 'Geef toestemming om je gegevens voor deze aanvraag te bewaren.'),
+      consentVersion: z.string(),
+    })
+    .check(
+      z.refine((form) => form.consentVersion === consent.version, {
+        path: ['consent'],
+        message: 'De toestemmingstekst is intussen gewijzigd. Lees hem en geef opnieuw toestemming.',
+      }),
+    );
 
 /** The form as sent, for zod: a ticked box is `true`. */
 export const reportRequestInput = (form: URLSearchParams) => ({

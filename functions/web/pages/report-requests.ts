@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../../core/errors';
 import type { Report } from '../../core/reports/report';
-import { type ConfirmOutcome, type ReportRequest, reportRequestConsent } from '../../core/reports/requests';
+import type { ReportRequestConsent } from '../../core/reports/request-consent';
+import type { ConfirmOutcome, ReportRequest } from '../../core/reports/requests';
 import { paths, reportPath, requestReportPath } from '../../paths';
 import { errorSummary, honeypotField, issueFor, textArea, textField } from '../forms';
 import { type Html, html } from '../html';
@@ -40,6 +41,7 @@ export const requestForm = (
   report: Pick<Report, 'slug' | 'approveRequests'>,
   values: RequestFormValues,
   issues: readonly FieldIssue[],
+  consent: ReportRequestConsent,
 ): Html => html`<section class="card" aria-labelledby="request-title">
 <h2 id="request-title">Publicatie aanvragen</h2>
 <p>Vul je gegevens in. Je krijgt een e-mail om je aanvraag te bevestigen${
@@ -56,9 +58,9 @@ ${textArea({ name: 'purpose', label: requestFormLabels.purpose ?? '', value: val
 <fieldset class="field" id="consent"${issueFor(issues, 'consent') ? html` aria-describedby="consent-error"` : ''}>
 <legend>${requestFormLabels.consent}</legend>
 ${issueFor(issues, 'consent') ? html`<p class="field-error" id="consent-error">${issueFor(issues, 'consent')?.message}</p>` : ''}
-<div class="choice"><input type="checkbox" id="consent-true" name="consent" value="true"${values.consent ? html` checked` : ''}><label for="consent-true">${reportRequestConsent.text}</label></div>
+<div class="choice"><input type="checkbox" id="consent-true" name="consent" value="true"${values.consent ? html` checked` : ''}><label for="consent-true">${consent.text}</label></div>
 </fieldset>
-<input type="hidden" name="consentVersion" value="${reportRequestConsent.version}">
+<input type="hidden" name="consentVersion" value="${consent.version}">
 ${honeypotField('website')}
 <button type="submit">Aanvragen</button>
 </form>

@@ -6,6 +6,7 @@ import {
   reportKindNames,
   reportKinds,
 } from '../../core/reports/report';
+import type { ReportRequestConsent } from '../../core/reports/request-consent';
 import { meetingPath, paths, reportFilePath, reportPath } from '../../paths';
 import { Html, html } from '../html';
 import { renderPage } from '../page';
@@ -71,6 +72,7 @@ ${options.nextCursor ? html`<p><a href="${archiveLink(options.kind, options.next
  */
 export const renderReportPage = (
   report: Report,
+  consent: ReportRequestConsent,
   request: { readonly values: RequestFormValues; readonly issues: readonly FieldIssue[] } = {
     values: emptyRequestForm,
     issues: [],
@@ -87,7 +89,7 @@ export const renderReportPage = (
 ${
   report.visibility === 'on-request'
     ? report.document
-      ? requestForm(report, request.values, request.issues)
+      ? requestForm(report, request.values, request.issues, consent)
       : html`<div class="card"><p>Het volledige document is op aanvraag beschikbaar. Het aanvragen kan binnenkort via deze pagina.</p></div>`
     : report.document
       ? html`<p><a class="button" href="${reportFilePath(report.slug)}" download>Download de PDF (${Math.max(1, Math.round(report.document.bytes / 1024))} kB)</a></p>`
