@@ -3,11 +3,7 @@ import { InvalidInput } from '../core/errors';
 import { publicMeeting } from '../core/meetings/catalogue';
 import { registerOrRequest } from '../core/meetings/registration-requests';
 import { ConcurrentChange, StillContended } from '../core/ports';
-import {
-  type MeetingFormValues,
-  renderMeetingPage,
-  renderRegistrationRequested,
-} from '../web/pages/meetings';
+import { renderMeetingPage, renderRegistrationRequested } from '../web/pages/meetings';
 import { httpRoute } from './http/edge';
 import { fieldIssues, parseFormBody } from './http/request';
 import { page } from './http/respond';
