@@ -1,3 +1,5 @@
+import { consentedRetentionDays } from './reports/request-consent';
+
 /**
  * How long the system keeps what it stores: every retention period, stated once (docs/architecture.md,
  * "Retention"). Every other module imports its period from here, so the privacy statement can be written from
@@ -50,12 +52,19 @@ export const reportRequestLinkSeconds = 7 * day;
  * after it was made.
  */
 export const reportRequestExpiresAt = (
-  request: { readonly status: string; readonly requestedAt: string; readonly lastMailedAt: string },
+  request: {
+    readonly status: string;
+    readonly requestedAt: string;
+    readonly lastMailedAt: string;
+    readonly consentVersion: string;
+  },
   retentionDays: number,
 ): number =>
   request.status === 'unconfirmed'
     ? Math.floor(Date.parse(request.lastMailedAt) / 1000) + reportRequestLinkSeconds
-    : Math.floor(Date.parse(request.requestedAt) / 1000) + retentionDays * day;
+    : Math.floor(Date.parse(request.requestedAt) / 1000) +
+      // Never longer than the consent the requester gave said, even when the stage's retention grew since.
+      Math.min(retentionDays, consentedRetentionDays(request.consentVersion) ?? retentionDays) * day;
 
 /**
  * Dietary and accessibility needs (special-category data): deleted 30 days after the meeting ended. By TTL;

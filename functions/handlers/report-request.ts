@@ -11,6 +11,9 @@ import { fieldIssues, parseFormBody } from './http/request';
 import { page } from './http/respond';
 import { reportRequestForm, reportRequestInput } from './inputs/reports';
 
+/** The form's rules, with this stage's consent text (built once per process). */
+const requestForm = reportRequestForm(reportConsent);
+
 /**
  * `POST /publicaties/{slug}/aanvragen`: the request form of a report on request. A form with errors comes
  * back on the report's page with what was typed; every accepted one gets the same page, whatever the
@@ -25,7 +28,7 @@ export const handler = httpRoute(async (event) => {
   }
   if (form.get('website')) return page(200, renderRequestReceived(report));
   const input = reportRequestInput(form);
-  const parsed = reportRequestForm(reportConsent).safeParse(input);
+  const parsed = requestForm.safeParse(input);
   if (!parsed.success) {
     const values = { ...input, purpose: input.purpose, consent: input.consent };
     return page(400, renderReportPage(report, reportConsent, { values, issues: fieldIssues(parsed.error) }));

@@ -4,7 +4,11 @@ import type { Organiser } from '../../functions/core/organisers/identity';
 import { type MailRate, type MailRateChange, noMailsYet } from '../../functions/core/people/mail-rate';
 import { ConcurrentChange } from '../../functions/core/ports';
 import type { Report } from '../../functions/core/reports/report';
-import { reportRequestConsent, retentionInDutch } from '../../functions/core/reports/request-consent';
+import {
+  consentedRetentionDays,
+  reportRequestConsent,
+  retentionInDutch,
+} from '../../functions/core/reports/request-consent';
 import {
   approveRequest,
   confirmRequest,
@@ -16,6 +20,7 @@ import {
   requestKey,
   requestReport,
 } from '../../functions/core/reports/requests';
+import { reportRequestExpiresAt } from '../../functions/core/retention';
 import { reportRequestForm, reportRequestInput } from '../../functions/handlers/inputs/reports';
 import { renderReportPage } from '../../functions/web/pages/reports';
 import { FixedClock } from '../support/in-memory-ports';
@@ -249,5 +254,30 @@ describe('the consent of a report request', () => {
     expect(form(ninety.version)).toBe(true);
     // The control: the year's text, consented to on a stage that keeps requests 90 days.
     expect(form(reportRequestConsent(365).version)).toBe(false);
+  });
+});
+
+describe('how long a confirmed request is kept', () => {
+  const requested = {
+    status: 'granted',
+    requestedAt: '2026-12-01T00:00:00.000Z',
+    lastMailedAt: '2026-12-01T00:00:00.000Z',
+  };
+  const daysKept = (consentVersion: string, stageDays: number) =>
+    (reportRequestExpiresAt({ ...requested, consentVersion }, stageDays) -
+      Date.parse(requested.requestedAt) / 1000) /
+    86_400;
+
+  it('is the stage’s retention, but never longer than the consent given said', () => {
+    expect(consentedRetentionDays('2026-12')).toBe(365);
+    expect(consentedRetentionDays(reportRequestConsent(90).version)).toBe(90);
+    expect(consentedRetentionDays('2099-01')).toBeUndefined();
+    expect(daysKept('2026-12', 365)).toBe(365);
+    // Consented to a year; the stage keeps requests two years now: still a year.
+    expect(daysKept('2026-12', 730)).toBe(365);
+    // The stage shortened its retention: the shorter one.
+    expect(daysKept(reportRequestConsent(730).version, 90)).toBe(90);
+    // The control: a version this code did not write follows the stage.
+    expect(daysKept('2099-01', 730)).toBe(730);
   });
 });

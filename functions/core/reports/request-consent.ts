@@ -26,3 +26,13 @@ export const reportRequestConsent = (retentionDays: number): ReportRequestConsen
     `te handelen en om te rapporteren over het bereik van het programma. Na ${retentionInDutch(retentionDays)} ` +
     'worden ze verwijderd.',
 });
+
+/**
+ * The retention a consent version promised (`2026-12`: a year; `2026-12/90d`: 90 days); undefined for a
+ * version this code did not write.
+ */
+export const consentedRetentionDays = (version: string): number | undefined => {
+  if (version === '2026-12') return 365;
+  const days = /^2026-12\/([1-9][0-9]{0,3})d$/.exec(version)?.[1];
+  return days === undefined ? undefined : Number(days);
+};
