@@ -223,7 +223,8 @@ export interface SesProxyOptions {
   /**
    * Receives every event the configuration set would publish. The caller invokes the SES events handler with
    * it. Awaited; a failure is logged and the next event follows. As EventBridge invokes a Lambda target, the
-   * events of several mails are published at once (`eventConcurrency`); one mail's events come in order.
+   * events of several mails are published at once (`eventConcurrency`); one mail's events come in order, which
+   * is stricter than EventBridge (it promises no order; the SES events function does not rely on one).
    */
   readonly publish: (event: SesProxyEvent) => Promise<void>;
   /**
@@ -517,7 +518,10 @@ export const startSesProxy = async (options: SesProxyOptions): Promise<SesProxy>
   const inFlight = new Set<Promise<void>>();
   /** One task per accepted mail, publishing its events in order; at most `eventConcurrency` at once. */
   const publishing = new Set<Promise<void>>();
-  let freeSlots = Math.max(1, options.eventConcurrency ?? 8);
+  let freeSlots = options.eventConcurrency ?? 8;
+  if (!Number.isInteger(freeSlots) || freeSlots < 1) {
+    throw new Error(`eventConcurrency must be a whole number of at least 1, not ${freeSlots}`);
+  }
   const waitingForSlot: (() => void)[] = [];
 
   const callUpstream = (request: IncomingMessage, body: Buffer): Promise<UpstreamResponse> =>
