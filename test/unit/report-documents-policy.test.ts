@@ -8,6 +8,7 @@ import {
 } from '../../functions/adapters/s3/report-documents';
 import { ConfigError, loadConfig, reportDocumentsBucket } from '../../functions/config';
 import { maxDocumentBytes, uploadFormLifetimeSeconds } from '../../functions/core/reports/documents';
+import { minimalEnvironment } from '../support/config-environment';
 
 /**
  * The presigned POST's policy (docs/architecture.md, "Report documents (PDFs)"). AWS enforces it when the
@@ -210,13 +211,7 @@ describe('the attachment name', () => {
 });
 
 describe('the configuration', () => {
-  const base = {
-    TABLE_NAME: 'dropin',
-    PUBLIC_BASE_URL: 'https://dropin.example.org',
-    MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
-    TOKEN_SECRET: 'x'.repeat(32),
-    SCHEDULER_MODE: 'table',
-  };
+  const base = minimalEnvironment;
 
   it('names the bucket and, offline, the local server', () => {
     const config = loadConfig({

@@ -18,6 +18,7 @@ import { httpRoute } from '../../functions/handlers/http/edge';
 import type { HttpEvent } from '../../functions/handlers/http/request';
 import { json } from '../../functions/handlers/http/respond';
 import { TooManyRequests } from '../../functions/handlers/http/transport-errors';
+import { minimalEnvironment } from '../support/config-environment';
 import { FixedClock } from '../support/in-memory-ports';
 
 // The edge's limiter (`#request-limiter`) is a stand-in here that records the kinds it was asked to count and
@@ -317,13 +318,7 @@ describe('the limiter a function has (`#request-limiter`, chosen when bundling)'
 });
 
 describe('the limits in the configuration', () => {
-  const env = {
-    TABLE_NAME: 'dropin',
-    PUBLIC_BASE_URL: 'https://dropin.example.org',
-    MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
-    TOKEN_SECRET: 'a-secret-of-at-least-thirty-two-characters',
-    SCHEDULER_MODE: 'table',
-  };
+  const env = minimalEnvironment;
 
   it('are 20 a minute per client and 10 per link token unless set, whole numbers from 1', () => {
     expect(loadConfig(env)).toMatchObject({

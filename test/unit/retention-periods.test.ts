@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/config';
 import * as retention from '../../functions/core/retention';
+import { minimalEnvironment } from '../support/config-environment';
 
 /**
  * Every retention period is stated in functions/core/retention.ts alone (docs/architecture.md, "Retention"),
@@ -57,13 +58,7 @@ describe('retention periods', () => {
 });
 
 describe('the registration retention period', () => {
-  const env = {
-    TABLE_NAME: 'dropin',
-    PUBLIC_BASE_URL: 'https://dropin.example.org',
-    MAIL_FROM_ADDRESS: 'nieuws@dropin.example.org',
-    TOKEN_SECRET: 'a-secret-of-at-least-thirty-two-characters',
-    SCHEDULER_MODE: 'table',
-  };
+  const env = minimalEnvironment;
 
   it('is 90 days unless the stage sets REGISTRATION_RETENTION_DAYS, a whole number of days', () => {
     expect(loadConfig(env).REGISTRATION_RETENTION_DAYS).toBe(retention.defaultRegistrationRetentionDays);
