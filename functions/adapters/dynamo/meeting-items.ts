@@ -209,6 +209,28 @@ export const readWaitingHead = async (
   return registrations as Registration[];
 };
 
+/** How many items a Query matches, page by page (`Select: 'COUNT'`: no item is read back). */
+export const countMatches = async (
+  { client, tableName }: MeetingTable,
+  query: Omit<QueryCommandInput, 'TableName' | 'Select' | 'ExclusiveStartKey'>,
+): Promise<number> => {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await client.send(
+      new QueryCommand({
+        ...query,
+        TableName: tableName,
+        Select: 'COUNT',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+};
+
 /** Every registration of a meeting with its needs (expired needs count as absent). */
 export const readRegistrations = async (
   { client, tableName }: MeetingTable,

@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { roomFor } from '../../core/meetings/capacity';
 import type { MeetingChange, MeetingLifecycleStore } from '../../core/meetings/lifecycle';
 import type { Meeting, Registration } from '../../core/meetings/model';
 import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
 import {
+  countMatches,
   MeetingTableAdapter,
   meetingAttributes,
   queryMeetings,
@@ -102,25 +103,12 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
   }
 
   /** A Query of the meeting's requests, counted; an expired one the TTL has not yet removed counts as gone. */
-  async countPending(meetingId: string, now: Date): Promise<number> {
-    const { client, tableName } = this.table;
+  countPending(meetingId: string, now: Date): Promise<number> {
     const { PK, SK } = keys.pendingRegistration(meetingId, '');
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pending)',
-          FilterExpression: 'expiresAt > :now',
-          ExpressionAttributeValues: { ':pk': PK, ':pending': SK, ':now': Math.floor(now.getTime() / 1000) },
-          Select: 'COUNT',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      count += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return count;
+    return countMatches(this.table, {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pending)',
+      FilterExpression: 'expiresAt > :now',
+      ExpressionAttributeValues: { ':pk': PK, ':pending': SK, ':now': Math.floor(now.getTime() / 1000) },
+    });
   }
 }

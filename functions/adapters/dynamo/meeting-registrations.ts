@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { OutboxMail, RegistrationRequestedJob } from '../../core/mailings/outbox';
 import type { Registration } from '../../core/meetings/model';
@@ -10,7 +10,7 @@ import type {
 } from '../../core/meetings/registration-requests';
 import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { mailRateFrom, mailRatePut } from './mail-rate';
-import { answersItem, MeetingTableAdapter, readRegistration } from './meeting-items';
+import { answersItem, countMatches, MeetingTableAdapter, readRegistration } from './meeting-items';
 import { commitRegistration, transact } from './meeting-writes';
 import { outboxJobPut, outboxPut } from './outbox';
 import { keys, listedForPerson } from './table-design';
@@ -99,30 +99,17 @@ export class DynamoMeetingRegistrations
   }
 
   /** Counts the waiting places up to this one: a strongly consistent Query of counts, page by page. */
-  async waitingPosition(meetingId: string, waitingKey: string): Promise<number> {
-    const { client, tableName } = this.table;
+  waitingPosition(meetingId: string, waitingKey: string): Promise<number> {
     const places = keys.waitingPlaces(meetingId);
-    let ahead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :mine',
-          ExpressionAttributeValues: {
-            ':pk': places.PK,
-            ':first': places.skPrefix,
-            ':mine': keys.waitingPlace(meetingId, waitingKey).SK,
-          },
-          Select: 'COUNT',
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      ahead += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return ahead;
+    return countMatches(this.table, {
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :mine',
+      ExpressionAttributeValues: {
+        ':pk': places.PK,
+        ':first': places.skPrefix,
+        ':mine': keys.waitingPlace(meetingId, waitingKey).SK,
+      },
+      ConsistentRead: true,
+    });
   }
 
   commitRegistration(change: RegistrationChange): Promise<void> {
