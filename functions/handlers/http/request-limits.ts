@@ -10,8 +10,8 @@ export type RequestLimiter = (kind: RequestLimitKind, event: HttpEvent) => Promi
 /**
  * The HTTP edge's request limiter (edge.ts, through `#request-limiter`, for a route with a `limit`): counts
  * the request by its client's network, API Gateway's `sourceIp` (never a header the client writes), or by
- * the link token it carries (and then, generously, by its client's network too), before the handler runs. A POST without a well-formed token is not counted: its
- * handler refuses it (400) before any read.
+ * the link token it carries (and then, generously, by its client's network too), before the handler runs.
+ * A POST without a well-formed token is not counted: its handler refuses it (400) before any read.
  */
 export const admitLimitedRequest: RequestLimiter = async (kind, event) => {
   const value = kind === 'client' ? event.requestContext.http.sourceIp : wellFormedLinkToken(event);
@@ -25,8 +25,14 @@ export const admitLimitedRequest: RequestLimiter = async (kind, event) => {
           ['token', value],
         ]
       : [[kind, value]];
-  for (const [countedKind, countedValue] of counted) {
-    const admission = await admitRequest(limits, countedKind, countedValue);
+  // The counts are independent: both at once, so a token route waits for one write, not two in a row.
+  const admissions = await Promise.all(
+    counted.map(async ([countedKind, countedValue]) => ({
+      countedKind,
+      admission: await admitRequest(limits, countedKind, countedValue),
+    })),
+  );
+  for (const { countedKind, admission } of admissions) {
     if (admission.admitted) continue;
     logger.info('Request over its limit', { routeKey: event.routeKey, limit: countedKind });
     throw new TooManyRequests(admission.retryAfterSeconds);
