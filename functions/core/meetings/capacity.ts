@@ -58,6 +58,11 @@ export const seatsFit = (found: Counters, capacity: number, seats: number): bool
 export const freeSeats = (found: Pick<Counters, 'confirmedCount'>, capacity: number): number =>
   Math.max(0, capacity - found.confirmedCount);
 
+/** The seats a newcomer may take: none while people wait (seats freed then are the queue's, see `holds`). */
+export const placesForNewcomers = (
+  meeting: Pick<Counters, 'capacity' | 'confirmedCount' | 'waitingCount'>,
+): number => (meeting.waitingCount > 0 ? 0 : freeSeats(meeting, meeting.capacity));
+
 /**
  * What a registration change requires of the meeting's counters as it read them (before its own ADD):
  * `seat-free` takes a seat; `full` and `queue-ahead` join the waiting list, because there is no room or

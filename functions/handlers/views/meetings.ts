@@ -1,3 +1,4 @@
+import { placesForNewcomers } from '../../core/meetings/capacity';
 import { type Meeting, registrationWindow } from '../../core/meetings/model';
 
 /** A meeting as the public API shows it: no counts beyond the places left. Times in UTC (RFC 3339, Z). */
@@ -12,7 +13,7 @@ export const publicMeetingView = (meeting: Meeting, now: Date) => ({
   endsAt: meeting.endsAt,
   capacity: meeting.capacity,
   // Seats freed while people wait are theirs (the queue goes first), as the page says too.
-  placesLeft: meeting.waitingCount > 0 ? 0 : Math.max(0, meeting.capacity - meeting.confirmedCount),
+  placesLeft: placesForNewcomers(meeting),
   waitingListEnabled: meeting.waitingListEnabled,
   registration: {
     opensAt: meeting.registrationOpensAt,

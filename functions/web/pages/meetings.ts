@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../../core/errors';
+import { placesForNewcomers } from '../../core/meetings/capacity';
 import {
   isPublic,
   type Meeting,
@@ -73,9 +74,8 @@ const availabilityOf = (meeting: Meeting, now: Date): Availability => {
       ? { kind: 'started' }
       : { kind: 'closed', closedAt: meeting.registrationClosesAt };
   }
-  const placesLeft = Math.max(0, meeting.capacity - meeting.confirmedCount);
-  // Seats freed while people wait are theirs (the queue goes first), not the next newcomer's.
-  if (placesLeft > 0 && meeting.waitingCount === 0) return { kind: 'open', placesLeft };
+  const placesLeft = placesForNewcomers(meeting);
+  if (placesLeft > 0) return { kind: 'open', placesLeft };
   return meeting.waitingListEnabled ? { kind: 'waiting-list' } : { kind: 'full' };
 };
 
