@@ -12,7 +12,6 @@ import {
   RequestSubjects,
   requestWindowAt,
 } from '../../functions/core/request-limits';
-import { requestCountKeptSeconds } from '../../functions/core/retention';
 import { consentText } from '../../functions/core/subscriptions/consent';
 import { fixedLinkKeys, TokenSigner } from '../../functions/core/tokens';
 import { paths } from '../../functions/paths';
@@ -267,7 +266,8 @@ describe('the counts in the table', () => {
         ConsistentRead: true,
       }),
     );
-    expect(Item).toMatchObject({ requests: 1, expiresAt: window.end + requestCountKeptSeconds });
+    // Literally a minute: the adapter's own constant here would follow it wherever it moved.
+    expect(Item).toMatchObject({ requests: 1, expiresAt: window.end + 60 });
     expect(JSON.stringify(Item)).not.toContain('198.51.100');
     // No person index entry: a count names nobody.
     expect(Item?.PersonPK).toBeUndefined();
