@@ -21,15 +21,13 @@ export type Access = 'public' | 'organiser';
  * token (a confirmation, a one-click unsubscribe), per token a minute instead, since a mail provider's
  * scanner posts many tokens from one network. Every public POST names one (test/unit/route-table.test.ts).
  */
-export type RequestLimit = RequestLimitKind;
-
 export interface Route {
   readonly method: HttpMethod;
   readonly path: string;
   readonly entry: EntryName;
   readonly access: Access;
   /** The route's limit on public POSTs. Default: none (pages, the API's reads, organiser routes). */
-  readonly limit?: RequestLimit;
+  readonly limit?: RequestLimitKind;
 }
 
 export const routes = [

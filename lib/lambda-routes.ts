@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
-import type { Route } from '../functions/routes';
+import { type Route, servesLimitedRoute } from '../functions/routes';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
 
 export interface LambdaRoutesProps {
@@ -102,10 +102,6 @@ export const addLambdaRoutes = (
   const functions = new Map<EntryName, AppFunction>();
   const integrations = new Map<EntryName, FunctionIntegration>();
   const routePaths = new Map<EntryName, (string | undefined)[]>();
-  // Functions behind a route with a `limit` count requests (bundled limiter, grants: lib/app-function.ts).
-  const counting = new Set(
-    props.routes.filter((route) => route.limit !== undefined).map((route) => route.entry),
-  );
   const integrationFor = (name: EntryName, path: string | undefined): FunctionIntegration => {
     routePaths.set(name, [...(routePaths.get(name) ?? []), path]);
     const existing = integrations.get(name);
@@ -116,7 +112,8 @@ export const addLambdaRoutes = (
       environment: props.environment,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
       ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
-      ...(counting.has(name) && { countsRequests: true }),
+      // Functions behind a route with a `limit` count requests (bundled limiter, grants: lib/app-function.ts).
+      ...(servesLimitedRoute(name, props.routes) && { countsRequests: true }),
     });
     functions.set(name, fn);
     const integration = new FunctionIntegration(`Integration-${name}`, fn.function);

@@ -74,7 +74,8 @@ export interface AmsterdamWallClock {
   readonly minute: number;
 }
 
-const aDayMs = 24 * 3600 * 1000;
+/** A day of 24 hours, in milliseconds (a calendar day in Amsterdam may have 23 or 25). */
+export const aDayMs = 24 * 3600 * 1000;
 
 /**
  * The instant a wall-clock time in Amsterdam stands for. Around the summer-time changes it resolves as

@@ -231,7 +231,7 @@ export const confirmRegistration = async (
   const pending = await ports.store.getPending(meetingId, personId);
   if (!isCurrent(pending, ports.clock.now())) throw new RequestExpired();
   // A concurrent confirm of the same link that commits first makes this one find the registration: `already`.
-  return { ...(await registerForMeeting(ports, meetingId, pending, { confirming: pending })), meeting };
+  return { ...(await registerForMeeting(ports, meetingId, pending, { confirmsRequest: true })), meeting };
 };
 
 /** The id an invitation link carries: the meeting and the person, never the address. */

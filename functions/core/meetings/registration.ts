@@ -14,7 +14,6 @@ import {
   registrationWindow,
 } from './model';
 import type { RegistrationChange } from './ports';
-import type { PendingRegistration } from './registration-requests';
 
 /**
  * Registering for a meeting: a seat, or a place on the waiting list, for an address that is confirmed. Asking
@@ -70,8 +69,11 @@ export interface RegistrationOutcome {
 
 /** How a registration is taken, besides the public confirmation. */
 export interface RegistrationOptions {
-  /** The confirmed request: removed in the same transaction (it must still be there: a concurrent confirm wins). */
-  readonly confirming?: PendingRegistration;
+  /**
+   * Confirms the person's request: it is removed in the same transaction, and must still be there (of two
+   * concurrent confirms, one wins).
+   */
+  readonly confirmsRequest?: boolean;
   /** An admin registers someone although the meeting is full: the seat is added to the capacity. */
   readonly overCapacity?: boolean;
 }
@@ -182,7 +184,7 @@ export const registerForMeeting = async (
       ...(meeting.questions.needs && (request.needs?.dietary || request.needs?.accessibility)
         ? { needs: request.needs }
         : {}),
-      request: { meetingId, personId, mustExist: options.confirming !== undefined },
+      request: { meetingId, personId, mustExist: options.confirmsRequest === true },
       mails: [
         meetingMail(seatFree ? 'registration-confirmed' : 'registration-waiting', meeting, registration, {
           mailId: ports.ids.next(),

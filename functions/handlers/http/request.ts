@@ -172,7 +172,7 @@ export const looksLikeToken = (value: string | null | undefined): value is strin
 /** The link's `?token=` if it looks like one we write (not yet checked); else undefined. */
 export const wellFormedLinkToken = (event: HttpEvent): string | undefined => {
   const token = event.queryStringParameters?.token;
-  return token && tokenPattern.test(token) ? token : undefined;
+  return looksLikeToken(token) ? token : undefined;
 };
 
 /** The signed token of a link (`?token=`); a link without one is as invalid as a tampered one. */

@@ -1,3 +1,4 @@
+import { aDayMs } from '../../core/amsterdam-time';
 import { cancelTokenId } from '../../core/meetings/mail-data';
 import type { TokenSigner } from '../../core/tokens';
 import { paths, tokenLink } from '../../paths';
@@ -9,7 +10,6 @@ import { paths, tokenLink } from '../../paths';
 
 /** At least this long, so a mail written just before the end still has a working link. */
 const minimumCancelTtlSeconds = 3600;
-const aDayMs = 24 * 3600 * 1000;
 
 /**
  * Cancel links work until a day after the meeting ends. Counted from when the mail was written (the outbox

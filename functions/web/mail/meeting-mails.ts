@@ -1,4 +1,4 @@
-import { amsterdamLocalParts } from '../../core/amsterdam-time';
+import { aDayMs, amsterdamLocalParts } from '../../core/amsterdam-time';
 import type { OutboxMail } from '../../core/mailings/outbox';
 import type { MeetingMailData } from '../../core/meetings/mail-data';
 import { pendingKey } from '../../core/meetings/registration-requests';
@@ -298,8 +298,6 @@ export const composeMeetingUpdated = (mail: OutboxMail, context: ComposeContext)
     invite('REQUEST', inviteFileNames.update, mail, data, context),
   );
 };
-
-const aDayMs = 24 * 3600 * 1000;
 
 const aDayOf = (instant: string): number => {
   const local = amsterdamLocalParts(instant);
