@@ -2,15 +2,13 @@ import { registrations } from '../composition/meeting-registrations';
 import { InvalidInput } from '../core/errors';
 import { publicMeeting } from '../core/meetings/catalogue';
 import { registerOrRequest } from '../core/meetings/registration-requests';
-import { ConcurrentChange, StillContended } from '../core/ports';
 import { renderMeetingPage, renderRegistrationRequested } from '../web/pages/meetings';
-import { httpRoute } from './http/edge';
+import { httpRoute, mapError } from './http/edge';
 import { fieldIssues, parseFormBody } from './http/request';
 import { page } from './http/respond';
 import { registrationFormValues, registrationRequest, toRegistrationRequest } from './inputs/registrations';
 import { invitedPersonId, registrationOutcomePage } from './views/registrations';
 
-const tryAgain = [{ field: 'form', message: 'Het is nu erg druk. Probeer het zo nog eens.' }];
 /** "Check je mail" for every address, or in one step from an invitation; bad or contended: values kept. */
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
@@ -31,10 +29,11 @@ export const handler = httpRoute(async (event) => {
     const html = taken && (await registrationOutcomePage(meeting, taken, now));
     return page(200, html || renderRegistrationRequested(meeting));
   } catch (error) {
-    const contended = error instanceof StillContended || error instanceof ConcurrentChange;
-    if (!contended && !(error instanceof InvalidInput)) throw error;
-    const issues = error instanceof InvalidInput ? error.issues : tryAgain;
-    const retry: Record<string, string> = contended ? { 'retry-after': '1' } : {};
-    return page(contended ? 503 : 400, renderMeetingPage(meeting, { ...state, issues }), retry);
+    // Bad input, or contention that outlasted every retry (503, Retry-After, as the edge maps it): the form
+    // again with what was typed. Anything else is the edge's.
+    const mapped = mapError(error);
+    if (!(error instanceof InvalidInput) && mapped.status !== 503) throw error;
+    const issues = mapped.issues ?? [{ field: 'form', message: mapped.message }];
+    return page(mapped.status, renderMeetingPage(meeting, { ...state, issues }), mapped.headers);
   }
 });

@@ -352,7 +352,7 @@ describe('the registration form under contention that outlasts every retry', () 
 
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(html).toContain('Probeer het zo nog eens');
+    expect(html).toContain('probeer het zo nog eens');
     expect(html).toContain('value="Zoë Druk"');
     expect(html).toContain(`value="${someone.email}"`);
     expect(pendingAfterRefusal).toBe(0);
