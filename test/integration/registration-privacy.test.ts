@@ -12,6 +12,7 @@ import {
   jsonRequest,
   publishMeeting,
   registerAsOrganiser,
+  registrationsExport,
 } from '../support/meetings-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -250,9 +251,7 @@ describe('a personal invitation link from one of our mails', () => {
     expect(await again.text()).toContain('<h1>Check je mail</h1>');
     await system.outboxSettled();
 
-    const exported = (await (
-      await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/registrations.json`)
-    ).json()) as { confirmedCount: number; pendingCount: number; registrations: { email: string }[] };
+    const exported = await registrationsExport(system, id);
     expect(exported.registrations.map((r) => r.email)).toEqual([invited.email]);
     // 'ander', 'vals' and 'elders' wait for their confirmation; the invited person's second request is gone.
     expect(exported).toMatchObject({ confirmedCount: 1, pendingCount: 3 });
@@ -273,11 +272,7 @@ describe('the confirm link of a registration request', () => {
     const opened = await system.fetch(confirmPath);
     expect(await opened.text()).toContain('<h1>Bevestig je aanmelding</h1>');
     expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
-    const counts = async () =>
-      (await (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/registrations.json`)).json()) as {
-        confirmedCount: number;
-        pendingCount: number;
-      };
+    const counts = () => registrationsExport(system, id);
     expect(await counts()).toMatchObject({ confirmedCount: 0, pendingCount: 1 });
 
     expect(await confirmRegistrationAt(system, confirmPath)).toEqual({
@@ -343,11 +338,7 @@ describe('the registration form under contention that outlasts every retry', () 
     } finally {
       conflicting = false;
     }
-    const pendingAfterRefusal = (
-      (await (await system.fetchAsOrganiser(`/api/organiser/meetings/${id}/registrations.json`)).json()) as {
-        pendingCount: number;
-      }
-    ).pendingCount;
+    const pendingAfterRefusal = (await registrationsExport(system, id)).pendingCount;
     const api = await system.fetch(`/api/meetings/${id}/registrations`, jsonRequest('POST', someone));
 
     expect(refused.status).toBe(503);

@@ -9,6 +9,7 @@ import { startMailingSender } from '../../local/sender/mailing-sender';
 import { jsonRequest } from '../support/meetings-api';
 import { putItems, subscriberItems } from '../support/subscriber-items';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The Vooruitblik against DynamoDB Local and the SES emulator: its function fired as its recurring schedules
@@ -144,10 +145,11 @@ describe('the Vooruitblik', () => {
       DROPIN_SENDER_EVENT_WAIT_MS: '6000',
     });
     try {
-      for (let waited = 0; (await mailing(mailingId))?.status !== 'sent'; waited += 200) {
-        if (waited > 30_000) throw new Error('The Vooruitblik was not sent within 30 s');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await waitFor(
+        'the Vooruitblik to be sent',
+        async () => ((await mailing(mailingId))?.status === 'sent' ? true : undefined),
+        30_000,
+      );
     } finally {
       await sender.stop();
     }
