@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { PortInUse } from '../setup-errors';
 
@@ -26,20 +27,34 @@ export const assertPortFree = async (
   if (!(await isPortFree(port, host))) throw new PortInUse(port, purpose, overrideVariable);
 };
 
-/** A port free on every interface right now, never one of `npm start`'s. Another process may take it before
- * the caller binds it; callers that spawn engines retry on PortInUse. */
+/**
+ * Ports are drawn from 20000–31999, below Linux's ephemeral range (32768–60999): a port the kernel handed out
+ * for `port: 0` can be handed out again at once, to the next probe or as the source port of any outgoing
+ * connection, before the caller binds it. Each vitest worker (VITEST_POOL_ID) draws from its own thousand, the
+ * main process (the global setups) from the first, and no process hands out a port twice; so two test files
+ * running side by side never pick the same port. Something else on the machine may still hold one, which the
+ * probe sees.
+ */
+const firstPort = 20_000;
+const blockSize = 1_000;
+const blocks = 12;
+const handedOut = new Set<number>();
+
+const blockOfThisProcess = (): number => {
+  const poolId = Number(process.env.VITEST_POOL_ID ?? 0);
+  return Number.isInteger(poolId) && poolId >= 0 ? poolId % blocks : 0;
+};
+
+/** A port free on every interface right now, never one of `npm start`'s, never one this process handed out
+ * before. Another process may take it before the caller binds it; callers that spawn engines retry on PortInUse. */
 export const findFreePort = async (): Promise<number> => {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const probe = createServer();
-      probe.unref();
-      probe.once('error', reject);
-      probe.listen({ port: 0, host: '0.0.0.0', exclusive: true }, () => {
-        const address = probe.address();
-        const chosen = typeof address === 'object' && address ? address.port : 0;
-        probe.close(() => resolve(chosen));
-      });
-    });
-    if (port > 0 && !reserved.has(port)) return port;
+  const base = firstPort + blockOfThisProcess() * blockSize;
+  for (let attempt = 0; attempt < blockSize * 4; attempt += 1) {
+    const port = base + randomInt(blockSize);
+    if (reserved.has(port) || handedOut.has(port)) continue;
+    if (!(await isPortFree(port, '0.0.0.0'))) continue;
+    handedOut.add(port);
+    return port;
   }
+  throw new Error(`No free port left in ${base}–${base + blockSize - 1}`);
 };
