@@ -34,11 +34,13 @@ describe('with the limit per client raised', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(statuses).toEqual(addresses.map(() => 202));
 
-    await system.outboxSettled(30_000);
+    // Delivery is not what this file measures: the relay mails one record after another, 3 s for these 100
+    // on an idle machine, and over 30 s once in CI with every core busy.
+    await system.outboxSettled(90_000);
     const wanted = new Set(addresses);
     const mails = (await system.mailbox.list()).filter((mail) =>
       mail.destination.to.some((to) => wanted.has(to)),
     );
     expect(mails.map((mail) => mail.destination.to[0]).sort()).toEqual([...addresses].sort());
-  }, 60_000);
+  }, 160_000);
 });
