@@ -97,11 +97,11 @@ describe('the HTTP edge', () => {
     expect(invalid.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
   });
 
-  it('words the messages zod writes itself in Dutch', async () => {
+  it('words the messages zod writes itself in Dutch, naming the field', async () => {
     const invalid = problemOf(await post('{"name":"too long"}', 'application/json'));
 
     expect(invalid.errors).toEqual([
-      { field: 'name', message: 'Te lang: verwacht dat string <=5 tekens heeft' },
+      { field: 'name', message: 'Het veld ‘name’ mag hoogstens 5 tekens lang zijn.' },
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   PreconditionRequired,
   UnsupportedMediaType,
 } from './transport-errors';
+import { validationMessage } from './validation-messages';
 
 /** An HTTP API (payload v2) event; the JWT authorizer context is present on organiser routes only. */
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -53,6 +54,18 @@ export const fieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
   }));
 
 /**
+ * The API's field issues: zod's own messages come from validationMessage and name their field; a message a
+ * schema wrote for its form ("Regeleinden en stuurtekens kunnen hier niet.") gets the field's name put before
+ * it, since an API client sees no form to point at.
+ */
+const apiFieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
+  fieldIssues(error).map((issue) =>
+    issue.field === '(body)' || issue.message.includes(`‘${issue.field}’`)
+      ? issue
+      : { ...issue, message: `Het veld ‘${issue.field}’: ${issue.message}` },
+  );
+
+/**
  * Reads a JSON body: size (413) before media type (415) before syntax (400) before the schema (400 with a
  * message per field). Nothing is written before this returns, so bad input never writes.
  */
@@ -74,8 +87,8 @@ export const parseJsonBody = <Schema extends z.ZodMiniType>(
   } catch {
     throw new MalformedBody('JSON');
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
+  const parsed = schema.safeParse(value, { error: validationMessage });
+  if (!parsed.success) throw new InvalidInput(apiFieldIssues(parsed.error));
   return parsed.data;
 };
 
@@ -143,8 +156,8 @@ export const parseQuery = <Schema extends z.ZodMiniType>(
   event: HttpEvent,
   schema: Schema,
 ): z.output<Schema> => {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) throw new InvalidInput(fieldIssues(parsed.error));
+  const parsed = schema.safeParse(event.queryStringParameters ?? {}, { error: validationMessage });
+  if (!parsed.success) throw new InvalidInput(apiFieldIssues(parsed.error));
   return parsed.data;
 };
 
