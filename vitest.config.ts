@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirst from './test/support/longest-first';
+import LongestFirst from './test/support/longest-first.ts';
 
 /** DynamoDB Local and the SES emulator for the projects that talk to real engines: one pair per project run. */
 const engines = ['test/support/global-setup.ts'];
