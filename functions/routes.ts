@@ -1,3 +1,4 @@
+import type { OrganiserRole } from './core/organisers/identity';
 import { reportActions } from './core/reports/report';
 import type { RequestLimitKind } from './core/request-limits';
 import type { EntryName } from './entries';
@@ -10,9 +11,13 @@ import { paths } from './paths';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call a route. `organiser`: a valid JWT (checked by the API Gateway authorizer) and membership of
- * one of `organiserGroups` (core/organisers/identity.ts, checked by the handler's HTTP edge). */
-export type Access = 'public' | 'organiser';
+/**
+ * Who may call a route: anyone (`public`), or a signed-in organiser in a role (core/organisers/identity.ts):
+ * a valid JWT, checked by the API Gateway authorizer, whose groups the handler's HTTP edge checks against the
+ * role. `organisers`: meetings, mailings, reports, registering someone; `admins`: also the audit trail and the
+ * suppression list (an admin may do everything an organiser may).
+ */
+export type Access = 'public' | OrganiserRole;
 
 /**
  * How the HTTP edge limits a public POST (core/request-limits.ts; docs/architecture.md, "Limits on public
@@ -79,96 +84,96 @@ export const routes = [
     access: 'public',
     limit: 'client',
   },
-  { method: 'GET', path: '/api/organiser/meetings', entry: 'organiserMeetings', access: 'organiser' },
-  { method: 'POST', path: '/api/organiser/meetings', entry: 'organiserMeetingCreate', access: 'organiser' },
-  { method: 'GET', path: '/api/organiser/meetings/{id}', entry: 'organiserMeeting', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/meetings', entry: 'organiserMeetings', access: 'organisers' },
+  { method: 'POST', path: '/api/organiser/meetings', entry: 'organiserMeetingCreate', access: 'organisers' },
+  { method: 'GET', path: '/api/organiser/meetings/{id}', entry: 'organiserMeeting', access: 'organisers' },
   {
     method: 'PATCH',
     path: '/api/organiser/meetings/{id}',
     entry: 'organiserMeetingUpdate',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/meetings/{id}/publish',
     entry: 'organiserMeetingPublish',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/meetings/{id}/cancel',
     entry: 'organiserMeetingCancel',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/meetings/{id}/announce',
     entry: 'organiserMeetingAnnounce',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/meetings/{id}/registrations',
     entry: 'organiserRegistrationCreate',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/meetings/{id}/registrations.csv',
     entry: 'organiserRegistrationsCsv',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/meetings/{id}/registrations.json',
     entry: 'organiserRegistrationsJson',
-    access: 'organiser',
+    access: 'organisers',
   },
-  { method: 'GET', path: '/api/organiser/subscribers', entry: 'organiserSubscribers', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/subscribers', entry: 'organiserSubscribers', access: 'organisers' },
   {
     method: 'GET',
     path: '/api/organiser/subscribers/counts',
     entry: 'organiserSubscriberCounts',
-    access: 'organiser',
+    access: 'organisers',
   },
-  { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
-  { method: 'GET', path: '/api/organiser/mailings', entry: 'organiserMailings', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organisers' },
+  { method: 'GET', path: '/api/organiser/mailings', entry: 'organiserMailings', access: 'organisers' },
   {
     method: 'POST',
     path: '/api/organiser/mailings',
     entry: 'organiserMailingCreate',
-    access: 'organiser',
+    access: 'organisers',
   },
-  { method: 'GET', path: '/api/organiser/mailings/{id}', entry: 'organiserMailing', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/mailings/{id}', entry: 'organiserMailing', access: 'organisers' },
   {
     method: 'PATCH',
     path: '/api/organiser/mailings/{id}',
     entry: 'organiserMailingUpdate',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'DELETE',
     path: '/api/organiser/mailings/{id}',
     entry: 'organiserMailingDelete',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/mailings/{id}/preview',
     entry: 'organiserMailingPreview',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/mailings/{id}/test-send',
     entry: 'organiserMailingTestSend',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/mailings/{id}/approve',
     entry: 'organiserMailingApprove',
-    access: 'organiser',
+    access: 'organisers',
   },
   ...(['send', 'schedule', 'unschedule', 'pause', 'resume', 'cancel', 'retry-failed'] as const).map(
     (action) =>
@@ -176,16 +181,16 @@ export const routes = [
         method: 'POST',
         path: `/api/organiser/mailings/{id}/${action}`,
         entry: 'organiserMailingControl',
-        access: 'organiser',
+        access: 'organisers',
       }) as const,
   ),
   {
     method: 'GET',
     path: '/api/organiser/mailings/{id}/audience',
     entry: 'organiserMailingAudience',
-    access: 'organiser',
+    access: 'organisers',
   },
-  { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organiser' },
+  { method: 'POST', path: '/api/organiser/test-mail', entry: 'organiserTestMail', access: 'organisers' },
   { method: 'GET', path: paths.reports, entry: 'reportsPage', access: 'public' },
   { method: 'GET', path: paths.reportsFeed, entry: 'reportsFeed', access: 'public' },
   { method: 'GET', path: paths.report, entry: 'reportPage', access: 'public' },
@@ -207,46 +212,46 @@ export const routes = [
     method: 'POST',
     path: '/api/organiser/reports/{id}/upload',
     entry: 'organiserReportDocument',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'PUT',
     path: '/api/organiser/reports/{id}/document',
     entry: 'organiserReportDocument',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/reports/{id}/requests',
     entry: 'organiserReportRequests',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/reports/{id}/requests.csv',
     entry: 'organiserReportRequests',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'POST',
     path: '/api/organiser/reports/{id}/requests/{personId}/approve',
     entry: 'organiserReportRequestApprove',
-    access: 'organiser',
+    access: 'organisers',
   },
-  { method: 'GET', path: '/api/organiser/reports', entry: 'organiserReports', access: 'organiser' },
-  { method: 'POST', path: '/api/organiser/reports', entry: 'organiserReportCreate', access: 'organiser' },
-  { method: 'GET', path: '/api/organiser/reports/{id}', entry: 'organiserReport', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/reports', entry: 'organiserReports', access: 'organisers' },
+  { method: 'POST', path: '/api/organiser/reports', entry: 'organiserReportCreate', access: 'organisers' },
+  { method: 'GET', path: '/api/organiser/reports/{id}', entry: 'organiserReport', access: 'organisers' },
   {
     method: 'PATCH',
     path: '/api/organiser/reports/{id}',
     entry: 'organiserReportUpdate',
-    access: 'organiser',
+    access: 'organisers',
   },
   {
     method: 'GET',
     path: '/api/organiser/reports/{id}/preview',
     entry: 'organiserReportPreview',
-    access: 'organiser',
+    access: 'organisers',
   },
   ...reportActions.map(
     (action) =>
@@ -254,10 +259,13 @@ export const routes = [
         method: 'POST',
         path: `/api/organiser/reports/{id}/${action}`,
         entry: 'organiserReportControl',
-        access: 'organiser',
+        access: 'organisers',
       }) as const,
   ),
 ] as const satisfies readonly Route[];
+
+/** Whether a route is the organisers' (signed in, in a role), not the public's. */
+export const isOrganiserRoute = (route: Pick<Route, 'access'>): boolean => route.access !== 'public';
 
 /** API Gateway's `$default` route: everything no route matches. */
 export const fallbackEntry: EntryName = 'notFound';

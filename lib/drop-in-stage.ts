@@ -1,6 +1,6 @@
 import type { App, Environment } from 'aws-cdk-lib';
 import { type EntryName, type LambdaEntry, lambdaEntries } from '../functions/entries';
-import { routes as routeTable } from '../functions/routes';
+import { isOrganiserRoute, routes as routeTable } from '../functions/routes';
 import type { AppFunction } from './app-function';
 import { isPublicRead, OrganiserApiStack, PublicPagesStack } from './route-stack';
 import { readStageSettings, type StageSettings } from './stage-settings';
@@ -84,7 +84,7 @@ export const addDropInStage = (app: App, options: DropInStageOptions): DropInSta
     settings,
     stateless,
     description: `Drop In (${stageName}): the organiser routes of the HTTP API and their functions`,
-    routes: routes.filter((route) => route.access === 'organiser'),
+    routes: routes.filter(isOrganiserRoute),
     entries,
   });
   const stacks = [stateful, stateless, publicPages, organiserApi] as const;

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
-import { type Route, servesLimitedRoute } from '../functions/routes';
+import { isOrganiserRoute, type Route, servesLimitedRoute } from '../functions/routes';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
 
 export interface LambdaRoutesProps {
@@ -122,8 +122,7 @@ export const addLambdaRoutes = (
   };
 
   for (const route of props.routes) {
-    const authorizer =
-      route.access === 'organiser' ? props.organiserAuthorizer : new apigwv2.HttpNoneAuthorizer();
+    const authorizer = isOrganiserRoute(route) ? props.organiserAuthorizer : new apigwv2.HttpNoneAuthorizer();
     if (!authorizer)
       throw new Error(`${route.method} ${route.path} is for organisers, but there is no authorizer`);
     const httpRoute = new apigwv2.HttpRoute(routeScope, `${route.method}${route.path}`, {

@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
-import type { Route } from '../functions/routes';
+import { isOrganiserRoute, type Route } from '../functions/routes';
 import type { AppFunction } from './app-function';
 import { addLambdaRoutes } from './lambda-routes';
 import type { StageSettings } from './stage-settings';
@@ -68,7 +68,7 @@ export const isPublicRead = (route: Route): boolean => route.access === 'public'
 /** The organiser API: the organiser rows, each behind the organisers' JWT authorizer. */
 export class OrganiserApiStack extends RouteStack {
   constructor(scope: Construct, id: string, props: RouteStackProps) {
-    super(scope, id, props, { test: (route) => route.access === 'organiser', kind: 'an organiser route' });
+    super(scope, id, props, { test: isOrganiserRoute, kind: 'an organiser route' });
   }
 }
 

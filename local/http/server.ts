@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { EntryName } from '../../functions/entries';
 import {
   fallbackEntry as defaultFallbackEntry,
+  isOrganiserRoute,
   type Route,
   routeKey,
   routes as routeTable,
@@ -164,7 +165,7 @@ export const createLocalApiServer = (options: LocalApiServerOptions): Server => 
     }
 
     let claims: ApiGatewayJwtClaims | undefined;
-    if (match?.route.access === 'organiser') {
+    if (match && isOrganiserRoute(match.route)) {
       claims = options.authorize(request.headers.authorization) ?? undefined;
       if (!claims) return apiGatewayError(401, 'Unauthorized');
     }

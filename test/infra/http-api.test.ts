@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { type EntryName, lambdaEntries } from '../../functions/entries';
-import { fallbackEntry, routeKey, routes } from '../../functions/routes';
+import { fallbackEntry, isOrganiserRoute, routeKey, routes } from '../../functions/routes';
 import {
   actionsOf,
   asList,
@@ -89,7 +89,7 @@ describe('the HTTP API routes', () => {
     const publicOthers = rowsWhere((route) => route.access === 'public' && route.method !== 'GET');
     expect(keysIn(statelessTemplate)).toEqual([...publicOthers, '$default'].sort());
     expect(keysIn(publicPagesTemplate)).toEqual(publicGets.sort());
-    expect(keysIn(organiserApiTemplate)).toEqual(rowsWhere((route) => route.access === 'organiser').sort());
+    expect(keysIn(organiserApiTemplate)).toEqual(rowsWhere(isOrganiserRoute).sort());
     expect(Math.min(publicGets.length, publicOthers.length)).toBeGreaterThan(0);
     // All on the one API of the stateless stack.
     for (const route of Object.values(resourcesIn(statelessTemplate, 'AWS::ApiGatewayV2::Route')))
@@ -102,19 +102,16 @@ describe('the HTTP API routes', () => {
     }
   });
 
-  it.each(routes.filter((route) => route.access === 'organiser'))(
-    'puts the organiser JWT authorizer on $method $path',
-    (route) => {
-      const [{ Properties }] = routeByKey(routeKey(route));
-      expect(Properties.AuthorizationType).toBe('JWT');
-      // The one authorizer, of the stateless stack, whose id the organiser API stack imports.
-      expect(Properties.AuthorizerId).toEqual({
-        'Fn::ImportValue': expect.stringMatching(
-          new RegExp(`^DropIn-prod-Stateless:ExportsOutputRef${jwtAuthorizerId}[0-9A-F]+$`),
-        ),
-      });
-    },
-  );
+  it.each(routes.filter(isOrganiserRoute))('puts the organiser JWT authorizer on $method $path', (route) => {
+    const [{ Properties }] = routeByKey(routeKey(route));
+    expect(Properties.AuthorizationType).toBe('JWT');
+    // The one authorizer, of the stateless stack, whose id the organiser API stack imports.
+    expect(Properties.AuthorizerId).toEqual({
+      'Fn::ImportValue': expect.stringMatching(
+        new RegExp(`^DropIn-prod-Stateless:ExportsOutputRef${jwtAuthorizerId}[0-9A-F]+$`),
+      ),
+    });
+  });
 
   it.each(routes.filter((route) => route.access === 'public'))('leaves $method $path public', (route) => {
     const [{ Properties }] = routeByKey(routeKey(route));
@@ -281,7 +278,7 @@ describe('the functions', () => {
       routedEntries.size,
     );
     expect([...organiserApi.functions.keys()].sort()).toEqual(
-      [...new Set(routes.filter((route) => route.access === 'organiser').map((route) => route.entry))].sort(),
+      [...new Set(routes.filter(isOrganiserRoute).map((route) => route.entry))].sort(),
     );
     expect(stateless.outboxRelays.size).toBe(streamEntries.size);
     expect(stateless.mailingSenders.size).toBe(mailingSenderEntries.size);

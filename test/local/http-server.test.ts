@@ -15,7 +15,7 @@ const testRoutes: Route[] = [
   { method: 'GET', path: '/bijeenkomsten/nieuw', entry: 'notFound', access: 'public' },
   { method: 'GET', path: '/bestanden/{path+}', entry: 'home', access: 'public' },
   { method: 'POST', path: '/inschrijven', entry: 'home', access: 'public' },
-  { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organiser' },
+  { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organisers' },
 ];
 
 interface Invocation {

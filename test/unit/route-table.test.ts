@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lambdaEntries } from '../../functions/entries';
-import { fallbackEntry, type Route, routeKey, routes } from '../../functions/routes';
+import { fallbackEntry, isOrganiserRoute, type Route, routeKey, routes } from '../../functions/routes';
 
 describe('the route table', () => {
   it('names every route once', () => {
@@ -19,7 +19,7 @@ describe('the route table', () => {
 
   it('keeps organiser routes under /api/organiser and only there', () => {
     for (const route of routes) {
-      expect(route.path.startsWith('/api/organiser/'), routeKey(route)).toBe(route.access === 'organiser');
+      expect(route.path.startsWith('/api/organiser/'), routeKey(route)).toBe(isOrganiserRoute(route));
     }
   });
 

@@ -12,7 +12,7 @@ import {
   NotPermitted,
   RetiredLink,
 } from '../../core/errors';
-import { isOrganiser } from '../../core/organisers/identity';
+import { hasRole, missingRoleReason } from '../../core/organisers/identity';
 import { ConcurrentChange, StillContended } from '../../core/ports';
 import { isApiPath, routeByKey } from '../../routes';
 import { renderErrorPage } from '../../web/pages/error';
@@ -114,7 +114,9 @@ export const httpEdge = (): MiddlewareObj<HttpEvent, HttpResult, Error, Context>
     for (const value of Object.values(event.pathParameters ?? {})) {
       if (!pathParameterPattern.test(value ?? '')) throw new NotFound('Deze pagina bestaat niet.');
     }
-    if (route?.access === 'organiser' && !isOrganiser(organiserOf(event).groups)) throw new NotPermitted();
+    if (route && route.access !== 'public' && !hasRole(organiserOf(event).groups, route.access)) {
+      throw new NotPermitted(missingRoleReason(route.access));
+    }
     if (route?.limit) {
       // Which limiter a function has is chosen when it is bundled (`#request-limiter`, lib/bundling.ts).
       const admit = await requestLimiter();
