@@ -9,7 +9,7 @@ export const paths = {
   preferences: '/nieuwsbrief/voorkeuren',
   unsubscribe: '/nieuwsbrief/afmelden',
   meetings: '/bijeenkomsten',
-  /** API Gateway template; link to a meeting with `meetingPath(id)`. */
+  /** API Gateway template; link to a meeting with `meetingPath(meeting)`. */
   meeting: '/bijeenkomsten/{id}',
   cancelRegistration: '/bijeenkomsten/afmelden',
   /** The confirm link of a registration request opens this page, whose button posts back to it. */
@@ -35,8 +35,12 @@ export const paths = {
   freshLink: '/nieuwe-link',
 } as const;
 
-export const meetingPath = (meetingId: string): string =>
-  `${paths.meetings}/${encodeURIComponent(meetingId)}`;
+/**
+ * The path of a meeting's page: `/bijeenkomsten/<slug>`, or its id without one. Mails link by id (`{ meetingId }`
+ * alone): an id never changes, and the page sends it on to the slug.
+ */
+export const meetingPath = (meeting: { readonly meetingId: string; readonly slug?: string }): string =>
+  `${paths.meetings}/${encodeURIComponent(meeting.slug ?? meeting.meetingId)}`;
 
 export const reportPath = (slug: string): string => `${paths.reports}/${encodeURIComponent(slug)}`;
 export const requestReportPath = (slug: string): string => `${reportPath(slug)}/aanvragen`;

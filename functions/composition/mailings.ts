@@ -41,6 +41,6 @@ export const mailingDrafts = once(
 export const meetingAnnouncements = once(
   (): MeetingAnnouncementPorts => ({
     ...mailingDrafts(),
-    meetingUrl: (meetingId) => `${siteUrl}${meetingPath(meetingId)}`,
+    meetingUrl: (meeting) => `${siteUrl}${meetingPath(meeting)}`,
   }),
 );

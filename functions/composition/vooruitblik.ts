@@ -20,7 +20,7 @@ export const vooruitblik = once(
     meetings: new DynamoMeetingCatalogue(dynamo(), tableName),
     reports: reportStore(),
     render: renderMailing,
-    meetingUrl: (meetingId) => `${siteUrl}${meetingPath(meetingId)}`,
+    meetingUrl: (meeting) => `${siteUrl}${meetingPath(meeting)}`,
     reportUrl: (slug) => `${siteUrl}${reportPath(slug)}`,
     previewAlerts: async (digest) => {
       const ids = await personIds();

@@ -1,6 +1,7 @@
+import { meetingCatalogue } from '../composition/meeting-catalogue';
 import { registrations } from '../composition/meeting-registrations';
 import { InvalidInput } from '../core/errors';
-import { publicMeeting } from '../core/meetings/catalogue';
+import { publicMeetingAt } from '../core/meetings/catalogue';
 import { registerOrRequest } from '../core/meetings/registration-requests';
 import { renderMeetingPage, renderRegistrationRequested } from '../web/pages/meetings';
 import { httpRoute, mapError } from './http/edge';
@@ -13,7 +14,8 @@ import { invitedPersonId, registrationOutcomePage } from './views/registrations'
 export const handler = httpRoute(async (event) => {
   const form = await parseFormBody(event);
   const ports = await registrations();
-  const meeting = await publicMeeting(ports.store, event.pathParameters?.id ?? '');
+  // The form posts to the page's address: the slug, or the id.
+  const meeting = await publicMeetingAt(meetingCatalogue(), event.pathParameters?.id ?? '');
   const now = ports.clock.now();
   const values = registrationFormValues(form);
   const invitation = form.get('uitnodiging') ?? undefined;

@@ -19,6 +19,6 @@ export const handler = httpRoute(async (event) => {
   return json(201, organiserMeetingView(meeting), {
     etag: etagOf(meeting),
     location: `/api/organiser/meetings/${meeting.meetingId}`,
-    'x-public-page': meetingPath(meeting.meetingId),
+    'x-public-page': meetingPath(meeting),
   });
 });

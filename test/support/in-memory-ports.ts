@@ -17,19 +17,21 @@ import type {
 import type { CancellationStore } from '../../functions/core/meetings/cancellation';
 import { counterClauses, holds, roomFor } from '../../functions/core/meetings/capacity';
 import type { MeetingCatalogue } from '../../functions/core/meetings/catalogue';
-import type {
-  MeetingChange,
-  MeetingJob,
-  MeetingLifecycleStore,
+import {
+  type MeetingChange,
+  type MeetingJob,
+  type MeetingLifecycleStore,
+  MeetingSlugTaken,
 } from '../../functions/core/meetings/lifecycle';
 import type { MeetingMailStore } from '../../functions/core/meetings/meeting-mails';
 import type { Meeting, Registration, RegistrationNeeds } from '../../functions/core/meetings/model';
-import type {
-  MeetingListPage,
-  MeetingListQuery,
-  Promotion,
-  RegistrationChange,
-  RegistrationRow,
+import {
+  listPosition,
+  type MeetingListPage,
+  type MeetingListQuery,
+  type Promotion,
+  type RegistrationChange,
+  type RegistrationRow,
 } from '../../functions/core/meetings/ports';
 import type { RegistrationStore } from '../../functions/core/meetings/registration';
 import type {
@@ -314,7 +316,24 @@ export class InMemoryMeetings
 
   async createMeeting(meeting: Meeting): Promise<void> {
     if (this.meetings.has(meeting.meetingId)) throw new ConcurrentChange();
+    this.#claimSlug(meeting);
     this.meetings.set(meeting.meetingId, meeting);
+  }
+
+  /** Slugs as the table keeps them: each names one meeting for good, and none is another meeting's id. */
+  readonly slugs = new Map<string, string>();
+
+  #claimSlug({ meetingId, slug }: Meeting): void {
+    if (slug === undefined) return;
+    const holder = this.slugs.get(slug);
+    if ((holder !== undefined && holder !== meetingId) || (slug !== meetingId && this.meetings.has(slug))) {
+      throw new MeetingSlugTaken(slug);
+    }
+    this.slugs.set(slug, meetingId);
+  }
+
+  async meetingIdAt(slug: string): Promise<string | undefined> {
+    return this.slugs.get(slug);
   }
 
   async getMeeting(meetingId: string): Promise<Meeting | undefined> {
@@ -338,6 +357,7 @@ export class InMemoryMeetings
       throw new ConcurrentChange();
     }
     this.#checkPromotions(promotions);
+    if (next.slug !== previous.slug) this.#claimSlug(next);
     this.meetings.set(next.meetingId, {
       ...next,
       confirmedCount: stored.confirmedCount + promotions.length,
@@ -348,16 +368,26 @@ export class InMemoryMeetings
     this.jobs.push(...jobs);
   }
 
-  async listMeetings({ status, from, before, limit, cursor }: MeetingListQuery): Promise<MeetingListPage> {
+  async listMeetings({
+    status,
+    from,
+    before,
+    after,
+    limit,
+    cursor,
+  }: MeetingListQuery): Promise<MeetingListPage> {
     const listed = [...this.meetings.values()]
       .filter(
         (meeting) =>
           meeting.status === status &&
           (before
             ? Date.parse(meeting.startsAt) < before.getTime()
-            : !from || Date.parse(meeting.startsAt) >= from.getTime()),
+            : after !== undefined
+              ? listPosition(meeting) > after
+              : !from || Date.parse(meeting.startsAt) >= from.getTime()),
       )
-      .sort((a, b) => `${a.startsAt}#${a.meetingId}`.localeCompare(`${b.startsAt}#${b.meetingId}`));
+      // DynamoDB orders sort keys by their bytes: for these ASCII keys, JavaScript's < is the same order.
+      .sort((a, b) => (listPosition(a) < listPosition(b) ? -1 : 1));
     if (before) listed.reverse();
     const start = cursor ? Number(cursor) : 0;
     const end = start + limit;

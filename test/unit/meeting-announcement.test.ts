@@ -176,7 +176,8 @@ describe('announcing a meeting', () => {
       render: (content) => ({ html: `<p>${content.body}</p>`, text: content.body }),
       clock: { now: () => new Date(now) },
       ids: { next: () => 'MAILING1' },
-      meetingUrl: (id) => `https://dropin.example.org/bijeenkomsten/${id}`,
+      meetingUrl: (meeting) =>
+        `https://dropin.example.org/bijeenkomsten/${meeting.slug ?? meeting.meetingId}`,
     };
     return { ports, created };
   };

@@ -6,6 +6,7 @@ import {
   createMeeting,
   type LifecyclePorts,
   MeetingConflict,
+  organiserMeetingPage,
   promoteWaiting,
   publishMeeting,
   StaleVersion,
@@ -243,5 +244,60 @@ describe("the organiser's meetings", () => {
     await expect(
       updateMeeting(ports, meeting.meetingId, cancelled.version, { title: 'x' }),
     ).rejects.toBeInstanceOf(MeetingConflict);
+  });
+});
+
+describe("the organiser's meeting list", () => {
+  const meetingsOf = (count: number) =>
+    Array.from({ length: count }, (_, index) => {
+      const status = (['draft', 'published', 'cancelled'] as const)[index % 3] ?? 'draft';
+      // Two start at each time, so the id breaks the tie; statuses interleave in time.
+      const startsAt = new Date(Date.UTC(2027, 0, 1 + Math.floor(index / 2), 9)).toISOString();
+      const meeting = meetingFixture({ meetingId: `m${String(index).padStart(2, '0')}`, status, startsAt });
+      store.meetings.set(meeting.meetingId, meeting);
+      return meeting;
+    });
+  const pagesOf = async (limit: number, statuses?: readonly ('draft' | 'published' | 'cancelled')[]) => {
+    const pages: string[][] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await organiserMeetingPage(store, {
+        limit,
+        ...(statuses ? { statuses } : {}),
+        ...(after !== undefined ? { after } : {}),
+      });
+      pages.push(page.items.map((meeting) => meeting.meetingId));
+      if (page.nextAfter === null) return pages;
+      after = page.nextAfter;
+    }
+  };
+
+  it('lists every status by default, by start time, each meeting once, in exact pages', async () => {
+    const all = meetingsOf(11);
+
+    const pages = await pagesOf(4);
+
+    expect(pages).toEqual([
+      ['m00', 'm01', 'm02', 'm03'],
+      ['m04', 'm05', 'm06', 'm07'],
+      ['m08', 'm09', 'm10'],
+    ]);
+    expect(pages.flat()).toEqual(all.map((meeting) => meeting.meetingId));
+  });
+
+  it('knows the last page when it is full: no empty page after it', async () => {
+    meetingsOf(8);
+
+    expect(await pagesOf(4)).toEqual([
+      ['m00', 'm01', 'm02', 'm03'],
+      ['m04', 'm05', 'm06', 'm07'],
+    ]);
+  });
+
+  it('lists one status when asked, drafts included', async () => {
+    meetingsOf(9);
+
+    expect((await pagesOf(2, ['draft'])).flat()).toEqual(['m00', 'm03', 'm06']);
+    expect((await pagesOf(50, ['cancelled'])).flat()).toEqual(['m02', 'm05', 'm08']);
   });
 });

@@ -170,13 +170,11 @@ describe('the request schemas as an OpenAPI document', () => {
     }
     for (const list of [meetings, subscribers]) {
       expect(list.limit?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100, default: 50 });
-      expect(list.cursor?.schema).toEqual({ type: 'string', maxLength: 2048 });
     }
-    expect(meetings.status?.schema).toEqual({
-      type: 'string',
-      enum: ['draft', 'published', 'cancelled'],
-      default: 'published',
-    });
+    expect(meetings.cursor?.schema).toEqual({ type: 'string', maxLength: 512 });
+    expect(subscribers.cursor?.schema).toEqual({ type: 'string', maxLength: 2048 });
+    // No status: every status, drafts and cancelled meetings included.
+    expect(meetings.status?.schema).toEqual({ type: 'string', enum: ['draft', 'published', 'cancelled'] });
     // An empty `?status=` counts as absent (a preprocessing step), which the document does not show.
     expect(subscribers.status?.schema).toEqual({
       type: 'string',

@@ -82,7 +82,7 @@ const setUp = (now = new Date('2026-12-30T08:00:05.000Z')) => {
     meetings,
     reports,
     render: (content) => ({ html: `<p>${content.body}</p>`, text: content.body }),
-    meetingUrl: (id) => `https://dropin.example/bijeenkomsten/${id}`,
+    meetingUrl: (meeting) => `https://dropin.example/bijeenkomsten/${meeting.slug ?? meeting.meetingId}`,
     reportUrl: (slug) => `https://dropin.example/publicaties/${slug}`,
     previewAlerts: async (digest) => [
       {
@@ -129,7 +129,10 @@ describe('the Vooruitblik’s content', () => {
         reports: [report('r1', '2026-12-10T10:00:00.000Z')],
       },
       january,
-      { meetingUrl: (id) => `https://x/b/${id}`, reportUrl: (slug) => `https://x/p/${slug}` },
+      {
+        meetingUrl: (meeting) => `https://x/b/${meeting.meetingId}`,
+        reportUrl: (slug) => `https://x/p/${slug}`,
+      },
     );
     expect(content).toMatchObject({
       subject: 'Vooruitblik januari 2027',

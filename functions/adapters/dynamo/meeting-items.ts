@@ -75,6 +75,8 @@ const meetingItem = z.object({
   publishedAt: z.optional(z.string()),
   cancelledAt: z.optional(z.string()),
   personalDataRemovedAt: z.optional(z.string()),
+  slug: z.optional(z.string()),
+  cancellationMessage: z.optional(z.string()),
   version: z.number(),
   // Meetings stored before calendars existed have none.
   sequence: z._default(z.number(), 0),
@@ -134,22 +136,41 @@ const readMeeting = async (
   return Item ? toMeeting(Item) : undefined;
 };
 
+/** Which meeting a slug names (the slug's item, strongly consistent); undefined when none ever had it. */
+export const readMeetingIdAt = async (
+  { client, tableName }: MeetingTable,
+  slug: string,
+): Promise<string | undefined> => {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.meetingSlug(slug), ConsistentRead: true }),
+  );
+  return typeof Item?.meetingId === 'string' ? Item.meetingId : undefined;
+};
+
 /** Meetings of one status by start time, earliest first: a Query on GSI1, a page at a time. */
 export const queryMeetings = async (
   { client, tableName }: MeetingTable,
-  { status, from, before, limit, cursor }: MeetingListQuery,
+  { status, from, before, after, limit, cursor }: MeetingListQuery,
 ): Promise<MeetingListPage> => {
   const input: QueryCommandInput = {
     TableName: tableName,
     IndexName: 'GSI1',
     KeyConditionExpression: before
       ? 'GSI1PK = :pk AND GSI1SK < :before'
-      : from
-        ? 'GSI1PK = :pk AND GSI1SK >= :from'
-        : 'GSI1PK = :pk',
+      : after !== undefined
+        ? 'GSI1PK = :pk AND GSI1SK > :after'
+        : from
+          ? 'GSI1PK = :pk AND GSI1SK >= :from'
+          : 'GSI1PK = :pk',
     ExpressionAttributeValues: {
       ':pk': keys.meetingsByStatus(status).GSI1PK,
-      ...(before ? { ':before': before.toISOString() } : from ? { ':from': from.toISOString() } : {}),
+      ...(before
+        ? { ':before': before.toISOString() }
+        : after !== undefined
+          ? { ':after': after }
+          : from
+            ? { ':from': from.toISOString() }
+            : {}),
     },
     ...(before ? { ScanIndexForward: false } : {}),
     Limit: limit,

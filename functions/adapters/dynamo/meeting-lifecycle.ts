@@ -1,7 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { roomFor } from '../../core/meetings/capacity';
-import type { MeetingChange, MeetingLifecycleStore } from '../../core/meetings/lifecycle';
+import {
+  type MeetingChange,
+  type MeetingLifecycleStore,
+  MeetingSlugTaken,
+} from '../../core/meetings/lifecycle';
 import type { Meeting, Registration } from '../../core/meetings/model';
 import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
@@ -16,7 +20,7 @@ import {
 import { counterCondition, promotionItems, transact } from './meeting-writes';
 import { outboxJobPut, outboxPut } from './outbox';
 import { keys } from './table-design';
-import type { TransactItem } from './transactions';
+import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
 
 /**
  * The organiser's meetings (core/meetings/lifecycle.ts): created, read, changed conditional on their
@@ -25,22 +29,31 @@ import type { TransactItem } from './transactions';
 export class DynamoMeetingLifecycle extends MeetingTableAdapter implements MeetingLifecycleStore {
   async createMeeting(meeting: Meeting): Promise<void> {
     const { client, tableName } = this.table;
+    const put = {
+      TableName: tableName,
+      Item: {
+        ...keys.meeting(meeting.meetingId),
+        entity: 'Meeting',
+        ...meeting,
+        ...meetingAttributes(meeting),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+    if (meeting.slug === undefined) {
+      try {
+        await client.send(new PutCommand(put));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentChange();
+        throw error;
+      }
+      return;
+    }
     try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.meeting(meeting.meetingId),
-            entity: 'Meeting',
-            ...meeting,
-            ...meetingAttributes(meeting),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+      await transactWrite(client, [{ Put: put }, ...this.slugClaim(meeting.meetingId, meeting.slug)]);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentChange();
-      throw error;
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      if (error.failedItems.some((index) => index > 0)) throw new MeetingSlugTaken(meeting.slug);
+      throw new ConcurrentChange();
     }
   }
 
@@ -87,7 +100,48 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       ...mails.map((mail) => outboxPut(tableName, mail)),
       ...jobs.map((job) => outboxJobPut(tableName, job.jobId, job.job, job.createdAt)),
     ];
-    await transact(this.table, items);
+    if (next.slug === undefined || next.slug === previous.slug) {
+      await transact(this.table, items);
+      return;
+    }
+    const claimFrom = items.length;
+    try {
+      await transactWrite(this.table.client, [...items, ...this.slugClaim(next.meetingId, next.slug)]);
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      if (error.failedItems.some((index) => index >= claimFrom)) throw new MeetingSlugTaken(next.slug);
+      throw new ConcurrentChange();
+    }
+  }
+
+  /**
+   * Claims the meeting's slug, in the transaction of the write that gives it: the slug's item, new or already
+   * this meeting's (a meeting may take back an address it had), and a check that no meeting has the slug as
+   * its id (the seed's meetings have readable ids). The old slug's item stays: it leads to the meeting still.
+   */
+  private slugClaim(meetingId: string, slug: string): TransactItem[] {
+    const { tableName } = this.table;
+    return [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.meetingSlug(slug), entity: 'MeetingSlug', meetingId },
+          ConditionExpression: 'attribute_not_exists(PK) OR meetingId = :meetingId',
+          ExpressionAttributeValues: { ':meetingId': meetingId },
+        },
+      },
+      ...(slug === meetingId
+        ? []
+        : [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: keys.meeting(slug),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ]),
+    ];
   }
 
   waitingHead(meetingId: string, limit: number): Promise<readonly Registration[]> {

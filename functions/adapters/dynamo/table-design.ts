@@ -45,6 +45,9 @@
  *                      GSI1: REPORTS#<status> / <publishedOn>#<reportId>   the archive per status, by date
  * - report request     REPORT#<reportId> / REQUEST#<personId>  who asked for an on-request report: details, consent
  *                                                              version, status, downloads (TTL: the stage's retention)
+ * - meeting address    MEETINGSLUG#<slug> / SLUG               which meeting a slug names (claimed once, with a check
+ *                                                              that no meeting has it as id; an old slug keeps
+ *                                                              naming its meeting, for the redirect)
  * - report address     REPORTSLUG#<slug> / SLUG                which report a slug names (claimed once; an old
  *                                                              slug keeps naming its report, for the redirect)
  * - last Vooruitblik   SYSTEM / DIGEST#vooruitblik             the last digest sent: its time, until when its news ran
@@ -275,6 +278,7 @@ export const keys = {
     GSI1SK: `${publishedOn}#${reportId}`,
   }),
   reportSlug: (slug: string): ItemKey => ({ PK: `REPORTSLUG#${slug}`, SK: 'SLUG' }),
+  meetingSlug: (slug: string): ItemKey => ({ PK: `MEETINGSLUG#${slug}`, SK: 'SLUG' }),
   /** One person's request for one report on request: in the report's partition, so a Query lists them. */
   reportRequest: (reportId: string, personId: string): ItemKey => ({
     PK: `REPORT#${reportId}`,

@@ -243,7 +243,7 @@ export const assertAnnounceable = (meeting: Meeting, now: Date): void => {
 
 export interface MeetingAnnouncementPorts extends MailingDraftPorts {
   /** The absolute address of a meeting's public page, where people register. */
-  readonly meetingUrl: (meetingId: string) => string;
+  readonly meetingUrl: (meeting: Pick<Meeting, 'meetingId' | 'slug'>) => string;
 }
 
 /** What the organiser may set instead of the prefill; the rest they change in the draft afterwards. */
@@ -264,6 +264,6 @@ export const announceMeeting = async (
   const meeting = await ports.meetings.getMeeting(meetingId);
   if (!meeting) throw new NotFound('Deze bijeenkomst bestaat niet.');
   assertAnnounceable(meeting, ports.clock.now());
-  const content = meetingAnnouncement(meeting, { url: ports.meetingUrl(meeting.meetingId) });
+  const content = meetingAnnouncement(meeting, { url: ports.meetingUrl(meeting) });
   return createMailingDraft(ports, { ...content, ...overrides }, author);
 };

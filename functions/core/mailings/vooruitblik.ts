@@ -119,7 +119,7 @@ export const hasNews = (news: VooruitblikNews): boolean =>
   news.reports.length > 0 || news.meetings.some((meeting) => meeting.isNew);
 
 export interface VooruitblikLinks {
-  readonly meetingUrl: (meetingId: string) => string;
+  readonly meetingUrl: (meeting: { readonly meetingId: string; readonly slug?: string }) => string;
   readonly reportUrl: (slug: string) => string;
 }
 
@@ -133,7 +133,7 @@ export const vooruitblikContent = (
   const period = `${dutchMonths[month - 1]} ${year}`;
   const meetings = news.meetings.map(
     (meeting) =>
-      `- **[${escapeMarkdown(meeting.title.trim())}](${links.meetingUrl(meeting.meetingId)})**${meeting.isNew ? ' (nieuw)' : ''}  \n` +
+      `- **[${escapeMarkdown(meeting.title.trim())}](${links.meetingUrl(meeting)})**${meeting.isNew ? ' (nieuw)' : ''}  \n` +
       `  ${escapeMarkdown(`${dutchWhen(meeting.startsAt, meeting.endsAt)}, ${meetingPlace(meeting)}`)}`,
   );
   const reports = news.reports.map(

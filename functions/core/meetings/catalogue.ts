@@ -1,6 +1,6 @@
 import { NotFound } from '../errors';
 import { isPublic, type Meeting } from './model';
-import type { MeetingListPage, MeetingListQuery, MeetingReader } from './ports';
+import type { MeetingAddresses, MeetingListPage, MeetingListQuery, MeetingReader } from './ports';
 
 /**
  * The public catalogue: the meetings anyone may see (the list, a meeting's page, the calendar feed, the
@@ -8,7 +8,7 @@ import type { MeetingListPage, MeetingListQuery, MeetingReader } from './ports';
  * registering (which starts from `publicMeeting`), carry none of the organiser's write paths.
  */
 
-export interface MeetingCatalogue {
+export interface MeetingCatalogue extends MeetingAddresses {
   /** Strongly consistent. */
   getMeeting(meetingId: string): Promise<Meeting | undefined>;
   /** By start time, earliest first: a Query by date per status, never a Scan. */
@@ -20,6 +20,22 @@ export const publicMeeting = async (store: MeetingReader, meetingId: string): Pr
   const meeting = await store.getMeeting(meetingId);
   if (!meeting || !isPublic(meeting)) throw new NotFound('Deze bijeenkomst bestaat niet (meer).');
   return meeting;
+};
+
+/**
+ * A public meeting at an address of its page (`/bijeenkomsten/<address>`): its id, or a slug it has or had.
+ * Ids first: a meeting's id never changes, and no slug can be another meeting's id (the slug's claim checks).
+ * Whether the address is the meeting's own now is `meetingAddress(meeting) === address`.
+ */
+export const publicMeetingAt = async (
+  store: MeetingReader & MeetingAddresses,
+  address: string,
+): Promise<Meeting> => {
+  const byId = await store.getMeeting(address);
+  if (byId) return publicMeeting({ getMeeting: async () => byId }, address);
+  const meetingId = await store.meetingIdAt(address);
+  if (meetingId === undefined) throw new NotFound('Deze bijeenkomst bestaat niet (meer).');
+  return publicMeeting(store, meetingId);
 };
 
 /** Upcoming published meetings, earliest first: a Query by date, never a Scan. */

@@ -3,8 +3,21 @@ import { DomainError, InvalidInput, NotFound } from '../errors';
 import type { MeetingChangedJob, OutboxJob, OutboxMail } from '../mailings/outbox';
 import { type Clock, ConcurrentChange, type IdGenerator, StillContended } from '../ports';
 import { freeSeats, seatsFit } from './capacity';
-import type { Meeting, MeetingDetails, Registration } from './model';
-import type { MeetingListPage, MeetingListQuery, MeetingReader, Promotion, RegistrationRow } from './ports';
+import {
+  type Meeting,
+  type MeetingDetails,
+  type MeetingStatus,
+  meetingStatuses,
+  type Registration,
+} from './model';
+import {
+  listPosition,
+  type MeetingListPage,
+  type MeetingListQuery,
+  type MeetingReader,
+  type Promotion,
+  type RegistrationRow,
+} from './ports';
 import { promote } from './promotion';
 
 /**
@@ -54,6 +67,39 @@ export interface MeetingLifecycleStore {
   countPending(meetingId: string, now: Date): Promise<number>;
 }
 
+export interface OrganiserMeetingPage {
+  readonly items: readonly Meeting[];
+  /** Where the next page starts (`listPosition` of this page's last meeting); null on the last page. */
+  readonly nextAfter: string | null;
+}
+
+/**
+ * The organiser's list: the meetings of the statuses asked for (default: every status, drafts and cancelled
+ * ones included), by start time, `limit` at a time after `after`. One Query per status, each for one more
+ * than the page holds, merged by place: so the page is exact, and whether another follows is known, not
+ * guessed.
+ */
+export const organiserMeetingPage = async (
+  store: Pick<MeetingLifecycleStore, 'listMeetings'>,
+  {
+    statuses = meetingStatuses,
+    after,
+    limit,
+  }: { readonly statuses?: readonly MeetingStatus[]; readonly after?: string; readonly limit: number },
+): Promise<OrganiserMeetingPage> => {
+  const pages = await Promise.all(
+    statuses.map((status) =>
+      store.listMeetings({ status, limit: limit + 1, ...(after !== undefined ? { after } : {}) }),
+    ),
+  );
+  const merged = pages
+    .flatMap((page) => page.items)
+    .sort((a, b) => (listPosition(a) < listPosition(b) ? -1 : 1));
+  const items = merged.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextAfter: merged.length > limit && last ? listPosition(last) : null };
+};
+
 export interface LifecyclePorts {
   readonly store: MeetingLifecycleStore;
   readonly clock: Clock;
@@ -63,6 +109,14 @@ export interface LifecyclePorts {
 /** An organiser's change that the registrations do not allow, e.g. a capacity below the seats taken. */
 export class MeetingConflict extends DomainError {
   readonly code = 'meeting-conflict';
+}
+
+/** The slug asked for is another meeting's address already (its slug, old or current, or its id). */
+export class MeetingSlugTaken extends DomainError {
+  readonly code = 'slug-taken';
+  constructor(readonly slug: string) {
+    super(`Het adres /bijeenkomsten/${slug} is al in gebruik. Kies een ander adres (slug).`);
+  }
 }
 
 /** The organiser edited an older version than the one stored (If-Match). */
@@ -306,6 +360,8 @@ export const cancelMeeting = (
   ports: LifecyclePorts,
   meetingId: string,
   expectedVersion?: number,
+  /** What the organiser tells the participants; the cancellation mail carries it. */
+  message?: string,
 ): Promise<Meeting> =>
   untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
@@ -318,6 +374,7 @@ export const cancelMeeting = (
       ...current,
       status: 'cancelled',
       cancelledAt: at,
+      ...(message ? { cancellationMessage: message } : {}),
       updatedAt: at,
       version: current.version + 1,
       sequence: current.sequence + 1,

@@ -16,6 +16,8 @@ export interface MeetingMailData {
   /** The participant's calendar SEQUENCE (calendarSequence), as a decimal string. */
   readonly sequence: string;
   readonly description: string;
+  /** A cancelled meeting's: what the organiser told the participants (absent when nothing). */
+  readonly cancellationMessage?: string;
 }
 
 export const meetingMailData = (meeting: Meeting, registration: Registration): Record<string, string> => {
@@ -29,6 +31,7 @@ export const meetingMailData = (meeting: Meeting, registration: Registration): R
     endsAt: meeting.endsAt,
     sequence: String(calendarSequence(meeting, registration)),
     description: meeting.description,
+    ...(meeting.cancellationMessage ? { cancellationMessage: meeting.cancellationMessage } : {}),
   };
   return { ...data };
 };

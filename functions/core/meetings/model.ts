@@ -29,7 +29,17 @@ export interface MeetingDetails {
   /** Hours before the start that the reminder goes out. Default 48. */
   readonly reminderLeadHours: number;
   readonly questions: MeetingQuestions;
+  /**
+   * A readable address of its own, `/bijeenkomsten/<slug>` (meetingAddress); without one the id is the
+   * address. Unique among slugs and ids; a slug once taken keeps leading to its meeting (a 301 after a change).
+   */
+  readonly slug?: string;
 }
+
+/** The address of a meeting's page: its slug, else its id. */
+export const meetingAddress = (
+  meeting: Pick<MeetingDetails, 'slug'> & { readonly meetingId: string },
+): string => meeting.slug ?? meeting.meetingId;
 
 export interface Meeting extends MeetingDetails {
   readonly meetingId: string;
@@ -46,6 +56,8 @@ export interface Meeting extends MeetingDetails {
   readonly updatedAt: string;
   readonly publishedAt?: string;
   readonly cancelledAt?: string;
+  /** What the organiser told the participants when cancelling it; the cancellation mail carries it. */
+  readonly cancellationMessage?: string;
   /** When the retention job removed the personal data of its registrations (registration-retention.ts). */
   readonly personalDataRemovedAt?: string;
   /** Optimistic concurrency and the ETag of the organiser API. */

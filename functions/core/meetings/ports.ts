@@ -14,6 +14,11 @@ export interface MeetingReader {
   getMeeting(meetingId: string): Promise<Meeting | undefined>;
 }
 
+/** Which meeting a slug names: the one that has it now or had it before; undefined when none ever had it. */
+export interface MeetingAddresses {
+  meetingIdAt(slug: string): Promise<string | undefined>;
+}
+
 /** A waiting registration moved to confirmed, in the same transaction as the change that freed its seat. */
 export interface Promotion {
   readonly previous: Registration;
@@ -57,7 +62,16 @@ export interface MeetingListQuery {
   readonly before?: Date;
   readonly limit: number;
   readonly cursor?: string;
+  /**
+   * Only meetings after this place in the list (`listPosition`), earliest first; instead of `cursor`. Every
+   * status's list has the same order, so one place continues several lists at once (organiserMeetingPage).
+   */
+  readonly after?: string;
 }
+
+/** A meeting's place in the lists by start time: its start, then its id (two may start together). */
+export const listPosition = (meeting: Pick<Meeting, 'startsAt' | 'meetingId'>): string =>
+  `${meeting.startsAt}#${meeting.meetingId}`;
 
 export interface MeetingListPage {
   readonly items: readonly Meeting[];

@@ -1,9 +1,29 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
+import { meetingStatuses } from '../../core/meetings/model';
+import { paths } from '../../paths';
 import { noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
+/** The segments under /bijeenkomsten/ that other pages have (`eerder`, `afmelden`, …): no meeting may take one. */
+const otherPages = Object.values(paths)
+  .filter((path) => path.startsWith(`${paths.meetings}/`))
+  .map((path) => path.slice(paths.meetings.length + 1).split('/')[0] ?? '')
+  .filter((segment) => !segment.startsWith('{'));
+
+/** A meeting's own address, `/bijeenkomsten/<slug>`: lower-case words joined by hyphens. */
+const meetingSlug = z.string().check(
+  z.minLength(3),
+  z.maxLength(80),
+  z.regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    'Gebruik kleine letters, cijfers en losse koppeltekens, zoals kennisnetwerk-utrecht-2027.',
+  ),
+  z.refine((slug) => !otherPages.includes(slug), 'Dit adres hoort bij een andere pagina van de site.'),
+);
+
 const meetingFields = {
+  slug: meetingSlug,
   title: singleLine(200),
   description: z
     .string()
@@ -28,6 +48,7 @@ const meetingFields = {
 /** A new meeting: what it is, where and when, and how many; the rest has sensible defaults. */
 export const createMeetingRequest = z.strictObject({
   ...meetingFields,
+  slug: z.optional(meetingSlug),
   description: z._default(meetingFields.description, ''),
   registrationOpensAt: z.optional(meetingFields.registrationOpensAt),
   registrationClosesAt: z.optional(meetingFields.registrationClosesAt),
@@ -45,8 +66,47 @@ export const updateMeetingRequest = z
   .partial(z.strictObject(meetingFields))
   .check(z.refine((changes) => Object.keys(changes).length > 0, 'Geef minstens één veld om te wijzigen.'));
 
+/** Cancelling: an optional message to everyone registered or waiting, carried by the cancellation mail. */
+export const cancelMeetingRequest = z.strictObject({
+  message: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(noControlExceptNewlines),
+        z.normalize('NFC'),
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(2_000),
+      ),
+  ),
+});
+
+/** A place in the lists by start time (listPosition in core/meetings/ports.ts): `<startsAt>#<meetingId>`. */
+const listPositionPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#[A-Za-z0-9_-]{1,128}$/;
+
+/** The cursor of the organiser's meeting list: the place the next page starts after, opaque to the client. */
+export const meetingListCursor = {
+  encode: (after: string): string => Buffer.from(after, 'utf8').toString('base64url'),
+  decode: (cursor: string): string | undefined => {
+    const after = Buffer.from(cursor, 'base64url').toString('utf8');
+    return listPositionPattern.test(after) ? after : undefined;
+  },
+};
+
+/** The organiser's list: every status unless one is asked for, `limit` at a time. */
 export const meetingListQuery = z.object({
-  status: z._default(z.enum(['draft', 'published', 'cancelled']), 'published'),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  status: z.optional(z.enum(meetingStatuses)),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(
+        z.maxLength(512),
+        z.refine(
+          (cursor) => meetingListCursor.decode(cursor) !== undefined,
+          'Deze cursor hoort niet bij deze lijst.',
+        ),
+      ),
+      z.transform((cursor) => meetingListCursor.decode(cursor) ?? ''),
+    ),
+  ),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
 });

@@ -21,6 +21,8 @@ export const publicMeetingView = (meeting: Meeting, now: Date) => ({
     state: meeting.status === 'cancelled' ? 'closed' : registrationWindow(meeting, now),
   },
   questions: meeting.questions,
+  /** The page's own address segment, if the meeting has one; else its id is the address. */
+  slug: meeting.slug ?? null,
 });
 
 /** The organiser's view: everything, counters included. */

@@ -295,7 +295,7 @@ export const meetingFeed = (
       amsterdamTimezone,
       meetings.flatMap((meeting) => {
         const cancelled = meeting.status === 'cancelled';
-        const url = `${siteUrl}${meetingPath(meeting.meetingId)}`;
+        const url = `${siteUrl}${meetingPath(meeting)}`;
         return [
           'BEGIN:VEVENT',
           ...meetingEventLines(meeting, {

@@ -71,7 +71,7 @@ const invite = (
   contentType: `text/calendar; charset=UTF-8; method=${method}`,
   content: meetingInvite({
     method,
-    meeting: { ...data, url: `${context.siteUrl}${meetingPath(data.meetingId)}` },
+    meeting: { ...data, url: `${context.siteUrl}${meetingPath(data)}` },
     sequence: calendarSequenceOf(mail, data),
     organiser: { address: context.organiserAddress },
     attendee: {
@@ -114,7 +114,7 @@ const outgoing = (
 });
 
 const meetingPageUrl = (data: MeetingMailData, context: ComposeContext): string =>
-  `${context.siteUrl}${meetingPath(data.meetingId)}`;
+  `${context.siteUrl}${meetingPath(data)}`;
 
 const inviteAttached =
   'In de bijlage zit een uitnodiging voor je agenda. Open hem om de bijeenkomst in je agenda te zetten.';
@@ -153,7 +153,7 @@ export const composeRegistrationRequestConfirm = (
         'Heb je je niet aangemeld? Dan hoef je niets te doen: zonder bevestiging gebeurt er niets.',
       ],
       action: { label: 'Bevestig mijn aanmelding', url },
-      closing: [`Meer over de bijeenkomst: ${context.siteUrl}${meetingPath(meetingId)}`],
+      closing: [`Meer over de bijeenkomst: ${context.siteUrl}${meetingPath({ meetingId })}`],
       reason:
         'Je ontvangt deze e-mail omdat iemand met dit adres zich wilde aanmelden voor een bijeenkomst van Drop In.',
       siteUrl: context.siteUrl,
@@ -260,6 +260,9 @@ export const composeMeetingCancelled = (mail: OutboxMail, context: ComposeContex
       preheader: 'De bijeenkomst gaat niet door.',
       paragraphs: [
         `Helaas: de organisatoren hebben ${data.title} geannuleerd. De bijeenkomst gaat niet door. Je aanmelding vervalt; je hoeft daarvoor niets te doen.`,
+        ...(data.cancellationMessage
+          ? [`De organisatoren schrijven erbij: “${data.cancellationMessage}”`]
+          : []),
         ...whenAndWhere(data),
         'Staat de bijeenkomst in je agenda? Met de bijlage haal je hem eruit.',
         'Het spijt ons dat we je moeten teleurstellen. Op de site vind je de andere bijeenkomsten van het kennisnetwerk.',

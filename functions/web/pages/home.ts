@@ -25,7 +25,7 @@ ${
     : next.meetings.length === 0
       ? html`<p>Er staan op dit moment geen bijeenkomsten gepland. <a href="${paths.newsletter}">Meld je aan voor de nieuwsbrief</a> om te horen wanneer er een nieuwe is.</p>`
       : html`<ul class="meetings">${next.meetings.map(
-          (meeting) => html`<li><h3><a href="${meetingPath(meeting.meetingId)}">${meeting.title}</a></h3>
+          (meeting) => html`<li><h3><a href="${meetingPath(meeting)}">${meeting.title}</a></h3>
 <p>${formatDate(meeting.startsAt)} · ${meeting.city}${meeting.status === 'cancelled' ? ' · geannuleerd' : ''}</p></li>`,
         )}</ul>
 <p><a href="${paths.meetings}">Alle bijeenkomsten</a></p>`

@@ -132,7 +132,7 @@ ${
     : html`<ul class="meetings">${upcoming.map((meeting) => {
         const availability = availabilityOf(meeting, now);
         return html`<li>
-<h2><a href="${meetingPath(meeting.meetingId)}">${meeting.title}</a></h2>
+<h2><a href="${meetingPath(meeting)}">${meeting.title}</a></h2>
 <p>${formatDate(meeting.startsAt)} · ${meeting.city}</p>
 <p class="${availability.kind === 'cancelled' ? 'cancelled' : 'status'}">${statusLine(availability)}</p>
 </li>`;
@@ -212,7 +212,7 @@ const registrationForm = (
       : ''
   }
 ${errorSummary(issues, { ...meetingFormLabels, form: 'Aanmelden' })}
-<form method="post" action="${meetingPath(meeting.meetingId)}" novalidate>
+<form method="post" action="${meetingPath(meeting)}" novalidate>
 ${textField({ name: 'name', label: meetingFormLabels.name, value: values.name, autocomplete: 'name', required: true, maxLength: 100, issue: issueFor(issues, 'name') })}
 ${textField({ name: 'email', label: meetingFormLabels.email, type: 'email', value: values.email, autocomplete: 'email', required: true, maxLength: 254, hint: invitation ? 'Vul het adres in waarop je onze uitnodiging kreeg: dan ben je meteen aangemeld. Een ander adres krijgt eerst een e-mail om de aanmelding te bevestigen.' : 'Hierheen sturen we een e-mail waarmee je je aanmelding bevestigt.', issue: issueFor(issues, 'email') })}
 ${invitation ? html`<input type="hidden" name="uitnodiging" value="${invitation}">` : ''}
@@ -298,7 +298,7 @@ export const renderRegistrationRequested = (meeting: Meeting): string =>
 <p class="lead">We hebben een e-mail gestuurd over je aanmelding voor ${meeting.title} (${formatMeetingWhen(meeting.startsAt, meeting.endsAt)}, ${meeting.city}).</p>
 <p>Bevestig je aanmelding met de knop in die e-mail; pas dan ben je aangemeld, of kom je op de wachtlijst als de bijeenkomst vol is. De link werkt 24 uur.</p>
 <p>Geen e-mail gekregen? Kijk dan in je map met ongewenste e-mail, of vul het formulier over een paar minuten opnieuw in.</p>
-<p><a href="${meetingPath(meeting.meetingId)}">Terug naar de bijeenkomst</a></p>`,
+<p><a href="${meetingPath(meeting)}">Terug naar de bijeenkomst</a></p>`,
   });
 
 /**
@@ -357,5 +357,5 @@ export const renderRegistrationCancelled = (meeting: Meeting): string =>
     title: 'Je bent afgemeld',
     main: html`<h1>Je bent afgemeld</h1>
 <p class="lead">Je aanmelding voor ${meeting.title} op ${formatDate(meeting.startsAt)} is geannuleerd. Je hoeft verder niets te doen.</p>
-<p>Toch weer aanmelden? Dat kan op <a href="${meetingPath(meeting.meetingId)}">de pagina van de bijeenkomst</a>, zolang de aanmelding open is.</p>`,
+<p>Toch weer aanmelden? Dat kan op <a href="${meetingPath(meeting)}">de pagina van de bijeenkomst</a>, zolang de aanmelding open is.</p>`,
   });

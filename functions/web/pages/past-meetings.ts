@@ -18,7 +18,7 @@ ${
     : html`<ul class="meetings">${meetings.map((meeting) => {
         const own = reports.filter((report) => report.meetingId === meeting.meetingId);
         return html`<li>
-<h2><a href="${meetingPath(meeting.meetingId)}">${meeting.title}</a></h2>
+<h2><a href="${meetingPath(meeting)}">${meeting.title}</a></h2>
 <p>${formatDate(meeting.startsAt)} · ${meeting.city}</p>
 ${own.map(
   (report) =>

@@ -83,7 +83,9 @@ export const renderReportPage = (
     main: html`<p><a href="${paths.reports}">Publicaties</a></p>
 <h1>${report.title}</h1>
 <p>${reportKindNames[report.kind]} · ${dayOf(report.publishedOn)}${
-      report.meetingId ? html` · <a href="${meetingPath(report.meetingId)}">de bijeenkomst</a>` : ''
+      report.meetingId
+        ? html` · <a href="${meetingPath({ meetingId: report.meetingId })}">de bijeenkomst</a>`
+        : ''
     }</p>
 <p class="lead">${report.summary}</p>
 ${
