@@ -4,7 +4,11 @@ import {
   defaultPublicPostsPerClientPerMinute,
   defaultPublicPostsPerTokenPerMinute,
 } from './core/request-limits';
-import { defaultRegistrationRetentionDays, defaultReportRequestRetentionDays } from './core/retention';
+import {
+  defaultAuditRetentionDays,
+  defaultRegistrationRetentionDays,
+  defaultReportRequestRetentionDays,
+} from './core/retention';
 
 /**
  * Runtime configuration, read once per process from the environment and validated here, so that a missing
@@ -72,6 +76,17 @@ const configSchema = z
         z.transform(Number),
       ),
       defaultReportRequestRetentionDays,
+    ),
+    /**
+     * Days an entry of the audit trail is kept (core/retention.ts); the stage's `auditRetentionDays`
+     * (cdk.json) sets it.
+     */
+    AUDIT_RETENTION_DAYS: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'must be a whole number of days, 1 to 9999')),
+        z.transform(Number),
+      ),
+      defaultAuditRetentionDays,
     ),
     /** Mailings (docs/architecture.md, "Sending a mailing"): a send rate (mails/s) instead of SES's MaxSendRate. */
     MAILING_SEND_RATE: z.optional(

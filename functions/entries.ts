@@ -155,10 +155,28 @@ export const lambdaEntries = {
     description: "The calling organiser's identity and groups",
     needs: {},
   },
+  organiserAudit: {
+    file: 'handlers/organiser-audit.ts',
+    description: "The organisers' audit trail, for admins: newest first, per kind or person",
+    // A person's entries are found through the person index; an address asked for is keyed, not kept.
+    needs: { table: 'read', personIndex: true, personIds: true },
+  },
+  organiserSuppressions: {
+    file: 'handlers/organiser-suppressions.ts',
+    description: 'The suppression list, for admins: newest first, or one person by address or id (audited)',
+    // Reading it is audited: the entry is its only write.
+    needs: { table: 'readWrite', personIds: true },
+  },
+  organiserSuppressionLift: {
+    file: 'handlers/organiser-suppression-lift.ts',
+    description: "Lifts one person's suppression, for admins (audited)",
+    needs: { table: 'readWrite' },
+  },
   organiserTestMail: {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',
-    needs: { mail: true, personIds: true, table: 'read' },
+    // Writes nothing but its audit entry.
+    needs: { mail: true, personIds: true, table: 'readWrite' },
   },
   newsletterForm: {
     file: 'handlers/newsletter-form.ts',
@@ -264,9 +282,9 @@ export const lambdaEntries = {
     needs: { table: 'readWrite', scheduler: true, sendingAccount: true },
     timeoutSeconds: 29,
     budget: {
-      ratio: 1.35,
+      ratio: 1.4,
       reason:
-        'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules',
+        'counts the audience (four eyes), requeues failed recipients, reads the SES account and schedules, and writes each change with its audit entry',
     },
   },
   organiserMailingAudience: {
@@ -458,6 +476,11 @@ export const lambdaEntries = {
     description: 'Changes a meeting (If-Match), promoting people waiting',
     needs: { table: 'readWrite' },
     timeoutSeconds: contendedTimeoutSeconds,
+    budget: {
+      ratio: 1.35,
+      reason:
+        'validates every field of a meeting (its slug among them), promotes people waiting, and writes the change with its audit entry and slug claim',
+    },
   },
   organiserMeetingPublish: {
     file: 'handlers/organiser-meeting-publish.ts',

@@ -33,6 +33,11 @@ export interface Route {
   readonly access: Access;
   /** The route's limit on public POSTs. Default: none (pages, the API's reads, organiser routes). */
   readonly limit?: RequestLimitKind;
+  /**
+   * An organiser's read that the audit trail records as well (as it records every organiser write): reading
+   * the suppression list. Default: a GET is not audited.
+   */
+  readonly audited?: true;
 }
 
 export const routes = [
@@ -137,6 +142,20 @@ export const routes = [
     access: 'organisers',
   },
   { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organisers' },
+  { method: 'GET', path: '/api/organiser/audit', entry: 'organiserAudit', access: 'admins' },
+  {
+    method: 'GET',
+    path: '/api/organiser/suppressions',
+    entry: 'organiserSuppressions',
+    access: 'admins',
+    audited: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/organiser/suppressions/{id}',
+    entry: 'organiserSuppressionLift',
+    access: 'admins',
+  },
   { method: 'GET', path: '/api/organiser/mailings', entry: 'organiserMailings', access: 'organisers' },
   {
     method: 'POST',
@@ -266,6 +285,10 @@ export const routes = [
 
 /** Whether a route is the organisers' (signed in, in a role), not the public's. */
 export const isOrganiserRoute = (route: Pick<Route, 'access'>): boolean => route.access !== 'public';
+
+/** Whether the audit trail records each call of a route: every organiser write, and the reads marked so. */
+export const isAuditedRoute = (route: Pick<Route, 'access' | 'method' | 'audited'>): boolean =>
+  isOrganiserRoute(route) && (route.method !== 'GET' || route.audited === true);
 
 /** API Gateway's `$default` route: everything no route matches. */
 export const fallbackEntry: EntryName = 'notFound';

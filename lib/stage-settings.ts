@@ -69,6 +69,8 @@ export interface StageSettings {
   readonly registrationRetentionDays?: number;
   /** Days a request for a report on request is kept (functions/core/retention.ts). Default 365. */
   readonly reportRequestRetentionDays?: number;
+  /** Days an entry of the organisers' audit trail is kept (functions/core/retention.ts). Default 730. */
+  readonly auditRetentionDays?: number;
 }
 
 export class StageSettingsError extends Error {
@@ -182,6 +184,10 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
   if (reportRequestRetentionDays !== undefined && reportRequestRetentionDays > 9999) {
     problems.push('reportRequestRetentionDays: expected at most 9999');
   }
+  const auditRetentionDays = positive('auditRetentionDays');
+  if (auditRetentionDays !== undefined && auditRetentionDays > 9999) {
+    problems.push('auditRetentionDays: expected at most 9999');
+  }
   const logLevel = raw.logLevel;
   if (logLevel !== undefined && !['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(String(logLevel))) {
     problems.push('logLevel: expected DEBUG, INFO, WARN or ERROR');
@@ -218,5 +224,6 @@ export const readStageSettings = (stages: unknown, stageName: string): StageSett
     ...(terminationProtection !== undefined && { terminationProtection: terminationProtection as boolean }),
     ...(registrationRetentionDays !== undefined && { registrationRetentionDays }),
     ...(reportRequestRetentionDays !== undefined && { reportRequestRetentionDays }),
+    ...(auditRetentionDays !== undefined && { auditRetentionDays }),
   };
 };

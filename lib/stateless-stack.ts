@@ -97,6 +97,9 @@ export class StatelessStack extends Stack {
       ...(settings.reportRequestRetentionDays !== undefined && {
         REPORT_REQUEST_RETENTION_DAYS: String(settings.reportRequestRetentionDays),
       }),
+      ...(settings.auditRetentionDays !== undefined && {
+        AUDIT_RETENTION_DAYS: String(settings.auditRetentionDays),
+      }),
       REPORT_DOCUMENTS_BUCKET: stateful.reportDocuments.bucketName,
       SES_CONFIGURATION_SET: stateful.mail.configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,

@@ -35,6 +35,19 @@ export const defaultRegistrationRetentionDays = 90;
 export const defaultReportRequestRetentionDays = 365;
 
 /**
+ * The audit trail's entries (core/organisers/audit.ts: who did what to which meeting, mailing or report, and
+ * which person it concerned; no addresses, no bodies): deleted this many days after the action, by TTL. Two
+ * years: long enough to answer for a mailing or a lifted suppression, and to cover a year's accountability
+ * report. Configurable per stage (`auditRetentionDays` in cdk.json, AUDIT_RETENTION_DAYS in
+ * functions/config.ts); this is the default.
+ */
+export const defaultAuditRetentionDays = 730;
+
+/** When an audit entry made at `at` expires: the stage's audit retention, in days, after it. */
+export const auditEntryExpiresAt = (at: Date, retentionDays: number): Date =>
+  new Date(at.getTime() + retentionDays * day * 1000);
+
+/**
  * A registration request waits this long for its confirmation at most (registration-requests.ts; sooner when
  * registration closes), and then its item expires (TTL).
  */

@@ -10,7 +10,7 @@ import {
   sendMailingNow,
   unscheduleMailingNow,
 } from '../core/mailings/sending-control';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { type MailingAction, mailingActions, scheduleMailingRequest } from './inputs/mailings';
@@ -21,7 +21,7 @@ import { mailingEtag, mailingView } from './views/mailings';
  * resume, cancel, retry-failed. One status move each (core/mailings/sending-control.ts); a move the status
  * does not allow is a 409 that names the status. Answers the mailing as GET does.
  */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const action = event.routeKey.split('/').at(-1) as MailingAction;
   if (!mailingActions.includes(action)) throw new NotFound('Deze actie bestaat niet.');
   const id = event.pathParameters?.id ?? '';

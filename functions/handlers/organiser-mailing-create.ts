@@ -1,13 +1,13 @@
 import { mailingDrafts } from '../composition/mailings';
 import { createMailingDraft } from '../core/mailings/drafts';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { createMailingRequest, mailingBodyLimitBytes } from './inputs/mailings';
 import { mailingEtag, mailingView } from './views/mailings';
 
 /** A new mailing, as a draft written by the calling organiser; its Markdown is rendered now, once. */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const content = parseJsonBody(event, createMailingRequest, { limitBytes: mailingBodyLimitBytes });
   const stored = await createMailingDraft(mailingDrafts(), content, organiserOf(event));
   return json(

@@ -2,14 +2,14 @@ import { meetingLifecycle } from '../composition/meeting-lifecycle';
 import { clock } from '../composition/process';
 import { createMeeting } from '../core/meetings/lifecycle';
 import { meetingPath } from '../paths';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { createMeetingRequest } from './inputs/meetings';
 import { etagOf, organiserMeetingView } from './views/meetings';
 
 /** A new meeting, as a draft. Registration opens now and closes at the start unless said otherwise. */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const request = parseJsonBody(event, createMeetingRequest);
   const meeting = await createMeeting(meetingLifecycle(), {
     ...request,

@@ -1,11 +1,11 @@
 import { meetingLifecycle } from '../composition/meeting-lifecycle';
 import { publishMeeting } from '../core/meetings/lifecycle';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { ifMatchVersion } from './http/request';
 import { json } from './http/respond';
 import { etagOf, organiserMeetingView } from './views/meetings';
 
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const meeting = await publishMeeting(
     meetingLifecycle(),
     event.pathParameters?.id ?? '',

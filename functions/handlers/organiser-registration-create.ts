@@ -1,12 +1,12 @@
 import { registrations } from '../composition/meeting-registrations';
 import { registerByOrganiser } from '../core/meetings/registration';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { organiserRegistration, toRegistrationRequest } from './inputs/registrations';
 
 /** 201 with the seat or the place in line; 200 with `already` when the person was registered before. */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const { overCapacity, ...fields } = parseJsonBody(event, organiserRegistration);
   const outcome = await registerByOrganiser(
     await registrations(),

@@ -2,7 +2,7 @@ import { reportPublication } from '../composition/report-control';
 import { NotFound } from '../core/errors';
 import { publishReportNow, scheduleReportAt, unpublishReport } from '../core/reports/publication';
 import { type ReportAction, reportActions } from '../core/reports/report';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { ifMatchVersion, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { scheduleReportRequest } from './inputs/reports';
@@ -14,7 +14,7 @@ import { etagOf, organiserReportView } from './views/reports';
  * the status; an announcement that still needs four eyes is a 403 that says what. Answers the report as GET
  * does.
  */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const action = event.routeKey.split('/').at(-1) as ReportAction;
   if (!reportActions.includes(action)) throw new NotFound('Deze actie bestaat niet.');
   const id = event.pathParameters?.id ?? '';

@@ -1,6 +1,6 @@
 import { reportAttachments } from '../composition/report-attachments';
 import { attachDocument, documentUploadForm } from '../core/reports/attachments';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { ifMatchVersion, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 import { attachDocumentRequest } from './inputs/reports';
@@ -13,7 +13,7 @@ import { etagOf, organiserReportView } from './views/reports';
  * - `PUT /api/organiser/reports/{id}/document` with `{ uploadId, filename? }` (If-Match when given): the
  *   upload is checked and becomes the report's document, or is deleted and refused (400 that says why).
  */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const id = event.pathParameters?.id ?? '';
   if (event.routeKey.startsWith('POST')) return json(201, await documentUploadForm(reportAttachments(), id));
   const { uploadId, filename } = parseJsonBody(event, attachDocumentRequest);

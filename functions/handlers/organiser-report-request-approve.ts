@@ -1,6 +1,6 @@
 import { reportRequests } from '../composition/report-requests';
 import { approveRequest } from '../core/reports/requests';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { organiserOf } from './http/request';
 import { json } from './http/respond';
 
@@ -8,7 +8,7 @@ import { json } from './http/respond';
  * `POST /api/organiser/reports/{id}/requests/{personId}/approve`: a confirmed request of a report that asks
  * for approval is granted, and its download link goes out by mail. Anything else is a 409 that says why.
  */
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const request = await approveRequest(
     reportRequests(),
     event.pathParameters?.id ?? '',

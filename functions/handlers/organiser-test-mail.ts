@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { testMail } from '../composition/mail';
 import { sendTestMail } from '../core/mailings/test-mail';
-import { httpRoute } from './http/edge';
+import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
 import { json } from './http/respond';
 
@@ -17,7 +17,7 @@ const testMailRequest = z.strictObject({
   body: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
 });
 
-export const handler = httpRoute(async (event) => {
+export const handler = organiserRoute(async (event) => {
   const input = parseJsonBody(event, testMailRequest);
   const organiser = organiserOf(event);
   const sent = await sendTestMail(await testMail(), organiser, input);

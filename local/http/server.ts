@@ -11,7 +11,7 @@ import {
 import type { ApiGatewayJwtClaims } from '../auth/organiser-auth';
 import { buildHttpApiEvent, newApiGatewayRequestId, requestTarget } from './api-gateway-event';
 import { createLambdaContext, entryTimeoutMs } from './lambda-context';
-import { matchRoute } from './route-match';
+import { matchRoute, type RouteMatch } from './route-match';
 
 /** A Lambda entry's `handler` as the HTTP API invokes it. */
 export type LambdaHttpHandler = (
@@ -31,6 +31,20 @@ export interface LocalApiServerOptions {
   readonly fallbackEntry?: EntryName;
   /** The region in the Lambda context's ARN. Default eu-west-1. */
   readonly region?: string;
+  /** Told of every answer, with the route it came from (tests check the contract and the audit trail). */
+  readonly onReply?: (exchange: LocalExchange) => void;
+}
+
+/** One request and its answer, as the server saw them. */
+export interface LocalExchange {
+  readonly requestId: string;
+  readonly method: string;
+  readonly rawPath: string;
+  /** The route it matched; undefined for `$default`. */
+  readonly route?: Route;
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
 }
 
 /** API Gateway accepts request bodies up to 10 MB. */
@@ -150,6 +164,27 @@ export const createLocalApiServer = (options: LocalApiServerOptions): Server => 
     const url = request.url ?? '/';
     const { rawPath } = requestTarget(url);
     const match = matchRoute(routes, method, rawPath);
+    const reply = await answer(request, response, requestId, method, url, match);
+    options.onReply?.({
+      requestId,
+      method,
+      rawPath,
+      ...(match ? { route: match.route } : {}),
+      statusCode: reply.statusCode,
+      headers: reply.headers,
+      body: reply.body,
+    });
+    return reply;
+  };
+
+  const answer = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    method: string,
+    url: string,
+    match: RouteMatch<Route> | undefined,
+  ): Promise<Reply> => {
     const entry = match?.route.entry ?? fallbackEntry;
     const key = match ? routeKey(match.route) : '$default';
 

@@ -1,3 +1,4 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeeting, jsonRequest, publishMeeting, registerAsOrganiser } from '../support/meetings-api';
 import { recordCount } from '../support/record-count';
@@ -265,5 +266,263 @@ describe('validation messages', () => {
       { field: 'endsAt', message: 'Het veld ‘endsAt’ ontbreekt.' },
       { field: 'capacity', message: 'Het veld ‘capacity’ moet een getal zijn, niet tekst.' },
     ]);
+  });
+});
+
+interface AuditEntryBody {
+  entryId: string;
+  at: string;
+  actor: { subject: string; name?: string };
+  action: string;
+  kind: string;
+  targetId: string;
+  versionBefore: number | null;
+  versionAfter: number | null;
+  changes: string[];
+  personId?: string;
+}
+const asAdmin = { groups: ['admins'], sub: 'admin-ans', email: 'ans.beheer@example.org', name: 'Ans Beheer' };
+const auditTrail = async (query: string) => {
+  const response = await system.fetchAsOrganiser(`/api/organiser/audit${query}`, {}, asAdmin);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { items: AuditEntryBody[]; nextCursor: string | null };
+};
+
+describe('roles', () => {
+  it('keep the audit trail from organisers with a Dutch reason, and open it to admins', async () => {
+    const refused = await system.fetchAsOrganiser('/api/organiser/audit');
+    const problem = (await refused.json()) as ProblemBody;
+
+    expect(refused.status).toBe(403);
+    expect(problem.type).toBe('urn:dropin:problem:not-permitted');
+    expect(problem.detail).toBe(
+      'Dit kan alleen een beheerder (de groep admins). Vraag een beheerder om dit te doen of om je die rol te geven.',
+    );
+    const inNoGroup = await system.fetchAsOrganiser('/api/organiser/audit', {}, { groups: [] });
+    expect(inNoGroup.status).toBe(403);
+    expect((await system.fetchAsOrganiser('/api/organiser/audit', {}, asAdmin)).status).toBe(200);
+    // An admin may do what organisers do.
+    expect((await system.fetchAsOrganiser('/api/organiser/meetings', {}, asAdmin)).status).toBe(200);
+  });
+});
+
+describe('the audit trail', () => {
+  it("records who changed a meeting, how (the route), the versions and the changed fields' names", async () => {
+    const organiser = { groups: ['organisers'], sub: 'organiser-bram', name: 'Bram' };
+    const created = await system.fetchAsOrganiser(
+      '/api/organiser/meetings',
+      jsonRequest('POST', {
+        title: 'Werkplaats Oost',
+        city: 'Enschede',
+        venueAddress: 'Hengelosestraat 1, Enschede',
+        capacity: 12,
+        ...startingIn(70),
+      }),
+      organiser,
+    );
+    const meeting = (await created.json()) as OrganiserMeeting;
+    await system.fetchAsOrganiser(
+      `/api/organiser/meetings/${meeting.id}`,
+      jsonRequest(
+        'PATCH',
+        { capacity: 15, description: 'Met lunch.' },
+        { 'if-match': `"${meeting.version}"` },
+      ),
+      organiser,
+    );
+    await system.fetchAsOrganiser(
+      `/api/organiser/meetings/${meeting.id}/publish`,
+      { method: 'POST' },
+      organiser,
+    );
+
+    const trail = await auditTrail('?kind=meeting&limit=100');
+    const ofMeeting = trail.items.filter((entry) => entry.targetId === meeting.id);
+
+    expect(
+      ofMeeting.map(({ action, versionBefore, versionAfter, changes, actor }) => ({
+        action,
+        versions: [versionBefore, versionAfter],
+        changes,
+        actor,
+      })),
+    ).toEqual([
+      {
+        action: 'POST /api/organiser/meetings/{id}/publish',
+        versions: [2, 3],
+        changes: ['publishedAt', 'status'],
+        actor: { subject: 'organiser-bram', name: 'Bram' },
+      },
+      {
+        action: 'PATCH /api/organiser/meetings/{id}',
+        versions: [1, 2],
+        changes: ['capacity', 'description'],
+        actor: { subject: 'organiser-bram', name: 'Bram' },
+      },
+      {
+        action: 'POST /api/organiser/meetings',
+        versions: [null, 1],
+        changes: expect.arrayContaining(['capacity', 'city', 'meetingId', 'status', 'title']),
+        actor: { subject: 'organiser-bram', name: 'Bram' },
+      },
+    ]);
+    // What changed, never to what: no description, no address of the venue or of anyone.
+    expect(JSON.stringify(trail)).not.toContain('Met lunch.');
+    expect(JSON.stringify(trail)).not.toContain('Hengelosestraat');
+    expect(JSON.stringify(trail)).not.toContain('@');
+  });
+
+  it("finds an organiser's actions about one person, by address, without holding the address", async () => {
+    const meeting = await createMeeting<OrganiserMeeting>(system, { ...startingIn(71) });
+    await publishMeeting(system, meeting.id);
+    const email = `persoon-${Date.now()}@example.org`;
+    await registerAsOrganiser(system, meeting.id, {
+      name: 'Fenna',
+      email,
+      organisation: 'Jongerenwerk Zwolle',
+      role: 'jongerenwerker',
+      municipality: 'Zwolle',
+    });
+
+    const trail = await auditTrail(`?email=${encodeURIComponent(email)}`);
+
+    expect(trail.items).toHaveLength(1);
+    expect(trail.items[0]).toMatchObject({
+      kind: 'registration',
+      action: 'POST /api/organiser/meetings/{id}/registrations',
+      targetId: meeting.id,
+      versionBefore: null,
+      versionAfter: 1,
+      personId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(JSON.stringify(trail)).not.toContain(email);
+    expect(JSON.stringify(trail)).not.toContain('Fenna');
+    const byId = await auditTrail(`?personId=${trail.items[0]?.personId}&kind=registration`);
+    expect(byId.items.map((entry) => entry.entryId)).toEqual(trail.items.map((entry) => entry.entryId));
+    expect((await auditTrail(`?personId=${trail.items[0]?.personId}&kind=mailing`)).items).toEqual([]);
+  });
+
+  it('pages newest first without missing or repeating an entry', async () => {
+    const all = await auditTrail('?limit=100');
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: AuditEntryBody[]; nextCursor: string | null } = await auditTrail(
+        `?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      paged.push(...page.items.map((entry) => entry.entryId));
+      cursor = page.nextCursor;
+    } while (cursor);
+
+    expect(all.items.length).toBeGreaterThan(5);
+    expect(paged).toEqual(all.items.map((entry) => entry.entryId));
+    expect([...paged].sort().reverse()).toEqual(paged);
+  });
+
+  it('has one entry for every organiser write of this file, which the check at the end would miss otherwise', async () => {
+    expect(await system.auditGaps()).toEqual([]);
+    // The negative control: one entry gone, and the check names its write.
+    const [entry] = (await auditTrail('?kind=meeting&limit=1')).items;
+    const key = { PK: `AUDIT#${entry?.entryId}`, SK: 'AUDIT' };
+    const { Item } = await system.documentClient.send(
+      new GetCommand({ TableName: system.tableName, Key: key }),
+    );
+    await system.documentClient.send(new DeleteCommand({ TableName: system.tableName, Key: key }));
+    expect(await system.auditGaps()).toEqual([expect.stringMatching(/: 0 entries$/)]);
+    await system.documentClient.send(new PutCommand({ TableName: system.tableName, Item }));
+    expect(await system.auditGaps()).toEqual([]);
+  });
+});
+
+describe('the suppression list, for admins', () => {
+  const address = `complaint+beheer-${Date.now()}@simulator.amazonses.com`;
+  const subscribe = () =>
+    system.fetch(
+      '/api/subscriptions',
+      jsonRequest('POST', { email: address, name: 'Klager', topics: ['nieuwsbrief'], consent: true }),
+    );
+  const mailsTo = async () =>
+    (await system.mailbox.list()).filter((mail) => mail.destination.to.includes(address)).length;
+  interface SuppressionBody {
+    personId: string;
+    reason: string;
+    suppressedAt: string;
+  }
+  const suppressions = async (query = '') => {
+    const response = await system.fetchAsOrganiser(`/api/organiser/suppressions${query}`, {}, asAdmin);
+    expect(response.status).toBe(200);
+    return (await response.json()) as { items: SuppressionBody[]; nextCursor: string | null };
+  };
+
+  it('lists who is never mailed again by person id, and lets an admin lift one, audited', async () => {
+    expect((await subscribe()).status).toBe(202);
+    const suppressed = await waitFor(
+      'the complaint to suppress the address',
+      async () => (await suppressions(`?email=${encodeURIComponent(address)}`)).items[0],
+      30_000,
+    );
+    expect(suppressed).toMatchObject({
+      reason: 'complaint',
+      personId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect((await suppressions()).items.map((item) => item.personId)).toContain(suppressed.personId);
+    expect(JSON.stringify(await suppressions())).not.toContain('simulator');
+
+    // Organisers may not; admins may.
+    const refused = await system.fetchAsOrganiser(`/api/organiser/suppressions/${suppressed.personId}`, {
+      method: 'DELETE',
+    });
+    expect(refused.status).toBe(403);
+    expect((await suppressions(`?personId=${suppressed.personId}`)).items).toHaveLength(1);
+
+    const lifted = await system.fetchAsOrganiser(
+      `/api/organiser/suppressions/${suppressed.personId}`,
+      { method: 'DELETE' },
+      asAdmin,
+    );
+    expect(lifted.status).toBe(200);
+    expect((await suppressions(`?personId=${suppressed.personId}`)).items).toEqual([]);
+    const again = await system.fetchAsOrganiser(
+      `/api/organiser/suppressions/${suppressed.personId}`,
+      { method: 'DELETE' },
+      asAdmin,
+    );
+    expect(again.status).toBe(404);
+
+    // The next mail goes out again.
+    const before = await mailsTo();
+    expect((await subscribe()).status).toBe(202);
+    await waitFor(
+      'a mail after the lift',
+      async () => ((await mailsTo()) > before ? true : undefined),
+      30_000,
+    );
+
+    const trail = await auditTrail(`?personId=${suppressed.personId}&kind=suppression`);
+    expect(
+      trail.items.map(({ action, actor, changes }) => ({ action, actor: actor.subject, changes })),
+    ).toEqual([
+      {
+        action: 'DELETE /api/organiser/suppressions/{id}',
+        actor: 'admin-ans',
+        // Lifting removes the suppression: every field of it changed.
+        changes: ['feedbackId', 'personId', 'reason', 'suppressedAt'],
+      },
+    ]);
+    const reads = (await auditTrail('?kind=suppression&limit=100')).items.filter(
+      (entry) => entry.action === 'GET /api/organiser/suppressions',
+    );
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses a cursor or a person id that is not of the list', async () => {
+    const badCursor = await system.fetchAsOrganiser('/api/organiser/suppressions?cursor=abc', {}, asAdmin);
+    expect(((await badCursor.json()) as ProblemBody).errors?.[0]?.field).toBe('cursor');
+    const badPerson = await system.fetchAsOrganiser(
+      '/api/organiser/suppressions/not-a-person',
+      { method: 'DELETE' },
+      asAdmin,
+    );
+    expect(badPerson.status).toBe(404);
   });
 });

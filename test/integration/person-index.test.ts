@@ -11,6 +11,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { inAuditScope } from '../../functions/adapters/audit-scope';
 import {
   DynamoMailingRecipients,
   DynamoSendingProgress,
@@ -198,15 +199,28 @@ describe('the person index, written by the real adapters', () => {
       answers: {},
       needs: { dietary: 'vegetarisch', accessibility: 'rolstoel' },
     });
-    // Noor takes the one seat (and is the other person, who must not show up under Sam).
+    // Noor takes the one seat (and is the other person, who must not show up under Sam). An organiser
+    // registers both there: the audit entries of those actions name them.
     await subscribeAndConfirm(store, noor);
-    expect(await registerForMeeting(registrations, full.meetingId, { ...noor, answers: {} })).toMatchObject({
-      status: 'confirmed',
-    });
-    expect(await registerForMeeting(registrations, full.meetingId, { ...sam, answers: {} })).toMatchObject({
-      status: 'waiting',
-      position: 1,
-    });
+    const asOrganiser = <T>(action: () => Promise<T>) =>
+      inAuditScope(
+        {
+          actor: { subject: 'organiser-1', name: 'Organisator' },
+          action: 'POST /api/organiser/meetings/{id}/registrations',
+          requestId: `request-${run}`,
+          newEntryId: () => ids.next(),
+          now: () => clock.now(),
+          retentionDays: 730,
+          recorded: [],
+        },
+        action,
+      );
+    expect(
+      await asOrganiser(() => registerForMeeting(registrations, full.meetingId, { ...noor, answers: {} })),
+    ).toMatchObject({ status: 'confirmed' });
+    expect(
+      await asOrganiser(() => registerForMeeting(registrations, full.meetingId, { ...sam, answers: {} })),
+    ).toMatchObject({ status: 'waiting', position: 1 });
     // Both asked to register for the open meeting once more (a request waiting for its confirmation).
     await requestRegistration(registrations, withNeeds.meetingId, { ...noor, answers: {} });
     await requestRegistration(registrations, withNeeds.meetingId, { ...sam, answers: {} });
@@ -357,6 +371,12 @@ describe('the person-index backfill', () => {
       entity: 'ReportRequest',
       personId,
       status: 'granted',
+    },
+    auditEntry: {
+      ...keys.auditEntry(`AUDIT-${personId}`),
+      entity: 'AuditEntry',
+      personId,
+      kind: 'registration',
     },
   });
   const people = ['person-a', 'person-b', 'person-c'];

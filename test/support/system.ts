@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { inject } from 'vitest';
 import { DynamoOutboxLedger } from '../../functions/adapters/dynamo/outbox-ledger';
 import { TableScheduler } from '../../functions/adapters/dynamo/table-scheduler';
 import type { SweepSummary } from '../../functions/handlers/outbox-sweeper';
+import { isAuditedRoute, routeKey } from '../../functions/routes';
 import {
   createOrganiserAuth,
   type OrganiserAuth,
@@ -122,6 +123,12 @@ export interface TestSystem {
     init?: RequestInit,
     token?: Partial<OrganiserTokenRequest>,
   ): Promise<Response>;
+  /**
+   * The organiser writes this system answered with 2xx that do not have exactly one audit entry naming the
+   * organiser, the route and the versions (core/organisers/audit.ts): empty when every one has. `stop()`
+   * fails the file unless it is empty, so every organiser write of every integration test is checked.
+   */
+  auditGaps(): Promise<string[]>;
   /** Stops the relay, closes the server and the clients and drops the table. */
   stop(): Promise<void>;
 }
@@ -161,7 +168,18 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const organiserAuth = createOrganiserAuth(createSigningKey());
   // One loader for the server and the relay: one module instance per entry, as one warm Lambda each.
   const loadHandler = createHandlerLoader();
-  const server = createLocalApiServer({ loadHandler, authorize: organiserAuth.authorize, log });
+  /** The organiser writes answered with 2xx: each must have its audit entry. */
+  const organiserWrites: { requestId: string; routeKey: string }[] = [];
+  const server = createLocalApiServer({
+    loadHandler,
+    authorize: organiserAuth.authorize,
+    log,
+    onReply: ({ route, requestId, statusCode }) => {
+      if (route && isAuditedRoute(route) && statusCode < 300) {
+        organiserWrites.push({ requestId, routeKey: routeKey(route) });
+      }
+    },
+  });
   const port = await listenOnFreePort(server);
   const baseUrl = `http://localhost:${port}`;
   const sesProxy = await startSesProxy({
@@ -293,7 +311,11 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       headers.set('authorization', `Bearer ${signOrganiserToken(token)}`);
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
+    auditGaps: () => auditGapsOf(documentClient, tableName, organiserWrites),
     stop: async () => {
+      const gaps = await auditGapsOf(documentClient, tableName, organiserWrites).catch((error: unknown) => [
+        `the audit trail could not be read: ${String(error)}`,
+      ]);
       await outboxSweeper.stop();
       await scheduleRunner.stop();
       await outboxRelay.stop();
@@ -304,6 +326,46 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       });
       await dynamoDbClient.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
       dynamoDbClient.destroy();
+      if (gaps.length > 0)
+        throw new Error(`Organiser writes without their one audit entry:\n${gaps.join('\n')}`);
     },
   };
+};
+
+/** Each organiser write's audit entries, by the request that wrote them: exactly one, naming who and what. */
+const auditGapsOf = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  writes: readonly { requestId: string; routeKey: string }[],
+): Promise<string[]> => {
+  if (writes.length === 0) return [];
+  const entries: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ConsistentRead: true,
+        FilterExpression: 'entity = :entry',
+        ExpressionAttributeValues: { ':entry': 'AuditEntry' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    entries.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return writes.flatMap(({ requestId, routeKey: key }) => {
+    const mine = entries.filter((entry) => entry.requestId === requestId);
+    const [entry] = mine;
+    if (mine.length !== 1 || !entry) return [`${key} (${requestId}): ${mine.length} entries`];
+    const actor = entry.actor as { subject?: unknown } | undefined;
+    const complete =
+      entry.action === key &&
+      typeof actor?.subject === 'string' &&
+      actor.subject.length > 0 &&
+      'versionBefore' in entry &&
+      'versionAfter' in entry &&
+      Array.isArray(entry.changes);
+    return complete ? [] : [`${key} (${requestId}): incomplete entry ${JSON.stringify(entry)}`];
+  });
 };

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lambdaEntries } from '../../functions/entries';
+import { isAuditedRoute, routes } from '../../functions/routes';
 
 /**
  * The house rules a reader relies on (docs/architecture.md, "Layers"): the core imports no SDK, no Lambda
@@ -95,6 +96,18 @@ describe('a handler file', () => {
       }))
       .filter(({ lines }) => lines > 50);
     expect(long).toEqual([]);
+  });
+
+  it('of an audited route (organiser writes, marked reads) uses organiserRoute, and no other does (the check can fail)', () => {
+    const writes = new Set(routes.filter(isAuditedRoute).map((route) => route.entry));
+    const http = new Set(routes.map((route) => route.entry));
+    const wrongly = [...http].flatMap((entry) => {
+      const source = readFileSync(path.join(root, 'functions', lambdaEntries[entry].file), 'utf8');
+      const audited = /export const handler = organiserRoute\(/.test(source);
+      return audited === writes.has(entry) ? [] : [`${entry}: ${audited ? 'audited' : 'not audited'}`];
+    });
+    expect(writes.size).toBeGreaterThan(10);
+    expect(wrongly).toEqual([]);
   });
 });
 

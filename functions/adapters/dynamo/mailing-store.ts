@@ -1,14 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailingPage, MailingStore, StoredMailing } from '../../core/mailings/drafts';
 import { type Mailing, StaleMailing } from '../../core/mailings/mailing';
 import { ConcurrentChange } from '../../core/ports';
+import { writeRecorded } from './audited-writes';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { keys } from './table-design';
 
@@ -31,12 +26,17 @@ export class DynamoMailingStore implements MailingStore {
 
   async create(stored: StoredMailing): Promise<void> {
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: mailingItem(stored),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
+      await writeRecorded(
+        this.client,
+        this.tableName,
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: mailingItem(stored),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        { kind: 'mailing', targetId: stored.mailing.mailingId, after: stored.mailing },
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConcurrentChange();
@@ -46,24 +46,28 @@ export class DynamoMailingStore implements MailingStore {
 
   async replace(previous: Mailing, next: StoredMailing): Promise<void> {
     await this.conditionally(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: mailingItem(next),
-          ...writtenAsRead(previous),
-        }),
+      writeRecorded(
+        this.client,
+        this.tableName,
+        { Put: { TableName: this.tableName, Item: mailingItem(next), ...writtenAsRead(previous) } },
+        { kind: 'mailing', targetId: previous.mailingId, before: previous, after: next.mailing },
       ),
     );
   }
 
   async delete(previous: Mailing): Promise<void> {
     await this.conditionally(() =>
-      this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.mailing(previous.mailingId),
-          ...writtenAsRead(previous),
-        }),
+      writeRecorded(
+        this.client,
+        this.tableName,
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.mailing(previous.mailingId),
+            ...writtenAsRead(previous),
+          },
+        },
+        { kind: 'mailing', targetId: previous.mailingId, before: previous },
       ),
     );
   }

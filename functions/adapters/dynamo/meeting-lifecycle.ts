@@ -1,5 +1,4 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { roomFor } from '../../core/meetings/capacity';
 import {
   type MeetingChange,
@@ -9,6 +8,7 @@ import {
 import type { Meeting, Registration } from '../../core/meetings/model';
 import type { MeetingListPage, MeetingListQuery, RegistrationRow } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
+import { type RecordChange, transactRecorded, writeRecorded } from './audited-writes';
 import {
   countMatches,
   MeetingTableAdapter,
@@ -17,10 +17,10 @@ import {
   readRegistrations,
   readWaitingHead,
 } from './meeting-items';
-import { counterCondition, promotionItems, transact } from './meeting-writes';
+import { counterCondition, promotionItems } from './meeting-writes';
 import { outboxJobPut, outboxPut } from './outbox';
 import { keys } from './table-design';
-import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
+import { type TransactItem, TransactionConditionFailed } from './transactions';
 
 /**
  * The organiser's meetings (core/meetings/lifecycle.ts): created, read, changed conditional on their
@@ -39,9 +39,10 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       },
       ConditionExpression: 'attribute_not_exists(PK)',
     };
+    const change: RecordChange = { kind: 'meeting', targetId: meeting.meetingId, after: meeting };
     if (meeting.slug === undefined) {
       try {
-        await client.send(new PutCommand(put));
+        await writeRecorded(client, tableName, { Put: put }, change);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw new ConcurrentChange();
         throw error;
@@ -49,7 +50,12 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       return;
     }
     try {
-      await transactWrite(client, [{ Put: put }, ...this.slugClaim(meeting.meetingId, meeting.slug)]);
+      await transactRecorded(
+        client,
+        tableName,
+        [{ Put: put }, ...this.slugClaim(meeting.meetingId, meeting.slug)],
+        change,
+      );
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
       if (error.failedItems.some((index) => index > 0)) throw new MeetingSlugTaken(meeting.slug);
@@ -100,16 +106,20 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       ...mails.map((mail) => outboxPut(tableName, mail)),
       ...jobs.map((job) => outboxJobPut(tableName, job.jobId, job.job, job.createdAt)),
     ];
-    if (next.slug === undefined || next.slug === previous.slug) {
-      await transact(this.table, items);
-      return;
-    }
-    const claimFrom = items.length;
+    const claims =
+      next.slug !== undefined && next.slug !== previous.slug ? this.slugClaim(next.meetingId, next.slug) : [];
     try {
-      await transactWrite(this.table.client, [...items, ...this.slugClaim(next.meetingId, next.slug)]);
+      await transactRecorded(this.table.client, tableName, [...items, ...claims], {
+        kind: 'meeting',
+        targetId: next.meetingId,
+        before: previous,
+        after: next,
+      });
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
-      if (error.failedItems.some((index) => index >= claimFrom)) throw new MeetingSlugTaken(next.slug);
+      if (next.slug && error.failedItems.some((index) => index >= items.length)) {
+        throw new MeetingSlugTaken(next.slug);
+      }
       throw new ConcurrentChange();
     }
   }

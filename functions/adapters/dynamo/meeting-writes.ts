@@ -6,6 +6,7 @@ import type { Meeting, Registration, RegistrationNeeds } from '../../core/meetin
 import type { Promotion, RegistrationChange } from '../../core/meetings/ports';
 import { ConcurrentChange } from '../../core/ports';
 import { registrationNeedsSeconds } from '../../core/retention';
+import { type RecordChange, transactRecorded } from './audited-writes';
 import type { MeetingTable } from './meeting-items';
 import { outboxPut } from './outbox';
 import { keys, listedForPerson } from './table-design';
@@ -48,10 +49,18 @@ export const counterCondition = (clauses: readonly CounterClause[]): WriteCondit
         values: Object.fromEntries(clauses.map((clause, i) => [`:counter${i}`, clause.value])),
       };
 
-/** Writes the items in one transaction; a failed condition is a ConcurrentChange. */
-export const transact = async ({ client }: MeetingTable, items: readonly TransactItem[]): Promise<void> => {
+/**
+ * Writes the items in one transaction, with the audit entry of `change` when an organiser's action is being
+ * carried out (adapters/audit-scope.ts); a failed condition is a ConcurrentChange.
+ */
+export const transact = async (
+  { client, tableName }: MeetingTable,
+  items: readonly TransactItem[],
+  change?: RecordChange,
+): Promise<void> => {
   try {
-    await transactWrite(client, items);
+    if (change) await transactRecorded(client, tableName, items, change);
+    else await transactWrite(client, items);
   } catch (error) {
     if (error instanceof TransactionConditionFailed) throw new ConcurrentChange();
     throw error;
@@ -204,7 +213,13 @@ export const commitRegistration = async (table: MeetingTable, change: Registrati
   }
   items.push(...promotions.flatMap((promotion) => promotionItems(tableName, promotion)));
   items.push(...mails.map((mail) => outboxPut(tableName, mail)));
-  await transact(table, items);
+  await transact(table, items, {
+    kind: 'registration',
+    targetId: next.meetingId,
+    ...(previous ? { before: previous } : {}),
+    after: next,
+    personId: next.personId,
+  });
 };
 
 /** Queues mails whose ids are deterministic; a mail already queued is left alone, so a rerun adds the rest. */

@@ -5,10 +5,11 @@ import type { MailRate, MailRateChange } from '../../core/people/mail-rate';
 import { ConcurrentChange } from '../../core/ports';
 import type { ReportRequest, ReportRequestStore } from '../../core/reports/requests';
 import { epochSeconds, reportRequestExpiresAt } from '../../core/retention';
+import { transactRecorded } from './audited-writes';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
 import { keys, listedForPerson } from './table-design';
-import { TransactionConditionFailed, transactWrite } from './transactions';
+import { TransactionConditionFailed } from './transactions';
 
 /**
  * Requests for reports on request (table-design.ts: `report request`): one item per person and report, in
@@ -52,33 +53,47 @@ export class DynamoReportRequestStore implements ReportRequestStore {
     mailRate?: MailRateChange,
   ) {
     try {
-      await transactWrite(this.client, [
-        ...(mailRate ? [mailRatePut(this.tableName, next.personId, mailRate)] : []),
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: listedForPerson({
-              ...keys.reportRequest(next.reportId, next.personId),
-              entity: 'ReportRequest',
-              ...next,
-              // Unconfirmed: gone with its confirm link; confirmed: the stage's retention (core/retention.ts).
-              expiresAt: reportRequestExpiresAt(next, this.retentionDays),
-            }),
-            ...(previous
-              ? {
-                  ConditionExpression: '#status = :status AND lastMailedAt = :mailed',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':status': previous.status, ':mailed': previous.lastMailedAt },
-                }
-              : {
-                  // Absent, or past its TTL and not yet deleted (get() reads such an item as absent).
-                  ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
-                  ExpressionAttributeValues: { ':now': epochSeconds(new Date()) },
-                }),
+      await transactRecorded(
+        this.client,
+        this.tableName,
+        [
+          ...(mailRate ? [mailRatePut(this.tableName, next.personId, mailRate)] : []),
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: listedForPerson({
+                ...keys.reportRequest(next.reportId, next.personId),
+                entity: 'ReportRequest',
+                ...next,
+                // Unconfirmed: gone with its confirm link; confirmed: the stage's retention (core/retention.ts).
+                expiresAt: reportRequestExpiresAt(next, this.retentionDays),
+              }),
+              ...(previous
+                ? {
+                    ConditionExpression: '#status = :status AND lastMailedAt = :mailed',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: {
+                      ':status': previous.status,
+                      ':mailed': previous.lastMailedAt,
+                    },
+                  }
+                : {
+                    // Absent, or past its TTL and not yet deleted (get() reads such an item as absent).
+                    ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+                    ExpressionAttributeValues: { ':now': epochSeconds(new Date()) },
+                  }),
+            },
           },
+          ...mails.map((mail) => outboxPut(this.tableName, mail)),
+        ],
+        {
+          kind: 'report-request',
+          targetId: next.reportId,
+          ...(previous ? { before: previous } : {}),
+          after: next,
+          personId: next.personId,
         },
-        ...mails.map((mail) => outboxPut(this.tableName, mail)),
-      ]);
+      );
     } catch (error) {
       if (error instanceof TransactionConditionFailed) throw new ConcurrentChange();
       throw error;

@@ -4,10 +4,11 @@ import { StaleMailing } from '../../core/mailings/mailing';
 import { ConcurrentChange } from '../../core/ports';
 import { type Report, type ReportSummary, SlugTaken, StaleReport } from '../../core/reports/report';
 import type { AnnouncementWrite, ReportPage, ReportStore } from '../../core/reports/use-cases';
+import { transactRecorded } from './audited-writes';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailingItem, writtenAsRead } from './mailing-store';
 import { keys } from './table-design';
-import { type TransactItem, TransactionConditionFailed, transactWrite } from './transactions';
+import { type TransactItem, TransactionConditionFailed } from './transactions';
 
 /** The attributes of a report's item: the report itself, keyed, and listed under its status by date. */
 const reportItem = (report: Report) => ({
@@ -75,27 +76,32 @@ export class DynamoReportStore implements ReportStore {
 
   async create(report: Report, announcement?: StoredMailing): Promise<void> {
     try {
-      await transactWrite(this.client, [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: reportItem(report),
-            ConditionExpression: 'attribute_not_exists(PK)',
+      await transactRecorded(
+        this.client,
+        this.tableName,
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: reportItem(report),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
           },
-        },
-        this.slugClaim(report),
-        ...(announcement
-          ? [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: mailingItem(announcement),
-                  ConditionExpression: 'attribute_not_exists(PK)',
+          this.slugClaim(report),
+          ...(announcement
+            ? [
+                {
+                  Put: {
+                    TableName: this.tableName,
+                    Item: mailingItem(announcement),
+                    ConditionExpression: 'attribute_not_exists(PK)',
+                  },
                 },
-              },
-            ]
-          : []),
-      ]);
+              ]
+            : []),
+        ],
+        { kind: 'report', targetId: report.reportId, after: report },
+      );
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
       if (error.failedItems.includes(1)) throw new SlugTaken(report.slug);
@@ -128,7 +134,12 @@ export class DynamoReportStore implements ReportStore {
     ];
     const slugIndex = slugChanged ? items.push(this.slugClaim(next)) - 1 : -1;
     try {
-      await transactWrite(this.client, items);
+      await transactRecorded(this.client, this.tableName, items, {
+        kind: 'report',
+        targetId: next.reportId,
+        before: previous,
+        after: next,
+      });
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
       // A stale version first: what the organiser read is not what is there, whatever else failed.

@@ -90,7 +90,9 @@ export class DynamoSuppressionList implements SuppressionList {
           TableName: this.tableName,
           Item: listedForPerson({
             ...keys.suppression(personId),
+            ...keys.suppressionListing(at.toISOString(), personId),
             entity: 'Suppression',
+            personId,
             reason: change.suppress,
             feedbackId,
             suppressedAt: at.toISOString(),

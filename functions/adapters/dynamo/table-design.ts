@@ -14,6 +14,7 @@
  * - mail rate          PERSON#<personId> / MAILRATE            sends in the last hour (TTL)
  * - suppression        PERSON#<personId> / SUPPRESSED          never mail: a hard bounce, a complaint or three soft
  *                                                              bounces (the SES events function); no address in it
+ *                      GSI1: SUPPRESSIONS / <suppressedAt>#<personId>   the admins' list, newest last
  * - meeting            MEETING#<meetingId> / MEETING           details, status, counters (confirmed, waiting)
  *                      GSI1: MEETINGS#<status> / <startsAt>#<meetingId>   by date per status
  * - registration       MEETING#<meetingId> / REGISTRATION#<personId>   one per person per meeting; anonymised
@@ -50,6 +51,10 @@
  *                                                              naming its meeting, for the redirect)
  * - report address     REPORTSLUG#<slug> / SLUG                which report a slug names (claimed once; an old
  *                                                              slug keeps naming its report, for the redirect)
+ * - audit entry        AUDIT#<entryId> / AUDIT                 an organiser's action: who, what, when, the versions,
+ *                                                              the names of the fields changed (TTL: the audit retention)
+ *                      GSI1: AUDIT#<kind> / <entryId>          the trail of one kind (entry ids are time-ordered);
+ *                                                              the whole trail is these lists merged (audit-trail.ts)
  * - last Vooruitblik   SYSTEM / DIGEST#vooruitblik             the last digest sent: its time, until when its news ran
  * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
  * - transactional sends SENDS / SECOND#<epochSecond>           transactional mails sent in that second (TTL): the
@@ -120,6 +125,7 @@ export const personEntityKinds = {
   outboxJob: 'JOB',
   mailingRecipient: 'RECIPIENT',
   reportRequest: 'REPORTREQUEST',
+  auditEntry: 'AUDIT',
 } as const;
 export type PersonEntityKind = keyof typeof personEntityKinds;
 
@@ -279,6 +285,15 @@ export const keys = {
   }),
   reportSlug: (slug: string): ItemKey => ({ PK: `REPORTSLUG#${slug}`, SK: 'SLUG' }),
   meetingSlug: (slug: string): ItemKey => ({ PK: `MEETINGSLUG#${slug}`, SK: 'SLUG' }),
+  auditEntry: (entryId: string): ItemKey => ({ PK: `AUDIT#${entryId}`, SK: 'AUDIT' }),
+  suppressions: () => ({ GSI1PK: 'SUPPRESSIONS' }),
+  /** `suppressedAt` is an ISO instant of fixed width, so the sort key orders by time. */
+  suppressionListing: (suppressedAt: string, personId: string) => ({
+    GSI1PK: 'SUPPRESSIONS',
+    GSI1SK: `${suppressedAt}#${personId}`,
+  }),
+  auditTrail: (kind: string) => ({ GSI1PK: `AUDIT#${kind}` }),
+  auditListing: (kind: string, entryId: string) => ({ GSI1PK: `AUDIT#${kind}`, GSI1SK: entryId }),
   /** One person's request for one report on request: in the report's partition, so a Query lists them. */
   reportRequest: (reportId: string, personId: string): ItemKey => ({
     PK: `REPORT#${reportId}`,
@@ -384,6 +399,13 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
     return requester === undefined
       ? undefined
       : { kind: 'reportRequest', personId: requester, ref: reportId };
+  }
+  const entryId = withoutPrefix(pk, 'AUDIT#');
+  if (entryId !== undefined && sk === keys.auditEntry('').SK) {
+    // An organiser's action about one person (a registration, a report request, a suppression).
+    return typeof item.personId === 'string'
+      ? { kind: 'auditEntry', personId: item.personId, ref: entryId }
+      : undefined;
   }
   const mailId = withoutPrefix(pk, outboxKeyPrefix);
   if (mailId !== undefined && sk === keys.outboxMail('').SK) {

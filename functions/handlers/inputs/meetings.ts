@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { meetingStatuses } from '../../core/meetings/model';
 import { paths } from '../../paths';
+import { isoInstantPattern, placeCursor } from './cursor';
 import { noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
@@ -81,32 +82,12 @@ export const cancelMeetingRequest = z.strictObject({
   ),
 });
 
-/** A place in the lists by start time (listPosition in core/meetings/ports.ts): `<startsAt>#<meetingId>`. */
-const listPositionPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#[A-Za-z0-9_-]{1,128}$/;
-
-/** The cursor of the organiser's meeting list: the place the next page starts after, opaque to the client. */
-export const meetingListCursor = {
-  encode: (after: string): string => Buffer.from(after, 'utf8').toString('base64url'),
-  decode: (cursor: string): string | undefined => {
-    const after = Buffer.from(cursor, 'base64url').toString('utf8');
-    return listPositionPattern.test(after) ? after : undefined;
-  },
-};
+/** The cursor of the organiser's meeting list: a place `<startsAt>#<meetingId>` (listPosition). */
+export const meetingListCursor = placeCursor(new RegExp(`^${isoInstantPattern}#[A-Za-z0-9_-]{1,128}$`));
 
 /** The organiser's list: every status unless one is asked for, `limit` at a time. */
 export const meetingListQuery = z.object({
   status: z.optional(z.enum(meetingStatuses)),
-  cursor: z.optional(
-    z.pipe(
-      z.string().check(
-        z.maxLength(512),
-        z.refine(
-          (cursor) => meetingListCursor.decode(cursor) !== undefined,
-          'Deze cursor hoort niet bij deze lijst.',
-        ),
-      ),
-      z.transform((cursor) => meetingListCursor.decode(cursor) ?? ''),
-    ),
-  ),
+  cursor: meetingListCursor.parameter,
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
 });

@@ -1,0 +1,30 @@
+import { personIds } from '../composition/person-ids';
+import { suppressionAdmin } from '../composition/suppression-admin';
+import { InvalidInput } from '../core/errors';
+import { organiserRoute } from './http/organiser-route';
+import { parseQuery } from './http/request';
+import { json } from './http/respond';
+import { suppressionListCursor, suppressionQuery } from './inputs/admin';
+
+/**
+ * The suppression list, for admins: newest first by person id (it holds no address), or one person's entry
+ * asked for by address (keyed, not kept) or id. Reading it is audited as well.
+ */
+export const handler = organiserRoute(async (event) => {
+  const { email, personId, cursor, limit } = parseQuery(event, suppressionQuery);
+  if (email && personId) {
+    throw new InvalidInput([
+      { field: 'email', message: 'Geef een e-mailadres of een persoons-id, niet allebei.' },
+    ]);
+  }
+  const person = email ? (await personIds()).of(email) : personId;
+  if (person) {
+    const suppression = await suppressionAdmin().get(person);
+    return json(200, { items: suppression ? [suppression] : [], nextCursor: null });
+  }
+  const page = await suppressionAdmin().list({ ...(cursor ? { before: cursor } : {}), limit });
+  return json(200, {
+    items: page.items,
+    nextCursor: page.nextBefore === null ? null : suppressionListCursor.encode(page.nextBefore),
+  });
+});
