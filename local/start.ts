@@ -311,7 +311,7 @@ const start = async (): Promise<void> => {
       `  Site:             ${siteUrl}/`,
       `  Mailbox:          ${ses.endpoint}/   (every mail the site sends; kept in ${mailJournal})`,
       `  Organiser token:  ${paths.organiserToken}   (${defaultOrganiser.email}, group organisers, valid 12 h;`,
-      '                    another: npm run -s local -- token)',
+      '                    another: npm run -s local -- token; --group admins for the audit trail and suppressions)',
       `  Try:              curl -H "Authorization: Bearer $(cat '${paths.organiserToken}')" ${siteUrl}/api/organiser/me`,
       '  Schedules:        fire at their time (reminders, scheduled mailings and reports); npm run -s local -- fire <name> fires one now',
       '  Vooruitblik:      the first Monday of the month; npm run -s local -- fire vooruitblik drafts or sends it now',

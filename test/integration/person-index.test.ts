@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inAuditScope } from '../../functions/adapters/audit-scope';
+import { auditWriter } from '../../functions/adapters/dynamo/audit-trail';
+import { installAuditWriter } from '../../functions/adapters/dynamo/audited-writes';
 import {
   DynamoMailingRecipients,
   DynamoSendingProgress,
@@ -202,6 +204,8 @@ describe('the person index, written by the real adapters', () => {
     // Noor takes the one seat (and is the other person, who must not show up under Sam). An organiser
     // registers both there: the audit entries of those actions name them.
     await subscribeAndConfirm(store, noor);
+    // As in a function that serves an organiser's write route (organiser-route.ts installs it).
+    installAuditWriter(auditWriter);
     const asOrganiser = <T>(action: () => Promise<T>) =>
       inAuditScope(
         {
