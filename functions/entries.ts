@@ -82,6 +82,13 @@ const deliveryBudget = {
 } as const;
 
 /** A form posted to a page: zod's checks, and a whole Dutch page (its style sheet inline) as the answer. */
+/** An organiser's write of a meeting: its fields validated, the change written with its audit entry. */
+const meetingWriteBudget = {
+  ratio: 1.35,
+  reason:
+    "validates a meeting's fields (its slug, times, questions, a cancellation's message) and writes the change with its audit entry and slug claim",
+} as const;
+
 const formPageBudget = {
   ratio: 1.35,
   reason: 'validates a form with zod and answers with a whole Dutch page, its style sheet inline',
@@ -465,6 +472,7 @@ export const lambdaEntries = {
     file: 'handlers/organiser-meeting-create.ts',
     description: 'Creates a draft meeting',
     needs: { table: 'readWrite' },
+    budget: meetingWriteBudget,
   },
   organiserMeeting: {
     file: 'handlers/organiser-meeting.ts',
@@ -476,11 +484,7 @@ export const lambdaEntries = {
     description: 'Changes a meeting (If-Match), promoting people waiting',
     needs: { table: 'readWrite' },
     timeoutSeconds: contendedTimeoutSeconds,
-    budget: {
-      ratio: 1.35,
-      reason:
-        'validates every field of a meeting (its slug among them), promotes people waiting, and writes the change with its audit entry and slug claim',
-    },
+    budget: meetingWriteBudget,
   },
   organiserMeetingPublish: {
     file: 'handlers/organiser-meeting-publish.ts',
@@ -498,6 +502,7 @@ export const lambdaEntries = {
     file: 'handlers/organiser-meeting-cancel.ts',
     description: 'Cancels a meeting and mails everyone registered',
     needs: { table: 'readWrite' },
+    budget: meetingWriteBudget,
   },
   organiserMeetingAnnounce: {
     file: 'handlers/organiser-meeting-announce.ts',

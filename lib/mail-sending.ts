@@ -56,8 +56,11 @@ export class MailSending extends Construct {
       sendingEnabled: true,
       reputationMetrics: true,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
-      // SES keeps bounced and complaining addresses off the list on top of the system's own suppression.
-      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      // The system's own suppression list is the one list (checked before every send, fed by SES's events,
+      // listed and lifted by admins: docs/architecture.md, "The suppression list"). With SES's account-level
+      // list on as well, an address an admin lifted would stay blocked by SES, which would report the next
+      // mail as a bounce and suppress it again.
+      disableSuppressionList: true,
     });
     this.configurationSet.addEventDestination('EventBridge', {
       // SES can only publish to the default bus.

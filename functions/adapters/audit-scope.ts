@@ -21,6 +21,8 @@ export interface AuditScope {
   readonly retentionDays: number;
   /** The entries written so far, in this action's committed writes. */
   readonly recorded: AuditEntry[];
+  /** What an action that writes no record of its own was about (auditAbout), for its entry. */
+  about?: { readonly targetId?: string; readonly personId?: string };
 }
 
 const scopes = new AsyncLocalStorage<AuditScope>();
@@ -43,6 +45,15 @@ export const auditEntryFor = (change: AuditedChange): AuditEntry | undefined => 
     action: scope.action,
     requestId: scope.requestId,
   };
+};
+
+/**
+ * Says what the action being carried out is about, when it writes no record that would say so: a read of one
+ * person's suppression names that person, so their entry is in the person index too.
+ */
+export const auditAbout = (about: { readonly targetId?: string; readonly personId?: string }): void => {
+  const scope = scopes.getStore();
+  if (scope) scope.about = about;
 };
 
 /** Notes an entry as committed (its write succeeded), so the action is not recorded a second time. */

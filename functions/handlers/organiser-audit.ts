@@ -1,10 +1,9 @@
 import { auditTrail } from '../composition/audit-trail';
 import { personIds } from '../composition/person-ids';
-import { InvalidInput } from '../core/errors';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
-import { auditQuery } from './inputs/admin';
+import { auditQuery, personAsked } from './inputs/admin';
 
 /**
  * The audit trail, for admins (the route table's `admins`): every organiser action newest first, of one kind
@@ -13,12 +12,7 @@ import { auditQuery } from './inputs/admin';
  */
 export const handler = httpRoute(async (event) => {
   const { kind, email, personId, cursor, limit } = parseQuery(event, auditQuery);
-  if (email && personId) {
-    throw new InvalidInput([
-      { field: 'email', message: 'Geef een e-mailadres of een persoons-id, niet allebei.' },
-    ]);
-  }
-  const person = email ? (await personIds()).of(email) : personId;
+  const person = await personAsked({ email, personId }, async (address) => (await personIds()).of(address));
   const page = await auditTrail().list({
     ...(kind ? { kind } : {}),
     ...(person ? { personId: person } : {}),

@@ -1,10 +1,10 @@
+import { auditAbout } from '../composition/audit';
 import { personIds } from '../composition/person-ids';
 import { suppressionAdmin } from '../composition/suppression-admin';
-import { InvalidInput } from '../core/errors';
 import { organiserRoute } from './http/organiser-route';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
-import { suppressionListCursor, suppressionQuery } from './inputs/admin';
+import { personAsked, suppressionListCursor, suppressionQuery } from './inputs/admin';
 
 /**
  * The suppression list, for admins: newest first by person id (it holds no address), or one person's entry
@@ -12,13 +12,10 @@ import { suppressionListCursor, suppressionQuery } from './inputs/admin';
  */
 export const handler = organiserRoute(async (event) => {
   const { email, personId, cursor, limit } = parseQuery(event, suppressionQuery);
-  if (email && personId) {
-    throw new InvalidInput([
-      { field: 'email', message: 'Geef een e-mailadres of een persoons-id, niet allebei.' },
-    ]);
-  }
-  const person = email ? (await personIds()).of(email) : personId;
+  const person = await personAsked({ email, personId }, async (address) => (await personIds()).of(address));
   if (person) {
+    // Who looked this person up is in the trail, under them.
+    auditAbout({ targetId: person, personId: person });
     const suppression = await suppressionAdmin().get(person);
     return json(200, { items: suppression ? [suppression] : [], nextCursor: null });
   }

@@ -100,7 +100,8 @@ export const backfillPersonIndex = async (
         Limit: pageSize,
         ConsistentRead: true,
         // Only what says which person an item names, and whether it is listed already.
-        ProjectionExpression: '#pk, #sk, #personId, #recipient.#personId, #job.#personId, #personPK',
+        ProjectionExpression:
+          '#pk, #sk, #personId, #recipient.#personId, #job.#personId, #personPK, #gsi1pk, #suppressedAt',
         ExpressionAttributeNames: {
           '#pk': 'PK',
           '#sk': 'SK',
@@ -108,6 +109,8 @@ export const backfillPersonIndex = async (
           '#recipient': 'recipient',
           '#job': 'job',
           '#personPK': 'PersonPK',
+          '#gsi1pk': 'GSI1PK',
+          '#suppressedAt': 'suppressedAt',
         },
         ...(progress.startKey ? { ExclusiveStartKey: progress.startKey } : {}),
       }),
@@ -116,7 +119,10 @@ export const backfillPersonIndex = async (
     let listed = 0;
     for (let from = 0; from < items.length; from += concurrency) {
       const outcomes = await Promise.all(
-        items.slice(from, from + concurrency).map((item) => listItem(client, tableName, item)),
+        items.slice(from, from + concurrency).map(async (item) => {
+          await listSuppression(client, tableName, item);
+          return listItem(client, tableName, item);
+        }),
       );
       listed += outcomes.filter(Boolean).length;
     }
@@ -168,6 +174,34 @@ const listItem = async (
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
+  }
+};
+
+/**
+ * A suppression written before the admins' list existed gets its place in it (GSI1 `SUPPRESSIONS`, by its
+ * time), so the list shows every suppression. Counted with nothing: it names the person it listed already.
+ */
+const listSuppression = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+): Promise<void> => {
+  if (item.SK !== keys.suppression('').SK || item.GSI1PK !== undefined) return;
+  const personId = String(item.PK).slice(keys.person('').PK.length);
+  const suppressedAt = typeof item.suppressedAt === 'string' ? item.suppressedAt : new Date(0).toISOString();
+  const listing = keys.suppressionListing(suppressedAt, personId);
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: item.PK, SK: item.SK },
+        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, personId = :personId',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI1PK)',
+        ExpressionAttributeValues: { ':pk': listing.GSI1PK, ':sk': listing.GSI1SK, ':personId': personId },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 };
 

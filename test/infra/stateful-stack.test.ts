@@ -82,6 +82,8 @@ describe('mail sending', () => {
       SendingOptions: { SendingEnabled: true },
       DeliveryOptions: { TlsPolicy: 'REQUIRE' },
       ReputationOptions: { ReputationMetricsEnabled: true },
+      // The system's own list is the one list: an admin's lift must not be undone by SES's.
+      SuppressionOptions: { SuppressedReasons: [] },
     });
   });
 

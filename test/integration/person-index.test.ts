@@ -23,6 +23,7 @@ import { DynamoMeetingRegistrations } from '../../functions/adapters/dynamo/meet
 import { DynamoOutboxLedger } from '../../functions/adapters/dynamo/outbox-ledger';
 import { DynamoReportRequestStore } from '../../functions/adapters/dynamo/report-requests';
 import { DynamoSubscriptionStore } from '../../functions/adapters/dynamo/subscription-store';
+import { DynamoSuppressionAdmin } from '../../functions/adapters/dynamo/suppression-admin';
 import { DynamoSuppressionList } from '../../functions/adapters/dynamo/suppression-list';
 import {
   type ItemKey,
@@ -336,7 +337,12 @@ describe('the person-index backfill', () => {
     subscription: { ...keys.subscription(personId), entity: 'Subscription', personId, status: 'active' },
     topicMember: { ...keys.topicMember('nieuwsbrief', personId), entity: 'TopicMember', personId },
     mailRate: { ...keys.mailRate(personId), entity: 'MailRate', sentAt: [1], version: 1 },
-    suppression: { ...keys.suppression(personId), entity: 'Suppression', reason: 'complaint' },
+    suppression: {
+      ...keys.suppression(personId),
+      entity: 'Suppression',
+      reason: 'complaint',
+      suppressedAt: '2026-11-01T09:00:00.000Z',
+    },
     softBounces: { ...keys.softBounces(personId), entity: 'SoftBounces', count: 1, version: 1 },
     sesFeedback: { ...keys.sesFeedback(personId, `fb-${personId}`), entity: 'SesFeedback' },
     registration: { ...keys.registration('m-old', personId), entity: 'Registration', personId },
@@ -439,6 +445,10 @@ describe('the person-index backfill', () => {
       );
       expect(Item).toEqual(item);
     }
+    // The old suppressions have their place in the admins' list too, by their time.
+    const listed = await new DynamoSuppressionAdmin(db, tableName).list({ limit: 10 });
+    expect(listed.items.map((suppression) => suppression.personId).sort()).toEqual([...people].sort());
+    expect(listed.items.every((suppression) => suppression.reason === 'complaint')).toBe(true);
 
     const done = await backfillPersonIndex(db, tableName, { pageSize: 4 });
     expect(done).toMatchObject({ outcome: 'already-done', listedNow: 0, listed: personItems });

@@ -168,13 +168,16 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const organiserAuth = createOrganiserAuth(createSigningKey());
   // One loader for the server and the relay: one module instance per entry, as one warm Lambda each.
   const loadHandler = createHandlerLoader();
-  /** The organiser writes answered with 2xx: each must have its audit entry. */
+  /** The audited requests answered with 2xx: each must have its audit entry. */
   const organiserWrites: { requestId: string; routeKey: string }[] = [];
+  /** Every audited request, however answered: an entry of anything else leaked from somewhere. */
+  const auditedRequests = new Set<string>();
   const server = createLocalApiServer({
     loadHandler,
     authorize: organiserAuth.authorize,
     log,
     onReply: ({ route, requestId, statusCode }) => {
+      if (route && isAuditedRoute(route)) auditedRequests.add(requestId);
       if (route && isAuditedRoute(route) && statusCode < 300) {
         organiserWrites.push({ requestId, routeKey: routeKey(route) });
       }
@@ -311,11 +314,11 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       headers.set('authorization', `Bearer ${signOrganiserToken(token)}`);
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
-    auditGaps: () => auditGapsOf(documentClient, tableName, organiserWrites),
+    auditGaps: () => auditGapsOf(documentClient, tableName, organiserWrites, auditedRequests),
     stop: async () => {
-      const gaps = await auditGapsOf(documentClient, tableName, organiserWrites).catch((error: unknown) => [
-        `the audit trail could not be read: ${String(error)}`,
-      ]);
+      const gaps = await auditGapsOf(documentClient, tableName, organiserWrites, auditedRequests).catch(
+        (error: unknown) => [`the audit trail could not be read: ${String(error)}`],
+      );
       await outboxSweeper.stop();
       await scheduleRunner.stop();
       await outboxRelay.stop();
@@ -337,8 +340,8 @@ const auditGapsOf = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   writes: readonly { requestId: string; routeKey: string }[],
+  auditedRequests: ReadonlySet<string>,
 ): Promise<string[]> => {
-  if (writes.length === 0) return [];
   const entries: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -354,18 +357,27 @@ const auditGapsOf = async (
     entries.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return writes.flatMap(({ requestId, routeKey: key }) => {
-    const mine = entries.filter((entry) => entry.requestId === requestId);
-    const [entry] = mine;
-    if (mine.length !== 1 || !entry) return [`${key} (${requestId}): ${mine.length} entries`];
-    const actor = entry.actor as { subject?: unknown } | undefined;
-    const complete =
-      entry.action === key &&
-      typeof actor?.subject === 'string' &&
-      actor.subject.length > 0 &&
-      'versionBefore' in entry &&
-      'versionAfter' in entry &&
-      Array.isArray(entry.changes);
-    return complete ? [] : [`${key} (${requestId}): incomplete entry ${JSON.stringify(entry)}`];
-  });
+  // An entry no audited request wrote: a public route, a job or SES's events audited by mistake.
+  const strays = entries
+    .filter((entry) => !auditedRequests.has(String(entry.requestId)))
+    .map(
+      (entry) => `${String(entry.action)} (${String(entry.requestId)}): an entry no audited request wrote`,
+    );
+  return [
+    ...strays,
+    ...writes.flatMap(({ requestId, routeKey: key }) => {
+      const mine = entries.filter((entry) => entry.requestId === requestId);
+      const [entry] = mine;
+      if (mine.length !== 1 || !entry) return [`${key} (${requestId}): ${mine.length} entries`];
+      const actor = entry.actor as { subject?: unknown } | undefined;
+      const complete =
+        entry.action === key &&
+        typeof actor?.subject === 'string' &&
+        actor.subject.length > 0 &&
+        'versionBefore' in entry &&
+        'versionAfter' in entry &&
+        Array.isArray(entry.changes);
+      return complete ? [] : [`${key} (${requestId}): incomplete entry ${JSON.stringify(entry)}`];
+    }),
+  ];
 };

@@ -245,6 +245,20 @@ describe("the organiser's meetings", () => {
       updateMeeting(ports, meeting.meetingId, cancelled.version, { title: 'x' }),
     ).rejects.toBeInstanceOf(MeetingConflict);
   });
+
+  it("keeps the organiser's message for the mail; a retry with it is the same cancellation, another is refused", async () => {
+    const meeting = publishedWith(1, 0, 5);
+    const message = 'De zaal is niet beschikbaar.';
+
+    const cancelled = await cancelMeeting(ports, meeting.meetingId, undefined, message);
+
+    expect(cancelled.cancellationMessage).toBe(message);
+    expect(await cancelMeeting(ports, meeting.meetingId, undefined, message)).toEqual(cancelled);
+    await expect(
+      cancelMeeting(ports, meeting.meetingId, undefined, 'Toch iets anders.'),
+    ).rejects.toBeInstanceOf(MeetingConflict);
+    expect(store.jobs).toHaveLength(1);
+  });
 });
 
 describe("the organiser's meeting list", () => {

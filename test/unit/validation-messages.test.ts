@@ -130,6 +130,10 @@ describe('the validation messages of the API', () => {
   });
 
   it('word query parameters the same way', () => {
+    const notANumber = { queryStringParameters: { limit: 'veel' } } as unknown as HttpEvent;
+    expect(issuesOf(() => parseQuery(notANumber, meetingListQuery))).toEqual([
+      { field: 'limit', message: 'Het veld ‘limit’ moet een getal zijn.' },
+    ]);
     const event = { queryStringParameters: { status: 'archived', limit: '500' } } as unknown as HttpEvent;
 
     expect(issuesOf(() => parseQuery(event, meetingListQuery))).toEqual([

@@ -49,13 +49,16 @@ export class DynamoAuditTrail implements AuditTrailReader {
     const now = Math.floor(Date.now() / 1000);
     const merged = lists
       .flat()
-      // DynamoDB deletes expired items late; an expired entry is gone.
-      .filter((item) => Number(item.expiresAt) > now)
-      .map(toEntry)
-      .sort((a, b) => (a.entryId < b.entryId ? 1 : -1));
-    const items = merged.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextBefore: merged.length > limit && last ? last.entryId : null };
+      .map((item) => ({ entry: toEntry(item), expired: Number(item.expiresAt) <= now }))
+      .sort((a, b) => (a.entry.entryId < b.entry.entryId ? 1 : -1));
+    const page = merged.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      // DynamoDB deletes expired items late; an expired entry is gone (the page may be the shorter for it,
+      // and the next one still starts after it: a shortened retention can expire newer entries first).
+      items: page.filter(({ expired }) => !expired).map(({ entry }) => entry),
+      nextBefore: merged.length > limit && last ? last.entry.entryId : null,
+    };
   }
 
   private async ofKind(kind: AuditKind, before: string | undefined, limit: number) {

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditedChange, auditedChange } from '../../core/organisers/audit';
+import { epochSeconds } from '../../core/retention';
 import { auditEntryFor, noteRecorded } from '../audit-scope';
 import { type AuditWriter, type RecordChange, sendSingle } from './audited-writes';
 import { keys, listedForPerson } from './table-design';
@@ -12,8 +13,6 @@ import { type TransactItem, TransactionConditionFailed, transactWrite } from './
  * is audit-trail-reader.ts.
  */
 
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
 /** The entry's item: listed per kind, and under the person it names in the person index. */
 export const auditEntryPut = (tableName: string, entry: AuditEntry): TransactItem => {
   const item = {
@@ -21,7 +20,7 @@ export const auditEntryPut = (tableName: string, entry: AuditEntry): TransactIte
     ...keys.auditListing(entry.kind, entry.entryId),
     entity: 'AuditEntry',
     ...entry,
-    expiresAt: epochSeconds(entry.expiresAt),
+    expiresAt: epochSeconds(new Date(entry.expiresAt)),
   };
   return {
     Put: {

@@ -117,7 +117,12 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
       });
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
-      if (next.slug && error.failedItems.some((index) => index >= items.length)) {
+      // A stale version first: what the organiser read is not what is there, whatever else failed.
+      if (
+        !error.failedItems.includes(0) &&
+        next.slug &&
+        error.failedItems.some((index) => index >= items.length)
+      ) {
         throw new MeetingSlugTaken(next.slug);
       }
       throw new ConcurrentChange();

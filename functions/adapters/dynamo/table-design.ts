@@ -54,7 +54,7 @@
  * - audit entry        AUDIT#<entryId> / AUDIT                 an organiser's action: who, what, when, the versions,
  *                                                              the names of the fields changed (TTL: the audit retention)
  *                      GSI1: AUDIT#<kind> / <entryId>          the trail of one kind (entry ids are time-ordered);
- *                                                              the whole trail is these lists merged (audit-trail.ts)
+ *                                                              the whole trail is these lists merged (audit-trail-reader.ts)
  * - last Vooruitblik   SYSTEM / DIGEST#vooruitblik             the last digest sent: its time, until when its news ran
  * - sender lease       SYSTEM / SENDER                         which process sends mailings (one per account)
  * - transactional sends SENDS / SECOND#<epochSecond>           transactional mails sent in that second (TTL): the
@@ -75,7 +75,8 @@
  *   registration REGISTRATION#<meetingId> · waiting-list place WAITING#<meetingId> ·
  *   registration needs NEEDS#<meetingId> · registration request PENDING#<meetingId> ·
  *   outbox job about one person JOB#<jobId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
- *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId>
+ *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId> ·
+ *   audit entry about a person AUDIT#<entryId>
  * Meetings' outbox jobs, meetings, counters (request counts too) and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").

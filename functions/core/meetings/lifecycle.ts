@@ -352,7 +352,8 @@ export const publishMeeting = async (
 
 /**
  * Cancelling a meeting: it stays visible as cancelled; everyone registered or waiting gets one mail.
- * 1. Cancelled already → nothing, and no mail.
+ * 1. Cancelled already → nothing, and no mail; with another message than the one it was cancelled with,
+ *    MeetingConflict: that message would reach nobody (a retry with the same one is the same cancellation).
  * 2. The status changes (conditional on the version) with a job in the same transaction, which deletes the
  *    reminder schedule and mails everyone (applyMeetingChange, meeting-mails.ts).
  */
@@ -366,7 +367,14 @@ export const cancelMeeting = (
   untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
     // Cancelled already: its job did (or will do) everything; a second one would mail everyone again.
-    if (current.status === 'cancelled') return current;
+    if (current.status === 'cancelled') {
+      if (message !== undefined && message !== current.cancellationMessage) {
+        throw new MeetingConflict(
+          'Deze bijeenkomst is al geannuleerd en de deelnemers hebben hun mail gehad: dit bericht bereikt niemand meer.',
+        );
+      }
+      return current;
+    }
     if (expectedVersion !== undefined && current.version !== expectedVersion) throw new StaleVersion();
     assertNotAnonymised(current);
     const at = ports.clock.now().toISOString();

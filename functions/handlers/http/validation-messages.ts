@@ -87,6 +87,8 @@ export const validationMessage = (issue: RawIssue): string => {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined && field) return `${it} ontbreekt.`;
+      // A query parameter read as a number that is none (`?limit=veel`).
+      if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return `${it} moet een getal zijn.`;
       const expected = typeNames[issue.expected] ?? issue.expected;
       return `${it} moet ${expected} zijn, niet ${describeValue(issue.input)}.`;
     }

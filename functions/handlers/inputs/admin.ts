@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
+import { InvalidInput } from '../../core/errors';
 import { auditKinds } from '../../core/organisers/audit';
-import { isoInstantPattern, placeCursor } from './cursor';
+import { isoInstantPattern, pageLimit, placeCursor } from './cursor';
 import { emailInput } from './fields';
 
 /** A person id as the system makes them (core/people/person-id.ts): 32 hexadecimal characters. */
@@ -16,7 +17,7 @@ export const auditQuery = z.object({
   personId: z.optional(personIdInput),
   /** The `nextCursor` of the page before: the id of its last entry. */
   cursor: z.optional(z.string().check(z.regex(/^[0-9A-Z]{26}$/, 'Deze cursor hoort niet bij deze lijst.'))),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  limit: pageLimit,
 });
 
 /** The cursor of the suppression list: a place `<suppressedAt>#<personId>` (suppressionPlace). */
@@ -27,5 +28,24 @@ export const suppressionQuery = z.object({
   email: z.optional(emailInput),
   personId: z.optional(personIdInput),
   cursor: suppressionListCursor.parameter,
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  limit: pageLimit,
 });
+
+/**
+ * The person an admin asks about: by address (keyed here, never kept) or by id, not both; undefined when
+ * neither is given.
+ */
+export const personAsked = async (
+  { email, personId }: { readonly email?: string | undefined; readonly personId?: string | undefined },
+  keyed: (address: string) => Promise<string>,
+): Promise<string | undefined> => {
+  if (email && personId) {
+    throw new InvalidInput([
+      {
+        field: 'email',
+        message: 'Geef in ‘email’ een e-mailadres of in ‘personId’ een persoons-id, niet allebei.',
+      },
+    ]);
+  }
+  return email ? keyed(email) : personId;
+};

@@ -27,5 +27,8 @@ export const placeCursor = (place: RegExp) => {
   };
 };
 
+/** How many items a page of a list holds: 1 to 100, 50 unless asked. */
+export const pageLimit = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50);
+
 /** An ISO instant as toISOString writes it, the start of most places. */
 export const isoInstantPattern = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?Z';

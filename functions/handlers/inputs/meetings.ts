@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../../adapters/validation-locale';
 import { meetingStatuses } from '../../core/meetings/model';
 import { paths } from '../../paths';
-import { isoInstantPattern, placeCursor } from './cursor';
+import { isoInstantPattern, pageLimit, placeCursor } from './cursor';
 import { noControlExceptNewlines, singleLine } from './fields';
 import { instant } from './instant';
 
@@ -89,5 +89,5 @@ export const meetingListCursor = placeCursor(new RegExp(`^${isoInstantPattern}#[
 export const meetingListQuery = z.object({
   status: z.optional(z.enum(meetingStatuses)),
   cursor: meetingListCursor.parameter,
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  limit: pageLimit,
 });
