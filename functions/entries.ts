@@ -171,8 +171,8 @@ export const lambdaEntries = {
   organiserSuppressions: {
     file: 'handlers/organiser-suppressions.ts',
     description: 'The suppression list, for admins: newest first, or one person by address or id (audited)',
-    // Reading it is audited: the entry is its only write.
-    needs: { table: 'readWrite', personIds: true },
+    // Reading it is audited: the entry is its only write (lib/app-function.ts grants just that).
+    needs: { table: 'read', personIds: true },
   },
   organiserSuppressionLift: {
     file: 'handlers/organiser-suppression-lift.ts',
@@ -182,8 +182,8 @@ export const lambdaEntries = {
   organiserTestMail: {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',
-    // Writes nothing but its audit entry.
-    needs: { mail: true, personIds: true, table: 'readWrite' },
+    // Writes nothing but its audit entry (lib/app-function.ts grants just that).
+    needs: { mail: true, personIds: true, table: 'read' },
   },
   newsletterForm: {
     file: 'handlers/newsletter-form.ts',

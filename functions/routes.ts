@@ -308,5 +308,9 @@ export const routeByKey = (key: string): Route | undefined => byKey.get(key);
 export const servesLimitedRoute = (entry: EntryName, table: readonly Route[] = routes): boolean =>
   table.some((route) => route.entry === entry && route.limit !== undefined);
 
+/** Whether an entry serves an audited route: its function writes audit entries (lib/app-function.ts grants it). */
+export const servesAuditedRoute = (entry: EntryName, table: readonly Route[] = routes): boolean =>
+  table.some((route) => route.entry === entry && isAuditedRoute(route));
+
 /** API routes answer problem+json; every other path is a page and answers Dutch HTML. */
 export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');

@@ -9,7 +9,11 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { personIndexName, requestCountKeyPrefix } from '../functions/adapters/dynamo/table-design';
+import {
+  auditEntryKeyPrefix,
+  personIndexName,
+  requestCountKeyPrefix,
+} from '../functions/adapters/dynamo/table-design';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
 import { bundleConditions, functionBundling, lambdaNodeMajor } from './bundling';
 import type { MailSending } from './mail-sending';
@@ -87,6 +91,12 @@ export interface AppFunctionProps {
    * @default false
    */
   readonly countsRequests?: boolean;
+  /**
+   * Serves an audited route (functions/routes.ts, `isAuditedRoute`): it writes the audit trail's entries, so it
+   * may put items on the audit entries' partitions (`dynamodb:LeadingKeys`), if its needs do not write the table.
+   * @default false
+   */
+  readonly writesAuditEntries?: boolean;
 }
 
 /** Item reads; TransactGetItems is authorised through GetItem. No Scan. */
@@ -189,6 +199,8 @@ export class AppFunction extends Construct {
 
     this.grantNeeds(entry.needs, props.resources);
     if (this.countsRequests) this.allowRequestCounting(entry.needs, props.resources);
+    if (props.writesAuditEntries && entry.needs.table !== 'readWrite')
+      this.allowAuditEntries(props.resources);
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `${entry.description}: the function failed (uncaught error or timeout)`,
@@ -293,6 +305,19 @@ export class AppFunction extends Construct {
       });
     }
     if (needs.tokens !== true && needs.personIds !== true) resources.tokenSecret.grantRead(this.function);
+  }
+
+  /**
+   * Writing an audit entry (functions/core/organisers/audit.ts) from a function whose needs only read the table
+   * (reading the suppression list, a test mail): PutItem on the audit entries' partitions alone.
+   */
+  private allowAuditEntries(resources: AppResources): void {
+    iam.Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [resources.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${auditEntryKeyPrefix}*`] } },
+    });
   }
 
   /**

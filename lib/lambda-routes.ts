@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EntryName, LambdaEntry } from '../functions/entries';
-import { isOrganiserRoute, type Route, servesLimitedRoute } from '../functions/routes';
+import { isOrganiserRoute, type Route, servesAuditedRoute, servesLimitedRoute } from '../functions/routes';
 import { AppFunction, type AppResources, type LogLevel } from './app-function';
 
 export interface LambdaRoutesProps {
@@ -114,6 +114,8 @@ export const addLambdaRoutes = (
       ...(props.logLevel !== undefined && { logLevel: props.logLevel }),
       // Functions behind a route with a `limit` count requests (bundled limiter, grants: lib/app-function.ts).
       ...(servesLimitedRoute(name, props.routes) && { countsRequests: true }),
+      // Functions behind an audited route write audit entries (grants: lib/app-function.ts).
+      ...(servesAuditedRoute(name, props.routes) && { writesAuditEntries: true }),
     });
     functions.set(name, fn);
     const integration = new FunctionIntegration(`Integration-${name}`, fn.function);

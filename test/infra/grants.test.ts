@@ -163,6 +163,31 @@ describe('a sending account grant', () => {
   });
 });
 
+describe('a function that only reads the table but serves an audited route', () => {
+  it.each([lambdaEntries.organiserSuppressions, lambdaEntries.organiserTestMail])(
+    'may PutItem on the audit entries alone ($description)',
+    (entry) => {
+      const writes = dynamoStatementsOf(entry.description).filter((statement) =>
+        actionsOf([statement]).some((action) => /^dynamodb:.*(Put|Update|Delete|Write)/.test(action)),
+      );
+
+      expect(entry.needs.table).toBe('read');
+      expect(writes).toHaveLength(1);
+      expect(asList(writes[0]?.Action ?? [])).toEqual(['dynamodb:PutItem']);
+      expect(writes[0]?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] },
+      });
+    },
+  );
+
+  it('is not what a reader that serves no audited route gets (the control)', () => {
+    const writes = dynamoStatementsOf(reader.description).filter((statement) =>
+      actionsOf([statement]).some((action) => /^dynamodb:.*(Put|Update|Delete|Write)/.test(action)),
+    );
+    expect(writes).toEqual([]);
+  });
+});
+
 describe('cdk-nag', () => {
   it('accepts the table and secret grants without further acknowledgements', () => {
     const report = new AwsSolutionsChecks().validateScope(app);

@@ -519,6 +519,20 @@ describe('the suppression list, for admins', () => {
         changes: ['feedbackId', 'personId', 'reason', 'suppressedAt'],
       },
     ]);
+    // One person's entries page through the person index as the whole trail pages through GSI1.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: AuditEntryBody[]; nextCursor: string | null } = await auditTrail(
+        `?personId=${suppressed.personId}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      paged.push(...page.items.map((entry) => entry.entryId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(
+      (await auditTrail(`?personId=${suppressed.personId}`)).items.map((entry) => entry.entryId),
+    );
+    expect(paged.length).toBeGreaterThanOrEqual(4);
     const reads = (await auditTrail('?kind=suppression&limit=100')).items.filter(
       (entry) => entry.action === 'GET /api/organiser/suppressions',
     );

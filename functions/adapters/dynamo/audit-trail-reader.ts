@@ -8,6 +8,7 @@ import {
   type AuditTrailReader,
   auditKinds,
 } from '../../core/organisers/audit';
+import { newestFirst } from './newest-first';
 import { keys, personIndexName } from './table-design';
 
 const entryItem = z.object({
@@ -61,21 +62,12 @@ export class DynamoAuditTrail implements AuditTrailReader {
     };
   }
 
-  private async ofKind(kind: AuditKind, before: string | undefined, limit: number) {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
-        ExpressionAttributeValues: {
-          ':pk': keys.auditTrail(kind).GSI1PK,
-          ...(before ? { ':before': before } : {}),
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return Items;
+  private ofKind(kind: AuditKind, before: string | undefined, limit: number) {
+    return newestFirst(this.client, this.tableName, {
+      partition: keys.auditTrail(kind).GSI1PK,
+      ...(before ? { before } : {}),
+      limit,
+    });
   }
 
   /** One person's entries: the person index, narrowed to audit entries (and to one kind by a filter). */

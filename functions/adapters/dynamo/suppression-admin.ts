@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import {
   type Suppression,
@@ -8,6 +8,7 @@ import {
 } from '../../core/mailings/suppression-admin';
 import { ConcurrentChange } from '../../core/ports';
 import { transactRecorded } from './audited-writes';
+import { newestFirst } from './newest-first';
 import { keys } from './table-design';
 import { TransactionConditionFailed } from './transactions';
 
@@ -41,20 +42,11 @@ export class DynamoSuppressionAdmin implements SuppressionAdminStore {
     readonly before?: string;
     readonly limit: number;
   }): Promise<SuppressionPage> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
-        ExpressionAttributeValues: {
-          ':pk': keys.suppressions().GSI1PK,
-          ...(before ? { ':before': before } : {}),
-        },
-        ScanIndexForward: false,
-        // One more than the page: whether another follows is known, not guessed.
-        Limit: limit + 1,
-      }),
-    );
+    const Items = await newestFirst(this.client, this.tableName, {
+      partition: keys.suppressions().GSI1PK,
+      ...(before ? { before } : {}),
+      limit: limit + 1,
+    });
     const items = Items.slice(0, limit).map(suppressionOf);
     const last = items.at(-1);
     return { items, nextBefore: Items.length > limit && last ? suppressionPlace(last) : null };

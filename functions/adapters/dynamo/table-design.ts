@@ -169,6 +169,8 @@ export const tableDesign: TableDesign = {
  * without otherwise writing the table is limited to these partitions (lib/app-function.ts).
  */
 export const requestCountKeyPrefix = 'LIMIT#';
+/** The partitions of the audit trail's entries (`keys.auditEntry`): what a function that only audits may write. */
+export const auditEntryKeyPrefix = 'AUDIT#';
 
 /** The key of an item in the base table. */
 export interface ItemKey {
@@ -286,7 +288,7 @@ export const keys = {
   }),
   reportSlug: (slug: string): ItemKey => ({ PK: `REPORTSLUG#${slug}`, SK: 'SLUG' }),
   meetingSlug: (slug: string): ItemKey => ({ PK: `MEETINGSLUG#${slug}`, SK: 'SLUG' }),
-  auditEntry: (entryId: string): ItemKey => ({ PK: `AUDIT#${entryId}`, SK: 'AUDIT' }),
+  auditEntry: (entryId: string): ItemKey => ({ PK: `${auditEntryKeyPrefix}${entryId}`, SK: 'AUDIT' }),
   suppressions: () => ({ GSI1PK: 'SUPPRESSIONS' }),
   /** `suppressedAt` is an ISO instant of fixed width, so the sort key orders by time. */
   suppressionListing: (suppressedAt: string, personId: string) => ({
@@ -401,7 +403,7 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
       ? undefined
       : { kind: 'reportRequest', personId: requester, ref: reportId };
   }
-  const entryId = withoutPrefix(pk, 'AUDIT#');
+  const entryId = withoutPrefix(pk, auditEntryKeyPrefix);
   if (entryId !== undefined && sk === keys.auditEntry('').SK) {
     // An organiser's action about one person (a registration, a report request, a suppression).
     return typeof item.personId === 'string'
