@@ -15,8 +15,8 @@ installAuditWriter(auditWriter);
 export { auditAbout };
 
 /**
- * Carries out `action` as the organiser's action `what` (a route key) and makes sure it leaves its entry: the
- * stores write it with the change; an action that succeeded without writing a record gets one here, after it.
+ * Carries out `carryOut` as the organiser's `action` (its route key) and makes sure it leaves one entry: the
+ * stores write it with the change; an action that `succeeded` without writing a record gets one here, after it.
  */
 export const audited = async <T>(
   {
