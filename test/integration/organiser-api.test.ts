@@ -204,6 +204,21 @@ describe('a meeting with an address of its own', () => {
     expect((await system.fetch('/bijeenkomsten/werkplaats-zuid-2027')).headers.get('location')).toBe(
       '/bijeenkomsten/werkplaats-zuid',
     );
+
+    // Without a slug the page is at the id again, and both old slugs lead there.
+    const version = ((await back.json()) as OrganiserMeeting).version;
+    const removed = await system.fetchAsOrganiser(
+      `/api/organiser/meetings/${meeting.id}`,
+      jsonRequest('PATCH', { slug: null }, { 'if-match': `"${version}"` }),
+    );
+    expect(removed.status).toBe(200);
+    expect((await removed.json()) as OrganiserMeeting).not.toHaveProperty('slug');
+    expect((await system.fetch(`/bijeenkomsten/${meeting.id}`)).status).toBe(200);
+    for (const old of ['werkplaats-zuid', 'werkplaats-zuid-2027']) {
+      expect((await system.fetch(`/bijeenkomsten/${old}`)).headers.get('location')).toBe(
+        `/bijeenkomsten/${meeting.id}`,
+      );
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import {
   createMeeting,
   type LifecyclePorts,
   MeetingConflict,
+  MeetingSlugTaken,
   organiserMeetingPage,
   promoteWaiting,
   publishMeeting,
@@ -258,6 +259,24 @@ describe("the organiser's meetings", () => {
       cancelMeeting(ports, meeting.meetingId, undefined, 'Toch iets anders.'),
     ).rejects.toBeInstanceOf(MeetingConflict);
     expect(store.jobs).toHaveLength(1);
+  });
+});
+
+describe("a meeting's slug", () => {
+  it('is set, changed and removed (null) by an update, and a taken one is refused', async () => {
+    const meeting = await createMeeting(ports, { ...details(), slug: 'kennisnetwerk-breda' });
+    const other = await createMeeting(ports, { ...details(), slug: 'werkplaats-breda' });
+
+    const moved = await updateMeeting(ports, meeting.meetingId, meeting.version, {
+      slug: 'kennisnetwerk-breda-2027',
+    });
+    expect(moved.slug).toBe('kennisnetwerk-breda-2027');
+    const removed = await updateMeeting(ports, meeting.meetingId, moved.version, { slug: null });
+    expect(removed).not.toHaveProperty('slug');
+    expect(await store.meetingIdAt('kennisnetwerk-breda')).toBe(meeting.meetingId);
+    await expect(
+      updateMeeting(ports, other.meetingId, other.version, { slug: 'kennisnetwerk-breda-2027' }),
+    ).rejects.toBeInstanceOf(MeetingSlugTaken);
   });
 });
 

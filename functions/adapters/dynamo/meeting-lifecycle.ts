@@ -73,7 +73,9 @@ export class DynamoMeetingLifecycle extends MeetingTableAdapter implements Meeti
     const { tableName } = this.table;
     const attributes = meetingAttributes(next);
     const names = Object.keys(attributes);
-    const removed = (['publishedAt', 'cancelledAt'] as const).filter((name) => next[name] === undefined);
+    const removed = (['publishedAt', 'cancelledAt', 'slug'] as const).filter(
+      (name) => next[name] === undefined,
+    );
     const promoted = promotions.length;
     // The capacity rule for the seats taken plus the promoted ones, counted at write time.
     const capacity = counterCondition([roomFor(next.capacity, promoted)]);

@@ -111,6 +111,9 @@ export class MeetingConflict extends DomainError {
   readonly code = 'meeting-conflict';
 }
 
+/** What an organiser changes of a meeting; `slug: null` removes its slug. */
+export type MeetingChanges = Partial<Omit<MeetingDetails, 'slug'>> & { readonly slug?: string | null };
+
 /** The slug asked for is another meeting's address already (its slug, old or current, or its id). */
 export class MeetingSlugTaken extends DomainError {
   readonly code = 'slug-taken';
@@ -229,7 +232,7 @@ export const updateMeeting = async (
   ports: LifecyclePorts,
   meetingId: string,
   expectedVersion: number,
-  changes: Partial<MeetingDetails>,
+  changes: MeetingChanges,
 ): Promise<Meeting> => {
   const updated = await untilCommitted(contendedRounds, async () => {
     const current = await organiserMeeting(ports.store, meetingId);
@@ -238,9 +241,13 @@ export const updateMeeting = async (
       throw new MeetingConflict('Een geannuleerde bijeenkomst kan niet meer veranderen.');
     assertNotAnonymised(current);
     const moved = calendarFields.some((field) => field in changes && changes[field] !== current[field]);
+    const { slug, ...details } = changes;
+    const { slug: _current, ...unaddressed } = current;
     const next: Meeting = {
-      ...current,
-      ...changes,
+      // `slug: null` removes the slug: the meeting's page is at its id again (an old slug still leads there).
+      ...(slug === null ? unaddressed : current),
+      ...details,
+      ...(typeof slug === 'string' ? { slug } : {}),
       updatedAt: ports.clock.now().toISOString(),
       version: current.version + 1,
       sequence: moved ? current.sequence + 1 : current.sequence,

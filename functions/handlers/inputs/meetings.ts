@@ -64,7 +64,8 @@ export const createMeetingRequest = z.strictObject({
 });
 
 export const updateMeetingRequest = z
-  .partial(z.strictObject(meetingFields))
+  // `slug: null` removes the slug (the page is at the meeting's id again).
+  .partial(z.strictObject({ ...meetingFields, slug: z.nullable(meetingSlug) }))
   .check(z.refine((changes) => Object.keys(changes).length > 0, 'Geef minstens één veld om te wijzigen.'));
 
 /** Cancelling: an optional message to everyone registered or waiting, carried by the cancellation mail. */
