@@ -1,3 +1,5 @@
+import { meetingAddress } from './core/meetings/model';
+
 /**
  * Public paths, named once: the route table declares them and pages and mails link to them, so a renamed
  * path cannot leave a dead link behind.
@@ -40,7 +42,7 @@ export const paths = {
  * alone): an id never changes, and the page sends it on to the slug.
  */
 export const meetingPath = (meeting: { readonly meetingId: string; readonly slug?: string }): string =>
-  `${paths.meetings}/${encodeURIComponent(meeting.slug ?? meeting.meetingId)}`;
+  `${paths.meetings}/${encodeURIComponent(meetingAddress(meeting))}`;
 
 export const reportPath = (slug: string): string => `${paths.reports}/${encodeURIComponent(slug)}`;
 export const requestReportPath = (slug: string): string => `${reportPath(slug)}/aanvragen`;

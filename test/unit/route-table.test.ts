@@ -1,8 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditKindOfPath } from '../../functions/core/organisers/audit';
 import { lambdaEntries } from '../../functions/entries';
-import { fallbackEntry, isOrganiserRoute, type Route, routeKey, routes } from '../../functions/routes';
+import {
+  fallbackEntry,
+  isAuditedRoute,
+  isOrganiserRoute,
+  type Route,
+  routeKey,
+  routes,
+} from '../../functions/routes';
 
 describe('the route table', () => {
   it('names every route once', () => {
@@ -15,6 +23,12 @@ describe('the route table', () => {
       expect(lambdaEntries[entry], entry).toBeDefined();
       expect(existsSync(join('functions', lambdaEntries[entry].file)), lambdaEntries[entry].file).toBe(true);
     }
+  });
+
+  it('says what each audited route acts on, so its audit entry has a kind (the check can fail)', () => {
+    const kindless = routes.filter((route) => isAuditedRoute(route) && !auditKindOfPath(route.path));
+    expect(kindless.map(routeKey)).toEqual([]);
+    expect(auditKindOfPath('/api/organiser/audit')).toBeUndefined();
   });
 
   it('keeps organiser routes under /api/organiser and only there', () => {

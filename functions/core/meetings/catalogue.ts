@@ -16,8 +16,10 @@ export interface MeetingCatalogue extends MeetingAddresses {
 }
 
 /** A meeting as the public may see it: drafts do not exist for them. */
-export const publicMeeting = async (store: MeetingReader, meetingId: string): Promise<Meeting> => {
-  const meeting = await store.getMeeting(meetingId);
+export const publicMeeting = async (store: MeetingReader, meetingId: string): Promise<Meeting> =>
+  shownToThePublic(await store.getMeeting(meetingId));
+
+const shownToThePublic = (meeting: Meeting | undefined): Meeting => {
   if (!meeting || !isPublic(meeting)) throw new NotFound('Deze bijeenkomst bestaat niet (meer).');
   return meeting;
 };
@@ -32,10 +34,9 @@ export const publicMeetingAt = async (
   address: string,
 ): Promise<Meeting> => {
   const byId = await store.getMeeting(address);
-  if (byId) return publicMeeting({ getMeeting: async () => byId }, address);
+  if (byId) return shownToThePublic(byId);
   const meetingId = await store.meetingIdAt(address);
-  if (meetingId === undefined) throw new NotFound('Deze bijeenkomst bestaat niet (meer).');
-  return publicMeeting(store, meetingId);
+  return shownToThePublic(meetingId === undefined ? undefined : await store.getMeeting(meetingId));
 };
 
 /** Upcoming published meetings, earliest first: a Query by date, never a Scan. */
