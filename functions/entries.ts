@@ -81,7 +81,6 @@ const deliveryBudget = {
   reason: 'composes every kind of mail, with calendar invitations, and sends it (SendEmail)',
 } as const;
 
-/** A form posted to a page: zod's checks, and a whole Dutch page (its style sheet inline) as the answer. */
 /** An organiser's write of a meeting: its fields validated, the change written with its audit entry. */
 const meetingWriteBudget = {
   ratio: 1.35,
@@ -89,6 +88,17 @@ const meetingWriteBudget = {
     "validates a meeting's fields (its slug, times, questions, a cancellation's message) and writes the change with its audit entry and slug claim",
 } as const;
 
+/**
+ * A page a mailed link opens: it checks the signed link (the keyring) and reads what it names, and answers with
+ * a whole Dutch page, its style sheet inline. Besides, every function carries the route table (the edge looks
+ * its route up), which grows with each route of the API.
+ */
+const linkPageBudget = {
+  ratio: 1.35,
+  reason: 'checks a signed link and answers with a whole Dutch page, its style sheet inline',
+} as const;
+
+/** A form posted to a page: zod's checks, and a whole Dutch page (its style sheet inline) as the answer. */
 const formPageBudget = {
   ratio: 1.35,
   reason: 'validates a form with zod and answers with a whole Dutch page, its style sheet inline',
@@ -152,6 +162,11 @@ export const lambdaEntries = {
     description: 'Home page: the next meetings and the latest publications',
     needs: { table: 'read' },
   },
+  apiDocs: {
+    file: 'handlers/api-docs.ts',
+    description: 'The API described: its OpenAPI 3.1 document and the Dutch docs page made from it',
+    needs: {},
+  },
   notFound: {
     file: 'handlers/not-found.ts',
     description: 'Dutch 404 page or problem+json for unknown paths',
@@ -206,6 +221,7 @@ export const lambdaEntries = {
     file: 'handlers/confirm-subscription-page.ts',
     description: 'The page an opt-in link opens (checks the link, shows the confirm button)',
     needs: { tokens: true },
+    budget: linkPageBudget,
   },
   confirmSubscription: {
     file: 'handlers/confirm-subscription.ts',
@@ -217,6 +233,7 @@ export const lambdaEntries = {
     file: 'handlers/preferences-page.ts',
     description: "A subscriber's preferences page",
     needs: { table: 'read', tokens: true },
+    budget: linkPageBudget,
   },
   preferencesSubmit: {
     file: 'handlers/preferences-submit.ts',
@@ -228,6 +245,7 @@ export const lambdaEntries = {
     file: 'handlers/unsubscribe-page.ts',
     description: 'The page the unsubscribe link opens',
     needs: { tokens: true },
+    budget: linkPageBudget,
   },
   unsubscribe: {
     file: 'handlers/unsubscribe.ts',
@@ -425,6 +443,7 @@ export const lambdaEntries = {
     file: 'handlers/cancel-registration-page.ts',
     description: 'The page a cancel link opens',
     needs: { table: 'read', tokens: true },
+    budget: linkPageBudget,
   },
   cancelRegistration: {
     file: 'handlers/cancel-registration.ts',
@@ -577,6 +596,7 @@ export const lambdaEntries = {
     file: 'handlers/report-request-confirm-page.ts',
     description: 'The page a request confirm link opens (checks the link, shows the confirm button)',
     needs: { table: 'read', tokens: true },
+    budget: linkPageBudget,
   },
   reportRequestConfirm: {
     file: 'handlers/report-request-confirm.ts',
@@ -588,6 +608,7 @@ export const lambdaEntries = {
     file: 'handlers/report-download-page.ts',
     description: 'The page a download link opens, for a granted request of a report on request',
     needs: { table: 'read', tokens: true },
+    budget: linkPageBudget,
   },
   reportDownload: {
     file: 'handlers/report-download.ts',
@@ -621,6 +642,7 @@ export const lambdaEntries = {
     description:
       'The drafted Vooruitblik as readers will get it, behind the signed link mailed to organisers',
     needs: { table: 'read', tokens: true },
+    budget: linkPageBudget,
   },
   vooruitblik: {
     file: 'handlers/vooruitblik.ts',

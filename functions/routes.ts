@@ -281,6 +281,10 @@ export const routes = [
         access: 'organisers',
       }) as const,
   ),
+  // The API describes itself: its OpenAPI document and the Dutch docs page made from it.
+  { method: 'GET', path: '/api', entry: 'apiDocs', access: 'public' },
+  { method: 'GET', path: '/api/docs', entry: 'apiDocs', access: 'public' },
+  { method: 'GET', path: '/api/openapi.json', entry: 'apiDocs', access: 'public' },
 ] as const satisfies readonly Route[];
 
 /** Whether a route is the organisers' (signed in, in a role), not the public's. */

@@ -309,6 +309,7 @@ const start = async (): Promise<void> => {
       '',
       'Drop In runs offline.',
       `  Site:             ${siteUrl}/`,
+      `  API docs:         ${siteUrl}/api/docs   (every route; the OpenAPI 3.1 document at ${siteUrl}/api/openapi.json)`,
       `  Mailbox:          ${ses.endpoint}/   (every mail the site sends; kept in ${mailJournal})`,
       `  Organiser token:  ${paths.organiserToken}   (${defaultOrganiser.email}, group organisers, valid 12 h;`,
       '                    another: npm run -s local -- token; --group admins for the audit trail and suppressions)',

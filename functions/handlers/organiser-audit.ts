@@ -1,5 +1,6 @@
 import { auditTrail } from '../composition/audit-trail';
 import { personIds } from '../composition/person-ids';
+import type { AuditPageBody } from '../contract/schemas/organisers';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
@@ -19,5 +20,5 @@ export const handler = httpRoute(async (event) => {
     ...(cursor ? { before: cursor } : {}),
     limit,
   });
-  return json(200, { items: page.items, nextCursor: page.nextBefore });
+  return json(200, { items: page.items, nextCursor: page.nextBefore } satisfies AuditPageBody);
 });

@@ -1,6 +1,7 @@
 import { audienceCounter } from '../composition/mailing-sending';
 import { mailingStore } from '../composition/mailing-store';
 import { config } from '../composition/process';
+import type { MailingAudienceBody } from '../contract/schemas/mailings';
 import { countMailingAudience } from '../core/mailings/sending-control';
 import { httpRoute } from './http/edge';
 import { json } from './http/respond';
@@ -19,5 +20,5 @@ export const handler = httpRoute(async (event) => {
     distinct: count.distinct,
     skipped: { suppressed: count.suppressed, optedOut: count.optedOut },
     fourEyes: { threshold, required: count.audience > threshold, missing },
-  });
+  } satisfies MailingAudienceBody);
 });

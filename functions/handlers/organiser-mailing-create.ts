@@ -1,4 +1,5 @@
 import { mailingDrafts } from '../composition/mailings';
+import type { CreatedMailingBody } from '../contract/schemas/mailings';
 import { createMailingDraft } from '../core/mailings/drafts';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
@@ -12,7 +13,7 @@ export const handler = organiserRoute(async (event) => {
   const stored = await createMailingDraft(mailingDrafts(), content, organiserOf(event));
   return json(
     201,
-    { mailingId: stored.mailing.mailingId, ...mailingView(stored) },
+    { mailingId: stored.mailing.mailingId, ...mailingView(stored) } satisfies CreatedMailingBody,
     {
       etag: mailingEtag(stored.mailing),
       location: `/api/organiser/mailings/${stored.mailing.mailingId}`,

@@ -1,4 +1,5 @@
 import { mailingStore } from '../composition/mailing-store';
+import type { MailingListBody } from '../contract/schemas/mailings';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
@@ -9,5 +10,8 @@ import { mailingSummaryView } from './views/mailings';
 export const handler = httpRoute(async (event) => {
   const { cursor, limit } = parseQuery(event, mailingListQuery);
   const page = await mailingStore().list({ limit, ...(cursor ? { cursor } : {}) });
-  return json(200, { items: page.items.map(mailingSummaryView), nextCursor: page.nextCursor });
+  return json(200, {
+    items: page.items.map(mailingSummaryView),
+    nextCursor: page.nextCursor,
+  } satisfies MailingListBody);
 });

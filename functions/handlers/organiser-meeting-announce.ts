@@ -1,4 +1,5 @@
 import { meetingAnnouncements } from '../composition/mailings';
+import type { CreatedMailingBody } from '../contract/schemas/mailings';
 import { announceMeeting } from '../core/mailings/announcement';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
@@ -18,7 +19,7 @@ export const handler = organiserRoute(async (event) => {
   );
   return json(
     201,
-    { mailingId: stored.mailing.mailingId, ...mailingView(stored) },
+    { mailingId: stored.mailing.mailingId, ...mailingView(stored) } satisfies CreatedMailingBody,
     {
       etag: mailingEtag(stored.mailing),
       location: `/api/organiser/mailings/${stored.mailing.mailingId}`,

@@ -1,5 +1,6 @@
 import { meetingLifecycle } from '../composition/meeting-lifecycle';
 import { clock } from '../composition/process';
+import type { RegistrationsExportBody } from '../contract/schemas/organisers';
 import { organiserMeeting } from '../core/meetings/lifecycle';
 import { registrationsJson } from '../web/exports/registrations';
 import { httpRoute } from './http/edge';
@@ -12,5 +13,5 @@ export const handler = httpRoute(async (event) => {
     store.listRegistrations(meeting.meetingId),
     store.countPending(meeting.meetingId, clock.now()),
   ]);
-  return json(200, registrationsJson(meeting, rows, pending));
+  return json(200, registrationsJson(meeting, rows, pending) satisfies RegistrationsExportBody);
 });

@@ -1,4 +1,5 @@
 import { reportPublication } from '../composition/report-control';
+import type { OrganiserReportBody } from '../contract/schemas/reports';
 import { NotFound } from '../core/errors';
 import { publishReportNow, scheduleReportAt, unpublishReport } from '../core/reports/publication';
 import { type ReportAction, reportActions } from '../core/reports/report';
@@ -24,5 +25,5 @@ export const handler = organiserRoute(async (event) => {
     action === 'schedule'
       ? await scheduleReportAt(ports, id, new Date(parseJsonBody(event, scheduleReportRequest).at), version)
       : await { publish: publishReportNow, unpublish: unpublishReport }[action](ports, id, version);
-  return json(200, organiserReportView(report), { etag: etagOf(report) });
+  return json(200, organiserReportView(report) satisfies OrganiserReportBody, { etag: etagOf(report) });
 });

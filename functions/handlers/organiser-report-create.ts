@@ -1,4 +1,5 @@
 import { reportWriting } from '../composition/reports';
+import type { OrganiserReportBody } from '../contract/schemas/reports';
 import { createReport } from '../core/reports/use-cases';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
@@ -10,7 +11,7 @@ import { etagOf, organiserReportView } from './views/reports';
 export const handler = organiserRoute(async (event) => {
   const content = parseJsonBody(event, createReportRequest, { limitBytes: reportBodyLimitBytes });
   const report = await createReport(reportWriting(), content, organiserOf(event));
-  return json(201, organiserReportView(report), {
+  return json(201, organiserReportView(report) satisfies OrganiserReportBody, {
     etag: etagOf(report),
     location: `/api/organiser/reports/${report.reportId}`,
   });

@@ -1,4 +1,5 @@
 import { reportAttachments } from '../composition/report-attachments';
+import type { DocumentUploadFormBody, OrganiserReportBody } from '../contract/schemas/reports';
 import { attachDocument, documentUploadForm } from '../core/reports/attachments';
 import { organiserRoute } from './http/organiser-route';
 import { ifMatchVersion, parseJsonBody } from './http/request';
@@ -15,7 +16,8 @@ import { etagOf, organiserReportView } from './views/reports';
  */
 export const handler = organiserRoute(async (event) => {
   const id = event.pathParameters?.id ?? '';
-  if (event.routeKey.startsWith('POST')) return json(201, await documentUploadForm(reportAttachments(), id));
+  if (event.routeKey.startsWith('POST'))
+    return json(201, (await documentUploadForm(reportAttachments(), id)) satisfies DocumentUploadFormBody);
   const { uploadId, filename } = parseJsonBody(event, attachDocumentRequest);
   const report = await attachDocument(
     reportAttachments(),
@@ -23,5 +25,5 @@ export const handler = organiserRoute(async (event) => {
     { uploadId, ...(filename !== undefined ? { filename } : {}) },
     ifMatchVersion(event, { required: false }),
   );
-  return json(200, organiserReportView(report), { etag: etagOf(report) });
+  return json(200, organiserReportView(report) satisfies OrganiserReportBody, { etag: etagOf(report) });
 });

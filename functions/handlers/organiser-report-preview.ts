@@ -1,5 +1,6 @@
 import { reportConsent } from '../composition/report-consent';
 import { reportStore } from '../composition/report-store';
+import type { ReportPreviewBody } from '../contract/schemas/reports';
 import { findReport } from '../core/reports/use-cases';
 import { reportPath } from '../paths';
 import { renderReportPage } from '../web/pages/reports';
@@ -12,7 +13,10 @@ export const handler = httpRoute(async (event) => {
   const report = await findReport({ store: reportStore() }, event.pathParameters?.id ?? '');
   return json(
     200,
-    { page: reportPath(report.slug), html: renderReportPage(report, reportConsent) },
+    {
+      page: reportPath(report.slug),
+      html: renderReportPage(report, reportConsent),
+    } satisfies ReportPreviewBody,
     { etag: etagOf(report) },
   );
 });

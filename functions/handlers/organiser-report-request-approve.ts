@@ -1,4 +1,5 @@
 import { reportRequests } from '../composition/report-requests';
+import type { ReportRequestGrantedBody } from '../contract/schemas/reports';
 import { approveRequest } from '../core/reports/requests';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf } from './http/request';
@@ -15,5 +16,9 @@ export const handler = organiserRoute(async (event) => {
     event.pathParameters?.personId ?? '',
     organiserOf(event),
   );
-  return json(200, { personId: request.personId, status: request.status, grantedAt: request.grantedAt });
+  return json(200, {
+    personId: request.personId,
+    status: request.status,
+    grantedAt: request.grantedAt,
+  } satisfies ReportRequestGrantedBody);
 });

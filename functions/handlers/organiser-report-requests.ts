@@ -1,5 +1,6 @@
 import { reportRequestStore } from '../composition/report-request-store';
 import { reportStore } from '../composition/report-store';
+import type { ReportRequestsBody } from '../contract/schemas/reports';
 import { findReport } from '../core/reports/use-cases';
 import {
   reportRequestsCsv,
@@ -16,7 +17,8 @@ import { json } from './http/respond';
 export const handler = httpRoute(async (event) => {
   const report = await findReport({ store: reportStore() }, event.pathParameters?.id ?? '');
   const requests = await reportRequestStore().list(report.reportId);
-  if (!event.routeKey.endsWith('.csv')) return json(200, reportRequestsJson(report, requests));
+  if (!event.routeKey.endsWith('.csv'))
+    return json(200, reportRequestsJson(report, requests) satisfies ReportRequestsBody);
   return {
     statusCode: 200,
     headers: {

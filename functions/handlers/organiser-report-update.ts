@@ -1,4 +1,5 @@
 import { reportWriting } from '../composition/reports';
+import type { OrganiserReportBody } from '../contract/schemas/reports';
 import { updateReport } from '../core/reports/use-cases';
 import { organiserRoute } from './http/organiser-route';
 import { ifMatchVersion, parseJsonBody } from './http/request';
@@ -11,5 +12,5 @@ export const handler = organiserRoute(async (event) => {
   const version = ifMatchVersion(event, { required: true }) ?? -1;
   const changes = parseJsonBody(event, updateReportRequest, { limitBytes: reportBodyLimitBytes });
   const report = await updateReport(reportWriting(), event.pathParameters?.id ?? '', version, changes);
-  return json(200, organiserReportView(report), { etag: etagOf(report) });
+  return json(200, organiserReportView(report) satisfies OrganiserReportBody, { etag: etagOf(report) });
 });

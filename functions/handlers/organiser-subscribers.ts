@@ -1,5 +1,6 @@
 import { clock } from '../composition/process';
 import { subscriptionStore } from '../composition/subscription-store';
+import type { SubscriberPageBody } from '../contract/schemas/organisers';
 import { listSubscribers } from '../core/subscriptions/use-cases';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
@@ -26,5 +27,5 @@ export const handler = httpRoute(async (event) => {
       consentAt: subscription.consent.at,
     })),
     nextCursor: page.nextCursor,
-  });
+  } satisfies SubscriberPageBody);
 });

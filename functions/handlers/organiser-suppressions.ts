@@ -1,6 +1,7 @@
 import { auditAbout } from '../composition/audit';
 import { personIds } from '../composition/person-ids';
 import { suppressionAdmin } from '../composition/suppression-admin';
+import type { SuppressionPageBody } from '../contract/schemas/organisers';
 import { organiserRoute } from './http/organiser-route';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
@@ -17,11 +18,14 @@ export const handler = organiserRoute(async (event) => {
     // Who looked this person up is in the trail, under them.
     auditAbout({ targetId: person, personId: person });
     const suppression = await suppressionAdmin().get(person);
-    return json(200, { items: suppression ? [suppression] : [], nextCursor: null });
+    return json(200, {
+      items: suppression ? [suppression] : [],
+      nextCursor: null,
+    } satisfies SuppressionPageBody);
   }
   const page = await suppressionAdmin().list({ ...(cursor ? { before: cursor } : {}), limit });
   return json(200, {
     items: page.items,
     nextCursor: page.nextBefore === null ? null : suppressionListCursor.encode(page.nextBefore),
-  });
+  } satisfies SuppressionPageBody);
 });

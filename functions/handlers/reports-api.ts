@@ -1,4 +1,5 @@
 import { reportStore } from '../composition/report-store';
+import type { PublicReportListBody } from '../contract/schemas/reports';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
 import { json } from './http/respond';
@@ -14,5 +15,8 @@ export const handler = httpRoute(async (event) => {
     ...(soort ? { kind: soort } : {}),
     ...(cursor ? { cursor } : {}),
   });
-  return json(200, { items: list.items.map(publicReportView), nextCursor: list.nextCursor });
+  return json(200, {
+    items: list.items.map(publicReportView),
+    nextCursor: list.nextCursor,
+  } satisfies PublicReportListBody);
 });

@@ -1,4 +1,5 @@
 import { subscriptionPorts } from '../composition/subscriptions';
+import type { SubscriptionAcceptedBody } from '../contract/schemas/organisers';
 import { consentText } from '../core/subscriptions/consent';
 import { subscribe } from '../core/subscriptions/use-cases';
 import { httpRoute } from './http/edge';
@@ -17,5 +18,5 @@ export const handler = httpRoute(async (event) => {
   return json(202, {
     status: 'accepted',
     detail: 'Als dit adres kan worden aangemeld, ontvangt het een e-mail om de aanmelding te bevestigen.',
-  });
+  } satisfies SubscriptionAcceptedBody);
 });

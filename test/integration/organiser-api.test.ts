@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../functions/routes';
 import { createMeeting, jsonRequest, publishMeeting, registerAsOrganiser } from '../support/meetings-api';
 import { recordCount } from '../support/record-count';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -7,7 +9,8 @@ import { waitFor } from '../support/wait-for';
 
 /**
  * The organiser API as a new organiser meets it: the meeting list with every status, readable addresses of
- * their own (slugs), a message with a cancellation, and 400s that say in Dutch which field is wrong.
+ * their own (slugs), a message with a cancellation, 400s that say in Dutch which field is wrong, and the API
+ * describing itself at /api.
  */
 let system: TestSystem;
 beforeAll(async () => {
@@ -563,5 +566,30 @@ describe('the suppression list, for admins', () => {
       asAdmin,
     );
     expect(badPerson.status).toBe(404);
+  });
+});
+
+describe('the API describes itself', () => {
+  it('at /api/openapi.json (the document as built) and /api/docs (every route), /api leading there', async () => {
+    const root = await fetch(`${system.baseUrl}/api`, { redirect: 'manual' });
+    expect(root.status).toBe(301);
+    expect(root.headers.get('location')).toBe('/api/docs');
+
+    const document = await fetch(`${system.baseUrl}/api/openapi.json`);
+    expect(document.status).toBe(200);
+    expect(document.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await document.json()).toEqual(
+      JSON.parse(readFileSync('functions/contract/openapi.json', 'utf8')),
+    );
+
+    const docs = await fetch(`${system.baseUrl}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    // A page's policy (no script; the site's and the docs' styles by hash), not the API's `default-src 'none'`.
+    const policy = docs.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[^']+' 'sha256-[^']+';/);
+    expect(policy).not.toContain('script-src');
+    const html = await docs.text();
+    for (const route of routes) expect(html, routeKey(route)).toContain(`<code>${routeKey(route)}</code>`);
   });
 });

@@ -31,6 +31,7 @@ import {
 } from '../../local/runtime';
 import { type ScheduleRunner, startScheduleRunner } from '../../local/scheduler/runner';
 import { ensureTable } from '../../local/table';
+import { createContractCheck } from './contract';
 
 export interface TestSystemOptions {
   /** The link keyring's file (LINK_KEYS_FILE), read at every use as offline; default none (the legacy key signs). */
@@ -129,6 +130,11 @@ export interface TestSystem {
    * fails the file unless it is empty, so every organiser write of every integration test is checked.
    */
   auditGaps(): Promise<string[]>;
+  /**
+   * The answers so far that break the OpenAPI document (functions/contract/openapi.json): a status, media
+   * type or body it does not describe. `stop()` fails on any.
+   */
+  contractBreaches(): string[];
   /** Stops the relay, closes the server and the clients and drops the table. */
   stop(): Promise<void>;
 }
@@ -172,11 +178,16 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
   const organiserWrites: { requestId: string; routeKey: string }[] = [];
   /** Every audited request, however answered: an entry of anything else leaked from somewhere. */
   const auditedRequests = new Set<string>();
+  /** Answers that are not as the OpenAPI document says (test/support/contract.ts): none, at `stop()`. */
+  const contractBreaches: string[] = [];
+  const checkContract = createContractCheck();
   const server = createLocalApiServer({
     loadHandler,
     authorize: organiserAuth.authorize,
     log,
-    onReply: ({ route, requestId, statusCode }) => {
+    onReply: (exchange) => {
+      const { route, requestId, statusCode } = exchange;
+      if (route) contractBreaches.push(...checkContract({ ...exchange, route }));
       if (route && isAuditedRoute(route)) auditedRequests.add(requestId);
       if (route && isAuditedRoute(route) && statusCode < 300) {
         organiserWrites.push({ requestId, routeKey: routeKey(route) });
@@ -314,6 +325,7 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       headers.set('authorization', `Bearer ${signOrganiserToken(token)}`);
       return fetch(url(path), { redirect: 'manual', ...init, headers });
     },
+    contractBreaches: () => [...contractBreaches],
     auditGaps: () => auditGapsOf(documentClient, tableName, organiserWrites, auditedRequests),
     stop: async () => {
       const gaps = await auditGapsOf(documentClient, tableName, organiserWrites, auditedRequests).catch(
@@ -331,6 +343,11 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       dynamoDbClient.destroy();
       if (gaps.length > 0)
         throw new Error(`Organiser writes without their one audit entry:\n${gaps.join('\n')}`);
+      if (contractBreaches.length > 0) {
+        throw new Error(
+          `Answers that break the contract (functions/contract):\n${[...new Set(contractBreaches)].join('\n')}`,
+        );
+      }
     },
   };
 };

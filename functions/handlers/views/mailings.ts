@@ -1,9 +1,10 @@
+import type { MailingBody, MailingSummaryBody } from '../../contract/schemas/mailings';
 import type { StoredMailing } from '../../core/mailings/drafts';
 import { fourEyesState, type Mailing, statusLabels } from '../../core/mailings/mailing';
 import type { SendingProgress } from '../../core/mailings/recipients';
 
 /** A mailing in the list: what it is and where it stands. */
-export const mailingSummaryView = (mailing: Mailing) => ({
+export const mailingSummaryView = (mailing: Mailing): MailingSummaryBody => ({
   id: mailing.mailingId,
   subject: mailing.subject,
   status: mailing.status,
@@ -37,7 +38,7 @@ const progressView = (progress: SendingProgress | undefined) =>
  * One mailing for its author and the other organisers: the content, its state, the four-eyes record and,
  * once it sends, its progress.
  */
-export const mailingView = ({ mailing }: StoredMailing, progress?: SendingProgress) => ({
+export const mailingView = ({ mailing }: StoredMailing, progress?: SendingProgress): MailingBody => ({
   ...mailingSummaryView(mailing),
   ...progressView(progress),
   ...(mailing.notice ? { notice: mailing.notice } : {}),

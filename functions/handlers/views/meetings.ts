@@ -1,8 +1,9 @@
+import type { OrganiserMeetingBody, PublicMeetingBody } from '../../contract/schemas/meetings';
 import { placesForNewcomers } from '../../core/meetings/capacity';
 import { type Meeting, registrationWindow } from '../../core/meetings/model';
 
 /** A meeting as the public API shows it: no counts beyond the places left. Times in UTC (RFC 3339, Z). */
-export const publicMeetingView = (meeting: Meeting, now: Date) => ({
+export const publicMeetingView = (meeting: Meeting, now: Date): PublicMeetingBody => ({
   id: meeting.meetingId,
   status: meeting.status,
   title: meeting.title,
@@ -26,7 +27,10 @@ export const publicMeetingView = (meeting: Meeting, now: Date) => ({
 });
 
 /** The organiser's view: everything, counters included. */
-export const organiserMeetingView = (meeting: Meeting) => ({ ...meeting, id: meeting.meetingId });
+export const organiserMeetingView = (meeting: Meeting): OrganiserMeetingBody => ({
+  ...meeting,
+  id: meeting.meetingId,
+});
 
 /** The version as an HTTP entity tag, for If-Match. */
 export const etagOf = (meeting: Meeting): string => `"${meeting.version}"`;

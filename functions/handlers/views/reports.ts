@@ -1,3 +1,4 @@
+import type { OrganiserReportBody, PublicReportBody } from '../../contract/schemas/reports';
 import { type Report, type ReportSummary, reportKindNames } from '../../core/reports/report';
 import { reportPath } from '../../paths';
 
@@ -5,14 +6,14 @@ import { reportPath } from '../../paths';
 export const etagOf = (report: Pick<Report, 'version'>): string => `"${report.version}"`;
 
 /** Everything an organiser wrote and where it stands; `body` and `bodyHtml` only for a single report. */
-export const organiserReportView = (report: ReportSummary | Report) => ({
+export const organiserReportView = (report: ReportSummary | Report): OrganiserReportBody => ({
   ...report,
   kindName: reportKindNames[report.kind],
   page: reportPath(report.slug),
 });
 
 /** A published report as anyone may see it (GET /api/reports): no author, no version. */
-export const publicReportView = (report: ReportSummary) => ({
+export const publicReportView = (report: ReportSummary): PublicReportBody => ({
   reportId: report.reportId,
   slug: report.slug,
   title: report.title,

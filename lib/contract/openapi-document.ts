@@ -1,0 +1,259 @@
+import * as z from 'zod/mini';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import {
+  type Answer,
+  type AnswerHeader,
+  capabilities,
+  type Operation,
+  operations,
+} from '../../functions/contract/operations';
+import { type ProblemCode, problemType, problemTypes } from '../../functions/contract/problems';
+import { gatewayMessage, problemDetails } from '../../functions/contract/schemas/common';
+import { isApiPath, isOrganiserRoute, type Route, routeKey, routes } from '../../functions/routes';
+
+/**
+ * The OpenAPI 3.1 document of the route table, made at build time (`npm run contract` writes
+ * functions/contract/openapi.json; a test fails while that file is stale). zod-openapi turns the zod
+ * schemas into JSON Schema here only: no handler loads it (the docs route serves the written file).
+ */
+
+const mediaTypes = {
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  calendar: 'text/calendar; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+} as const;
+
+const headerObjects: Record<
+  AnswerHeader,
+  Record<string, { description: string; schema: { type: 'string' } }>
+> = {
+  etag: {
+    ETag: {
+      description: 'De versie, `"<versie>"`: stuur hem terug als `If-Match`.',
+      schema: { type: 'string' },
+    },
+  },
+  location: { Location: { description: 'Het adres van het nieuwe in de API.', schema: { type: 'string' } } },
+  'x-public-page': {
+    'X-Public-Page': { description: 'Het adres van de openbare pagina.', schema: { type: 'string' } },
+  },
+  redirect: { Location: { description: 'Waarheen.', schema: { type: 'string' } } },
+};
+
+const pathParameters = (path: string): string[] =>
+  [...path.matchAll(/\{(\w+)\+?\}/g)].map((match) => match[1] ?? '');
+
+const pathParameterDescriptions: Record<string, string> = {
+  id: 'De id (bij een bijeenkomst of publicatie ook het eigen adres, de slug).',
+  slug: 'Het adres van de publicatie.',
+  personId: 'De persoons-id van de aanvrager.',
+};
+
+/** The problems a route may answer: its own, and those every route of its kind may. */
+export const problemsOf = (route: Route, operation: Operation): ProblemCode[] => {
+  const codes = new Set<ProblemCode>(operation.problems ?? []);
+  codes.add('internal');
+  if (isOrganiserRoute(route)) codes.add('not-permitted');
+  if (pathParameters(route.path).length > 0 || operation.token) codes.add('not-found');
+  if (operation.token) codes.add('invalid-token');
+  if (operation.query || operation.body) codes.add('invalid-input');
+  if (operation.body) {
+    codes.add('malformed-body');
+    codes.add('payload-too-large');
+    codes.add('unsupported-media-type');
+  }
+  if (operation.ifMatch) codes.add('stale-version');
+  if (operation.ifMatch === 'required') codes.add('precondition-required');
+  if (route.method !== 'GET') codes.add('concurrent-change');
+  if (route.limit) codes.add('too-many-requests');
+  return [...codes];
+};
+
+/** A problem whose `type` is one of these. */
+const problemOf = (codes: readonly ProblemCode[]) =>
+  z.intersection(
+    problemDetails,
+    z.looseObject({ type: z.enum(codes.map(problemType) as [string, ...string[]]) }),
+  );
+
+const answerObject = (answer: Answer): ZodOpenApiResponseObject => ({
+  description: answer.description,
+  ...(answer.headers
+    ? { headers: Object.assign({}, ...answer.headers.map((header) => headerObjects[header])) }
+    : {}),
+  ...(answer.body === undefined
+    ? {}
+    : typeof answer.body === 'string'
+      ? { content: { [mediaTypes[answer.body]]: { schema: { type: 'string' } } } }
+      : { content: { 'application/json': { schema: answer.body.schema, example: answer.body.example } } }),
+});
+
+const errorAnswers = (route: Route, operation: Operation): Record<string, ZodOpenApiResponseObject> => {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of problemsOf(route, operation)) {
+    const { status } = problemTypes[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const answers: Record<string, ZodOpenApiResponseObject> = {};
+  if (isOrganiserRoute(route)) {
+    answers['401'] = {
+      description:
+        'Geen of een ongeldig token: API Gateway weigert het verzoek met zijn eigen body (`not-authenticated` als een token toch geen organisator noemt).',
+      content: {
+        'application/json': { schema: gatewayMessage },
+        'application/problem+json': { schema: problemOf(['not-authenticated']) },
+      },
+    };
+  }
+  // A page's link signed with a key since retired: gone for good, and the page offers a fresh link by mail.
+  if (operation.token && !isApiPath(route.path)) byStatus.set(410, [...(byStatus.get(410) ?? [])]);
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    if (operation.answers[status]) continue; // a page's own answer for this status (a form with its errors)
+    const meanings = [
+      ...codes.map((code) => `\`${code}\`: ${problemTypes[code].meaning}`),
+      ...(status === 410 && operation.token && !isApiPath(route.path)
+        ? ['De link is te oud om nog te gebruiken; de pagina biedt een nieuwe link per mail.']
+        : []),
+    ].join(' ');
+    answers[String(status)] = isApiPath(route.path)
+      ? { description: meanings, content: { 'application/problem+json': { schema: problemOf(codes) } } }
+      : {
+          description: `Een Nederlandse foutpagina. ${meanings}`,
+          content: { [mediaTypes.html]: { schema: { type: 'string' } } },
+        };
+  }
+  return answers;
+};
+
+const operationIds = new Map<string, number>();
+const operationIdOf = (route: Route): string => {
+  const seen = operationIds.get(route.entry) ?? 0;
+  operationIds.set(route.entry, seen + 1);
+  return seen === 0 ? route.entry : `${route.entry}${seen + 1}`;
+};
+
+const operationObject = (route: Route, operation: Operation): ZodOpenApiOperationObject => {
+  const names = pathParameters(route.path);
+  const query = operation.token
+    ? z.object({ token: z.string().check(z.describe(`Het token uit ${operation.token}.`)) })
+    : operation.query;
+  const role = route.access;
+  return {
+    operationId: operationIdOf(route),
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    tags: [operation.capability],
+    ...(role === 'public' ? { security: [] } : { security: [{ organiserToken: [role] }] }),
+    requestParams: {
+      ...(names.length > 0
+        ? {
+            path: z.object(
+              Object.fromEntries(
+                names.map((name) => [
+                  name,
+                  z
+                    .string()
+                    .check(
+                      z.regex(/^[A-Za-z0-9_-]{1,128}$/),
+                      z.describe(pathParameterDescriptions[name] ?? name),
+                    ),
+                ]),
+              ),
+            ),
+          }
+        : {}),
+      ...(query ? { query: query as z.ZodMiniObject } : {}),
+      ...(operation.ifMatch
+        ? {
+            header: z.object({
+              'if-match':
+                operation.ifMatch === 'required'
+                  ? z.string().check(z.describe('De ETag van de versie die je wijzigt (verplicht).'))
+                  : z.optional(z.string().check(z.describe('De ETag van de versie die je wijzigt.'))),
+            }),
+          }
+        : {}),
+    },
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: operation.body.optional !== true,
+            ...(operation.body.description ? { description: operation.body.description } : {}),
+            content:
+              operation.body.kind === 'json'
+                ? {
+                    'application/json': {
+                      schema: operation.body.schema,
+                      ...(operation.body.example !== undefined ? { example: operation.body.example } : {}),
+                    },
+                  }
+                : {
+                    'application/x-www-form-urlencoded': { schema: operation.body.schema },
+                    'multipart/form-data': { schema: operation.body.schema },
+                  },
+          },
+        }
+      : {}),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(operation.answers).map(([status, answer]) => [status, answerObject(answer)]),
+      ),
+      ...errorAnswers(route, operation),
+    },
+  };
+};
+
+/** The document: every route of the table, or a throw naming the first route the contract lacks. */
+export const buildDocument = (
+  table: readonly Route[] = routes,
+  table2: Readonly<Record<string, Operation>> = operations,
+) => {
+  operationIds.clear();
+  const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  for (const route of table) {
+    const operation = table2[routeKey(route)];
+    if (!operation)
+      throw new Error(
+        `The contract has no operation for ${routeKey(route)} (functions/contract/operations.ts)`,
+      );
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: operationObject(route, operation),
+    };
+  }
+  const extra = Object.keys(table2).filter((key) => !table.some((route) => routeKey(route) === key));
+  if (extra.length > 0)
+    throw new Error(`The contract describes routes the table does not have: ${extra.join(', ')}`);
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Drop In API',
+        version: '1',
+        description: [
+          'De API van Drop In: de nieuwsbrief, de bijeenkomsten van het kennisnetwerk en de publicaties.',
+          'Organisatoren sturen alles aan met een JWT (`Authorization: Bearer …`) met hun rol in de claim `cognito:groups`: `organisers` of `admins` (die mag alles).',
+          'Fouten zijn `application/problem+json` (RFC 9457) met een vaste `type`; wijzigen gaat met de ETag als `If-Match`; lijsten zijn per pagina met `cursor`.',
+        ].join('\n\n'),
+      },
+      tags: Object.entries(capabilities).map(([name, description]) => ({ name, description })),
+      components: {
+        securitySchemes: {
+          organiserToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Een JWT van de organisatoren-userpool; de vereiste rol staat bij elke route.',
+          },
+        },
+      },
+      paths,
+    },
+    { reused: 'inline' },
+  );
+};
+
+/** The document as the file holds it: two-space JSON with a final newline. */
+export const documentText = (document: ReturnType<typeof buildDocument>): string =>
+  `${JSON.stringify(document, null, 2)}\n`;
