@@ -130,9 +130,13 @@ export interface Operation {
     readonly example?: unknown;
     /** No body at all is accepted too (the same as `{}`). */
     readonly optional?: true;
+    /** A form's example, as the browser sends it (urlencoded). */
+    readonly formExample?: string;
     readonly description?: string;
   };
   readonly ifMatch?: 'required' | 'optional';
+  /** What a path parameter names, where it is not a plain id (`{id}`: "De id."). */
+  readonly pathParameters?: Readonly<Record<string, string>>;
   readonly answers: Readonly<Record<number, Answer>>;
   /** The domain's problems this route may answer, besides those every route of its kind may. */
   readonly problems?: readonly ProblemCode[];
@@ -148,11 +152,12 @@ const mailingActionSummaries: Record<MailingAction, { summary: string; descripti
   send: {
     summary: 'Mailing nu versturen',
     description:
-      'Verstuurt een concept of ingeplande mailing nu. Boven de vier-ogen-drempel moet de auteur een test hebben gehad en een tweede organisator de huidige versie hebben goedgekeurd (anders 403 die zegt wat ontbreekt).',
+      'Verstuurt een concept nu (een ingeplande mailing eerst `unschedule`). Boven de vier-ogen-drempel moet de auteur een test hebben gehad en een tweede organisator de huidige versie hebben goedgekeurd (anders 403 die zegt wat ontbreekt).',
   },
   schedule: {
     summary: 'Mailing inplannen',
-    description: 'Plant de mailing in op `at` (RFC 3339 met tijdzone); een eerdere planning vervalt.',
+    description:
+      'Plant een concept in op `at` (RFC 3339 met tijdzone); een andere tijd: eerst `unschedule`. De vier ogen gelden als bij `send`.',
   },
   unschedule: {
     summary: 'Planning van een mailing intrekken',
@@ -166,7 +171,11 @@ const mailingActionSummaries: Record<MailingAction, { summary: string; descripti
     summary: 'Versturen hervatten',
     description: 'Gaat verder waar het pauzeerde; niemand krijgt iets twee keer.',
   },
-  cancel: { summary: 'Mailing annuleren', description: 'Wie nog niet aan de beurt was, krijgt niets meer.' },
+  cancel: {
+    summary: 'Mailing annuleren',
+    description:
+      'Een concept, een ingeplande, een gepauzeerde of een op quotum wachtende mailing; wie nog niet aan de beurt was, krijgt niets meer. Tijdens het versturen: eerst `pause`.',
+  },
   'retry-failed': {
     summary: 'Mislukte ontvangers opnieuw proberen',
     description:
@@ -185,7 +194,7 @@ const reportActionSummaries: Record<
   },
   schedule: {
     summary: 'Publicatie inplannen',
-    description: 'Publiceert op `at` (RFC 3339 met tijdzone); tot dan blijft ze een concept voor de lezers.',
+    description: 'Publiceert op `at` (RFC 3339 met tijdzone); tot dan is ze `scheduled` en niet openbaar.',
   },
   unpublish: {
     summary: 'Publicatie offline halen',
@@ -230,7 +239,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     description:
       'Stuurt een bevestigingsmail (double opt-in); het antwoord is voor elk adres hetzelfde, zodat niemand leert of een adres al is aangemeld.',
     capability: 'Nieuwsbrief',
-    body: { kind: 'form', schema: subscribeForm },
+    body: {
+      kind: 'form',
+      schema: subscribeForm,
+      formExample:
+        'email=j.devries%40voorbeeld.nl&name=Jamila+de+Vries&topics=nieuwsbrief&topics=bijeenkomsten&consent=true&consentVersion=<versie>',
+    },
     answers: {
       200: page('“Check je mail”.'),
       400: page('Het formulier opnieuw, met per veld wat er mis is.'),
@@ -248,6 +262,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanmelding bevestigen',
     capability: 'Nieuwsbrief',
     token: 'de bevestigingslink uit de mail',
+    body: {
+      kind: 'form',
+      schema: z.object({}),
+      optional: true,
+      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
+    },
     answers: { 200: page('Bevestigd (ook als dat al eerder was).') },
   },
   [`GET ${paths.preferences}`]: {
@@ -260,7 +280,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Voorkeuren opslaan',
     capability: 'Nieuwsbrief',
     token: 'de voorkeurenlink uit elke nieuwsbrief',
-    body: { kind: 'form', schema: preferencesForm },
+    body: {
+      kind: 'form',
+      schema: preferencesForm,
+      formExample: 'name=Jamila+de+Vries&topics=nieuwsbrief&topics=publicaties',
+    },
     answers: {
       200: page('Opgeslagen (of afgemeld, met de afmeldknop).'),
       400: page('Het formulier opnieuw, met per veld wat er mis is.'),
@@ -277,6 +301,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     description: 'Mailprogramma’s posten `List-Unsubscribe=One-Click`; de knop op de pagina post hetzelfde.',
     capability: 'Nieuwsbrief',
     token: 'de afmeldlink uit de mail',
+    body: {
+      kind: 'form',
+      schema: z.object({ 'List-Unsubscribe': z.optional(z.literal('One-Click')) }),
+      optional: true,
+      formExample: 'List-Unsubscribe=One-Click',
+    },
     answers: { 200: page('Afgemeld (ook als dat al was).') },
   },
   [`GET ${paths.freshLink}`]: {
@@ -288,7 +318,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Nieuwe link per mail',
     description: 'Het antwoord is voor elk adres hetzelfde.',
     capability: 'Nieuwsbrief',
-    body: { kind: 'form', schema: freshLinkForm },
+    body: { kind: 'form', schema: freshLinkForm, formExample: 'email=j.devries%40voorbeeld.nl' },
     answers: { 200: page('“Check je mail”.'), 400: page('Het formulier opnieuw, met wat er mis is.') },
   },
   'POST /api/subscriptions': {
@@ -332,8 +362,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   [`GET ${paths.meeting}`]: {
     summary: 'Pagina van een bijeenkomst',
     description:
-      '`id` is het eigen adres (slug) van de bijeenkomst, of haar id. Op een id of een oud adres volgt een 301 naar het huidige. Met `?uitnodiging=` (een persoonlijke uitnodiging) hoeft de aanmelding niet per mail bevestigd te worden.',
+      'Op een id of een oud adres volgt een 301 naar het huidige. Met `?uitnodiging=` (een persoonlijke uitnodiging) hoeft de aanmelding niet per mail bevestigd te worden.',
     capability: 'Bijeenkomsten',
+    pathParameters: { id: 'Het eigen adres van de bijeenkomst (`slug`), of haar id.' },
     query: z.object({
       uitnodiging: z.optional(z.string().check(z.describe('Het token uit een persoonlijke uitnodiging.'))),
     }),
@@ -347,7 +378,14 @@ export const operations: Readonly<Record<string, Operation>> = {
     description:
       'Stuurt een bevestigingsmail; met een persoonlijke uitnodiging (`uitnodiging`) is de aanmelding meteen rond.',
     capability: 'Bijeenkomsten',
-    body: { kind: 'form', schema: registrationRequest },
+    body: {
+      kind: 'form',
+      schema: registrationRequest,
+      description:
+        'Dezelfde velden als `POST /api/meetings/{id}/registrations`; het formulier stuurt ook `uitnodiging` mee als de pagina met een persoonlijke uitnodiging werd geopend.',
+      formExample:
+        'name=Jamila+de+Vries&email=j.devries%40voorbeeld.nl&organisation=Jongerenwerk+Utrecht&role=jongerenwerker&municipality=Utrecht',
+    },
     answers: {
       200: page('“Check je mail”, of (met een uitnodiging) de plaats of wachtlijstplek.'),
       400: page('Het formulier opnieuw, met per veld wat er mis is.'),
@@ -365,6 +403,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     description: 'De plaats gaat naar de eerste op de wachtlijst.',
     capability: 'Bijeenkomsten',
     token: 'de afmeldlink uit de bevestiging',
+    body: {
+      kind: 'form',
+      schema: z.object({}),
+      optional: true,
+      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
+    },
     answers: { 200: page('Afgemeld (ook als dat al was).') },
     problems: ['meeting-over'],
   },
@@ -379,6 +423,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanmelding bijeenkomst bevestigen',
     capability: 'Bijeenkomsten',
     token: 'de bevestigingslink uit de mail',
+    body: {
+      kind: 'form',
+      schema: z.object({}),
+      optional: true,
+      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
+    },
     answers: { 200: page('Een plaats of een plek op de wachtlijst.') },
     problems: ['registration-closed', 'meeting-full', 'request-expired'],
   },
@@ -395,8 +445,8 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'GET /api/meetings/{id}': {
     summary: 'Eén bijeenkomst',
-    description: '`id` is de id of het eigen adres (slug).',
     capability: 'Bijeenkomsten',
+    pathParameters: { id: 'De id van de bijeenkomst, of haar eigen adres (`slug`).' },
     answers: {
       200: { description: 'De bijeenkomst.', body: json(publicMeeting, meetingExamples.publicMeeting) },
     },
@@ -471,7 +521,7 @@ export const operations: Readonly<Record<string, Operation>> = {
         headers: ['etag', 'location', 'x-public-page'],
       },
     },
-    problems: ['slug-taken', 'meeting-conflict'],
+    problems: ['slug-taken'],
   },
   'GET /api/organiser/meetings/{id}': {
     summary: 'Eén bijeenkomst, met tellers',
@@ -562,7 +612,7 @@ export const operations: Readonly<Record<string, Operation>> = {
         body: json(organiserRegistrationOutcome, meetingExamples.organiserRegistrationOutcome),
       },
     },
-    problems: ['registration-closed', 'meeting-full', 'meeting-over', 'not-permitted'],
+    problems: ['registration-closed', 'meeting-full', 'not-permitted'],
   },
   'GET /api/organiser/meetings/{id}/registrations.csv': {
     summary: 'Deelnemerslijst (CSV)',
@@ -642,9 +692,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/organiser/suppressions/{id}': {
     summary: 'Blokkade opheffen',
-    description:
-      '`id` is de persoons-id. De persoon kan weer mail krijgen; de zachte bounces tellen opnieuw.',
+    description: 'De persoon kan weer mail krijgen; de zachte bounces tellen opnieuw.',
     capability: 'Beheer',
+    pathParameters: { id: 'De persoons-id (32 hextekens), zoals de blokkeerlijst hem noemt.' },
     answers: {
       200: { description: 'Opgeheven.', body: json(suppressionLifted, organiserExamples.suppressionLifted) },
     },
@@ -735,7 +785,7 @@ export const operations: Readonly<Record<string, Operation>> = {
       example: { to: ['redactie@drop-in.example'] },
     },
     answers: { 200: mailingAnswer('De mailing, met de test erbij.') },
-    problems: ['recipient-suppressed', 'mailing-conflict'],
+    problems: ['recipient-suppressed', 'mailing-conflict', 'stale-version'],
   },
   'POST /api/organiser/mailings/{id}/approve': {
     summary: 'Mailing goedkeuren',
@@ -756,7 +806,10 @@ export const operations: Readonly<Record<string, Operation>> = {
           ? { body: { kind: 'json', schema: scheduleMailingRequest, example: scheduleExample } }
           : {}),
         answers: { 200: mailingAnswer('De mailing, met haar nieuwe status.') },
-        problems: action === 'send' ? ['mailing-conflict', 'not-permitted'] : ['mailing-conflict'],
+        problems:
+          action === 'send' || action === 'schedule'
+            ? ['mailing-conflict', 'stale-version', 'not-permitted']
+            : ['mailing-conflict', 'stale-version'],
       } satisfies Operation,
     ]),
   ),
@@ -828,7 +881,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     description:
       'Voor een publicatie op aanvraag: stuurt een bevestigingsmail; daarna keurt een organisator goed (of meteen, als de publicatie dat zegt).',
     capability: 'Publicaties',
-    body: { kind: 'form', schema: reportRequestForm(reportConsentForTheDocument) },
+    body: {
+      kind: 'form',
+      schema: reportRequestForm(reportConsentForTheDocument),
+      formExample:
+        'email=j.devries%40voorbeeld.nl&name=Jamila+de+Vries&organisation=Jongerenwerk+Utrecht&purpose=Voor+ons+teamoverleg&consent=true&consentVersion=<versie>',
+    },
     answers: {
       200: page('“Check je mail”.'),
       400: page('Het formulier opnieuw, met per veld wat er mis is.'),
@@ -845,13 +903,21 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanvraag bevestigen',
     capability: 'Publicaties',
     token: 'de bevestigingslink uit de mail',
+    body: {
+      kind: 'form',
+      schema: z.object({}),
+      optional: true,
+      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
+    },
     answers: { 200: page('Bevestigd: de downloadlink komt per mail (na goedkeuring).') },
+    problems: ['not-requestable'],
   },
   [`GET ${paths.reportDownload}`]: {
     summary: 'Downloadpagina',
     capability: 'Publicaties',
     token: 'de downloadlink uit de mail',
     answers: { 200: page('De publicatie en de downloadknop.') },
+    problems: ['not-requestable'],
   },
   [`GET ${paths.reportDownloadFile}`]: {
     summary: 'Pdf downloaden (op aanvraag)',
@@ -859,6 +925,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     capability: 'Publicaties',
     token: 'de downloadlink uit de mail',
     answers: { 302: { description: 'Naar de pdf.', headers: ['redirect'] } },
+    problems: ['not-requestable'],
   },
   [`GET ${paths.reportFile}`]: {
     summary: 'Pdf van een openbare publicatie',
@@ -870,7 +937,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   'POST /api/organiser/reports/{id}/upload': {
     summary: 'Pdf uploaden: het formulier',
     description:
-      'Een voorondertekend uploadformulier (15 minuten, alleen pdf, hoogstens 20 MB) en de `uploadId` om de upload mee af te ronden met `PUT …/document`.',
+      'Een uploadformulier met een tijdelijke handtekening (15 minuten geldig, alleen pdf, hoogstens 20 MB) en de `uploadId` om de upload mee af te ronden met `PUT …/document`.',
     capability: 'Publicaties beheren',
     answers: {
       201: {
@@ -891,7 +958,6 @@ export const operations: Readonly<Record<string, Operation>> = {
       example: { uploadId: '01JF5C3D4E5F6G7H8J9K0M1N2P', filename: 'jaarupdate-2024.pdf' },
     },
     answers: { 200: reportAnswer('De publicatie, met haar document.') },
-    problems: ['report-conflict'],
   },
   'GET /api/organiser/reports/{id}/requests': {
     summary: 'Aanvragen van een publicatie',
@@ -973,7 +1039,7 @@ export const operations: Readonly<Record<string, Operation>> = {
       example: { summary: 'Wat het programma in 2024 deed, leerde en nog wil weten.' },
     },
     answers: { 200: reportAnswer('De gewijzigde publicatie.') },
-    problems: ['slug-taken', 'report-conflict'],
+    problems: ['slug-taken'],
   },
   'GET /api/organiser/reports/{id}/preview': {
     summary: 'Voorbeeld van een publicatie',

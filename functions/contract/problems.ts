@@ -4,7 +4,7 @@
  * these it may answer, and the integration tests hold every problem they see to that list.
  */
 export const problemTypes = {
-  'invalid-input': { status: 400, meaning: 'De invoer klopt niet; `errors` zegt per veld wat er mis is.' },
+  'invalid-input': { status: 400, meaning: 'De invoer klopt niet; per veld staat erbij wat er mis is.' },
   'malformed-body': { status: 400, meaning: 'De inhoud is geen geldige JSON of formulierinhoud (UTF-8).' },
   'invalid-token': { status: 400, meaning: 'De link is ongeldig, verlopen of voor iets anders bedoeld.' },
   'not-authenticated': { status: 401, meaning: 'Geen (geldig) token: log opnieuw in.' },
@@ -39,7 +39,11 @@ export const problemTypes = {
     meaning: 'Iemand anders heeft het intussen gewijzigd: haal het opnieuw op.',
   },
   'payload-too-large': { status: 413, meaning: 'Het verzoek is te groot.' },
-  'unsupported-media-type': { status: 415, meaning: 'Stuur JSON (`application/json`, UTF-8).' },
+  'unsupported-media-type': {
+    status: 415,
+    meaning:
+      'Dit formaat neemt de route niet aan: JSON (`application/json`) of, bij een formulier, urlencoded of multipart, in UTF-8.',
+  },
   'precondition-required': {
     status: 428,
     meaning: 'Stuur de versie die je wijzigt mee als `If-Match` (de ETag).',
@@ -48,7 +52,7 @@ export const problemTypes = {
     status: 429,
     meaning: 'Te veel verzoeken deze minuut; `Retry-After` zegt wanneer weer.',
   },
-  internal: { status: 500, meaning: 'Er ging iets mis aan onze kant; er is niets half opgeslagen.' },
+  internal: { status: 500, meaning: 'Er ging iets mis aan onze kant; probeer het later opnieuw.' },
   'concurrent-change': {
     status: 503,
     meaning: 'Het was even te druk; er is niets opgeslagen. Probeer het opnieuw.',

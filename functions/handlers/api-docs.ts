@@ -11,6 +11,16 @@ import { pageHeaders } from './http/security-headers';
  * once per warm function; `/api` leads there.
  */
 
+const sitePolicy = pageHeaders['content-security-policy'] ?? '';
+if (!sitePolicy.includes(`'${siteCssHash}'`)) {
+  throw new Error("The pages' Content-Security-Policy no longer names the site's style by hash");
+}
+/**
+ * A page under /api: the edge would give it the API's policy (`default-src 'none'`), so it takes the pages'
+ * own, which allows the docs' style block by its hash beside the site's.
+ */
+const docsPolicy = sitePolicy.replace(`'${siteCssHash}'`, `'${siteCssHash}' '${apiDocsCssHash}'`);
+
 let rendered: string | undefined;
 
 const cacheable = { 'cache-control': 'public, max-age=300' };
@@ -19,15 +29,7 @@ export const handler = httpRoute(async (event) => {
   if (event.rawPath === '/api/openapi.json') return json(200, document, cacheable);
   if (event.rawPath === '/api/docs') {
     rendered ??= renderApiDocs(document as unknown as OpenApiDocument);
-    return page(200, rendered, {
-      ...cacheable,
-      // A page under /api: the edge would give it the API's policy, so it takes the pages' own, allowing the
-      // docs' style block by its hash beside the site's.
-      'content-security-policy': (pageHeaders['content-security-policy'] ?? '').replace(
-        `'${siteCssHash}'`,
-        `'${siteCssHash}' '${apiDocsCssHash}'`,
-      ),
-    });
+    return page(200, rendered, { ...cacheable, 'content-security-policy': docsPolicy });
   }
   return movedPermanently('/api/docs', cacheable);
 });

@@ -1,4 +1,5 @@
 import { meetingLifecycle } from '../composition/meeting-lifecycle';
+import type { OrganiserMeetingListBody } from '../contract/schemas/meetings';
 import { organiserMeetingPage } from '../core/meetings/lifecycle';
 import { httpRoute } from './http/edge';
 import { parseQuery } from './http/request';
@@ -17,5 +18,5 @@ export const handler = httpRoute(async (event) => {
   return json(200, {
     items: page.items.map(organiserMeetingView),
     nextCursor: page.nextAfter === null ? null : meetingListCursor.encode(page.nextAfter),
-  });
+  } satisfies OrganiserMeetingListBody);
 });

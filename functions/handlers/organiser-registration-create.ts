@@ -1,4 +1,5 @@
 import { registrations } from '../composition/meeting-registrations';
+import type { OrganiserRegistrationOutcomeBody } from '../contract/schemas/meetings';
 import { registerByOrganiser } from '../core/meetings/registration';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
@@ -20,5 +21,5 @@ export const handler = organiserRoute(async (event) => {
     position: outcome.position ?? null,
     already: outcome.already === true,
     registrationId: outcome.registration.registrationId,
-  });
+  } satisfies OrganiserRegistrationOutcomeBody);
 });

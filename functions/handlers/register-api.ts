@@ -1,4 +1,5 @@
 import { registrations } from '../composition/meeting-registrations';
+import type { RegistrationRequestedBody } from '../contract/schemas/meetings';
 import { requestRegistration } from '../core/meetings/registration-requests';
 import { httpRoute } from './http/edge';
 import { parseJsonBody } from './http/request';
@@ -15,5 +16,5 @@ export const handler = httpRoute(async (event) => {
   return json(202, {
     status: 'requested',
     detail: 'Check je mail: bevestig je aanmelding met de link in de e-mail die we je sturen.',
-  });
+  } satisfies RegistrationRequestedBody);
 });

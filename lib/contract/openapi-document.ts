@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponseObject } from 'zod-openapi';
+import { fieldMeanings } from '../../functions/contract/field-meanings';
 import {
   type Answer,
   type AnswerHeader,
@@ -26,28 +27,40 @@ const mediaTypes = {
 
 const headerObjects: Record<
   AnswerHeader,
-  Record<string, { description: string; schema: { type: 'string' } }>
+  Record<string, { description: string; required: true; schema: { type: 'string' } }>
 > = {
   etag: {
     ETag: {
       description: 'De versie, `"<versie>"`: stuur hem terug als `If-Match`.',
+      required: true,
       schema: { type: 'string' },
     },
   },
-  location: { Location: { description: 'Het adres van het nieuwe in de API.', schema: { type: 'string' } } },
-  'x-public-page': {
-    'X-Public-Page': { description: 'Het adres van de openbare pagina.', schema: { type: 'string' } },
+  location: {
+    Location: {
+      description: 'Het adres van het nieuwe in de API.',
+      required: true,
+      schema: { type: 'string' },
+    },
   },
-  redirect: { Location: { description: 'Waarheen.', schema: { type: 'string' } } },
+  'x-public-page': {
+    'X-Public-Page': {
+      description: 'Het adres van de openbare pagina.',
+      required: true,
+      schema: { type: 'string' },
+    },
+  },
+  redirect: { Location: { description: 'Waarheen.', required: true, schema: { type: 'string' } } },
 };
 
 const pathParameters = (path: string): string[] =>
   [...path.matchAll(/\{(\w+)\+?\}/g)].map((match) => match[1] ?? '');
 
+/** What a path parameter names unless the operation says otherwise (`pathParameters`). */
 const pathParameterDescriptions: Record<string, string> = {
-  id: 'De id (bij een bijeenkomst of publicatie ook het eigen adres, de slug).',
-  slug: 'Het adres van de publicatie.',
-  personId: 'De persoons-id van de aanvrager.',
+  id: 'De id.',
+  slug: 'Het eigen adres van de publicatie.',
+  personId: 'De persoons-id van de aanvrager (32 hextekens).',
 };
 
 /** The problems a route may answer: its own, and those every route of its kind may. */
@@ -135,6 +148,11 @@ const operationIdOf = (route: Route): string => {
 
 const operationObject = (route: Route, operation: Operation): ZodOpenApiOperationObject => {
   const names = pathParameters(route.path);
+  if (operation.token && operation.query) {
+    throw new Error(
+      `${routeKey(route)}: a route reads either a link token or a query (extend the operation type)`,
+    );
+  }
   const query = operation.token
     ? z.object({ token: z.string().check(z.describe(`Het token uit ${operation.token}.`)) })
     : operation.query;
@@ -156,7 +174,7 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
                     .string()
                     .check(
                       z.regex(/^[A-Za-z0-9_-]{1,128}$/),
-                      z.describe(pathParameterDescriptions[name] ?? name),
+                      z.describe(operation.pathParameters?.[name] ?? pathParameterDescriptions[name] ?? name),
                     ),
                 ]),
               ),
@@ -179,7 +197,11 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
       ? {
           requestBody: {
             required: operation.body.optional !== true,
-            ...(operation.body.description ? { description: operation.body.description } : {}),
+            description:
+              operation.body.description ??
+              (operation.body.kind === 'form'
+                ? 'Een formulier (urlencoded of multipart), zoals de pagina het stuurt: een aangevinkt vakje stuurt `true`, een lijst herhaalt de naam (`topics=nieuwsbrief&topics=publicaties`).'
+                : 'JSON (UTF-8).'),
             content:
               operation.body.kind === 'json'
                 ? {
@@ -189,7 +211,12 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
                     },
                   }
                 : {
-                    'application/x-www-form-urlencoded': { schema: operation.body.schema },
+                    'application/x-www-form-urlencoded': {
+                      schema: operation.body.schema,
+                      ...(operation.body.formExample !== undefined
+                        ? { example: operation.body.formExample }
+                        : {}),
+                    },
                     'multipart/form-data': { schema: operation.body.schema },
                   },
           },
@@ -202,6 +229,50 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
       ...errorAnswers(route, operation),
     },
   };
+};
+
+interface SchemaNode {
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  allOf?: SchemaNode[];
+}
+
+/** Gives every property of a request schema its meaning (field-meanings.ts), by its path or its name. */
+const describeFields = (schema: SchemaNode | undefined, prefix = ''): void => {
+  if (!schema) return;
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    property.description ??= fieldMeanings[`${prefix}${name}`] ?? fieldMeanings[name];
+    describeFields(property, `${prefix}${name}.`);
+  }
+  describeFields(schema.items, prefix);
+  for (const part of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) describeFields(part, prefix);
+};
+
+interface DocumentNode {
+  paths?: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; description?: string }[];
+        requestBody?: { content: Record<string, { schema?: SchemaNode }> };
+      }
+    >
+  >;
+}
+
+/** The requests' fields and query parameters described, in place. */
+const describeRequests = <T>(document: T): T => {
+  for (const item of Object.values((document as DocumentNode).paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      for (const parameter of operation.parameters ?? [])
+        parameter.description ??= fieldMeanings[parameter.name];
+      for (const media of Object.values(operation.requestBody?.content ?? {})) describeFields(media.schema);
+    }
+  }
+  return document;
 };
 
 /** The document: every route of the table, or a throw naming the first route the contract lacks. */
@@ -225,32 +296,34 @@ export const buildDocument = (
   const extra = Object.keys(table2).filter((key) => !table.some((route) => routeKey(route) === key));
   if (extra.length > 0)
     throw new Error(`The contract describes routes the table does not have: ${extra.join(', ')}`);
-  return createDocument(
-    {
-      openapi: '3.1.0',
-      info: {
-        title: 'Drop In API',
-        version: '1',
-        description: [
-          'De API van Drop In: de nieuwsbrief, de bijeenkomsten van het kennisnetwerk en de publicaties.',
-          'Organisatoren sturen alles aan met een JWT (`Authorization: Bearer …`) met hun rol in de claim `cognito:groups`: `organisers` of `admins` (die mag alles).',
-          'Fouten zijn `application/problem+json` (RFC 9457) met een vaste `type`; wijzigen gaat met de ETag als `If-Match`; lijsten zijn per pagina met `cursor`.',
-        ].join('\n\n'),
-      },
-      tags: Object.entries(capabilities).map(([name, description]) => ({ name, description })),
-      components: {
-        securitySchemes: {
-          organiserToken: {
-            type: 'http',
-            scheme: 'bearer',
-            bearerFormat: 'JWT',
-            description: 'Een JWT van de organisatoren-userpool; de vereiste rol staat bij elke route.',
+  return describeRequests(
+    createDocument(
+      {
+        openapi: '3.1.0',
+        info: {
+          title: 'Drop In API',
+          version: '1',
+          description: [
+            'De API van Drop In: de nieuwsbrief, de bijeenkomsten van het kennisnetwerk en de publicaties.',
+            'Organisatoren sturen alles aan met een JWT (`Authorization: Bearer …`) met hun rol in de claim `cognito:groups`: `organisers` of `admins` (die mag alles).',
+            'Fouten zijn `application/problem+json` (RFC 9457) met een vaste `type`; wijzigen gaat met de ETag als `If-Match`; lijsten zijn per pagina met `cursor`.',
+          ].join('\n\n'),
+        },
+        tags: Object.entries(capabilities).map(([name, description]) => ({ name, description })),
+        components: {
+          securitySchemes: {
+            organiserToken: {
+              type: 'http',
+              scheme: 'bearer',
+              bearerFormat: 'JWT',
+              description: 'Een JWT van de organisatoren-userpool; de vereiste rol staat bij elke route.',
+            },
           },
         },
+        paths,
       },
-      paths,
-    },
-    { reused: 'inline' },
+      { reused: 'inline' },
+    ),
   );
 };
 

@@ -234,8 +234,20 @@ describe('pause, then resume', () => {
     const id = await sendToTopic('Publicaties, met een pauze', 'publicaties');
     await waitFor('15 mails', async () => (mailsOf(id) >= 15 ? true : undefined), 20_000);
     expect((await post(`/${id}/pause`)).status).toBe(200);
-    // Sends already in flight finish; then nothing more goes out.
-    await delay(1_000);
+    // Sends already in flight finish (on a busy machine that can take more than a second); then nothing more
+    // goes out. A sender that kept sending at its 14 a second would never leave the mailbox alone for 1.5 s.
+    let seen = mailsOf(id);
+    await waitFor(
+      'the sends in flight to land',
+      async () => {
+        await delay(1_500);
+        const now = mailsOf(id);
+        const quiet = now === seen;
+        seen = now;
+        return quiet ? true : undefined;
+      },
+      20_000,
+    );
     const whilePaused = mailsOf(id);
     await delay(3_000);
     expect(mailsOf(id)).toBe(whilePaused);

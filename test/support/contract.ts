@@ -16,6 +16,7 @@ interface MediaType {
 }
 interface ResponseObject {
   readonly content?: Readonly<Record<string, MediaType>>;
+  readonly headers?: Readonly<Record<string, { readonly required?: boolean }>>;
 }
 interface OperationObject {
   readonly responses: Readonly<Record<string, ResponseObject>>;
@@ -47,12 +48,14 @@ export const createSchemaCompiler = (contract: ContractDocument) => {
   // OpenAPI's own annotation beside JSON Schema's `examples`.
   ajv.addKeyword({ keyword: 'example' });
   ajv.addSchema({ $id: componentsId, $defs: forAjv(contract.components?.schemas ?? {}) as object });
-  const compiled = new Map<unknown, ValidateFunction>();
+  // By the schema's text: the document repeats the same schema (a problem, a meeting) under many routes.
+  const compiled = new Map<string, ValidateFunction>();
   return (schema: unknown): ValidateFunction => {
-    let validate = compiled.get(schema);
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
     if (!validate) {
       validate = ajv.compile(forAjv(schema) as object);
-      compiled.set(schema, validate);
+      compiled.set(key, validate);
     }
     return validate;
   };
@@ -78,11 +81,13 @@ export const createContractCheck = (contract: ContractDocument = document as Con
         `${where}: the document has no ${statusCode} for this route (${Object.keys(operation.responses).join(', ')})`,
       ];
     }
+    const missingHeaders = Object.entries(response.headers ?? {})
+      .filter(([name, header]) => header.required && headerValue(headers, name) === '')
+      .map(([name]) => `${where}: the documented header ${name} is missing`);
+    if (missingHeaders.length > 0) return missingHeaders;
     const mediaType = baseMediaType(headerValue(headers, 'content-type'));
     if (!response.content) {
-      return body.length === 0 || mediaType === ''
-        ? []
-        : [`${where}: documented without a body, answered ${mediaType}`];
+      return body.length === 0 ? [] : [`${where}: documented without a body, answered ${body.length} bytes`];
     }
     const documented = Object.entries(response.content).find(([name]) => baseMediaType(name) === mediaType);
     if (!documented) {
@@ -97,6 +102,9 @@ export const createContractCheck = (contract: ContractDocument = document as Con
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
       return [`${where}: the body is not JSON`];
+    }
+    if (mediaType === 'application/problem+json' && (parsed as { status?: unknown }).status !== statusCode) {
+      return [`${where}: the problem's status is ${String((parsed as { status?: unknown }).status)}`];
     }
     const validate = compile(media.schema);
     if (validate(parsed)) return [];

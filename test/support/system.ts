@@ -341,13 +341,16 @@ export const startTestSystem = async (options: TestSystemOptions = {}): Promise<
       });
       await dynamoDbClient.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
       dynamoDbClient.destroy();
-      if (gaps.length > 0)
-        throw new Error(`Organiser writes without their one audit entry:\n${gaps.join('\n')}`);
-      if (contractBreaches.length > 0) {
-        throw new Error(
-          `Answers that break the contract (functions/contract):\n${[...new Set(contractBreaches)].join('\n')}`,
-        );
-      }
+      // Both checks at once: one failing must not hide the other.
+      const failures = [
+        ...(gaps.length > 0 ? [`Organiser writes without their one audit entry:\n${gaps.join('\n')}`] : []),
+        ...(contractBreaches.length > 0
+          ? [
+              `Answers that break the contract (functions/contract):\n${[...new Set(contractBreaches)].join('\n')}`,
+            ]
+          : []),
+      ];
+      if (failures.length > 0) throw new Error(failures.join('\n\n'));
     },
   };
 };

@@ -5,6 +5,16 @@ import { describe, expect, it } from 'vitest';
 import document from '../../functions/contract/openapi.json' with { type: 'json' };
 import { operations } from '../../functions/contract/operations';
 import { problemTypes } from '../../functions/contract/problems';
+import { DomainError } from '../../functions/core/errors';
+import { StillContended } from '../../functions/core/ports';
+import { mapError } from '../../functions/handlers/http/edge';
+import {
+  MalformedBody,
+  PayloadTooLarge,
+  PreconditionRequired,
+  TooManyRequests,
+  UnsupportedMediaType,
+} from '../../functions/handlers/http/transport-errors';
 import { routeKey, routes } from '../../functions/routes';
 import { type OpenApiDocument, renderApiDocs } from '../../functions/web/pages/api-docs';
 import { buildDocument, documentText } from '../../lib/contract/openapi-document';
@@ -79,6 +89,14 @@ describe('the OpenAPI document', () => {
     const found = examples(contract).filter(({ media }) => media.schema !== undefined);
     expect(found.length).toBeGreaterThan(60);
     const mismatches = found.flatMap(({ where, media }) => {
+      // A form's example is what the browser sends: every field it names is a field of the form.
+      if (typeof media.example === 'string' && where.includes('form')) {
+        const fields = Object.keys((media.schema as { properties?: object }).properties ?? {});
+        const unknown = [...new URLSearchParams(media.example).keys()].filter(
+          (name) => !fields.includes(name),
+        );
+        return unknown.length === 0 ? [] : [`${where}: the example names ${unknown.join(', ')}`];
+      }
       const validate = compile(media.schema);
       return media.example === undefined || validate(media.example)
         ? []
@@ -117,6 +135,31 @@ describe('the OpenAPI document', () => {
     ]);
     expect([...codes].filter((code) => !(code && code in problemTypes))).toEqual([]);
     expect(codes.size).toBeGreaterThan(20);
+
+    // The status is the edge's: a domain error of each code, each transport error, contention, a crash.
+    class Probe extends DomainError {
+      constructor(readonly code: string) {
+        super('');
+      }
+    }
+    const mapped = Object.fromEntries(
+      [...codes].map((code) => [code, mapError(new Probe(code ?? '')).status] as const),
+    );
+    for (const error of [
+      new PayloadTooLarge(1024),
+      new UnsupportedMediaType(['application/json']),
+      new MalformedBody('JSON'),
+      new PreconditionRequired(),
+      new TooManyRequests(1),
+    ]) {
+      mapped[error.code] = mapError(error).status;
+    }
+    mapped['concurrent-change'] = mapError(new StillContended()).status;
+    mapped.internal = mapError(new Error('boom')).status;
+    const documented = Object.fromEntries(
+      Object.entries(problemTypes).map(([code, { status }]) => [code, status]),
+    );
+    expect(mapped).toEqual(documented);
   });
 });
 
@@ -172,6 +215,40 @@ describe('the contract check of an answer', () => {
     expect(
       check({ ...jsonAnswer(200, example), route: { method: 'GET', path: '/api/bestaat-niet' } })[0],
     ).toContain('not in the document');
+    // A problem whose `status` is not the answer's.
+    expect(
+      check(
+        jsonAnswer(
+          404,
+          {
+            type: 'urn:dropin:problem:not-found',
+            title: 'Niet gevonden',
+            status: 400,
+            instance: '/api/meetings/x',
+          },
+          'application/problem+json',
+        ),
+      )[0],
+    ).toContain("problem's status is 400");
+    // A documented header missing: the organiser's meeting without its ETag.
+    const organiserMeeting =
+      contract.paths['/api/organiser/meetings/{id}']?.get?.responses['200']?.content?.['application/json']
+        ?.example;
+    expect(
+      check({
+        ...jsonAnswer(200, organiserMeeting),
+        route: { method: 'GET', path: '/api/organiser/meetings/{id}' },
+      })[0],
+    ).toContain('header ETag is missing');
+    // A body where the document has none (a 204).
+    expect(
+      check({
+        route: { method: 'DELETE', path: '/api/organiser/mailings/{id}' },
+        statusCode: 204,
+        headers: {},
+        body: Buffer.from('{}'),
+      })[0],
+    ).toContain('documented without a body');
   });
 });
 

@@ -104,6 +104,8 @@ export type PublicMeetingBody = z.output<typeof publicMeeting>;
 export type OrganiserMeetingBody = z.output<typeof organiserMeeting>;
 export type OrganiserRegistrationOutcomeBody = z.output<typeof organiserRegistrationOutcome>;
 export type RegistrationRequestedBody = z.output<typeof registrationRequested>;
+export type PublicMeetingListBody = z.output<typeof publicMeetingList>;
+export type OrganiserMeetingListBody = z.output<typeof organiserMeetingList>;
 
 const utrecht = {
   id: '01jf3q8z6w9x2v7k4n5m8p1r3t',

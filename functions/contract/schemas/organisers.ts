@@ -41,18 +41,18 @@ export const auditEntry = named(
     ),
     targetId: about(
       z.string(),
-      'De id van de bijeenkomst, mailing of publicatie; bij een suppressie de persoon; leeg als de route er geen noemt.',
+      'De id van de bijeenkomst, mailing of publicatie; bij een blokkade de persoon; leeg als de route er geen noemt.',
     ),
     versionBefore: about(z.nullable(count), 'De versie ervoor; `null` bij iets nieuws of zonder versie.'),
     versionAfter: about(z.nullable(count), 'De versie erna; `null` bij iets verwijderds of zonder versie.'),
     changes: about(z.readonly(z.array(z.string())), 'De namen van de gewijzigde velden, nooit hun waarden.'),
     personId: z.optional(
-      about(personId, 'De persoon waar de actie over gaat (aanmelding, aanvraag, suppressie).'),
+      about(personId, 'De persoon waar de actie over gaat (aanmelding, aanvraag, blokkade).'),
     ),
-    expiresAt: about(instant, 'Wanneer de regel wordt verwijderd (de bewaartermijn van het logboek).'),
+    expiresAt: about(instant, 'Wanneer de regel wordt verwijderd (de bewaartermijn van de audit trail).'),
   }),
   'AuditEntry',
-  'Eén actie van een organisator in het logboek: wie, wat, wanneer en welke velden, nooit de waarden.',
+  'Eén actie van een organisator in de audit trail: wie, wat, wanneer en welke velden, nooit de waarden.',
 );
 
 export const auditPage = readonlyPage(auditEntry);
@@ -77,7 +77,7 @@ export const suppressionPage = readonlyPage(suppression);
 /** organiser-suppression-lift.ts: the suppression that was lifted (a named schema takes no `about`: it would be a second `Suppression`). */
 export const suppressionLifted = about(
   z.object({ lifted: suppression }),
-  'De opgeheven suppressie (`lifted`): de volgende mail aan deze persoon gaat weer uit.',
+  'De opgeheven blokkade (`lifted`): de volgende mail aan deze persoon gaat weer uit.',
 );
 
 /** A subscriber as the organisers' list shows them (organiser-subscribers.ts). */
@@ -118,7 +118,7 @@ export const organiserIdentity = z.object({
     z.readonly(z.array(z.string())),
     'De groepen van het account, zoals `organisers` en `admins`.',
   ),
-  isAdmin: about(z.boolean(), 'Lid van `admins`: mag ook het logboek en de suppressielijst zien.'),
+  isAdmin: about(z.boolean(), 'Lid van `admins`: mag ook de audit trail en de blokkeerlijst zien.'),
 });
 
 /** One registration in the JSON export (RegistrationExport). */

@@ -167,7 +167,6 @@ export const assertDetails = (details: MeetingDetails): void => {
   if (issues.length) throw new InvalidInput(issues);
 };
 
-/** A meeting as the organiser sees it, drafts included. */
 /**
  * A meeting whose participants' details were removed (registration-retention.ts) is history: moving it back
  * into the future would open registration on a meeting the retention job no longer looks at.
@@ -180,6 +179,7 @@ const assertNotAnonymised = (meeting: Meeting): void => {
   }
 };
 
+/** A meeting as the organiser sees it, drafts included. */
 export const organiserMeeting = async (store: MeetingReader, meetingId: string): Promise<Meeting> => {
   const meeting = await store.getMeeting(meetingId);
   if (!meeting) throw new NotFound('Deze bijeenkomst bestaat niet.');

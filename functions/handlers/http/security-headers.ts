@@ -11,7 +11,7 @@ const common: Record<string, string> = {
 };
 
 /** Pages: no script at all, the one stylesheet by hash, forms post only to this site. */
-export const pageHeaders: Record<string, string> = {
+export const pageHeaders: Readonly<Record<string, string>> = {
   ...common,
   'content-security-policy': [
     "default-src 'none'",

@@ -80,6 +80,7 @@ export const apiDocsCss = `
 .docs table{border-collapse:collapse;width:100%;font-size:.9375rem;margin:.5rem 0}
 .docs th,.docs td{border-top:1px solid #ddd;padding:.375rem .5rem;text-align:left;vertical-align:top}
 .docs code{font-size:.9375em;overflow-wrap:anywhere}
+.docs td:first-child{min-width:11rem}
 .docs section.route{border-top:2px solid var(--accent);margin-top:2rem}
 .docs .role{display:inline-block;background:var(--soft);border-radius:.25rem;padding:0 .5rem;font-weight:600}
 .docs h3{font-size:1.1875rem;margin:1rem 0 .25rem}
@@ -106,7 +107,7 @@ const typeNames: Record<string, string> = {
   string: 'tekst',
   integer: 'geheel getal',
   number: 'getal',
-  boolean: 'ja/nee',
+  boolean: 'true/false',
   object: 'object',
   array: 'lijst',
   null: 'null',
@@ -130,9 +131,14 @@ const describeType = (schema: JsonSchema, resolve: (schema: JsonSchema) => JsonS
     rules.push(`${own.minLength}–${own.maxLength} tekens`);
   else if (own.maxLength !== undefined) rules.push(`hoogstens ${own.maxLength} tekens`);
   else if (own.minLength !== undefined && own.minLength > 0) rules.push(`minstens ${own.minLength} tekens`);
-  if (own.minimum !== undefined && own.maximum !== undefined) rules.push(`${own.minimum}–${own.maximum}`);
-  else if (own.minimum !== undefined) rules.push(`minstens ${own.minimum}`);
-  else if (own.maximum !== undefined) rules.push(`hoogstens ${own.maximum}`);
+  // zod bounds every integer by JavaScript's safe range: no rule worth a word.
+  const minimum =
+    own.minimum !== undefined && own.minimum > Number.MIN_SAFE_INTEGER ? own.minimum : undefined;
+  const maximum =
+    own.maximum !== undefined && own.maximum < Number.MAX_SAFE_INTEGER ? own.maximum : undefined;
+  if (minimum !== undefined && maximum !== undefined) rules.push(`${minimum}–${maximum}`);
+  else if (minimum !== undefined && minimum !== 0) rules.push(`minstens ${minimum}`);
+  else if (maximum !== undefined) rules.push(`hoogstens ${maximum}`);
   if (own.minItems !== undefined && own.minItems > 0) rules.push(`minstens ${own.minItems}`);
   if (own.maxItems !== undefined) rules.push(`hoogstens ${own.maxItems}`);
   if (own.default !== undefined) rules.push(`standaard ${JSON.stringify(own.default)}`);
@@ -170,6 +176,16 @@ const fieldRows = (
       if (depth >= 3) return [row];
       if (field.properties)
         return [{ ...row, type: 'object' }, ...fieldRows(field, resolve, `${path}.`, depth + 1)];
+      // A choice of objects (a mailing's audience): every field any of them has, once.
+      const objects = (field.anyOf ?? field.oneOf ?? []).map(resolve).filter((variant) => variant.properties);
+      if (objects.length > 0) {
+        const seen = new Set<string>();
+        const fields = objects
+          .flatMap((variant) => fieldRows(variant, resolve, `${path}.`, depth + 1))
+          .filter((field) => !seen.has(field.name) && seen.add(field.name))
+          .map((field) => ({ ...field, required: false }));
+        return [{ ...row, type: objects.length > 1 ? 'object (een van de vormen)' : 'object' }, ...fields];
+      }
       const item = field.items ? resolve(field.items) : undefined;
       if (item?.properties) {
         return [{ ...row, type: 'lijst van objecten' }, ...fieldRows(item, resolve, `${path}[].`, depth + 1)];
@@ -179,11 +195,11 @@ const fieldRows = (
   });
 };
 
-const fieldTable = (rows: readonly FieldRow[]): Html =>
+const fieldTable = (rows: readonly FieldRow[], requiredHeading = 'Verplicht'): Html =>
   rows.length === 0
     ? html``
     : html`<table>
-<thead><tr><th scope="col">Veld</th><th scope="col">Soort</th><th scope="col">Verplicht</th><th scope="col">Betekenis</th></tr></thead>
+<thead><tr><th scope="col">Veld</th><th scope="col">Soort</th><th scope="col">${requiredHeading}</th><th scope="col">Betekenis</th></tr></thead>
 <tbody>${rows.map(
         (row) =>
           html`<tr><td><code>${row.name}</code></td><td>${row.type}</td><td>${row.required ? 'ja' : 'nee'}</td><td>${row.description ? prose(row.description) : ''}</td></tr>`,
@@ -199,6 +215,7 @@ const roleOf = (operation: OperationObject): string => {
 const examplePath = (path: string): string =>
   path
     .replace('{personId}', '3f2a9c4e8b1d4f6a9e0c7b5d2a1f8e36')
+    .replace('suppressions/{id}', 'suppressions/3f2a9c4e8b1d4f6a9e0c7b5d2a1f8e36')
     .replace('{slug}', 'jaarupdate-2024')
     .replace('{id}', '01jf3q8z6w9x2v7k4n5m8p1r3t');
 
@@ -227,13 +244,28 @@ const exampleRequest = (method: string, path: string, operation: OperationObject
     lines.push('Content-Type: application/json', '');
     lines.push(jsonBody.example !== undefined ? JSON.stringify(jsonBody.example, null, 2) : '{ … }');
   } else if (content['application/x-www-form-urlencoded']) {
-    lines.push('Content-Type: application/x-www-form-urlencoded', '', '…de velden hieronder…');
+    const example = content['application/x-www-form-urlencoded'].example;
+    lines.push(
+      'Content-Type: application/x-www-form-urlencoded',
+      '',
+      typeof example === 'string' ? example : '',
+    );
   }
   return lines.join('\n');
 };
 
+/** The answer a route is for: something made, accepted, shown, or where to go. */
 const successStatus = (responses: Readonly<Record<string, ResponseObject>>): string | undefined =>
-  Object.keys(responses).find((status) => /^[23]/.test(status));
+  ['201', '202', '200', '204', '301', '302'].find((status) => responses[status] !== undefined);
+
+/** What a document that is not JSON starts with, in an example answer. */
+const documentStarts: Readonly<Record<string, string>> = {
+  'text/html': '<!doctype html>\n<html lang="nl">…',
+  'text/csv': '\uFEFFnaam;e-mail;status;…\nJamila de Vries;j.devries@voorbeeld.nl;confirmed;…',
+  'text/calendar': 'BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Drop In//NL\nBEGIN:VEVENT\n…',
+  'application/atom+xml':
+    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">…',
+};
 
 const exampleAnswer = (status: string, response: ResponseObject): string => {
   const [mediaType, media] = Object.entries(response.content ?? {})[0] ?? [];
@@ -244,8 +276,9 @@ const exampleAnswer = (status: string, response: ResponseObject): string => {
     if (header === 'ETag') lines.push(`ETag: "${typeof version === 'number' ? version : 1}"`);
     else lines.push(`${header}: …`);
   }
+  const start = documentStarts[mediaType?.split(';')[0] ?? ''];
   if (media?.example !== undefined) lines.push('', JSON.stringify(media.example, null, 2));
-  else if (mediaType?.startsWith('text/html')) lines.push('', '<!doctype html>…');
+  else if (start) lines.push('', start);
   return lines.join('\n');
 };
 
@@ -286,7 +319,7 @@ ${body?.schema ? html`<h4>Velden van de invoer${content['application/json'] ? ' 
 <h4>Voorbeeld van een verzoek</h4>
 <pre><code>${exampleRequest(method, path, operation)}</code></pre>
 ${successResponse && success ? html`<h4>Voorbeeld van een antwoord</h4><pre><code>${exampleAnswer(success, successResponse)}</code></pre>` : ''}
-${successSchema ? html`<details><summary>Velden van het antwoord</summary>${fieldTable(fieldRows(successSchema, resolve))}</details>` : ''}
+${successSchema ? html`<details><summary>Velden van het antwoord</summary>${fieldTable(fieldRows(successSchema, resolve), 'Altijd aanwezig')}</details>` : ''}
 <h4>Antwoorden</h4>
 <table>
 <thead><tr><th scope="col">Status</th><th scope="col">Betekenis</th><th scope="col">Fouttypes</th></tr></thead>
@@ -298,7 +331,25 @@ ${successSchema ? html`<details><summary>Velden van het antwoord</summary>${fiel
 </section>`;
 };
 
-/** The page: an introduction, a contents list per capability, then every route under its capability. */
+const problemExample = [
+  'HTTP/1.1 400',
+  'Content-Type: application/problem+json',
+  '',
+  JSON.stringify(
+    {
+      type: 'urn:dropin:problem:invalid-input',
+      title: 'Ongeldig verzoek',
+      status: 400,
+      detail: 'capacity: Het veld ‘capacity’ moet een getal zijn, niet tekst.',
+      instance: '/api/organiser/meetings',
+      errors: [{ field: 'capacity', message: 'Het veld ‘capacity’ moet een getal zijn, niet tekst.' }],
+    },
+    null,
+    2,
+  ),
+].join('\n');
+
+/** The page: an introduction, the errors, a contents list per capability, then every route under its capability. */
 export const renderApiDocs = (document: OpenApiDocument): string => {
   const schemas = document.components?.schemas ?? {};
   const resolve = (schema: JsonSchema): JsonSchema =>
@@ -318,6 +369,10 @@ export const renderApiDocs = (document: OpenApiDocument): string => {
     main: html`<h1>${document.info.title}</h1>
 ${paragraphs(document.info.description)}
 <p>Het hele contract als OpenAPI ${document.openapi}: <a href="/api/openapi.json">/api/openapi.json</a>. ${routes.length} routes.</p>
+<h2 id="fouten">Fouten</h2>
+<p>Elke fout van de API is <code>application/problem+json</code> (RFC 9457): <code>type</code> is vast en leesbaar voor programma’s, <code>detail</code> zegt in het Nederlands wat er mis is. Bij <code>invalid-input</code> noemt <code>errors</code> elk veld dat niet klopt; er is dan niets opgeslagen. Welke types een route kan geven, staat bij de route.</p>
+<pre><code>${problemExample}</code></pre>
+<p>Pagina’s (alles buiten <code>/api</code>) antwoorden met dezelfde status een Nederlandse foutpagina.</p>
 <nav aria-label="Inhoud van de documentatie"><h2>Inhoud</h2><ul>${byTag.map(
       ({ tag, routes: tagged }) =>
         html`<li><a href="#${slugOf(tag.name)}">${tag.name}</a> (${tagged.length})<ul>${tagged.map(
