@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { statusLabels } from '../core/mailings/mailing';
 import { reportActions } from '../core/reports/report';
 import { auditQuery, suppressionQuery } from '../handlers/inputs/admin';
 import {
@@ -202,21 +203,44 @@ const reportActionSummaries: Record<
   },
 };
 
-const organiserMeetingAnswer = (description: string): Answer => ({
+/** Each answer with the record as that route leaves it: the example's changes on top of the standard one. */
+const organiserMeetingAnswer = (description: string, changes: object = {}): Answer => ({
   description,
-  body: json(organiserMeeting, meetingExamples.organiserMeeting),
+  body: json(organiserMeeting, { ...meetingExamples.organiserMeeting, ...changes }),
   headers: ['etag'],
 });
-const mailingAnswer = (description: string): Answer => ({
+const mailingAnswer = (description: string, changes: object = {}): Answer => ({
   description,
-  body: json(mailing, mailingExamples.mailing),
+  body: json(mailing, { ...mailingExamples.mailing, ...changes }),
   headers: ['etag'],
 });
-const reportAnswer = (description: string): Answer => ({
+const reportAnswer = (description: string, changes: object = {}): Answer => ({
   description,
-  body: json(organiserReport, reportExamples.organiserReport),
+  body: json(organiserReport, { ...reportExamples.organiserReport, ...changes }),
   headers: ['etag'],
 });
+
+/** A mailing after each action: its status, and what that status shows. */
+const mailingAfter: Record<MailingAction, object> = {
+  send: { status: 'sending', statusLabel: statusLabels.sending },
+  schedule: {
+    status: 'scheduled',
+    statusLabel: statusLabels.scheduled,
+    scheduledAt: '2027-01-12T08:00:00.000Z',
+  },
+  unschedule: { status: 'draft', statusLabel: statusLabels.draft },
+  pause: { status: 'paused', statusLabel: statusLabels.paused, pausedBy: 'organiser' },
+  resume: { status: 'sending', statusLabel: statusLabels.sending },
+  cancel: { status: 'cancelled', statusLabel: statusLabels.cancelled },
+  'retry-failed': { status: 'sending', statusLabel: statusLabels.sending },
+};
+
+/** A report after each action. */
+const reportAfter: Record<(typeof reportActions)[number], object> = {
+  publish: { status: 'published' },
+  schedule: { status: 'scheduled', scheduledAt: '2027-01-12T08:00:00.000Z' },
+  unpublish: { status: 'draft' },
+};
 
 const scheduleExample = { at: '2027-01-12T09:00:00+01:00' };
 
@@ -547,7 +571,9 @@ export const operations: Readonly<Record<string, Operation>> = {
     description: 'De pagina gaat online en aanmelden kan (binnen de aanmeldperiode).',
     capability: 'Bijeenkomsten beheren',
     ifMatch: 'optional',
-    answers: { 200: organiserMeetingAnswer('De gepubliceerde bijeenkomst.') },
+    answers: {
+      200: organiserMeetingAnswer('De gepubliceerde bijeenkomst.', { version: 2, status: 'published' }),
+    },
     problems: ['meeting-conflict'],
   },
   'POST /api/organiser/meetings/{id}/cancel': {
@@ -562,7 +588,15 @@ export const operations: Readonly<Record<string, Operation>> = {
       optional: true,
       example: { message: 'Door de storm gaat de bijeenkomst niet door. We plannen een nieuwe datum.' },
     },
-    answers: { 200: organiserMeetingAnswer('De afgelaste bijeenkomst.') },
+    answers: {
+      200: organiserMeetingAnswer('De afgelaste bijeenkomst.', {
+        status: 'cancelled',
+        cancelledAt: '2027-03-09T15:12:40.000Z',
+        cancellationMessage: 'Door de storm gaat de bijeenkomst niet door. We plannen een nieuwe datum.',
+        version: 4,
+        sequence: 1,
+      }),
+    },
     problems: ['meeting-conflict'],
   },
   'POST /api/organiser/meetings/{id}/announce': {
@@ -597,6 +631,8 @@ export const operations: Readonly<Record<string, Operation>> = {
         name: 'Jamila de Vries',
         email: 'j.devries@voorbeeld.nl',
         organisation: 'Jongerenwerk Utrecht',
+        role: 'jongerenwerker',
+        municipality: 'Utrecht',
       },
     },
     answers: {
@@ -805,7 +841,7 @@ export const operations: Readonly<Record<string, Operation>> = {
         ...(action === 'schedule'
           ? { body: { kind: 'json', schema: scheduleMailingRequest, example: scheduleExample } }
           : {}),
-        answers: { 200: mailingAnswer('De mailing, met haar nieuwe status.') },
+        answers: { 200: mailingAnswer('De mailing, met haar nieuwe status.', mailingAfter[action]) },
         problems:
           action === 'send' || action === 'schedule'
             ? ['mailing-conflict', 'stale-version', 'not-permitted']
@@ -1064,7 +1100,7 @@ export const operations: Readonly<Record<string, Operation>> = {
         ...(action === 'schedule'
           ? { body: { kind: 'json', schema: scheduleReportRequest, example: scheduleExample } }
           : {}),
-        answers: { 200: reportAnswer('De publicatie, met haar nieuwe status.') },
+        answers: { 200: reportAnswer('De publicatie, met haar nieuwe status.', reportAfter[action]) },
         problems: ['report-conflict', 'not-permitted'],
       } satisfies Operation,
     ]),
