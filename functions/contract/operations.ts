@@ -244,6 +244,14 @@ const reportAfter: Record<(typeof reportActions)[number], object> = {
 
 const scheduleExample = { at: '2027-01-12T09:00:00+01:00' };
 
+/** The body of a POST behind a link: nothing (the token is in the query), as the page's button posts it. */
+const emptyForm = {
+  kind: 'form',
+  schema: z.object({}),
+  optional: true,
+  description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
+} as const;
+
 /** Every route's operation, by route key (`POST /api/organiser/meetings`). */
 export const operations: Readonly<Record<string, Operation>> = {
   // --- Pages: the site -------------------------------------------------------------------------------------
@@ -286,12 +294,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanmelding bevestigen',
     capability: 'Nieuwsbrief',
     token: 'de bevestigingslink uit de mail',
-    body: {
-      kind: 'form',
-      schema: z.object({}),
-      optional: true,
-      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
-    },
+    body: emptyForm,
     answers: { 200: page('Bevestigd (ook als dat al eerder was).') },
   },
   [`GET ${paths.preferences}`]: {
@@ -427,12 +430,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     description: 'De plaats gaat naar de eerste op de wachtlijst.',
     capability: 'Bijeenkomsten',
     token: 'de afmeldlink uit de bevestiging',
-    body: {
-      kind: 'form',
-      schema: z.object({}),
-      optional: true,
-      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
-    },
+    body: emptyForm,
     answers: { 200: page('Afgemeld (ook als dat al was).') },
     problems: ['meeting-over'],
   },
@@ -447,12 +445,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanmelding bijeenkomst bevestigen',
     capability: 'Bijeenkomsten',
     token: 'de bevestigingslink uit de mail',
-    body: {
-      kind: 'form',
-      schema: z.object({}),
-      optional: true,
-      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
-    },
+    body: emptyForm,
     answers: { 200: page('Een plaats of een plek op de wachtlijst.') },
     problems: ['registration-closed', 'meeting-full', 'request-expired'],
   },
@@ -939,12 +932,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Aanvraag bevestigen',
     capability: 'Publicaties',
     token: 'de bevestigingslink uit de mail',
-    body: {
-      kind: 'form',
-      schema: z.object({}),
-      optional: true,
-      description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
-    },
+    body: emptyForm,
     answers: { 200: page('Bevestigd: de downloadlink komt per mail (na goedkeuring).') },
     problems: ['not-requestable'],
   },

@@ -262,17 +262,16 @@ export const reportExamples = {
   publicReportList: {
     items: [
       {
-        reportId: '01JF3Q8Z6W9X2V7K4N5M8P1R3T',
-        slug: 'jaarupdate-2024',
-        title: 'Drop In: Jaarupdate 2024',
-        kind: 'jaarupdate',
-        kindName: 'Jaarupdate',
-        summary:
-          'Wat leverde Drop In in 2024 op? De start van het onderzoek in de regio’s, het reizende kennisnetwerk en de publicaties van het jaar.',
-        publishedOn: '2025-01-31',
+        reportId: jaarupdate.reportId,
+        slug: jaarupdate.slug,
+        title: jaarupdate.title,
+        kind: jaarupdate.kind,
+        kindName: jaarupdate.kindName,
+        summary: jaarupdate.summary,
+        publishedOn: jaarupdate.publishedOn,
         updatedAt: '2025-01-31T09:00:00.000Z',
-        visibility: 'public',
-        page: '/publicaties/jaarupdate-2024',
+        visibility: jaarupdate.visibility,
+        page: jaarupdate.page,
       },
     ],
     nextCursor:
