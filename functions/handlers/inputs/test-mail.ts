@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+
 /** `POST /api/organiser/test-mail`: a loose test mail to the organiser's own address. */
 export const testMailRequest = z.strictObject({
   subject: z
