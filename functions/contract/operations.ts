@@ -93,7 +93,7 @@ export const capabilities = {
   'Bijeenkomsten beheren': 'Bijeenkomsten maken, wijzigen, publiceren, afgelasten en de aanmeldingen.',
   Mailings: 'Nieuwsbrieven en aankondigingen schrijven, testen, laten goedkeuren en versturen.',
   'Publicaties beheren':
-    'Publicaties schrijven, de pdf uploaden, (ingepland) publiceren, aanvragen goedkeuren.',
+    'Publicaties schrijven, de PDF uploaden, (ingepland) publiceren, aanvragen goedkeuren.',
   Abonnees: 'Wie is aangemeld, voor welke onderwerpen.',
   Beheer: 'Alleen voor de rol `admins`: de audit trail en de blokkeerlijst.',
   'Over de API': 'Dit document en deze pagina.',
@@ -133,11 +133,15 @@ export interface Operation {
     readonly optional?: true;
     /** A form's example, as the browser sends it (urlencoded). */
     readonly formExample?: string;
+    /** The handler reads the body but checks no field of it (a link's button): no `invalid-input`. */
+    readonly unchecked?: true;
     readonly description?: string;
   };
   readonly ifMatch?: 'required' | 'optional';
   /** What a path parameter names, where it is not a plain id (`{id}`: "De id."). */
   readonly pathParameters?: Readonly<Record<string, string>>;
+  /** What a request field means here, where field-meanings.ts's text for its name does not fit (by path). */
+  readonly fieldMeanings?: Readonly<Record<string, string>>;
   readonly answers: Readonly<Record<number, Answer>>;
   /** The domain's problems this route may answer, besides those every route of its kind may. */
   readonly problems?: readonly ProblemCode[];
@@ -153,12 +157,12 @@ const mailingActionSummaries: Record<MailingAction, { summary: string; descripti
   send: {
     summary: 'Mailing nu versturen',
     description:
-      'Verstuurt een concept nu (een ingeplande mailing eerst `unschedule`). Boven de vier-ogen-drempel moet de auteur een test hebben gehad en een tweede organisator de huidige versie hebben goedgekeurd (anders 403 die zegt wat ontbreekt).',
+      'Verstuurt een concept nu (een ingeplande mailing eerst `unschedule`). Boven de vierogendrempel moet de auteur een test hebben gehad en een tweede organisator de huidige versie hebben goedgekeurd (anders een 403 die zegt wat ontbreekt).',
   },
   schedule: {
     summary: 'Mailing inplannen',
     description:
-      'Plant een concept in op `at` (RFC 3339 met tijdzone); een andere tijd: eerst `unschedule`. De vier ogen gelden als bij `send`.',
+      'Plant een concept in op `at` (RFC 3339 met tijdzone); een andere tijd: eerst `unschedule`. Het vierogenprincipe geldt zoals bij `send`.',
   },
   unschedule: {
     summary: 'Planning van een mailing intrekken',
@@ -199,7 +203,7 @@ const reportActionSummaries: Record<
   },
   unpublish: {
     summary: 'Publicatie offline halen',
-    description: 'De pagina en de pdf zijn niet meer openbaar; het adres blijft gereserveerd.',
+    description: 'De pagina en de PDF zijn niet meer openbaar; het adres blijft gereserveerd.',
   },
 };
 
@@ -222,13 +226,16 @@ const reportAnswer = (description: string, changes: object = {}): Answer => ({
 
 /** A mailing after each action: its status, and what that status shows. */
 const mailingAfter: Record<MailingAction, object> = {
-  send: { status: 'sending', statusLabel: statusLabels.sending },
+  // Sending has not started yet when these answer: no counts, no progress.
+  send: { status: 'sending', statusLabel: statusLabels.sending, counts: undefined, sending: undefined },
   schedule: {
     status: 'scheduled',
     statusLabel: statusLabels.scheduled,
     scheduledAt: '2027-01-12T08:00:00.000Z',
+    counts: undefined,
+    sending: undefined,
   },
-  unschedule: { status: 'draft', statusLabel: statusLabels.draft },
+  unschedule: { status: 'draft', statusLabel: statusLabels.draft, counts: undefined, sending: undefined },
   pause: { status: 'paused', statusLabel: statusLabels.paused, pausedBy: 'organiser' },
   resume: { status: 'sending', statusLabel: statusLabels.sending },
   cancel: { status: 'cancelled', statusLabel: statusLabels.cancelled },
@@ -249,8 +256,18 @@ const emptyForm = {
   kind: 'form',
   schema: z.object({}),
   optional: true,
+  unchecked: true,
   description: 'Niets: het token staat in de query; de knop op de pagina post een leeg formulier.',
 } as const;
+
+/**
+ * The preferences form as the page posts it: the handler's own fields (checked when saving), the box that
+ * turns mailings to meetings back on, or `action=unsubscribe` alone from the second button.
+ */
+const preferencesAsPosted = z.extend(z.partial(preferencesForm), {
+  meetingMailings: z.optional(z.literal('on')),
+  action: z.optional(z.literal('unsubscribe')),
+});
 
 /** Every route's operation, by route key (`POST /api/organiser/meetings`). */
 export const operations: Readonly<Record<string, Operation>> = {
@@ -309,7 +326,9 @@ export const operations: Readonly<Record<string, Operation>> = {
     token: 'de voorkeurenlink uit elke nieuwsbrief',
     body: {
       kind: 'form',
-      schema: preferencesForm,
+      schema: preferencesAsPosted,
+      description:
+        'Opslaan: `name` en de aangevinkte `topics` (de naam herhaald per onderwerp; minstens één), met `meetingMailings=on` om mailings aan bijeenkomsten weer aan te zetten. De afmeldknop post alleen `action=unsubscribe`.',
       formExample: 'name=Jamila+de+Vries&topics=nieuwsbrief&topics=publicaties',
     },
     answers: {
@@ -325,13 +344,17 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   [`POST ${paths.unsubscribe}`]: {
     summary: 'Afmelden (ook one-click, RFC 8058)',
-    description: 'Mailprogramma’s posten `List-Unsubscribe=One-Click`; de knop op de pagina post hetzelfde.',
+    description:
+      'Ook als mailprogramma’s op de afmeldknop in hun eigen venster drukken (one-click, RFC 8058).',
     capability: 'Nieuwsbrief',
     token: 'de afmeldlink uit de mail',
     body: {
       kind: 'form',
       schema: z.object({ 'List-Unsubscribe': z.optional(z.literal('One-Click')) }),
       optional: true,
+      unchecked: true,
+      description:
+        'Mailprogramma’s posten `List-Unsubscribe=One-Click` (RFC 8058); de knoppen op de pagina posten een leeg formulier.',
       formExample: 'List-Unsubscribe=One-Click',
     },
     answers: { 200: page('Afgemeld (ook als dat al was).') },
@@ -402,14 +425,15 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   [`POST ${paths.meeting}`]: {
     summary: 'Aanmelden voor een bijeenkomst (formulier)',
+    pathParameters: { id: 'Het eigen adres van de bijeenkomst (`slug`), of haar id.' },
     description:
       'Stuurt een bevestigingsmail; met een persoonlijke uitnodiging (`uitnodiging`) is de aanmelding meteen rond.',
     capability: 'Bijeenkomsten',
     body: {
       kind: 'form',
-      schema: registrationRequest,
+      schema: z.extend(registrationRequest, { uitnodiging: z.optional(z.string()) }),
       description:
-        'Dezelfde velden als `POST /api/meetings/{id}/registrations`; het formulier stuurt ook `uitnodiging` mee als de pagina met een persoonlijke uitnodiging werd geopend.',
+        'Dezelfde velden als `POST /api/meetings/{id}/registrations`, en `uitnodiging` als de pagina met een persoonlijke uitnodiging werd geopend.',
       formExample:
         'name=Jamila+de+Vries&email=j.devries%40voorbeeld.nl&organisation=Jongerenwerk+Utrecht&role=jongerenwerker&municipality=Utrecht',
     },
@@ -585,6 +609,7 @@ export const operations: Readonly<Record<string, Operation>> = {
       200: organiserMeetingAnswer('De afgelaste bijeenkomst.', {
         status: 'cancelled',
         cancelledAt: '2027-03-09T15:12:40.000Z',
+        updatedAt: '2027-03-09T15:12:40.000Z',
         cancellationMessage: 'Door de storm gaat de bijeenkomst niet door. We plannen een nieuwe datum.',
         version: 4,
         sequence: 1,
@@ -699,6 +724,12 @@ export const operations: Readonly<Record<string, Operation>> = {
       'Elke actie van een organisator, nieuwste eerst: wie, wat, wanneer, de versie ervoor en erna en een samenvatting. Filter op soort (`kind`) en op persoon (`email` of `personId`; een adres wordt alleen als sleutel gebruikt, nooit bewaard).',
     capability: 'Beheer',
     query: auditQuery,
+    fieldMeanings: {
+      kind: 'Alleen acties over dit soort ding: `meeting`, `registration`, `mailing`, `report`, `report-request`, `suppression` of `test-mail`.',
+      email: 'Alleen acties over deze persoon; het adres wordt alleen als sleutel gebruikt, nooit bewaard.',
+      personId: 'Alleen acties over deze persoon (de persoons-id).',
+      cursor: 'De `nextCursor` van de vorige pagina: de oudere regels.',
+    },
     answers: {
       200: {
         description: 'Een pagina van de audit trail.',
@@ -723,7 +754,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Blokkade opheffen',
     description: 'De persoon kan weer mail krijgen; de zachte bounces tellen opnieuw.',
     capability: 'Beheer',
-    pathParameters: { id: 'De persoons-id (32 hextekens), zoals de blokkeerlijst hem noemt.' },
+    pathParameters: { id: 'De persoons-id (32 hexadecimale tekens), zoals de blokkeerlijst hem noemt.' },
     answers: {
       200: { description: 'Opgeheven.', body: json(suppressionLifted, organiserExamples.suppressionLifted) },
     },
@@ -860,6 +891,9 @@ export const operations: Readonly<Record<string, Operation>> = {
       schema: testMailRequest,
       example: { subject: 'Test', body: 'Komt dit aan?' },
     },
+    fieldMeanings: {
+      body: 'Platte tekst (geen Markdown), 1 tot 10.000 tekens; een lege regel begint een nieuwe alinea.',
+    },
     answers: { 202: { description: 'Verstuurd.', body: json(testMailSent, mailingExamples.testMailSent) } },
     problems: ['recipient-suppressed'],
   },
@@ -944,24 +978,24 @@ export const operations: Readonly<Record<string, Operation>> = {
     problems: ['not-requestable'],
   },
   [`GET ${paths.reportDownloadFile}`]: {
-    summary: 'Pdf downloaden (op aanvraag)',
+    summary: 'PDF downloaden (op aanvraag)',
     description: 'Een verse, kortlevende downloadlink per klik; de download wordt geteld.',
     capability: 'Publicaties',
     token: 'de downloadlink uit de mail',
-    answers: { 302: { description: 'Naar de pdf.', headers: ['redirect'] } },
+    answers: { 302: { description: 'Naar de PDF.', headers: ['redirect'] } },
     problems: ['not-requestable'],
   },
   [`GET ${paths.reportFile}`]: {
-    summary: 'Pdf van een openbare publicatie',
+    summary: 'PDF van een openbare publicatie',
     description: 'Een verse, kortlevende downloadlink per klik.',
     capability: 'Publicaties',
-    answers: { 302: { description: 'Naar de pdf.', headers: ['redirect'] } },
+    answers: { 302: { description: 'Naar de PDF.', headers: ['redirect'] } },
   },
   // --- Organisers: reports ---------------------------------------------------------------------------------
   'POST /api/organiser/reports/{id}/upload': {
-    summary: 'Pdf uploaden: het formulier',
+    summary: 'PDF uploaden: het formulier',
     description:
-      'Een uploadformulier met een tijdelijke handtekening (15 minuten geldig, alleen pdf, hoogstens 20 MB) en de `uploadId` om de upload mee af te ronden met `PUT …/document`.',
+      'Een uploadformulier met een tijdelijke handtekening (15 minuten geldig, alleen PDF, hoogstens 20 MB) en de `uploadId` om de upload mee af te ronden met `PUT …/document`.',
     capability: 'Publicaties beheren',
     answers: {
       201: {
@@ -971,9 +1005,9 @@ export const operations: Readonly<Record<string, Operation>> = {
     },
   },
   'PUT /api/organiser/reports/{id}/document': {
-    summary: 'Pdf koppelen',
+    summary: 'PDF koppelen',
     description:
-      'Controleert de upload (echt een pdf, niet te groot) en maakt hem het document van de publicatie; anders wordt hij verwijderd (400 die zegt waarom).',
+      'Controleert de upload (echt een PDF, niet te groot) en maakt hem het document van de publicatie; anders wordt hij verwijderd (400 die zegt waarom).',
     capability: 'Publicaties beheren',
     ifMatch: 'optional',
     body: {

@@ -42,7 +42,7 @@ export const problemTypes = {
   'unsupported-media-type': {
     status: 415,
     meaning:
-      'Dit formaat neemt de route niet aan: JSON (`application/json`) of, bij een formulier, urlencoded of multipart, in UTF-8.',
+      'Deze route neemt dit formaat niet aan: JSON (`application/json`) of, bij een formulier, urlencoded of multipart, in UTF-8.',
   },
   'precondition-required': {
     status: 428,

@@ -60,7 +60,7 @@ const pathParameters = (path: string): string[] =>
 const pathParameterDescriptions: Record<string, string> = {
   id: 'De id.',
   slug: 'Het eigen adres van de publicatie.',
-  personId: 'De persoons-id van de aanvrager (32 hextekens).',
+  personId: 'De persoons-id van de aanvrager (32 hexadecimale tekens).',
 };
 
 /** The problems a route may answer: its own, and those every route of its kind may. */
@@ -70,7 +70,7 @@ export const problemsOf = (route: Route, operation: Operation): ProblemCode[] =>
   if (isOrganiserRoute(route)) codes.add('not-permitted');
   if (pathParameters(route.path).length > 0 || operation.token) codes.add('not-found');
   if (operation.token) codes.add('invalid-token');
-  if (operation.query || operation.body) codes.add('invalid-input');
+  if (operation.query || (operation.body && !operation.body.unchecked)) codes.add('invalid-input');
   if (operation.body) {
     codes.add('malformed-body');
     codes.add('payload-too-large');
@@ -126,7 +126,7 @@ const errorAnswers = (route: Route, operation: Operation): Record<string, ZodOpe
     const meanings = [
       ...codes.map((code) => `\`${code}\`: ${problemTypes[code].meaning}`),
       ...(status === 410 && operation.token && !isApiPath(route.path)
-        ? ['De link is te oud om nog te gebruiken; de pagina biedt een nieuwe link per mail.']
+        ? ['De link is te oud om nog te gebruiken; de pagina zegt hoe je een nieuwe krijgt.']
         : []),
     ].join(' ');
     answers[String(status)] = isApiPath(route.path)
@@ -239,15 +239,25 @@ interface SchemaNode {
   allOf?: SchemaNode[];
 }
 
-/** Gives every property of a request schema its meaning (field-meanings.ts), by its path or its name. */
-const describeFields = (schema: SchemaNode | undefined, prefix = ''): void => {
+/**
+ * Gives every property of a request schema its meaning: the operation's own for its path, else
+ * field-meanings.ts's for its path, or for its name at the top level (a nested `role` is not a person's role).
+ */
+const describeFields = (
+  schema: SchemaNode | undefined,
+  meanings: Readonly<Record<string, string>>,
+  prefix = '',
+): void => {
   if (!schema) return;
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    property.description ??= fieldMeanings[`${prefix}${name}`] ?? fieldMeanings[name];
-    describeFields(property, `${prefix}${name}.`);
+    const path = `${prefix}${name}`;
+    property.description ??=
+      meanings[path] ?? fieldMeanings[path] ?? (prefix === '' ? fieldMeanings[name] : undefined);
+    describeFields(property, meanings, `${path}.`);
   }
-  describeFields(schema.items, prefix);
-  for (const part of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) describeFields(part, prefix);
+  describeFields(schema.items, meanings, prefix);
+  for (const part of [...(schema.anyOf ?? []), ...(schema.allOf ?? [])])
+    describeFields(part, meanings, prefix);
 };
 
 interface DocumentNode {
@@ -263,13 +273,19 @@ interface DocumentNode {
   >;
 }
 
-/** The requests' fields and query parameters described, in place. */
-const describeRequests = <T>(document: T): T => {
-  for (const item of Object.values((document as DocumentNode).paths ?? {})) {
-    for (const operation of Object.values(item)) {
-      for (const parameter of operation.parameters ?? [])
-        parameter.description ??= fieldMeanings[parameter.name];
-      for (const media of Object.values(operation.requestBody?.content ?? {})) describeFields(media.schema);
+/**
+ * The requests' fields and query parameters described, in place. Request schemas are inline (no `$ref`), so
+ * each is described in its own place.
+ */
+const describeRequests = <T>(document: T, table: Readonly<Record<string, Operation>>): T => {
+  for (const [path, item] of Object.entries((document as DocumentNode).paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      const meanings = table[`${method.toUpperCase()} ${path}`]?.fieldMeanings ?? {};
+      for (const parameter of operation.parameters ?? []) {
+        parameter.description ??= meanings[parameter.name] ?? fieldMeanings[parameter.name];
+      }
+      for (const media of Object.values(operation.requestBody?.content ?? {}))
+        describeFields(media.schema, meanings);
     }
   }
   return document;
@@ -306,7 +322,7 @@ export const buildDocument = (
           description: [
             'De API van Drop In: de nieuwsbrief, de bijeenkomsten van het kennisnetwerk en de publicaties.',
             'Organisatoren sturen alles aan met een JWT (`Authorization: Bearer …`) met hun rol in de claim `cognito:groups`: `organisers` of `admins` (die mag alles).',
-            'Fouten zijn `application/problem+json` (RFC 9457) met een vaste `type`; wijzigen gaat met de ETag als `If-Match`; lijsten zijn per pagina met `cursor`.',
+            'Fouten zijn `application/problem+json` (RFC 9457) met een vaste `type`, behalve wat API Gateway zelf weigert (een ontbrekend of ongeldig token: 401 met `{"message": …}`); wijzigen gaat met de ETag als `If-Match`; lijsten zijn per pagina met `cursor`.',
           ].join('\n\n'),
         },
         tags: Object.entries(capabilities).map(([name, description]) => ({ name, description })),
@@ -324,6 +340,7 @@ export const buildDocument = (
       },
       { reused: 'inline' },
     ),
+    table2,
   );
 };
 

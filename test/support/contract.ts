@@ -55,15 +55,17 @@ export const createSchemaCompiler = (contract: ContractDocument) => {
   // OpenAPI's own annotation beside JSON Schema's `examples`.
   ajv.addKeyword({ keyword: 'example' });
   ajv.addSchema({ $id: componentsId, $defs: forAjv(contract.components?.schemas ?? {}) as object });
-  // By the schema's text: the document repeats the same schema (a problem, a meeting) under many routes.
-  const compiled = new Map<string, ValidateFunction>();
+  // By the schema's text: the document repeats the same schema (a problem, a meeting) under many routes;
+  // by the schema itself first, so an answer's check does not serialise its schema again.
+  const byText = new Map<string, ValidateFunction>();
+  const bySchema = new WeakMap<object, ValidateFunction>();
   return (schema: unknown): ValidateFunction => {
+    const known = typeof schema === 'object' && schema !== null ? bySchema.get(schema) : undefined;
+    if (known) return known;
     const key = JSON.stringify(schema);
-    let validate = compiled.get(key);
-    if (!validate) {
-      validate = ajv.compile(forAjv(schema) as object);
-      compiled.set(key, validate);
-    }
+    const validate = byText.get(key) ?? ajv.compile(forAjv(schema) as object);
+    byText.set(key, validate);
+    if (typeof schema === 'object' && schema !== null) bySchema.set(schema, validate);
     return validate;
   };
 };
@@ -110,8 +112,10 @@ export const createContractCheck = (contract: ContractDocument = writtenDocument
     } catch {
       return [`${where}: the body is not JSON`];
     }
-    if (mediaType === 'application/problem+json' && (parsed as { status?: unknown }).status !== statusCode) {
-      return [`${where}: the problem's status is ${String((parsed as { status?: unknown }).status)}`];
+    if (mediaType === 'application/problem+json') {
+      const status =
+        typeof parsed === 'object' && parsed !== null ? (parsed as { status?: unknown }).status : parsed;
+      if (status !== statusCode) return [`${where}: the problem's status is ${String(status)}`];
     }
     const validate = compile(media.schema);
     if (validate(parsed)) return [];

@@ -8,7 +8,7 @@ import { about, count, id, instant, listPage, named } from './common';
 /** A person's id: a keyed hash of their address (core/people/person-id.ts), never the address itself. */
 const personId = about(
   id,
-  'De persoon: een sleutel uit het e-mailadres (32 hextekens), niet het adres zelf.',
+  'De persoon: een sleutel uit het e-mailadres (32 hexadecimale tekens), niet het adres zelf.',
 );
 
 /**

@@ -184,7 +184,11 @@ const fieldRows = (
           .flatMap((variant) => fieldRows(variant, resolve, `${path}.`, depth + 1))
           .filter((field) => !seen.has(field.name) && seen.add(field.name))
           .map((field) => ({ ...field, required: false }));
-        return [{ ...row, type: objects.length > 1 ? 'object (een van de vormen)' : 'object' }, ...fields];
+        const nullable = (field.anyOf ?? field.oneOf ?? []).some(
+          (variant) => resolve(variant).type === 'null',
+        );
+        const type = objects.length > 1 ? 'object (één van de vormen)' : 'object';
+        return [{ ...row, type: nullable ? `${type} of null` : type }, ...fields];
       }
       const item = field.items ? resolve(field.items) : undefined;
       if (item?.properties) {
@@ -370,9 +374,9 @@ export const renderApiDocs = (document: OpenApiDocument): string => {
 ${paragraphs(document.info.description)}
 <p>Het hele contract als OpenAPI ${document.openapi}: <a href="/api/openapi.json">/api/openapi.json</a>. ${routes.length} routes.</p>
 <h2 id="fouten">Fouten</h2>
-<p>Elke fout van de API is <code>application/problem+json</code> (RFC 9457): <code>type</code> is vast en leesbaar voor programma’s, <code>detail</code> zegt in het Nederlands wat er mis is. Bij <code>invalid-input</code> noemt <code>errors</code> elk veld dat niet klopt; er is dan niets opgeslagen. Welke types een route kan geven, staat bij de route.</p>
+<p>Elke fout die de API zelf geeft, is <code>application/problem+json</code> (RFC 9457): <code>type</code> is vast en leesbaar voor programma’s, <code>detail</code> zegt in het Nederlands wat er mis is. Bij <code>invalid-input</code> noemt <code>errors</code> elk veld dat niet klopt; er is dan niets opgeslagen. Welke types een route kan geven, staat bij de route.</p>
 <pre><code>${problemExample}</code></pre>
-<p>Pagina’s (alles buiten <code>/api</code>) antwoorden met dezelfde status een Nederlandse foutpagina.</p>
+<p>Een ontbrekend of ongeldig token weigert API Gateway al voor de API: 401 met zijn eigen <code>{"message": "Unauthorized"}</code>. Pagina’s (alles buiten <code>/api</code>) geven bij dezelfde status een Nederlandse foutpagina.</p>
 <nav aria-label="Inhoud van de documentatie"><h2>Inhoud</h2><ul>${byTag.map(
       ({ tag, routes: tagged }) =>
         html`<li><a href="#${slugOf(tag.name)}">${tag.name}</a> (${tagged.length})<ul>${tagged.map(
