@@ -38,6 +38,12 @@ export const paths = {
 } as const;
 
 /**
+ * What every id and slug in a path looks like: ULIDs, the seed's slugs, report slugs, person ids (hex) and
+ * the Vooruitblik's mailing ids all fit; anything else names nothing of ours (the HTTP edge answers 404).
+ */
+export const pathParameterPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
  * The path of a meeting's page: `/bijeenkomsten/<slug>`, or its id without one. Mails link by id (`{ meetingId }`
  * alone): an id never changes, and the page sends it on to the slug.
  */

@@ -9,8 +9,15 @@ import {
   operations,
 } from '../../functions/contract/operations';
 import { type ProblemCode, problemType, problemTypes } from '../../functions/contract/problems';
-import { gatewayMessage, problemDetails } from '../../functions/contract/schemas/common';
-import { isApiPath, isOrganiserRoute, type Route, routeKey, routes } from '../../functions/routes';
+import { gatewayMessage, id, problemDetails } from '../../functions/contract/schemas/common';
+import {
+  type HttpMethod,
+  isApiPath,
+  isOrganiserRoute,
+  type Route,
+  routeKey,
+  routes,
+} from '../../functions/routes';
 
 /**
  * The OpenAPI 3.1 document of the route table, made at build time (`npm run contract` writes
@@ -25,32 +32,16 @@ const mediaTypes = {
   atom: 'application/atom+xml; charset=utf-8',
 } as const;
 
-const headerObjects: Record<
-  AnswerHeader,
-  Record<string, { description: string; required: true; schema: { type: 'string' } }>
-> = {
-  etag: {
-    ETag: {
-      description: 'De versie, `"<versie>"`: stuur hem terug als `If-Match`.',
-      required: true,
-      schema: { type: 'string' },
-    },
-  },
-  location: {
-    Location: {
-      description: 'Het adres van het nieuwe in de API.',
-      required: true,
-      schema: { type: 'string' },
-    },
-  },
-  'x-public-page': {
-    'X-Public-Page': {
-      description: 'Het adres van de openbare pagina.',
-      required: true,
-      schema: { type: 'string' },
-    },
-  },
-  redirect: { Location: { description: 'Waarheen.', required: true, schema: { type: 'string' } } },
+/** A header the answer always carries (the contract check holds answers to it). */
+const header = (name: string, description: string) => ({
+  [name]: { description, required: true, schema: { type: 'string' } },
+});
+
+const headerObjects: Record<AnswerHeader, ReturnType<typeof header>> = {
+  etag: header('ETag', 'De versie, `"<versie>"`: stuur hem terug als `If-Match`.'),
+  location: header('Location', 'Het adres van het nieuwe in de API.'),
+  'x-public-page': header('X-Public-Page', 'Het adres van de openbare pagina.'),
+  redirect: header('Location', 'Waarheen.'),
 };
 
 const pathParameters = (path: string): string[] =>
@@ -119,13 +110,14 @@ const errorAnswers = (route: Route, operation: Operation): Record<string, ZodOpe
       },
     };
   }
-  // A page's link signed with a key since retired: gone for good, and the page offers a fresh link by mail.
-  if (operation.token && !isApiPath(route.path)) byStatus.set(410, [...(byStatus.get(410) ?? [])]);
+  // A page's link signed with a key since retired is gone for good (410); its page says how to get a fresh one.
+  const retiredLinkPage = operation.token !== undefined && !isApiPath(route.path);
+  if (retiredLinkPage) byStatus.set(410, byStatus.get(410) ?? []);
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     if (operation.answers[status]) continue; // a page's own answer for this status (a form with its errors)
     const meanings = [
       ...codes.map((code) => `\`${code}\`: ${problemTypes[code].meaning}`),
-      ...(status === 410 && operation.token && !isApiPath(route.path)
+      ...(status === 410 && retiredLinkPage
         ? ['De link is te oud om nog te gebruiken; de pagina zegt hoe je een nieuwe krijgt.']
         : []),
     ].join(' ');
@@ -139,14 +131,17 @@ const errorAnswers = (route: Route, operation: Operation): Record<string, ZodOpe
   return answers;
 };
 
-const operationIds = new Map<string, number>();
-const operationIdOf = (route: Route): string => {
-  const seen = operationIds.get(route.entry) ?? 0;
-  operationIds.set(route.entry, seen + 1);
-  return seen === 0 ? route.entry : `${route.entry}${seen + 1}`;
+/** An operation's id: its entry's name, numbered from the second route an entry serves (`organiserMailingControl2`). */
+const operationIdOf = (route: Route, table: readonly Route[]): string => {
+  const nth = table.filter((other) => other.entry === route.entry).indexOf(route);
+  return nth === 0 ? route.entry : `${route.entry}${nth + 1}`;
 };
 
-const operationObject = (route: Route, operation: Operation): ZodOpenApiOperationObject => {
+const operationObject = (
+  route: Route,
+  operation: Operation,
+  operationId: string,
+): ZodOpenApiOperationObject => {
   const names = pathParameters(route.path);
   if (operation.token && operation.query) {
     throw new Error(
@@ -158,7 +153,7 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
     : operation.query;
   const role = route.access;
   return {
-    operationId: operationIdOf(route),
+    operationId,
     summary: operation.summary,
     ...(operation.description ? { description: operation.description } : {}),
     tags: [operation.capability],
@@ -170,12 +165,9 @@ const operationObject = (route: Route, operation: Operation): ZodOpenApiOperatio
               Object.fromEntries(
                 names.map((name) => [
                   name,
-                  z
-                    .string()
-                    .check(
-                      z.regex(/^[A-Za-z0-9_-]{1,128}$/),
-                      z.describe(operation.pathParameters?.[name] ?? pathParameterDescriptions[name] ?? name),
-                    ),
+                  id.check(
+                    z.describe(operation.pathParameters?.[name] ?? pathParameterDescriptions[name] ?? name),
+                  ),
                 ]),
               ),
             ),
@@ -280,7 +272,8 @@ interface DocumentNode {
 const describeRequests = <T>(document: T, table: Readonly<Record<string, Operation>>): T => {
   for (const [path, item] of Object.entries((document as DocumentNode).paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
-      const meanings = table[`${method.toUpperCase()} ${path}`]?.fieldMeanings ?? {};
+      const meanings =
+        table[routeKey({ method: method.toUpperCase() as HttpMethod, path })]?.fieldMeanings ?? {};
       for (const parameter of operation.parameters ?? []) {
         parameter.description ??= meanings[parameter.name] ?? fieldMeanings[parameter.name];
       }
@@ -296,7 +289,6 @@ export const buildDocument = (
   table: readonly Route[] = routes,
   table2: Readonly<Record<string, Operation>> = operations,
 ) => {
-  operationIds.clear();
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
   for (const route of table) {
     const operation = table2[routeKey(route)];
@@ -306,7 +298,7 @@ export const buildDocument = (
       );
     paths[route.path] = {
       ...paths[route.path],
-      [route.method.toLowerCase()]: operationObject(route, operation),
+      [route.method.toLowerCase()]: operationObject(route, operation, operationIdOf(route, table)),
     };
   }
   const extra = Object.keys(table2).filter((key) => !table.some((route) => routeKey(route) === key));

@@ -149,6 +149,35 @@ export const backfillPersonIndex = async (
   };
 };
 
+/**
+ * Sets `values` on an item unless `guard` is set on it already or the item is gone: never resurrects an item
+ * deleted since the Scan saw it, never overwrites what a writer set meanwhile. True when it set them.
+ */
+const setUnlessPresent = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  guard: string,
+  values: Readonly<Record<string, unknown>>,
+): Promise<boolean> => {
+  const names = Object.keys(values);
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: item.PK, SK: item.SK },
+        UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`,
+        ConditionExpression: `attribute_exists(PK) AND attribute_not_exists(${guard})`,
+        ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, values[name]])),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
+
 /** Gives one item its listing unless it has one or is gone; true when it was given one. */
 const listItem = async (
   client: DynamoDBDocumentClient,
@@ -159,22 +188,7 @@ const listItem = async (
   const entry = personEntryOf(item);
   if (!entry) return false;
   const listing: PersonListing = keys.personListing(entry.personId, entry.kind, entry.ref);
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { PK: item.PK, SK: item.SK },
-        UpdateExpression: 'SET PersonPK = :personPK, PersonSK = :personSK',
-        // Never resurrect an item deleted since the Scan saw it, never overwrite a writer's listing.
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(PersonPK)',
-        ExpressionAttributeValues: { ':personPK': listing.PersonPK, ':personSK': listing.PersonSK },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return setUnlessPresent(client, tableName, item, 'PersonPK', { ...listing });
 };
 
 /**
@@ -190,19 +204,7 @@ const listSuppression = async (
   const personId = String(item.PK).slice(keys.person('').PK.length);
   const suppressedAt = typeof item.suppressedAt === 'string' ? item.suppressedAt : new Date(0).toISOString();
   const listing = keys.suppressionListing(suppressedAt, personId);
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { PK: item.PK, SK: item.SK },
-        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, personId = :personId',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI1PK)',
-        ExpressionAttributeValues: { ':pk': listing.GSI1PK, ':sk': listing.GSI1SK, ':personId': personId },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  await setUnlessPresent(client, tableName, item, 'GSI1PK', { ...listing, personId });
 };
 
 const readProgress = async (

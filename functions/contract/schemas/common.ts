@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pathParameterPattern } from '../../paths';
 
 /**
  * What the API answers, as zod schemas: the contract's response side (the request side is the handlers' own
@@ -24,8 +25,8 @@ export const instant = z.iso.datetime();
 /** A calendar day, `2027-03-28`. */
 export const day = z.iso.date();
 
-/** An id of ours in a path or a body: a ULID, a slug or a person's hex id (pathParameterPattern). */
-export const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/));
+/** An id of ours in a path or a body: a ULID, a slug or a person's hex id. */
+export const id = z.string().check(z.regex(pathParameterPattern));
 
 /** A count: a whole number, never negative. */
 export const count = z.number().check(z.int(), z.gte(0));

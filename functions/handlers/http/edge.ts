@@ -14,6 +14,7 @@ import {
 } from '../../core/errors';
 import { hasRole, missingRoleReason } from '../../core/organisers/identity';
 import { ConcurrentChange, StillContended } from '../../core/ports';
+import { pathParameterPattern } from '../../paths';
 import { isApiPath, routeByKey } from '../../routes';
 import { renderErrorPage } from '../../web/pages/error';
 import { renderFreshLinkPage } from '../../web/pages/fresh-link';
@@ -56,12 +57,6 @@ interface MappedError {
   headers: Record<string, string>;
   issues?: InvalidInput['issues'];
 }
-
-/**
- * What every id and slug in a path looks like: ULIDs, the seed's slugs, report slugs, person ids (hex) and
- * the Vooruitblik's mailing ids all fit; anything else names nothing of ours.
- */
-export const pathParameterPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Maps any thrown error to what the caller may see: 4xx details, never 5xx details. */
 export const mapError = (error: unknown): MappedError => {

@@ -177,16 +177,15 @@ const fieldRows = (
       if (field.properties)
         return [{ ...row, type: 'object' }, ...fieldRows(field, resolve, `${path}.`, depth + 1)];
       // A choice of objects (a mailing's audience): every field any of them has, once.
-      const objects = (field.anyOf ?? field.oneOf ?? []).map(resolve).filter((variant) => variant.properties);
+      const variants = (field.anyOf ?? field.oneOf ?? []).map(resolve);
+      const objects = variants.filter((variant) => variant.properties);
       if (objects.length > 0) {
         const seen = new Set<string>();
         const fields = objects
           .flatMap((variant) => fieldRows(variant, resolve, `${path}.`, depth + 1))
           .filter((field) => !seen.has(field.name) && seen.add(field.name))
           .map((field) => ({ ...field, required: false }));
-        const nullable = (field.anyOf ?? field.oneOf ?? []).some(
-          (variant) => resolve(variant).type === 'null',
-        );
+        const nullable = variants.some((variant) => variant.type === 'null');
         const type = objects.length > 1 ? 'object (één van de vormen)' : 'object';
         return [{ ...row, type: nullable ? `${type} of null` : type }, ...fields];
       }
