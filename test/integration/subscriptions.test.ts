@@ -47,8 +47,12 @@ const postForm = (path: string, fields: Record<string, string | string[]>) => {
 const mailsTo = (address: string) => system.mailbox.to(address);
 const waitForMail = (address: string, subject: RegExp) =>
   system.mailbox.waitFor((mail) => mail.destination.to.includes(address) && subject.test(mail.subject));
-/** Lets the relay deliver anything still in the outbox before a test asserts that nothing came. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+/**
+ * Lets the relay deliver anything still in the outbox before a test asserts what came: a mail is written to
+ * the outbox in the transaction the answer waited for, so once the outbox has nothing pending, every mail
+ * the request caused is in the mailbox (without this wait, two of the tests below fail).
+ */
+const settle = () => system.outboxSettled();
 
 const linkIn = (mail: StoredMail, path: string): string => {
   const match = (mail.body.text ?? '').match(new RegExp(`${system.baseUrl}${path}\\?token=[\\w.%-]+`));
