@@ -5,7 +5,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -15,7 +14,8 @@ import {
   requestCountKeyPrefix,
 } from '../functions/adapters/dynamo/table-design';
 import { defaultTimeoutSeconds, type EntryNeeds, type LambdaEntry } from '../functions/entries';
-import { bundleConditions, functionBundling, lambdaNodeMajor } from './bundling';
+import { lambdaNodeMajor } from './bundling';
+import { bundledFunctionCode, bundledHandler } from './function-code';
 import type { MailSending } from './mail-sending';
 import { grantReportDocuments, type ReportDocumentsBucket } from './report-documents';
 
@@ -129,7 +129,7 @@ if (lambdaRuntime.name !== `nodejs${lambdaNodeMajor}.x`) {
  * the deploy there; the HTTP API stage throttle is what bounds the load instead.
  */
 export class AppFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
   readonly errorsAlarm: cloudwatch.Alarm;
@@ -158,11 +158,12 @@ export class AppFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(projectRoot, 'functions', entry.file),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+    this.function = new lambda.Function(this, 'Function', {
+      // Bundled in process with the settings of lib/bundling.ts, which the bundle benchmark builds with too.
+      code: bundledFunctionCode(path.join(projectRoot, 'functions'), entry.file, {
+        countsRequests: this.countsRequests,
+      }),
+      handler: bundledHandler,
       description: entry.description,
       ...(props.functionName !== undefined && { functionName: props.functionName }),
       runtime: lambdaRuntime,
@@ -177,19 +178,6 @@ export class AppFunction extends Construct {
         SERVICE_NAME: props.serviceName ?? 'dropin',
         LOG_LEVEL: logLevel,
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      // The settings the bundle benchmark builds with too (lib/bundling.ts).
-      bundling: {
-        format: functionBundling.format as nodejs.OutputFormat,
-        target: functionBundling.target,
-        mainFields: [...functionBundling.mainFields],
-        banner: functionBundling.banner,
-        minify: functionBundling.minify,
-        sourceMap: functionBundling.sourceMap,
-        sourcesContent: functionBundling.sourcesContent,
-        externalModules: [...functionBundling.externalModules],
-        esbuildArgs: { '--conditions': bundleConditions({ countsRequests: this.countsRequests }).join(',') },
-        forceDockerBundling: false,
       },
     });
 

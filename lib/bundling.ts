@@ -1,7 +1,7 @@
 /**
- * How every Lambda entry is bundled, in one place: the CDK (lib/app-function.ts) hands these settings to
- * NodejsFunction, and `npm run bench -- bundles` hands the same settings to esbuild directly, so the sizes
- * the benchmark prints and checks are the sizes that deploy. Plain data: no aws-cdk-lib here.
+ * How every Lambda entry is bundled, in one place: the CDK (lib/function-code.ts) and `npm run bench --
+ * bundles` both hand `esbuildOptionsFor` to esbuild, so the sizes the benchmark prints and checks are the
+ * sizes that deploy. Plain data: no aws-cdk-lib here.
  */
 
 /** The Lambda runtime's Node.js major; esbuild targets it. */
@@ -37,7 +37,7 @@ export const bundleConditions = ({ countsRequests }: { readonly countsRequests: 
   countsRequests ? 'dropin-counts-requests' : 'dropin-counts-nothing',
 ];
 
-/** The esbuild build options NodejsFunction derives from `functionBundling`, for building an entry directly. */
+/** The esbuild build options of one entry: the CDK (lib/function-code.ts) and the bundle benchmark build with these. */
 export const esbuildOptionsFor = (
   entryPoint: string,
   outfile: string,
