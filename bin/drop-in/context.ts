@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import type { ApiClient } from './api';
+import { fieldHelp, fieldName, fieldValue, optionName } from './fields';
+import { type FieldSchema, operation, resolveSchema } from './operations';
+import type { Printer } from './output';
+
+/** What every command works with, built once from the global options (main.ts). */
+export interface Context {
+  readonly api: ApiClient;
+  readonly out: Printer;
+}
+
+export type ContextOf = (command: Command) => Context;
+
+const fieldsOf = (routeKey: string): [string, FieldSchema, boolean][] => {
+  const body = operation(routeKey).body;
+  const schema = body ? resolveSchema(body) : {};
+  return Object.entries(schema.properties ?? {}).map(([name, field]) => [
+    name,
+    field,
+    schema.required?.includes(name) ?? false,
+  ]);
+};
+
+/**
+ * One option per field of the operation's JSON body (`--venue-address <waarde>` for `venueAddress`), with the
+ * field's description from the API document; `skip` leaves out the fields the command fills itself.
+ */
+export const withBodyOptions = (
+  command: Command,
+  routeKey: string,
+  skip: readonly string[] = [],
+): Command => {
+  for (const [name, schema, required] of fieldsOf(routeKey)) {
+    if (skip.includes(name)) continue;
+    command.option(`--${optionName(name)} <waarde>`, fieldHelp(schema, required));
+  }
+  return command;
+};
+
+/** The body fields given as options, each read by its type in the API document. */
+export const bodyFromOptions = (
+  routeKey: string,
+  options: Record<string, unknown>,
+): Record<string, unknown> => {
+  const body: Record<string, unknown> = {};
+  for (const [name, schema] of fieldsOf(routeKey)) {
+    const given = options[fieldName(name)];
+    if (typeof given === 'string') body[name] = fieldValue(`--${optionName(name)}`, given, schema);
+  }
+  return body;
+};
+
+/** The version a change builds on: `--version` if given, else the one the API holds now. */
+export const currentVersion = async (
+  context: Context,
+  showRoute: string,
+  id: string,
+  given: string | undefined,
+): Promise<number> => {
+  if (given !== undefined) return Number(given);
+  const { body } = await context.api.call(showRoute, { params: { id } });
+  return (body as { version: number }).version;
+};
