@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * The organiser API as the OpenAPI document describes it (functions/contract/openapi.json, generated from the
  * route table and the handlers' schemas): every command names the operation it calls by its route key, and
  * takes its method, path, Dutch summary, query parameters and request body schema from here. A route that
- * changes or disappears changes or breaks the command with it (test/unit/cli-operations.test.ts).
+ * changes or disappears changes or breaks the command with it (test/unit/cli.test.ts).
  */
 
 /** The part of JSON Schema the CLI reads to turn text (options, front matter) into request fields. */
