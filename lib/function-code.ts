@@ -13,8 +13,9 @@ const bundleFile = 'index.mjs';
  * function instead: `cdk synth` of the 80 functions took 95 s, of which 86 s bundling; in process the 80
  * bundles take some 18 s.
  *
- * The entry and the conditions are fields, not only closure: the CDK caches a bundle under the JSON of its
- * bundling options, so two functions of one source folder would otherwise share the first one's bundle.
+ * The entry and the conditions are public fields, not only closure: the CDK caches a bundle under the JSON of
+ * its bundling options, so two functions of one source folder would otherwise share the first one's bundle
+ * (test/infra/function-code.test.ts bundles two entries and holds them apart).
  */
 class InProcessBundling implements ILocalBundling {
   constructor(

@@ -1,4 +1,4 @@
-import { CliError, exitCodeForStatus, exitCodes } from './exit-codes';
+import { ApiUnreachable, CliError, exitCodeForStatus, exitCodes } from './exit-codes';
 import { type Operation, operation } from './operations';
 import type { TokenSource } from './sign-in';
 
@@ -24,7 +24,7 @@ export class ApiRefusal extends CliError {
 
   private static describe(status: number, problem: Problem | undefined, routeKey: string): string {
     if (status === 401) {
-      return 'De API kent dit token niet (verlopen of van een ander systeem): log opnieuw in met `drop-in login`, of geef een geldig DROPIN_TOKEN.';
+      return 'De API kent dit token niet (verlopen, of van een ander systeem): geef een geldig DROPIN_TOKEN, of log in AWS opnieuw in met `drop-in login`.';
     }
     const head = problem?.detail ?? problem?.title ?? `${routeKey} gaf HTTP ${status}`;
     const fields = (problem?.errors ?? [])
@@ -87,23 +87,28 @@ export class ApiClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
-      throw new CliError(
+      throw new ApiUnreachable(
         `De API op ${this.base.origin} antwoordt niet (${cause}). Draait \`npm start\`, of klopt DROPIN_API?`,
-        exitCodes.failed,
       );
     }
     const type = response.headers.get('content-type') ?? '';
     const bytes = Buffer.from(await response.arrayBuffer());
     // A CSV keeps its bytes (the BOM Excel needs included); JSON is parsed.
-    const body =
-      /json/.test(type) && bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as unknown) : bytes;
+    let body: unknown = bytes;
+    if (/json/.test(type) && bytes.length > 0) {
+      try {
+        body = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        throw new CliError(`${routeKey} gaf HTTP ${response.status} met onleesbare JSON`, exitCodes.failed);
+      }
+    }
     if (!response.ok) {
       throw new ApiRefusal(response.status, /json/.test(type) ? (body as Problem) : undefined, routeKey);
     }
     return { status: response.status, headers: response.headers, body };
   }
 
-  /** Every page of a paged list (`items`, `nextCursor`), calling `onPage` after each. */
+  /** Every page of a paged list (`items`, `nextCursor`), one after another. */
   async *pages<T>(
     routeKey: string,
     options: CallOptions = {},

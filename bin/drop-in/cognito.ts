@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CliError, exitCodes, NotSignedIn } from './exit-codes';
+import { ApiUnreachable, CliError, exitCodes, NotSignedIn } from './exit-codes';
 
 /**
  * Signing in to the API in AWS: Cognito's hosted sign-in with the authorization code grant and PKCE, the
@@ -47,12 +47,16 @@ const readSessions = (env: NodeJS.ProcessEnv): Record<string, Session> => {
   }
 };
 
+/**
+ * Written to a file of mode 0600 beside it, then renamed over it: the tokens are never in a file others may
+ * read, and a command refreshing its token while another reads the file never leaves half a file.
+ */
 const writeSessions = (sessions: Record<string, Session>, env: NodeJS.ProcessEnv): void => {
   const file = sessionsFile(env);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${JSON.stringify(sessions, null, 2)}\n`, { mode: 0o600 });
-  // The mode above applies only when the file is created; an older file with wider rights is narrowed.
-  chmodSync(file, 0o600);
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temporary, `${JSON.stringify(sessions, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, file);
 };
 
 export const savedSession = (api: string, env: NodeJS.ProcessEnv = process.env): Session | undefined =>
@@ -90,6 +94,8 @@ const tokenRequest = async (client: CognitoClient, fields: Record<string, string
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ client_id: client.clientId, ...fields }).toString(),
+  }).catch((error: unknown) => {
+    throw new ApiUnreachable(`Cognito (${client.domain}) antwoordt niet: ${String(error)}`);
   });
   const answer = (await response.json().catch(() => ({}))) as TokenAnswer;
   if (!response.ok) return { error: answer.error ?? `HTTP ${response.status}` };
@@ -118,6 +124,8 @@ export const freshSession = async (
   }
   const refreshed: Session = {
     ...session,
+    // A pool that rotates refresh tokens sends a new one: keep that, the old one stops working.
+    refreshToken: answer.refresh_token ?? session.refreshToken,
     idToken: answer.id_token,
     idTokenExpiresAt: expiryOf(answer.id_token),
   };
@@ -154,7 +162,11 @@ export const login = async (options: LoginOptions): Promise<Omit<Session, keyof 
   let redirectUri = `http://localhost:${port}/callback`;
 
   const code = await new Promise<string>((resolve, reject) => {
-    const server = createServer((request, response) => {
+    const servers: Server[] = [];
+    const closeAll = () => {
+      for (const one of servers) one.close();
+    };
+    const handle = (request: IncomingMessage, response: ServerResponse) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== '/callback') {
         response.writeHead(404).end();
@@ -164,7 +176,7 @@ export const login = async (options: LoginOptions): Promise<Omit<Session, keyof 
       const given = url.searchParams.get('code');
       const ok = error === null && given !== null && url.searchParams.get('state') === state;
       response.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(donePage(ok));
-      server.close();
+      closeAll();
       clearTimeout(timer);
       if (ok) resolve(given);
       else
@@ -175,9 +187,11 @@ export const login = async (options: LoginOptions): Promise<Omit<Session, keyof 
               : 'Het antwoord van Cognito klopte niet (een andere state): probeer het opnieuw',
           ),
         );
-    });
+    };
+    const server = createServer(handle);
+    servers.push(server);
     const timer = setTimeout(() => {
-      server.close();
+      closeAll();
       reject(new NotSignedIn('Geen antwoord van de browser binnen vijf minuten: probeer het opnieuw'));
     }, options.timeoutMs ?? 300_000);
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -192,7 +206,13 @@ export const login = async (options: LoginOptions): Promise<Omit<Session, keyof 
       );
     });
     server.listen(port, '127.0.0.1', () => {
-      redirectUri = `http://localhost:${(server.address() as AddressInfo).port}/callback`;
+      const bound = (server.address() as AddressInfo).port;
+      redirectUri = `http://localhost:${bound}/callback`;
+      // A browser may resolve localhost to ::1: listen there too, on the same port, where the machine has IPv6.
+      const v6 = createServer(handle);
+      v6.once('error', () => undefined);
+      v6.listen(bound, '::1');
+      servers.push(v6);
       const authorize = new URL('/oauth2/authorize', options.domain);
       authorize.search = new URLSearchParams({
         response_type: 'code',

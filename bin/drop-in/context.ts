@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { ApiClient } from './api';
-import { fieldHelp, fieldName, fieldValue, optionName } from './fields';
+import { UsageError } from './exit-codes';
+import { fieldHelp, fieldName, fieldValue, numberOption, optionName } from './fields';
+import { readMarkdownRequest } from './markdown-file';
 import { type FieldSchema, operation, resolveSchema } from './operations';
 import type { Printer } from './output';
 
@@ -58,7 +60,32 @@ export const currentVersion = async (
   id: string,
   given: string | undefined,
 ): Promise<number> => {
-  if (given !== undefined) return Number(given);
+  if (given !== undefined) return numberOption('--version', given, { min: 1, whole: true });
   const { body } = await context.api.call(showRoute, { params: { id } });
   return (body as { version: number }).version;
+};
+
+/** A request's fields from a Markdown file (if given) with the options over them. */
+export const fieldsFromFile = (
+  routeKey: string,
+  file: string | undefined,
+  options: Record<string, unknown>,
+): Record<string, unknown> => ({
+  ...(file !== undefined ? readMarkdownRequest(file, operation(routeKey).body ?? {}) : {}),
+  ...bodyFromOptions(routeKey, options),
+});
+
+/** A change to one record: the given fields, with `If-Match` on the version it builds on. Returns the answer. */
+export const changeRecord = async (
+  context: Context,
+  routes: { readonly update: string; readonly show: string },
+  id: string,
+  fields: Record<string, unknown>,
+  version: string | undefined,
+): Promise<unknown> => {
+  if (Object.keys(fields).length === 0) {
+    throw new UsageError('Geef minstens één veld om te wijzigen (een bestand of een optie, zoals --title)');
+  }
+  const ifMatch = await currentVersion(context, routes.show, id, version);
+  return (await context.api.call(routes.update, { params: { id }, body: fields, ifMatch })).body;
 };

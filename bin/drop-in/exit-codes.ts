@@ -55,3 +55,11 @@ export class NotSignedIn extends CliError {
     this.name = 'NotSignedIn';
   }
 }
+
+/** The API (or Cognito) could not be reached at all: no answer, a broken connection (exit 1). */
+export class ApiUnreachable extends CliError {
+  constructor(message: string) {
+    super(message, exitCodes.failed);
+    this.name = 'ApiUnreachable';
+  }
+}

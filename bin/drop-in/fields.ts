@@ -50,6 +50,21 @@ export const fieldValue = (name: string, text: string, schema: FieldSchema): unk
   return text;
 };
 
+/** A number option of the CLI itself (`--version 3`, `--limit 50`, `--interval 0,5`), or wrong usage. */
+export const numberOption = (
+  option: string,
+  text: string,
+  { min, whole }: { min: number; whole: boolean },
+): number => {
+  const value = Number(text.trim().replace(',', '.'));
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || (whole && !Number.isInteger(value))) {
+    throw new UsageError(
+      `${option}: geef ${whole ? 'een geheel getal' : 'een getal'} van minstens ${min}, niet “${text}”`,
+    );
+  }
+  return value;
+};
+
 /** `venueAddress` → `venue-address`: the option a field gets. */
 export const optionName = (field: string): string =>
   field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

@@ -26,6 +26,24 @@ const sectionTitles: Readonly<Record<string, string>> = {
   'Global Options:': 'Algemene opties:',
 };
 
+/** Commander's own error messages, in Dutch. */
+const dutchErrors: readonly (readonly [RegExp, string])[] = [
+  [/^error: unknown command '(.*)'/, 'drop-in: onbekend commando ‘$1’'],
+  [/^error: unknown option '(.*)'/, 'drop-in: onbekende optie ‘$1’'],
+  [/^error: missing required argument '(.*)'/, 'drop-in: het argument ‘$1’ ontbreekt'],
+  [/^error: required option '(.*)' not specified/, 'drop-in: de optie ‘$1’ is verplicht'],
+  [/^error: option '(.*)' argument missing/, 'drop-in: de optie ‘$1’ mist haar waarde'],
+  [
+    /^error: option '(.*)' argument '(.*)' is invalid\. Allowed choices are (.*)\./,
+    'drop-in: ‘$2’ kan niet bij $1; kies uit $3',
+  ],
+  [/^error: too many arguments.*/, 'drop-in: te veel argumenten'],
+  [/\(Did you mean (.*)\?\)/, '(bedoel je $1?)'],
+];
+
+export const dutchError = (message: string): string =>
+  dutchErrors.reduce((text, [pattern, dutch]) => text.replace(pattern, dutch), message);
+
 /** Commander's help with Dutch section titles. */
 class DutchHelp extends Help {
   override styleTitle(title: string): string {
@@ -33,7 +51,12 @@ class DutchHelp extends Help {
   }
 
   override optionDescription(option: Option): string {
-    return super.optionDescription(option).replace(/\(default: ("?)(.*)\1\)$/, '(standaard: $2)');
+    return super
+      .optionDescription(option)
+      .replace(/\(choices: (.*?)(?:, default: (.*))?\)$/, (_, choices: string, fallback?: string) =>
+        fallback === undefined ? `(keuze uit ${choices})` : `(keuze uit ${choices}; standaard ${fallback})`,
+      )
+      .replace(/\(default: ("?)(.*)\1\)$/, '(standaard: $2)');
   }
 
   override commandUsage(command: Command): string {
@@ -64,7 +87,10 @@ const contextOf = (command: Command): Context => {
   }
   const tokens = tokenSource({
     api,
-    ...(options.token !== undefined ? { token: options.token } : {}),
+    // DROPIN_TOKEN is read here, not made the option's default: commander would print it in every --help.
+    ...((options.token ?? process.env.DROPIN_TOKEN) !== undefined
+      ? { token: options.token ?? process.env.DROPIN_TOKEN }
+      : {}),
     ...(options.user !== undefined ? { user: options.user } : {}),
     admin: options.admin === true,
   });
@@ -77,7 +103,7 @@ export const program = (): Command => {
       'De organisatoren van Drop In: bijeenkomsten, mailings, publicaties en abonnees, via de organisator-API',
     )
     .option('--api <url>', 'de API (DROPIN_API)', process.env.DROPIN_API ?? 'http://localhost:3000')
-    .option('--token <jwt>', 'een ID-token in plaats van inloggen (DROPIN_TOKEN)', process.env.DROPIN_TOKEN)
+    .option('--token <jwt>', 'een ID-token in plaats van inloggen (of DROPIN_TOKEN)')
     .option('--json', 'het antwoord van de API als JSON, voor scripts')
     .option('--user <naam>', 'offline: als een andere organisator, zoals de tweede die goedkeurt')
     .option('--admin', 'offline: met de rol admins')
@@ -86,6 +112,7 @@ export const program = (): Command => {
     .addHelpText('after', `\n${exitCodeHelp}`)
     .showHelpAfterError('(drop-in --help toont wat kan)')
     .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ outputError: (message, write) => write(dutchError(message)) })
     .exitOverride();
   root.createHelp = () => Object.assign(new DutchHelp(), root.configureHelp());
   for (const command of [
@@ -103,6 +130,7 @@ export const program = (): Command => {
   // Every subcommand: the same Dutch help, errors thrown (not exits) so the exit codes are ours.
   const configure = (command: Command): void => {
     command.exitOverride();
+    command.configureOutput({ outputError: (message, write) => write(dutchError(message)) });
     command.helpOption('-h, --help', 'deze hulp');
     command.createHelp = root.createHelp;
     command.configureHelp({ showGlobalOptions: true });
@@ -121,20 +149,17 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     return exitCodes.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are exits of their own kind; the rest is wrong usage, already printed.
-      return error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.help' ||
-        error.code === 'commander.version'
-        ? exitCodes.ok
-        : exitCodes.usage;
+      // --help exits 0; help shown because a command is missing (`drop-in mailings`) is wrong usage, as is the rest.
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (error instanceof CliError) {
       process.stderr.write(`drop-in: ${error.message}\n`);
       return error.code;
     }
-    process.stderr.write(
-      `drop-in: onverwachte fout: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // A bug, not the user's doing: its message, and the stack when asked for (DROPIN_DEBUG=1).
+    const detail =
+      error instanceof Error && process.env.DROPIN_DEBUG ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`drop-in: onverwachte fout: ${detail}\n`);
     return exitCodes.failed;
   }
 };

@@ -1,7 +1,16 @@
 import { Presets, SingleBar } from 'cli-progress';
+import { ApiRefusal } from './api';
 import type { Context } from './context';
-import { CliError, exitCodes } from './exit-codes';
+import { ApiUnreachable, CliError, exitCodes } from './exit-codes';
 import { type Mailing, showMailing } from './mailing-view';
+
+/** Polls in a row that may fail (API busy or away, a network blip) before the watch gives up. */
+const maxMisses = 6;
+
+/** Worth asking again: the API overloaded or failing (429, 5xx), or not reached at all. */
+const transient = (error: unknown): boolean =>
+  error instanceof ApiUnreachable ||
+  (error instanceof ApiRefusal && (error.status === 429 || error.status >= 500));
 
 /** Statuses after which nothing more is sent. */
 const finished = new Set(['sent', 'cancelled']);
@@ -48,38 +57,52 @@ export const watchMailing = async (
   );
   let started = false;
   let mailing: Mailing;
-  for (;;) {
-    mailing = (await context.api.call('GET /api/organiser/mailings/{id}', { params: { id } }))
-      .body as Mailing;
-    const counts = mailing.counts ?? { audience: 0, sent: 0, skipped: 0, failed: 0, inDoubt: 0 };
-    const done = counts.sent + counts.skipped + counts.failed;
-    const rate = mailing.sending?.ratePerSecond ?? 0;
-    const total = Math.max(counts.audience, done, 1);
-    const payload = {
-      done,
-      total: mailing.sending?.audienceComplete === false ? `${counts.audience}+` : counts.audience,
-      rate: rate.toFixed(1),
-      left: rate > 0 ? minutesAndSeconds((counts.audience - done) / rate) : '…',
-      status: mailing.pausedBy ? `${mailing.statusLabel} (${mailing.pausedBy})` : mailing.statusLabel,
-    };
-    if (!started) {
-      if (mailing.status === 'draft') {
-        throw new CliError(
-          `“${mailing.subject}” is een concept en wordt niet verstuurd: verstuur hem met drop-in mailings send ${id}`,
-          exitCodes.failed,
-        );
+  let misses = 0;
+  try {
+    for (;;) {
+      try {
+        mailing = (await context.api.call('GET /api/organiser/mailings/{id}', { params: { id } }))
+          .body as Mailing;
+        misses = 0;
+      } catch (error) {
+        // A hiccup (the API busy or briefly away) does not end an hour of watching; a refusal does.
+        if (!transient(error) || misses >= maxMisses) throw error;
+        misses += 1;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, interval * 2 ** misses)));
+        continue;
       }
-      context.out.say(`“${mailing.subject}” (${id})`);
-      bar.start(total, done, payload);
-      started = true;
-    } else {
-      bar.setTotal(total);
-      bar.update(done, payload);
+      const counts = mailing.counts ?? { audience: 0, sent: 0, skipped: 0, failed: 0, inDoubt: 0 };
+      const done = counts.sent + counts.skipped + counts.failed;
+      const rate = mailing.sending?.ratePerSecond ?? 0;
+      const total = Math.max(counts.audience, done, 1);
+      const payload = {
+        done,
+        total: mailing.sending?.audienceComplete === false ? `${counts.audience}+` : counts.audience,
+        rate: rate.toFixed(1),
+        left: rate > 0 ? minutesAndSeconds((counts.audience - done) / rate) : '…',
+        status: mailing.pausedBy ? `${mailing.statusLabel} (${mailing.pausedBy})` : mailing.statusLabel,
+      };
+      if (!started) {
+        if (mailing.status === 'draft') {
+          throw new CliError(
+            `“${mailing.subject}” is een concept en wordt niet verstuurd: verstuur hem met drop-in mailings send ${id}`,
+            exitCodes.failed,
+          );
+        }
+        context.out.say(`“${mailing.subject}” (${id})`);
+        bar.start(total, done, payload);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, payload);
+      }
+      if (finished.has(mailing.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, interval));
     }
-    if (finished.has(mailing.status)) break;
-    await new Promise((resolve) => setTimeout(resolve, interval));
+  } finally {
+    // Also on an error: the cursor comes back, and the message starts on a line of its own.
+    if (started) bar.stop();
   }
-  bar.stop();
   context.out.result(mailing, () => showMailing(mailing));
   if (mailing.status === 'cancelled') {
     throw new CliError('De mailing is geannuleerd voordat iedereen hem kreeg.', exitCodes.failed);

@@ -66,6 +66,8 @@ export interface DynamoDbLocalOptions {
   readonly dbPath?: string;
   /** Default `java` on PATH. */
   readonly javaPath?: string;
+  /** Options for the JVM before `-jar`, e.g. `lightJvmOptions`. Default none: the JVM's own defaults. */
+  readonly jvmOptions?: readonly string[];
   /** How long to wait for the first answer. Default 30 s. */
   readonly startTimeoutMs?: number;
   /** Environment variable that chooses the port, named in the error when the port is taken. */
@@ -94,12 +96,12 @@ export const killDynamoDbLocalsNow = (): void => {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A small engine on a developer's machine or a two-core CI runner: the serial collector and the client
- * compiler only. Measured on the three heaviest mailing test files (two cores, one run each): the JVM used
- * 92 s of CPU with the defaults (G1, both compilers) and 74 s with these, the files' wall time barely changed;
- * the CPU it no longer takes goes to the test files running beside them.
+ * For the test runs' engine on a two-core machine: the serial collector and the client compiler only.
+ * Measured on the three heaviest mailing test files (two cores, one run each): the JVM used 92 s of CPU with
+ * the defaults (G1, both compilers) and 74 s with these, the files' wall time barely changed; the CPU it no
+ * longer takes goes to the test files running beside them. `npm start` and the benchmarks keep the defaults.
  */
-const jvmOptions = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+export const lightJvmOptions: readonly string[] = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 /**
  * Starts the official DynamoDB Local jar directly (not through the package's wrapper, which cannot pass
@@ -115,7 +117,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions): Promise
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
   const args = [
-    ...jvmOptions,
+    ...(options.jvmOptions ?? []),
     `-Djava.library.path=${libraryDir}`,
     '-jar',
     jar,

@@ -145,10 +145,25 @@ describe('drop-in against npm start', () => {
     expect(tested.code).toBe(0);
     expect(tested.stdout).toContain('Testmail:        verstuurd (deze versie)');
     // The author may not approve their own mailing: the API's Dutch reason, exit 3.
-    const own = await dropIn(['mailings', 'approve', mailingId]);
+    // The approver names the version read; without it the command refuses (2), before asking the API anything.
+    const unread = await dropIn(['--user', 'Anouk de Vries', 'mailings', 'approve', mailingId]);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toContain('de optie ‘--version <n>’ is verplicht');
+    const preview = await dropIn(['mailings', 'preview', mailingId]);
+    expect(preview.stdout).toMatch(/^Versie: 1\nOnderwerp: Vooruitblik januari\n/);
+    expect(preview.stdout).toContain('Het kennisnetwerk komt samen in');
+    const own = await dropIn(['mailings', 'approve', mailingId, '--version', '1']);
     expect(own.code).toBe(3);
     expect(own.stderr).toContain('eigen mailing niet goedkeuren');
-    const approved = await dropIn(['--user', 'Anouk de Vries', 'mailings', 'approve', mailingId]);
+    const approved = await dropIn([
+      '--user',
+      'Anouk de Vries',
+      'mailings',
+      'approve',
+      mailingId,
+      '--version',
+      '1',
+    ]);
     expect(approved.code).toBe(0);
     expect(approved.stdout).toContain('goedgekeurd door Anouk de Vries');
 

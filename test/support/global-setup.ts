@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import {
   type DynamoDbLocal,
   killDynamoDbLocalsNow,
+  lightJvmOptions,
   startDynamoDbLocal,
 } from '../../local/engines/dynamodb-local';
 import { findFreePort } from '../../local/engines/ports';
@@ -21,7 +22,7 @@ declare module 'vitest' {
 const startDynamoDbOnFreePort = async (): Promise<DynamoDbLocal> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startDynamoDbLocal({ port: await findFreePort() });
+      return await startDynamoDbLocal({ port: await findFreePort(), jvmOptions: lightJvmOptions });
     } catch (error) {
       if (!(error instanceof PortInUse) || attempt >= 3) throw error;
     }

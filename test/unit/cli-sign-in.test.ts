@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,10 @@ describe('drop-in login', () => {
   it('signs in with PKCE through the loopback address and keeps the session in a file only the user reads', async () => {
     const tokens = await login({ domain, clientId, port: 0, onAddress: browse() });
     expect(tokens.refreshToken).toMatch(/^refresh-/);
+    // An older file others could read is replaced by one only the user can.
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(sessionsFile(env), '{}', { mode: 0o644 });
+    chmodSync(sessionsFile(env), 0o644);
     saveSession('https://api.dropin.example.org', { domain, clientId, ...tokens }, env);
     expect(statSync(sessionsFile(env)).mode & 0o777).toBe(0o600);
     expect(savedSession('https://api.dropin.example.org', env)?.idToken).toBe(tokens.idToken);

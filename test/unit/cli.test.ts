@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { exitCodeForStatus, exitCodes, UsageError } from '../../bin/drop-in/exit-codes';
 import { fieldValue } from '../../bin/drop-in/fields';
-import { program } from '../../bin/drop-in/main';
+import { program, run } from '../../bin/drop-in/main';
 import { frontMatterFields, readMarkdownRequest } from '../../bin/drop-in/markdown-file';
 import { allOperations, type FieldSchema, operation } from '../../bin/drop-in/operations';
 
@@ -99,6 +99,21 @@ describe('the command line and the API document', () => {
 });
 
 describe('exit codes', () => {
+  it('are 2 for wrong usage, a command left out included, and 0 for --help', async () => {
+    const quiet = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    const stdout = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+    try {
+      expect(await run(['mailings'])).toBe(exitCodes.usage);
+      expect(await run(['mailings', 'lijst'])).toBe(exitCodes.usage);
+      expect(await run(['mailings', 'watch', 'x', '--interval', 'vaak'])).toBe(exitCodes.usage);
+      expect(await run(['mailings', '--help'])).toBe(exitCodes.ok);
+      expect(String(quiet.mock.calls.flat().join(''))).toContain('onbekend commando ‘lijst’');
+    } finally {
+      quiet.mockRestore();
+      stdout.mockRestore();
+    }
+  });
+
   it('tell a refusal, a missing thing and a conflict apart', () => {
     expect([401, 403, 404, 410, 409, 412, 400, 429, 500].map(exitCodeForStatus)).toEqual([
       exitCodes.notPermitted,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { ContextOf } from '../context';
+import { numberOption } from '../fields';
 import { table, when } from '../output';
 
 interface AuditEntry {
@@ -26,7 +27,7 @@ export const auditCommand = (contextOf: ContextOf): Command =>
         command: Command,
       ) => {
         const { api, out } = contextOf(command);
-        const wanted = Number(options.limit);
+        const wanted = numberOption('--limit', options.limit, { min: 1, whole: true });
         const items: AuditEntry[] = [];
         for await (const page of api.pages<AuditEntry>('GET /api/organiser/audit', {
           query: {

@@ -1,9 +1,14 @@
 import { Command, Option } from 'commander';
-import { bodyFromOptions, type Context, type ContextOf, currentVersion, withBodyOptions } from '../context';
-import { UsageError } from '../exit-codes';
+import {
+  type Context,
+  type ContextOf,
+  changeRecord,
+  currentVersion,
+  fieldsFromFile,
+  withBodyOptions,
+} from '../context';
+import { numberOption } from '../fields';
 import { type Mailing, showMailing } from '../mailing-view';
-import { readMarkdownRequest } from '../markdown-file';
-import { operation } from '../operations';
 import { details, table, when } from '../output';
 import { watchMailing } from '../watch';
 
@@ -86,10 +91,7 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
     ['body'],
   ).action(async (file: string, options: Record<string, unknown>, command: Command) => {
     const context = contextOf(command);
-    const body = {
-      ...readMarkdownRequest(file, operation(create).body ?? {}),
-      ...bodyFromOptions(create, options),
-    };
+    const body = fieldsFromFile(create, file, options);
     const answer = await context.api.call(create, { body });
     const id = (answer.body as { mailingId: string }).mailingId;
     printMailing(context, answer.body, `Stuur jezelf een testmail met: drop-in mailings test ${id}`);
@@ -110,17 +112,8 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
       command: Command,
     ) => {
       const context = contextOf(command);
-      const body = {
-        ...(file !== undefined ? readMarkdownRequest(file, operation(update).body ?? {}) : {}),
-        ...bodyFromOptions(update, options),
-      };
-      if (Object.keys(body).length === 0)
-        throw new UsageError('Geef een Markdown-bestand of minstens één veld om te wijzigen');
-      const version = await currentVersion(context, one, id, options.version);
-      printMailing(
-        context,
-        (await context.api.call(update, { params: { id }, body, ifMatch: version })).body,
-      );
+      const fields = fieldsFromFile(update, file, options);
+      printMailing(context, await changeRecord(context, { update, show: one }, id, fields, options.version));
     },
   );
 
@@ -130,12 +123,14 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
     .addOption(new Option('--as <vorm>', 'tekst of html').choices(['text', 'html']).default('text'))
     .action(async (id: string, options: { as: string }, command: Command) => {
       const { api, out } = contextOf(command);
+      // The version first: an edit between the two reads makes an approval of it fail (412), never pass.
+      const { version } = (await api.call(one, { params: { id } })).body as Mailing;
       const { body } = await api.call('GET /api/organiser/mailings/{id}/preview', { params: { id } });
       const preview = body as { subject: string; preheader?: string; html: string; text: string };
-      out.result(body, () =>
+      out.result({ version, ...preview }, () =>
         options.as === 'html'
           ? preview.html
-          : `Onderwerp: ${preview.subject}\n${preview.preheader ? `Voorregel: ${preview.preheader}\n` : ''}\n${preview.text}`,
+          : `Versie: ${version}\nOnderwerp: ${preview.subject}\n${preview.preheader ? `Voorregel: ${preview.preheader}\n` : ''}\n${preview.text}\n\nGoedkeuren (als tweede organisator): drop-in mailings approve ${id} --version ${version}`,
       );
     });
 
@@ -156,15 +151,17 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
       out.result(
         answer.body,
         () =>
-          `${showMailing(answer.body as Mailing)}\n\nDe testmail is verstuurd. Laat een tweede organisator goedkeuren met: drop-in mailings approve ${id}`,
+          `${showMailing(answer.body as Mailing)}\n\nDe testmail is verstuurd. Een tweede organisator leest de mailing (drop-in mailings preview ${id}) en keurt goed met: drop-in mailings approve ${id} --version ${(answer.body as Mailing).version}`,
       );
     });
 
   mailings
     .command('approve <id>')
     .description('Goedkeuren als tweede organisator (het vierogenprincipe): de versie die je bekeek')
-    .option('--version <n>', 'de versie die je goedkeurt (standaard de huidige)')
-    .action(async (id: string, options: { version?: string }, command: Command) => {
+    // Required: the approval is of the version the approver read (`show` and `preview` name it), never of
+    // whatever the author saved a moment before.
+    .requiredOption('--version <n>', 'de versie die je las en goedkeurt (staat bij show en preview)')
+    .action(async (id: string, options: { version: string }, command: Command) => {
       const context = contextOf(command);
       const version = await currentVersion(context, one, id, options.version);
       const answer = await context.api.call('POST /api/organiser/mailings/{id}/approve', {
@@ -252,8 +249,7 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
     .description('Het versturen volgen met een voortgangsbalk, tot de mailing verzonden is')
     .option('--interval <seconden>', 'hoe vaak de stand wordt opgehaald', '1')
     .action(async (id: string, options: { interval: string }, command: Command) => {
-      const seconds = Number(options.interval);
-      if (!(seconds >= 0.2)) throw new UsageError('--interval: geef een aantal seconden, minstens 0.2');
+      const seconds = numberOption('--interval', options.interval, { min: 0.2, whole: false });
       await watchMailing(contextOf(command), id, { intervalMs: seconds * 1000 });
     });
 

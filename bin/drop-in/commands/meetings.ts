@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { bodyFromOptions, type ContextOf, currentVersion, withBodyOptions } from '../context';
+import { bodyFromOptions, type ContextOf, changeRecord, withBodyOptions } from '../context';
 import { UsageError } from '../exit-codes';
+import { readUserFile, writeUserFile } from '../files';
 import { details, table, when } from '../output';
 
 /** A meeting as the organiser API shows it (the fields the CLI prints). */
@@ -59,8 +59,11 @@ const register = 'POST /api/organiser/meetings/{id}/registrations';
 /** A JSON file's fields under the options: `--file meeting.json --capacity 80`. */
 const jsonFile = (file: string | undefined): Record<string, unknown> => {
   if (file === undefined) return {};
+  const text = readUserFile(file, `--file ${file}`)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+    const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new Error('geen JSON-object');
     return value as Record<string, unknown>;
@@ -144,12 +147,9 @@ export const meetingsCommand = (contextOf: ContextOf): Command => {
       command: Command,
     ) => {
       const context = contextOf(command);
-      const body = { ...jsonFile(options.file), ...bodyFromOptions(update, options) };
-      if (Object.keys(body).length === 0)
-        throw new UsageError('Geef minstens één veld om te wijzigen, zoals --capacity 80');
-      const version = await currentVersion(context, one, id, options.version);
-      const answer = await context.api.call(update, { params: { id }, body, ifMatch: version });
-      context.out.result(answer.body, () => show(answer.body as Meeting));
+      const fields = { ...jsonFile(options.file), ...bodyFromOptions(update, options) };
+      const changed = await changeRecord(context, { update, show: one }, id, fields, options.version);
+      context.out.result(changed, () => show(changed as Meeting));
     },
   );
 
@@ -217,8 +217,9 @@ export const meetingsCommand = (contextOf: ContextOf): Command => {
     .option('--out <bestand>', 'naar dit bestand in plaats van naar de terminal')
     .action(async (id: string, options: { format: string; out?: string }, command: Command) => {
       const { api, out } = contextOf(command);
+      // --json asks for JSON, whatever --format says.
       const route =
-        options.format === 'json'
+        out.asJson || options.format === 'json'
           ? 'GET /api/organiser/meetings/{id}/registrations.json'
           : 'GET /api/organiser/meetings/{id}/registrations.csv';
       const { body } = await api.call(route, { params: { id } });
@@ -227,7 +228,7 @@ export const meetingsCommand = (contextOf: ContextOf): Command => {
         process.stdout.write(text);
         return;
       }
-      writeFileSync(options.out, text);
+      writeUserFile(options.out, text);
       out.say(`Aanmeldingen geschreven naar ${options.out}.`);
     });
 

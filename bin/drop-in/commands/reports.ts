@@ -1,10 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { bodyFromOptions, type Context, type ContextOf, currentVersion, withBodyOptions } from '../context';
+import { type Context, type ContextOf, changeRecord, fieldsFromFile, withBodyOptions } from '../context';
 import { CliError, exitCodes, UsageError } from '../exit-codes';
-import { readMarkdownRequest } from '../markdown-file';
-import { operation } from '../operations';
+import { readUserFile, writeUserFile } from '../files';
 import { details, table, when } from '../output';
 
 /** A report as the organiser API shows it (the fields the CLI prints). */
@@ -72,28 +70,29 @@ interface UploadForm {
   readonly maxBytes: number;
 }
 
+/** A PDF the user named, read before anything is created, so a wrong path leaves nothing behind. */
+const readPdf = (file: string) => ({ file, bytes: readUserFile(file, `--pdf ${file}`) });
+
 /** Uploads a PDF the way a browser would: the signed form to the bucket, then `PUT …/document` completes it. */
-const attachPdf = async (context: Context, id: string, file: string): Promise<Report> => {
-  let pdf: Buffer;
-  try {
-    pdf = readFileSync(file);
-  } catch (error) {
-    throw new UsageError(
-      `--pdf ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'bestaat niet' : String(error)}`,
-    );
-  }
+const attachPdf = async (
+  context: Context,
+  id: string,
+  pdf: { readonly file: string; readonly bytes: Buffer },
+): Promise<Report> => {
   const form = (await context.api.call('POST /api/organiser/reports/{id}/upload', { params: { id } }))
     .body as UploadForm;
-  if (pdf.length > form.maxBytes) {
+  if (pdf.bytes.length > form.maxBytes) {
     throw new UsageError(
-      `--pdf ${file}: ${Math.ceil(pdf.length / 1048576)} MB, meer dan de ${form.maxBytes / 1048576} MB die kan`,
+      `--pdf ${pdf.file}: ${Math.ceil(pdf.bytes.length / 1048576)} MB, meer dan de ${form.maxBytes / 1048576} MB die kan`,
     );
   }
-  context.out.say(`PDF uploaden (${Math.round(pdf.length / 1024)} KB)…`);
+  context.out.say(`PDF uploaden (${Math.round(pdf.bytes.length / 1024)} KB)…`);
   const upload = new FormData();
   for (const [name, value] of Object.entries(form.fields)) upload.append(name, value);
-  upload.append('file', new Blob([pdf], { type: 'application/pdf' }), basename(file));
-  const stored = await fetch(form.url, { method: 'POST', body: upload });
+  upload.append('file', new Blob([pdf.bytes], { type: 'application/pdf' }), basename(pdf.file));
+  const stored = await fetch(form.url, { method: 'POST', body: upload }).catch((error: unknown) => {
+    throw new CliError(`De opslag voor PDF’s antwoordt niet (${String(error)})`, exitCodes.failed);
+  });
   if (!stored.ok) {
     throw new CliError(
       `De opslag weigerde de PDF (HTTP ${stored.status}): ${(await stored.text()).slice(0, 300)}`,
@@ -102,7 +101,7 @@ const attachPdf = async (context: Context, id: string, file: string): Promise<Re
   }
   const done = await context.api.call('PUT /api/organiser/reports/{id}/document', {
     params: { id },
-    body: { uploadId: form.uploadId, filename: basename(file) },
+    body: { uploadId: form.uploadId, filename: basename(pdf.file) },
   });
   return done.body as Report;
 };
@@ -158,14 +157,22 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
     ['body'],
   ).action(async (file: string, options: Record<string, unknown> & { pdf?: string }, command: Command) => {
     const context = contextOf(command);
-    const body = {
-      ...readMarkdownRequest(file, operation(create).body ?? {}),
-      ...bodyFromOptions(create, options),
-    };
+    const body = fieldsFromFile(create, file, options);
+    const pdf = options.pdf !== undefined ? readPdf(options.pdf) : undefined;
     const created = (await context.api.call(create, { body })).body as Report;
-    const report =
-      options.pdf !== undefined ? await attachPdf(context, created.reportId, options.pdf) : created;
-    printReport(context, report, `Publiceer hem met: drop-in reports publish ${report.reportId}`);
+    let report = created;
+    if (pdf !== undefined) {
+      try {
+        report = await attachPdf(context, created.reportId, pdf);
+      } catch (error) {
+        // The report exists: say so, and how to add the PDF, instead of leaving a draft nobody knows of.
+        context.out.say(
+          `Publicatie ${created.reportId} is gemaakt, de PDF nog niet: probeer het opnieuw met drop-in reports attach ${created.reportId} ${pdf.file}`,
+        );
+        throw error;
+      }
+    }
+    printReport(context, report, `Publiceer haar met: drop-in reports publish ${report.reportId}`);
   });
 
   reports
@@ -173,7 +180,7 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
     .description('De PDF van een publicatie uploaden of vervangen')
     .action(async (id: string, file: string, _options: unknown, command: Command) => {
       const context = contextOf(command);
-      printReport(context, await attachPdf(context, id, file));
+      printReport(context, await attachPdf(context, id, readPdf(file)));
     });
 
   withBodyOptions(
@@ -191,14 +198,8 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
       command: Command,
     ) => {
       const context = contextOf(command);
-      const body = {
-        ...(file !== undefined ? readMarkdownRequest(file, operation(update).body ?? {}) : {}),
-        ...bodyFromOptions(update, options),
-      };
-      if (Object.keys(body).length === 0)
-        throw new UsageError('Geef een Markdown-bestand of minstens één veld om te wijzigen');
-      const version = await currentVersion(context, one, id, options.version);
-      printReport(context, (await context.api.call(update, { params: { id }, body, ifMatch: version })).body);
+      const fields = fieldsFromFile(update, file, options);
+      printReport(context, await changeRecord(context, { update, show: one }, id, fields, options.version));
     },
   );
 
@@ -211,7 +212,7 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
       const { body } = await api.call('GET /api/organiser/reports/{id}/preview', { params: { id } });
       const preview = body as { page: string; html: string };
       if (options.out !== undefined) {
-        writeFileSync(options.out, preview.html);
+        writeUserFile(options.out, preview.html);
         out.say(`De pagina (${preview.page}) staat in ${options.out}.`);
         return;
       }
@@ -273,11 +274,12 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
           out.result(answer.body, () => 'Goedgekeurd: de downloadlink is gemaild.');
           return;
         }
+        if (options.csv && out.asJson) throw new UsageError('--csv of --json: niet allebei');
         if (options.csv) {
           const { body } = await api.call('GET /api/organiser/reports/{id}/requests.csv', { params: { id } });
           if (options.out === undefined) process.stdout.write(body as Buffer);
           else {
-            writeFileSync(options.out, body as Buffer);
+            writeUserFile(options.out, body as Buffer);
             out.say(`Aanvragen geschreven naar ${options.out}.`);
           }
           return;

@@ -11,6 +11,7 @@ import {
 } from '../cognito';
 import type { ContextOf } from '../context';
 import { UsageError } from '../exit-codes';
+import { numberOption } from '../fields';
 import { details } from '../output';
 import { isOffline } from '../sign-in';
 
@@ -63,7 +64,7 @@ export const sessionCommands = (contextOf: ContextOf): Command[] => [
         }
         const tokens = await login({
           ...client,
-          port: Number(options.port),
+          port: numberOption('--port', options.port, { min: 1, whole: true }),
           onAddress: (url) => {
             process.stderr.write(`Log in in de browser:\n${url}\n`);
             if (options.browser) openBrowser(url);

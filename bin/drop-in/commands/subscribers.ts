@@ -1,6 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
+import { ours, typed, utf8Bom } from '../../../functions/web/exports/registrations';
 import type { ContextOf } from '../context';
+import { writeUserFile } from '../files';
 import { table } from '../output';
 
 interface Subscriber {
@@ -8,18 +9,23 @@ interface Subscriber {
   readonly name: string | null;
   readonly status: string;
   readonly topics: readonly string[];
-  readonly createdAt?: string;
-  readonly confirmedAt?: string | null;
 }
 
-/** One CSV cell for Dutch Excel: `;`-separated, quoted where needed, formulas neutralised. */
-const csvCell = (value: string): string => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
+/** The export as Dutch Excel reads it: the BOM, `;`, CRLF, and what people typed neutralised as a formula. */
+const subscribersCsv = (items: readonly Subscriber[]): string =>
+  [
+    `${utf8Bom}${['E-mailadres', 'Naam', 'Status', 'Onderwerpen'].map(ours).join(';')}`,
+    ...items.map((item) =>
+      [typed(item.email ?? ''), typed(item.name ?? ''), ours(item.status), ours(item.topics.join(','))].join(
+        ';',
+      ),
+    ),
+  ]
+    .map((line) => `${line}\r\n`)
+    .join('');
 
 export const subscribersCommand = (contextOf: ContextOf): Command => {
-  const subscribers = new Command('subscribers').description('Abonnees: tellen, exporteren, importeren');
+  const subscribers = new Command('subscribers').description('Abonnees: tellen en exporteren');
 
   subscribers
     .command('counts')
@@ -45,7 +51,7 @@ export const subscribersCommand = (contextOf: ContextOf): Command => {
 
   subscribers
     .command('export')
-    .description('De abonnees als CSV (voor Excel) of JSON, alle pagina’s')
+    .description('De abonnees als CSV (voor Excel), of met --json als JSON; alle pagina’s')
     .addOption(
       new Option('--status <status>', 'welke')
         .choices(['active', 'pending', 'unsubscribed'])
@@ -61,31 +67,21 @@ export const subscribersCommand = (contextOf: ContextOf): Command => {
     .option('--out <bestand>', 'naar dit bestand in plaats van naar de terminal')
     .action(async (options: { status: string; topic?: string; out?: string }, command: Command) => {
       const { api, out } = contextOf(command);
-      const target = options.out !== undefined ? createWriteStream(options.out) : process.stdout;
       const items: Subscriber[] = [];
-      if (!out.asJson) target.write(`\uFEFF${['email', 'naam', 'status', 'onderwerpen'].join(';')}\r\n`);
       for await (const page of api.pages<Subscriber>('GET /api/organiser/subscribers', {
         query: { status: options.status, topic: options.topic, limit: 100 },
       })) {
-        if (out.asJson) items.push(...page.items);
-        else {
-          for (const item of page.items) {
-            target.write(
-              `${[item.email ?? '', item.name ?? '', item.status, item.topics.join(',')].map(csvCell).join(';')}\r\n`,
-            );
-          }
-        }
-        if (options.out !== undefined) out.say(`pagina ${page.page}: ${page.items.length} abonnees`);
+        items.push(...page.items);
+        if (options.out !== undefined) out.say(`${items.length} abonnees opgehaald…`);
       }
-      if (out.asJson) target.write(`${JSON.stringify({ items }, null, 2)}\n`);
-      if (options.out !== undefined) {
-        await new Promise<void>((resolve, reject) =>
-          (target as ReturnType<typeof createWriteStream>).end((error?: Error | null) =>
-            error ? reject(error) : resolve(),
-          ),
-        );
-        out.say(`Geschreven naar ${options.out}.`);
+      // Written once every page has arrived: a refusal half-way leaves no half a file.
+      const content = out.asJson ? `${JSON.stringify({ items }, null, 2)}\n` : subscribersCsv(items);
+      if (options.out === undefined) {
+        process.stdout.write(content);
+        return;
       }
+      writeUserFile(options.out, content);
+      out.say(`${items.length} abonnees geschreven naar ${options.out}.`);
     });
 
   return subscribers;
