@@ -106,8 +106,13 @@ describe('exit codes', () => {
       expect(await run(['mailings'])).toBe(exitCodes.usage);
       expect(await run(['mailings', 'lijst'])).toBe(exitCodes.usage);
       expect(await run(['mailings', 'watch', 'x', '--interval', 'vaak'])).toBe(exitCodes.usage);
+      // An approval names the version the approver read: refused before any request without it.
+      expect(await run(['mailings', 'approve', 'x'])).toBe(exitCodes.usage);
       expect(await run(['mailings', '--help'])).toBe(exitCodes.ok);
-      expect(String(quiet.mock.calls.flat().join(''))).toContain('onbekend commando ‘lijst’');
+      const said = String(quiet.mock.calls.flat().join(''));
+      expect(said).toContain('onbekend commando ‘lijst’');
+      expect(said).toContain('de optie ‘--version <n>’ is verplicht');
+      expect(said).toContain('--interval: geef een getal van minstens 0.2, niet “vaak”');
     } finally {
       quiet.mockRestore();
       stdout.mockRestore();
