@@ -89,3 +89,35 @@ export const changeRecord = async (
   const ifMatch = await currentVersion(context, routes.show, id, version);
   return (await context.api.call(routes.update, { params: { id }, body: fields, ifMatch })).body;
 };
+
+/**
+ * `<thing> update <id> [file.md]`: a change from a Markdown file and/or options, on the version read (or
+ * `--version`), printed as the command prints the thing.
+ */
+export const addMarkdownUpdate = (
+  parent: Command,
+  contextOf: ContextOf,
+  routes: { readonly update: string; readonly show: string },
+  description: string,
+  print: (context: Context, body: unknown) => void,
+): void => {
+  withBodyOptions(
+    parent
+      .command('update <id> [file.md]')
+      .description(description)
+      .option('--version <n>', 'de versie waarop de wijziging voortbouwt (standaard de huidige)'),
+    routes.update,
+    ['body'],
+  ).action(
+    async (
+      id: string,
+      file: string | undefined,
+      options: Record<string, unknown> & { version?: string },
+      command: Command,
+    ) => {
+      const context = contextOf(command);
+      const fields = fieldsFromFile(routes.update, file, options);
+      print(context, await changeRecord(context, routes, id, fields, options.version));
+    },
+  );
+};

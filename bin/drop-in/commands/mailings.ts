@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import {
+  addMarkdownUpdate,
   type Context,
   type ContextOf,
-  changeRecord,
   currentVersion,
   fieldsFromFile,
   withBodyOptions,
@@ -97,24 +97,12 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
     printMailing(context, answer.body, `Stuur jezelf een testmail met: drop-in mailings test ${id}`);
   });
 
-  withBodyOptions(
-    mailings
-      .command('update <id> [file.md]')
-      .description('Een concept wijzigen: uit een Markdown-bestand en/of opties')
-      .option('--version <n>', 'de versie waarop de wijziging voortbouwt (standaard de huidige)'),
-    update,
-    ['body'],
-  ).action(
-    async (
-      id: string,
-      file: string | undefined,
-      options: Record<string, unknown> & { version?: string },
-      command: Command,
-    ) => {
-      const context = contextOf(command);
-      const fields = fieldsFromFile(update, file, options);
-      printMailing(context, await changeRecord(context, { update, show: one }, id, fields, options.version));
-    },
+  addMarkdownUpdate(
+    mailings,
+    contextOf,
+    { update, show: one },
+    'Een concept wijzigen: uit een Markdown-bestand en/of opties',
+    (context, body) => printMailing(context, body),
   );
 
   mailings

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { type Context, type ContextOf, changeRecord, fieldsFromFile, withBodyOptions } from '../context';
+import { addMarkdownUpdate, type Context, type ContextOf, fieldsFromFile, withBodyOptions } from '../context';
 import { CliError, exitCodes, UsageError } from '../exit-codes';
 import { readUserFile, writeUserFile } from '../files';
 import { details, table, when } from '../output';
@@ -183,24 +183,12 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
       printReport(context, await attachPdf(context, id, readPdf(file)));
     });
 
-  withBodyOptions(
-    reports
-      .command('update <id> [file.md]')
-      .description('Een publicatie wijzigen: uit een Markdown-bestand en/of opties')
-      .option('--version <n>', 'de versie waarop de wijziging voortbouwt (standaard de huidige)'),
-    update,
-    ['body'],
-  ).action(
-    async (
-      id: string,
-      file: string | undefined,
-      options: Record<string, unknown> & { version?: string },
-      command: Command,
-    ) => {
-      const context = contextOf(command);
-      const fields = fieldsFromFile(update, file, options);
-      printReport(context, await changeRecord(context, { update, show: one }, id, fields, options.version));
-    },
+  addMarkdownUpdate(
+    reports,
+    contextOf,
+    { update, show: one },
+    'Een publicatie wijzigen: uit een Markdown-bestand en/of opties',
+    (context, body) => printReport(context, body),
   );
 
   reports
