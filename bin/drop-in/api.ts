@@ -108,22 +108,28 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, body };
   }
 
-  /** Every page of a paged list (`items`, `nextCursor`), one after another. */
-  async *pages<T>(
+  /**
+   * Every item of a paged list (`items`, `nextCursor`), page after page (100 a page unless the query says
+   * otherwise); with `max`, no more than that. `onPage` hears how many have arrived.
+   */
+  async all<T>(
     routeKey: string,
     options: CallOptions = {},
-  ): AsyncGenerator<{ items: T[]; page: number }, void, void> {
+    { max, onPage }: { readonly max?: number; readonly onPage?: (count: number) => void } = {},
+  ): Promise<T[]> {
+    const items: T[] = [];
     let cursor: string | undefined;
-    let page = 0;
     do {
       const { body } = await this.call(routeKey, {
         ...options,
-        query: { ...options.query, ...(cursor !== undefined ? { cursor } : {}) },
+        query: { limit: 100, ...options.query, ...(cursor !== undefined ? { cursor } : {}) },
       });
       const list = body as { items: T[]; nextCursor?: string | null };
-      page += 1;
-      yield { items: list.items, page };
+      items.push(...list.items);
+      onPage?.(items.length);
+      if (max !== undefined && items.length >= max) return items.slice(0, max);
       cursor = list.nextCursor ?? undefined;
     } while (cursor !== undefined);
+    return items;
   }
 }

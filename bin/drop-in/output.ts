@@ -60,15 +60,21 @@ export interface Printer {
   readonly asJson: boolean;
   /** The result: JSON with `--json`, else the human form. */
   result(value: unknown, human: () => string): void;
+  /** A list: `{ items }` as JSON, else a table, or `empty` when there is nothing. */
+  list<T>(items: readonly T[], empty: string, columns: readonly Column<T>[]): void;
   /** A message for the person at the terminal (stderr). */
   say(message: string): void;
 }
 
+const write = (asJson: boolean, value: unknown, human: () => string): void => {
+  process.stdout.write(`${asJson ? json(value) : human()}\n`);
+};
+
 export const printer = (asJson: boolean): Printer => ({
   asJson,
-  result: (value, human) => {
-    process.stdout.write(`${asJson ? json(value) : human()}\n`);
-  },
+  result: (value, human) => write(asJson, value, human),
+  list: (items, empty, columns) =>
+    write(asJson, { items }, () => (items.length === 0 ? empty : table(items, columns))),
   say: (message) => {
     process.stderr.write(`${message}\n`);
   },

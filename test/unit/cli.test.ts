@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ApiClient, type CallOptions } from '../../bin/drop-in/api';
 import { exitCodeForStatus, exitCodes, UsageError } from '../../bin/drop-in/exit-codes';
 import { fieldValue } from '../../bin/drop-in/fields';
 import { program, run } from '../../bin/drop-in/main';
@@ -95,6 +96,34 @@ describe('the command line and the API document', () => {
     ]) {
       expect(printed).toContain(line);
     }
+  });
+});
+
+describe('a paged list', () => {
+  /** An API whose list has five items, two a page, and which records the cursors it was asked for. */
+  class PagedApi extends ApiClient {
+    readonly asked: (string | number | undefined)[] = [];
+    override async call(_routeKey: string, options: CallOptions = {}) {
+      const cursor = Number(options.query?.cursor ?? 0);
+      this.asked.push(options.query?.cursor);
+      const items = [1, 2, 3, 4, 5].slice(cursor, cursor + 2);
+      const next = cursor + 2 < 5 ? String(cursor + 2) : null;
+      return { status: 200, headers: new Headers(), body: { items, nextCursor: next } };
+    }
+  }
+  const paged = () => new PagedApi(new URL('http://localhost:3000'), { token: async () => 't' });
+
+  it('is read page after page to the end, or up to `max`', async () => {
+    const api = paged();
+    const counts: number[] = [];
+    expect(await api.all('GET /api/organiser/audit', {}, { onPage: (count) => counts.push(count) })).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    expect(api.asked).toEqual([undefined, '2', '4']);
+    expect(counts).toEqual([2, 4, 5]);
+    const limited = paged();
+    expect(await limited.all('GET /api/organiser/audit', {}, { max: 3 })).toEqual([1, 2, 3]);
+    expect(limited.asked).toEqual([undefined, '2']);
   });
 });
 

@@ -174,23 +174,17 @@ describe('the contract check of an answer', () => {
   });
   const example = contract.paths['/api/meetings/{id}']?.get?.responses['200']?.content?.['application/json']
     ?.example as Record<string, unknown>;
+  /** A problem answer of `status` whose body names `type` (and `problemStatus`, the answer's by default). */
+  const problemAnswer = (status: number, type: string, title: string, problemStatus = status) =>
+    jsonAnswer(
+      status,
+      { type: `urn:dropin:problem:${type}`, title, status: problemStatus, instance: '/api/meetings/x' },
+      'application/problem+json; charset=utf-8',
+    );
 
   it('passes an answer as documented', () => {
     expect(check(jsonAnswer(200, example))).toEqual([]);
-    expect(
-      check(
-        jsonAnswer(
-          404,
-          {
-            type: 'urn:dropin:problem:not-found',
-            title: 'Niet gevonden',
-            status: 404,
-            instance: '/api/meetings/x',
-          },
-          'application/problem+json; charset=utf-8',
-        ),
-      ),
-    ).toEqual([]);
+    expect(check(problemAnswer(404, 'not-found', 'Niet gevonden'))).toEqual([]);
   });
 
   it('flags an undocumented status, media type, field or problem type', () => {
@@ -198,38 +192,14 @@ describe('the contract check of an answer', () => {
     expect(check(jsonAnswer(200, example, 'text/plain'))[0]).toContain('answered text/plain');
     expect(check(jsonAnswer(200, { ...example, secret: 'x' }))[0]).toContain('does not match');
     expect(check(jsonAnswer(200, { ...example, placesLeft: undefined }))[0]).toContain('placesLeft');
-    expect(
-      check(
-        jsonAnswer(
-          404,
-          {
-            type: 'urn:dropin:problem:slug-taken',
-            title: 'Conflict',
-            status: 404,
-            instance: '/api/meetings/x',
-          },
-          'application/problem+json',
-        ),
-      )[0],
-    ).toContain('does not match');
+    expect(check(problemAnswer(404, 'slug-taken', 'Conflict'))[0]).toContain('does not match');
     expect(
       check({ ...jsonAnswer(200, example), route: { method: 'GET', path: '/api/bestaat-niet' } })[0],
     ).toContain('not in the document');
     // A problem whose `status` is not the answer's.
-    expect(
-      check(
-        jsonAnswer(
-          404,
-          {
-            type: 'urn:dropin:problem:not-found',
-            title: 'Niet gevonden',
-            status: 400,
-            instance: '/api/meetings/x',
-          },
-          'application/problem+json',
-        ),
-      )[0],
-    ).toContain("problem's status is 400");
+    expect(check(problemAnswer(404, 'not-found', 'Niet gevonden', 400))[0]).toContain(
+      "problem's status is 400",
+    );
     // A documented header missing: the organiser's meeting without its ETag.
     const organiserMeeting =
       contract.paths['/api/organiser/meetings/{id}']?.get?.responses['200']?.content?.['application/json']

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { ContextOf } from '../context';
 import { numberOption } from '../fields';
-import { table, when } from '../output';
+import { when } from '../output';
 
 interface AuditEntry {
   readonly at: string;
@@ -28,31 +28,26 @@ export const auditCommand = (contextOf: ContextOf): Command =>
       ) => {
         const { api, out } = contextOf(command);
         const wanted = numberOption('--limit', options.limit, { min: 1, whole: true });
-        const items: AuditEntry[] = [];
-        for await (const page of api.pages<AuditEntry>('GET /api/organiser/audit', {
-          query: {
-            kind: options.kind,
-            email: options.email,
-            personId: options.personId,
-            limit: Math.min(wanted, 100),
+        const items = await api.all<AuditEntry>(
+          'GET /api/organiser/audit',
+          {
+            query: {
+              kind: options.kind,
+              email: options.email,
+              personId: options.personId,
+              limit: Math.min(wanted, 100),
+            },
           },
-        })) {
-          items.push(...page.items);
-          if (items.length >= wanted) break;
-        }
-        const shown = items.slice(0, wanted);
-        out.result({ items: shown }, () =>
-          shown.length === 0
-            ? 'Niets gevonden.'
-            : table(shown, [
-                { title: 'WANNEER', value: (e) => when(e.at) },
-                { title: 'WIE', value: (e) => e.actor.name ?? e.actor.email ?? e.actor.subject, width: 24 },
-                { title: 'ACTIE', value: (e) => e.action, width: 50 },
-                { title: 'SOORT', value: (e) => e.kind },
-                { title: 'ID', value: (e) => e.targetId, width: 30 },
-                { title: 'VERSIE', value: (e) => `${e.versionBefore ?? '–'}→${e.versionAfter ?? '–'}` },
-                { title: 'VELDEN', value: (e) => e.changes?.join(', '), width: 40 },
-              ]),
+          { max: wanted },
         );
+        out.list(items, 'Niets gevonden.', [
+          { title: 'WANNEER', value: (e) => when(e.at) },
+          { title: 'WIE', value: (e) => e.actor.name ?? e.actor.email ?? e.actor.subject, width: 24 },
+          { title: 'ACTIE', value: (e) => e.action, width: 50 },
+          { title: 'SOORT', value: (e) => e.kind },
+          { title: 'ID', value: (e) => e.targetId, width: 30 },
+          { title: 'VERSIE', value: (e) => `${e.versionBefore ?? '–'}→${e.versionAfter ?? '–'}` },
+          { title: 'VELDEN', value: (e) => e.changes?.join(', '), width: 40 },
+        ]);
       },
     );

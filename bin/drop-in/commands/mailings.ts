@@ -9,7 +9,7 @@ import {
 } from '../context';
 import { numberOption } from '../fields';
 import { type Mailing, showMailing } from '../mailing-view';
-import { details, table, when } from '../output';
+import { details, when } from '../output';
 import { watchMailing } from '../watch';
 
 const create = 'POST /api/organiser/mailings';
@@ -52,25 +52,18 @@ export const mailingsCommand = (contextOf: ContextOf): Command => {
     .description('De mailings, de nieuwste eerst')
     .action(async (_options: unknown, command: Command) => {
       const { api, out } = contextOf(command);
-      const items: Mailing[] = [];
-      for await (const page of api.pages<Mailing>('GET /api/organiser/mailings', { query: { limit: 100 } })) {
-        items.push(...page.items);
-      }
-      out.result({ items }, () =>
-        items.length === 0
-          ? 'Geen mailings.'
-          : table(items, [
-              { title: 'ID', value: (m) => m.id, width: 30 },
-              { title: 'STATUS', value: (m) => m.statusLabel },
-              { title: 'ONDERWERP', value: (m) => m.subject, width: 50 },
-              {
-                title: 'VERSTUURD',
-                value: (m) => (m.counts ? `${m.counts.sent}/${m.counts.audience}` : undefined),
-                numeric: true,
-              },
-              { title: 'GEWIJZIGD', value: (m) => when(m.updatedAt) },
-            ]),
-      );
+      const items = await api.all<Mailing>('GET /api/organiser/mailings');
+      out.list(items, 'Geen mailings.', [
+        { title: 'ID', value: (m) => m.id, width: 30 },
+        { title: 'STATUS', value: (m) => m.statusLabel },
+        { title: 'ONDERWERP', value: (m) => m.subject, width: 50 },
+        {
+          title: 'VERSTUURD',
+          value: (m) => (m.counts ? `${m.counts.sent}/${m.counts.audience}` : undefined),
+          numeric: true,
+        },
+        { title: 'GEWIJZIGD', value: (m) => when(m.updatedAt) },
+      ]);
     });
 
   mailings

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { bodyFromOptions, type ContextOf, changeRecord, withBodyOptions } from '../context';
 import { UsageError } from '../exit-codes';
 import { readUserFile, writeUserFile } from '../files';
-import { details, table, when } from '../output';
+import { details, when } from '../output';
 
 /** A meeting as the organiser API shows it (the fields the CLI prints). */
 interface Meeting {
@@ -85,25 +85,18 @@ export const meetingsCommand = (contextOf: ContextOf): Command => {
     )
     .action(async (options: { status?: string }, command: Command) => {
       const { api, out } = contextOf(command);
-      const items: Meeting[] = [];
-      for await (const page of api.pages<Meeting>('GET /api/organiser/meetings', {
-        query: { status: options.status, limit: 100 },
-      })) {
-        items.push(...page.items);
-      }
-      out.result({ items }, () =>
-        items.length === 0
-          ? 'Geen bijeenkomsten.'
-          : table(items, [
-              { title: 'ID', value: (m) => m.id, width: 30 },
-              { title: 'STATUS', value: (m) => statusNames[m.status] ?? m.status },
-              { title: 'BEGIN', value: (m) => when(m.startsAt) },
-              { title: 'PLAATS', value: (m) => m.city, width: 20 },
-              { title: 'TITEL', value: (m) => m.title, width: 50 },
-              { title: 'BEZET', value: (m) => `${m.confirmedCount}/${m.capacity}`, numeric: true },
-              { title: 'WACHT', value: (m) => m.waitingCount, numeric: true },
-            ]),
-      );
+      const items = await api.all<Meeting>('GET /api/organiser/meetings', {
+        query: { status: options.status },
+      });
+      out.list(items, 'Geen bijeenkomsten.', [
+        { title: 'ID', value: (m) => m.id, width: 30 },
+        { title: 'STATUS', value: (m) => statusNames[m.status] ?? m.status },
+        { title: 'BEGIN', value: (m) => when(m.startsAt) },
+        { title: 'PLAATS', value: (m) => m.city, width: 20 },
+        { title: 'TITEL', value: (m) => m.title, width: 50 },
+        { title: 'BEZET', value: (m) => `${m.confirmedCount}/${m.capacity}`, numeric: true },
+        { title: 'WACHT', value: (m) => m.waitingCount, numeric: true },
+      ]);
     });
 
   meetings

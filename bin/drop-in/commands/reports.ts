@@ -119,23 +119,16 @@ export const reportsCommand = (contextOf: ContextOf): Command => {
     )
     .action(async (options: { status?: string }, command: Command) => {
       const { api, out } = contextOf(command);
-      const items: Report[] = [];
-      for await (const page of api.pages<Report>('GET /api/organiser/reports', {
-        query: { status: options.status, limit: 100 },
-      })) {
-        items.push(...page.items);
-      }
-      out.result({ items }, () =>
-        items.length === 0
-          ? 'Geen publicaties.'
-          : table(items, [
-              { title: 'ID', value: (r) => r.reportId, width: 30 },
-              { title: 'STATUS', value: (r) => statusNames[r.status] ?? r.status },
-              { title: 'SOORT', value: (r) => r.kindName, width: 24 },
-              { title: 'DATUM', value: (r) => r.publishedOn },
-              { title: 'TITEL', value: (r) => r.title, width: 50 },
-            ]),
-      );
+      const items = await api.all<Report>('GET /api/organiser/reports', {
+        query: { status: options.status },
+      });
+      out.list(items, 'Geen publicaties.', [
+        { title: 'ID', value: (r) => r.reportId, width: 30 },
+        { title: 'STATUS', value: (r) => statusNames[r.status] ?? r.status },
+        { title: 'SOORT', value: (r) => r.kindName, width: 24 },
+        { title: 'DATUM', value: (r) => r.publishedOn },
+        { title: 'TITEL', value: (r) => r.title, width: 50 },
+      ]);
     });
 
   reports

@@ -67,13 +67,13 @@ export const subscribersCommand = (contextOf: ContextOf): Command => {
     .option('--out <bestand>', 'naar dit bestand in plaats van naar de terminal')
     .action(async (options: { status: string; topic?: string; out?: string }, command: Command) => {
       const { api, out } = contextOf(command);
-      const items: Subscriber[] = [];
-      for await (const page of api.pages<Subscriber>('GET /api/organiser/subscribers', {
-        query: { status: options.status, topic: options.topic, limit: 100 },
-      })) {
-        items.push(...page.items);
-        if (options.out !== undefined) out.say(`${items.length} abonnees opgehaald…`);
-      }
+      const items = await api.all<Subscriber>(
+        'GET /api/organiser/subscribers',
+        { query: { status: options.status, topic: options.topic } },
+        {
+          onPage: options.out !== undefined ? (count) => out.say(`${count} abonnees opgehaald…`) : undefined,
+        },
+      );
       // Written once every page has arrived: a refusal half-way leaves no half a file.
       const content = out.asJson ? `${JSON.stringify({ items }, null, 2)}\n` : subscribersCsv(items);
       if (options.out === undefined) {

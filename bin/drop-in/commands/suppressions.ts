@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { ContextOf } from '../context';
-import { details, table, when } from '../output';
+import { details, when } from '../output';
 
 interface Suppression {
   readonly personId: string;
@@ -19,21 +19,14 @@ export const suppressionsCommand = (contextOf: ContextOf): Command => {
     .option('--email <adres>', 'alleen dit adres opzoeken')
     .action(async (options: { email?: string }, command: Command) => {
       const { api, out } = contextOf(command);
-      const items: Suppression[] = [];
-      for await (const page of api.pages<Suppression>('GET /api/organiser/suppressions', {
-        query: { email: options.email, limit: 100 },
-      })) {
-        items.push(...page.items);
-      }
-      out.result({ items }, () =>
-        items.length === 0
-          ? 'Niemand.'
-          : table(items, [
-              { title: 'PERSOON', value: (s) => s.personId, width: 30 },
-              { title: 'REDEN', value: (s) => s.reason },
-              { title: 'SINDS', value: (s) => when(s.suppressedAt) },
-            ]),
-      );
+      const items = await api.all<Suppression>('GET /api/organiser/suppressions', {
+        query: { email: options.email },
+      });
+      out.list(items, 'Niemand.', [
+        { title: 'PERSOON', value: (s) => s.personId, width: 30 },
+        { title: 'REDEN', value: (s) => s.reason },
+        { title: 'SINDS', value: (s) => when(s.suppressedAt) },
+      ]);
     });
 
   suppressions
