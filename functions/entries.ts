@@ -195,6 +195,15 @@ export const lambdaEntries = {
     description: "Lifts one person's suppression, for admins (audited)",
     needs: { table: 'readWrite' },
   },
+  organiserSubscriberImport: {
+    file: 'handlers/organiser-subscriber-import.ts',
+    description:
+      'Imports a list of addresses, for admins: pending with a confirmation mailing, or confirmed with evidence (audited)',
+    // A few thousand people written a few at a time, and the confirmation mailing rendered once.
+    needs: { table: 'readWrite', personIds: true },
+    timeoutSeconds: 29,
+    budget: renderingBudget,
+  },
   organiserTestMail: {
     file: 'handlers/organiser-test-mail.ts',
     description: 'Sends the house mail template to the calling organiser',

@@ -141,6 +141,12 @@ export const routes = [
     entry: 'organiserSubscriberCounts',
     access: 'organisers',
   },
+  {
+    method: 'POST',
+    path: '/api/organiser/subscribers/imports',
+    entry: 'organiserSubscriberImport',
+    access: 'admins',
+  },
   { method: 'GET', path: '/api/organiser/me', entry: 'organiserMe', access: 'organisers' },
   { method: 'GET', path: '/api/organiser/audit', entry: 'organiserAudit', access: 'admins' },
   {

@@ -14,7 +14,7 @@ import { dynamo, tableName } from './table';
 export const mailingRecipients = once(() => new DynamoMailingRecipients(dynamo(), tableName));
 export const audienceCounter = once(() => new DynamoAudienceCounter(dynamo(), tableName));
 export const audienceSource = once(() => new DynamoAudienceSource(dynamo(), tableName));
-export const recipientChecks = once(() => new DynamoRecipientChecks(dynamo(), tableName));
+export const recipientChecks = once(() => new DynamoRecipientChecks(dynamo(), tableName, clock));
 export const senderLease = once(() => new DynamoSenderLease(dynamo(), tableName));
 
 /** A scheduled mailing's start (the scheduled-jobs function): the audience is counted for four eyes. */

@@ -33,6 +33,7 @@ import {
   preferencesForm,
   subscribeForm,
   subscribeRequest,
+  subscriberImportRequest,
   subscriberListQuery,
 } from '../handlers/inputs/subscriptions';
 import { testMailRequest } from '../handlers/inputs/test-mail';
@@ -62,6 +63,7 @@ import {
   organiserIdentity,
   registrationsExport,
   subscriberCounts,
+  subscriberImportReport,
   subscriberPage,
   subscriptionAccepted,
   suppressionLifted,
@@ -706,6 +708,37 @@ export const operations: Readonly<Record<string, Operation>> = {
         body: json(subscriberCounts, organiserExamples.subscriberCounts),
       },
     },
+  },
+  'POST /api/organiser/subscribers/imports': {
+    summary: 'Abonnees importeren',
+    description:
+      'Een lijst adressen (CSV met `;` of `,`, een kopregel met `e-mailadres` en eventueel `naam`, of alleen adressen) met de bron van de adressen (`source`), die de mail noemt. Niemand wordt stil aangemeld: nieuwe adressen wachten op bevestiging en krijgen één bevestigingsmailing, in het tempo van de verzender; alleen met bewijs van eerder gegeven toestemming (`confirmedEvidence`) worden ze meteen aangemeld, zonder mail. Ongeldige adressen, dubbele, geblokkeerde, al aangemelde en eerder afgemelde worden per regel gemeld en niet geïmporteerd. `dryRun` meldt hetzelfde zonder iets op te slaan. Hetzelfde bestand met dezelfde keuzes nog eens sturen is dezelfde import: het geeft het verslag, of maakt een afgebroken import af. Hoogstens 5000 regels.',
+    capability: 'Abonnees',
+    body: {
+      kind: 'json',
+      schema: subscriberImportRequest,
+      example: {
+        csv: 'e-mailadres;naam\r\nsanne.devries@drop-in.example;Sanne de Vries\r\ny.elamrani@drop-in.example;Youssef El Amrani\r\n',
+        source: 'intekenlijst kennisnetwerk Bergen op Zoom, 28 november 2024',
+        topics: ['nieuwsbrief', 'bijeenkomsten'],
+        dryRun: false,
+      },
+    },
+    fieldMeanings: {
+      csv: 'Het bestand als tekst (UTF-8; `drop-in subscribers import` leest ook Windows-1252).',
+      source: 'Waar de adressen vandaan komen, in één regel: de bevestigingsmail noemt het.',
+      topics: 'De onderwerpen waarvoor de mensen worden aangemeld (standaard `nieuwsbrief`).',
+      dryRun: 'Alleen het verslag: niets opslaan, niets versturen.',
+      confirmedEvidence:
+        'Alleen als deze mensen al toestemming gaven: hoe en wanneer. Dan worden ze meteen aangemeld, zonder mail; het bewijs wordt bij elke aanmelding bewaard.',
+    },
+    answers: {
+      200: {
+        description: 'Het verslag van de import (of van de proef).',
+        body: json(subscriberImportReport, organiserExamples.subscriberImportReport),
+      },
+    },
+    problems: ['import-in-progress'],
   },
   'GET /api/organiser/me': {
     summary: 'Wie ben ik?',

@@ -32,6 +32,10 @@ export const problemTypes = {
   'report-conflict': { status: 409, meaning: 'De status van de publicatie laat dit niet toe.' },
   'request-conflict': { status: 409, meaning: 'De aanvraag staat niet (meer) open voor goedkeuring.' },
   'not-requestable': { status: 409, meaning: 'Deze publicatie is niet op aanvraag.' },
+  'import-in-progress': {
+    status: 409,
+    meaning: 'Dezelfde import loopt nog; stuur hem straks opnieuw voor het verslag.',
+  },
   'slug-taken': { status: 409, meaning: 'Dit adres (`slug`) is al in gebruik.' },
   'request-expired': { status: 410, meaning: 'De aanvraag is verlopen.' },
   'stale-version': {

@@ -261,6 +261,11 @@ describe('the person index, written by the real adapters', () => {
         [],
       );
     }
+    // An import brought Sam in (its audience's member item, written with the subscription change).
+    await store.commit({
+      personId: samId,
+      importMember: { importId: `import-${run}`, line: 2, at: clock.now().toISOString() },
+    });
     // SES: a soft bounce (counted, with its feedback marker), then a complaint (suppressed).
     const at = clock.now();
     await applySesFeedback(feedback, {
@@ -302,11 +307,11 @@ describe('the person index, written by the real adapters', () => {
     expect(records.map(keyOf).sort()).toEqual(itemsMentioning(all, samId).map(keyOf).sort());
     expect(records.every((item) => item.PersonPK === keys.personRecords(samId).PersonPK)).toBe(true);
     expect(JSON.stringify(records)).not.toContain(noorId);
-    // Noor's are under Noor: every kind but what only Sam has (needs, a waiting place, a soft bounce).
+    // Noor's are under Noor: every kind but what only Sam has (needs, a waiting place, a soft bounce, an import).
     const noorKinds = new Set(
       (await personRecords(tableName, noorId)).map((item) => personEntryOf(item)?.kind),
     );
-    const samOnly: PersonEntityKind[] = ['registrationNeeds', 'waitingPlace', 'softBounces'];
+    const samOnly: PersonEntityKind[] = ['registrationNeeds', 'waitingPlace', 'softBounces', 'importMember'];
     expect([...noorKinds].sort()).toEqual(everyKind.filter((kind) => !samOnly.includes(kind)).sort());
     // Outbox jobs, meetings and counters name nobody: not listed.
     expect(all.filter((item) => item.PersonPK !== undefined).every((item) => personEntryOf(item))).toBe(true);
@@ -388,6 +393,7 @@ describe('the person-index backfill', () => {
       personId,
       kind: 'registration',
     },
+    importMember: { ...keys.importMember('import-old', personId), entity: 'ImportMember', personId, line: 2 },
   });
   const people = ['person-a', 'person-b', 'person-c'];
   /** Items that name nobody: the backfill leaves them as they are. */
@@ -396,6 +402,7 @@ describe('the person-index backfill', () => {
     { ...keys.outboxJob('job-1'), entity: 'OutboxJob', job: { kind: 'meeting-changed', meetingId: 'm-old' } },
     { ...keys.subscriberCounts(), active: 3 },
     { ...keys.schedule('reminder-m-old'), entity: 'Schedule' },
+    { ...keys.subscriberImport('import-old'), entity: 'SubscriberImport', source: 'intekenlijst' },
   ];
   let tableName: string;
   const withoutProgress = (items: Record<string, unknown>[]) =>

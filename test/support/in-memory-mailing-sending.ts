@@ -232,6 +232,11 @@ export class InMemoryAudienceSource implements AudienceSource {
         ...(evaluated.length >= max ? { last: page.at(-1) as string } : {}),
       };
     }
+    if (part.kind === 'import') {
+      throw new Error(
+        'The in-memory world has no imports: test/integration/subscriber-import.test.ts sends one',
+      );
+    }
     const evaluated = this.world
       .meetingRegistrations(part.meetingId)
       .filter(([id]) => after === undefined || id > after);
@@ -410,6 +415,7 @@ export class InMemoryMailingRecipients implements MailingRecipients {
           dueAt: new Date(record.dueAt).toISOString(),
           inTopics: record.inTopics,
           inMeeting: record.inMeeting,
+          inImport: false,
         }),
       );
     this.pages.push(recipients.length);

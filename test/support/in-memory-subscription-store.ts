@@ -28,6 +28,8 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
   /** The person records' `meetingMailingsOptOutAt`, by person id. */
   readonly meetingMailingsOptOutAt = new Map<string, string>();
   readonly outbox: OutboxMail[] = [];
+  /** The members of each import's audience: person id → the line of the file. */
+  readonly importMembers = new Map<string, Map<string, number>>();
   readonly audiences = new Map<Topic, Set<string>>(topics.map((topic) => [topic, new Set<string>()]));
   /** Called after a load and before the commit that follows: lets a test change the records in between. */
   beforeCommit: (() => void) | undefined;
@@ -72,6 +74,12 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
       });
     }
     if (change.mail) this.outbox.push(change.mail);
+    if (change.importMember) {
+      const { importId, line } = change.importMember;
+      const members = this.importMembers.get(importId) ?? new Map<string, number>();
+      members.set(change.personId, line);
+      this.importMembers.set(importId, members);
+    }
   }
 
   async list(query: SubscriberListQuery): Promise<SubscriberListPage> {

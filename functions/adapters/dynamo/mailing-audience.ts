@@ -18,6 +18,8 @@ import type {
   SnapshotCursor,
   UnsettledRecipient,
 } from '../../core/mailings/recipients';
+import type { Clock } from '../../core/ports';
+import { systemClock } from '../clock';
 import { type ItemKey, keys, meetingMailingsOptOutAttribute } from './table-design';
 
 /**
@@ -74,6 +76,27 @@ export class DynamoAudienceSource implements AudienceSource {
         ...(LastEvaluatedKey ? { last: String(LastEvaluatedKey.SK) } : {}),
       };
     }
+    if (part.kind === 'import') {
+      // Members expire with the pending subscription they stand for: an expired one is skipped at send time.
+      const range = keys.importMembers(part.importId);
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': range.PK, ':prefix': range.skPrefix },
+          ProjectionExpression: 'SK',
+          Limit: Math.max(1, limit),
+          ...(after ? { ExclusiveStartKey: { PK: range.PK, SK: after } } : {}),
+        }),
+      );
+      return {
+        found: Items.map((item) => ({
+          personId: String(item.SK).slice(range.skPrefix.length),
+          from: 'import',
+        })),
+        ...(LastEvaluatedKey ? { last: String(LastEvaluatedKey.SK) } : {}),
+      };
+    }
     const range = keys.registrationsWithNeeds(part.meetingId);
     const prefix = keys.registration(part.meetingId, '').SK;
     const statuses = registrationStatusesOf(part.selection);
@@ -110,6 +133,7 @@ export class DynamoRecipientChecks implements RecipientChecks {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async standing(audience: Audience, recipient: UnsettledRecipient): Promise<RecipientStanding> {
@@ -126,6 +150,8 @@ export class DynamoRecipientChecks implements RecipientChecks {
     if (bySk.has(keys.suppression(personId).SK)) return { send: false, reason: 'suppressed' };
     const person = bySk.get(keys.person(personId).SK);
     const subscription = bySk.get(keys.subscription(personId).SK);
+    if (recipient.inImport && 'import' in audience)
+      return importStanding(audience.import, subscription, this.clock.now());
     if (recipient.inTopics && 'topics' in audience && subscription?.status === 'active') {
       const subscribed = new Set(Array.isArray(subscription.topics) ? subscription.topics : []);
       const topics = audience.topics.filter((topic) => subscribed.has(topic));
@@ -164,6 +190,38 @@ export class DynamoRecipientChecks implements RecipientChecks {
     return new DynamoRecipientChecksReader(this.client, this.tableName).read(wanted);
   }
 }
+
+/**
+ * An import's person gets its confirmation request while the subscription it made is pending and live: not
+ * once they confirmed (by an earlier mail, or the form), declined it (the link in the mail deletes it), or
+ * let it expire.
+ */
+const importStanding = (
+  importId: string,
+  subscription: Record<string, unknown> | undefined,
+  now: Date,
+): RecipientStanding => {
+  const consent = subscription?.consent as { importId?: unknown } | undefined;
+  const expiresAt = subscription?.expiresAt;
+  const waiting =
+    subscription?.status === 'pending' &&
+    consent?.importId === importId &&
+    typeof subscription.email === 'string' &&
+    typeof subscription.confirmationId === 'string' &&
+    typeof expiresAt === 'number' &&
+    expiresAt * 1000 > now.getTime();
+  if (!waiting) return { send: false, reason: 'unsubscribed' };
+  return {
+    send: true,
+    address: String(subscription.email),
+    ...(typeof subscription.name === 'string' && subscription.name ? { name: subscription.name } : {}),
+    via: {
+      kind: 'import',
+      confirmationId: String(subscription.confirmationId),
+      expiresAt: Number(expiresAt),
+    },
+  };
+};
 
 /** A strongly consistent BatchGet of up to 100 keys, with what DynamoDB left unprocessed asked again. */
 class DynamoRecipientChecksReader {
@@ -216,12 +274,13 @@ export class DynamoAudienceCounter {
   }
 
   async count(audience: Audience): Promise<AudienceCount> {
+    // Whether the person is in a part other than the meeting: the meeting-audience opt-out is for the meeting only.
     const inTopics = new Map<string, boolean>();
     let cursor: SnapshotCursor | undefined;
     do {
       const page = await this.#source.page(audience, cursor, 500);
       for (const member of page.members) {
-        inTopics.set(member.personId, (inTopics.get(member.personId) ?? false) || member.from === 'topics');
+        inTopics.set(member.personId, (inTopics.get(member.personId) ?? false) || member.from !== 'meeting');
       }
       cursor = page.next;
     } while (cursor);

@@ -31,6 +31,13 @@ const snapshotConcurrency = 16;
 /** Items a Query of the unsettled recipients evaluates per page (settled ones are filtered out). */
 const evaluatedPerPage = 200;
 
+/** The ledger attribute that says which part of the audience brought a recipient in. */
+const partAttributes: Readonly<Record<AudienceMember['from'], string>> = {
+  topics: 'inTopics',
+  meeting: 'inMeeting',
+  import: 'inImport',
+};
+
 const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 /**
@@ -71,7 +78,7 @@ export class DynamoMailingRecipients implements MailingRecipients {
           'dueAt = if_not_exists(dueAt, :now), expiresAt = if_not_exists(expiresAt, :expiresAt), ' +
           'PersonPK = :personPK, PersonSK = :personSK',
         ExpressionAttributeNames: {
-          '#part': member.from === 'topics' ? 'inTopics' : 'inMeeting',
+          '#part': partAttributes[member.from],
           '#state': 'state',
         },
         ExpressionAttributeValues: {
@@ -99,7 +106,7 @@ export class DynamoMailingRecipients implements MailingRecipients {
         TableName: this.tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         FilterExpression: '#state IN (:pending, :sending)',
-        ProjectionExpression: 'personId, #state, dueAt, inTopics, inMeeting',
+        ProjectionExpression: 'personId, #state, dueAt, inTopics, inMeeting, inImport',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':pk': range.PK,
@@ -121,6 +128,7 @@ export class DynamoMailingRecipients implements MailingRecipients {
         dueAt: String(item.dueAt),
         inTopics: item.inTopics === true,
         inMeeting: item.inMeeting === true,
+        inImport: item.inImport === true,
       })),
       ...(next ? { next } : {}),
     };

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { ConcurrentChange } from '../../core/ports';
 import {
   audienceTopics,
+  consentSources,
   type Subscription,
   type SubscriptionStatus,
   type Topic,
@@ -30,7 +31,13 @@ import { type TransactItem, TransactionConditionFailed, transactWrite } from './
 const subscriptionRecord = {
   personId: z.string(),
   topics: z.array(z.enum(topics)),
-  consent: z.object({ at: z.string(), source: z.enum(['form', 'api']), textVersion: z.string() }),
+  consent: z.object({
+    at: z.string(),
+    source: z.enum(consentSources),
+    textVersion: z.string(),
+    importId: z.optional(z.string()),
+    evidence: z.optional(z.string()),
+  }),
   createdAt: z.string(),
   changedAt: z.string(),
   confirmedAt: z.optional(z.string()),
@@ -256,6 +263,25 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ...(optOut.next === undefined ? {} : { ':optOut': optOut.next, ':entity': 'Person' }),
             ...(optOut.previous === undefined ? {} : { ':previous': optOut.previous }),
           },
+        },
+      });
+    }
+
+    const member = change.importMember;
+    if (member) {
+      // The import's audience: the confirmation mailing reads it; it lives as long as what it asks to confirm.
+      const expiresAt = next?.status === 'pending' ? next.expiresAt : undefined;
+      items.push({
+        Put: {
+          TableName: table,
+          Item: listedForPerson({
+            ...keys.importMember(member.importId, personId),
+            entity: 'ImportMember',
+            personId,
+            line: member.line,
+            at: member.at,
+            ...(expiresAt !== undefined ? { expiresAt } : {}),
+          }),
         },
       });
     }

@@ -42,6 +42,11 @@
  * - mailing recipient  MAILING#<mailingId> / RECIPIENT#<personId>   one per person of the audience snapshot: its send
  *                                                              ledger entry (state, claim, outcome; no address; TTL)
  * - sending progress   MAILING#<mailingId> / PROGRESS          the sender's: snapshot cursor, counts, rate, SES feedback
+ * - subscriber import  IMPORT#<importId> / IMPORT             an organiser's import of addresses: the source stated,
+ *                                                              topics, evidence, who, status, the report (no address)
+ * - import member      IMPORT#<importId> / MEMBER#<personId>   one per person the import made pending: the audience
+ *                                                              `{ import: id }` of its confirmation mailing (TTL: the
+ *                                                              pending subscription's expiry)
  * - report             REPORT#<reportId> / REPORT              content, rendered body, status, version
  *                      GSI1: REPORTS#<status> / <publishedOn>#<reportId>   the archive per status, by date
  * - report request     REPORT#<reportId> / REQUEST#<personId>  who asked for an on-request report: details, consent
@@ -76,7 +81,7 @@
  *   registration needs NEEDS#<meetingId> · registration request PENDING#<meetingId> ·
  *   outbox job about one person JOB#<jobId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
  *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId> ·
- *   audit entry about a person AUDIT#<entryId>
+ *   audit entry about a person AUDIT#<entryId> · import member IMPORTED#<importId>
  * Meetings' outbox jobs, meetings, counters (request counts too) and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
@@ -127,6 +132,7 @@ export const personEntityKinds = {
   mailingRecipient: 'RECIPIENT',
   reportRequest: 'REPORTREQUEST',
   auditEntry: 'AUDIT',
+  importMember: 'IMPORTED',
 } as const;
 export type PersonEntityKind = keyof typeof personEntityKinds;
 
@@ -279,6 +285,12 @@ export const keys = {
   sendingProgress: (mailingId: string): ItemKey => ({ PK: `MAILING#${mailingId}`, SK: 'PROGRESS' }),
   senderLease: (): ItemKey => ({ PK: 'SYSTEM', SK: 'SENDER' }),
   lastDigest: (): ItemKey => ({ PK: 'SYSTEM', SK: 'DIGEST#vooruitblik' }),
+  subscriberImport: (importId: string): ItemKey => ({ PK: `IMPORT#${importId}`, SK: 'IMPORT' }),
+  importMember: (importId: string, personId: string): ItemKey => ({
+    PK: `IMPORT#${importId}`,
+    SK: `MEMBER#${personId}`,
+  }),
+  importMembers: (importId: string) => ({ PK: `IMPORT#${importId}`, skPrefix: 'MEMBER#' }),
   report: (reportId: string): ItemKey => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' }),
   reportsByStatus: (status: string) => ({ GSI1PK: `REPORTS#${status}` }),
   /** `publishedOn` is a date of fixed width (YYYY-MM-DD), so the sort key orders by date. */
@@ -402,6 +414,11 @@ export const personEntryOf = (item: PersonNamingFields): PersonEntry | undefined
     return requester === undefined
       ? undefined
       : { kind: 'reportRequest', personId: requester, ref: reportId };
+  }
+  const importId = withoutPrefix(pk, keys.subscriberImport('').PK);
+  if (importId !== undefined) {
+    const member = withoutPrefix(sk, keys.importMember('', '').SK);
+    return member === undefined ? undefined : { kind: 'importMember', personId: member, ref: importId };
   }
   const entryId = withoutPrefix(pk, auditEntryKeyPrefix);
   if (entryId !== undefined && sk === keys.auditEntry('').SK) {

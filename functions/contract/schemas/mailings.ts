@@ -29,8 +29,14 @@ const audience = about(
     z.object({ topics: topicList, ...meetingPart }),
     z.object({ topics: topicList }),
     z.object(meetingPart),
+    z.object({
+      import: about(
+        z.string(),
+        'Een import (`POST /api/organiser/subscribers/imports`): wie hij aanmeldde en nog niet bevestigde. Alleen een import maakt zo’n mailing.',
+      ),
+    }),
   ]),
-  'Wie de mailing krijgt: de abonnees van onderwerpen, de aanmeldingen van een bijeenkomst, of allebei (dan één mail per persoon).',
+  'Wie de mailing krijgt: de abonnees van onderwerpen, de aanmeldingen van een bijeenkomst, allebei (dan één mail per persoon), of de mensen van een import (de vraag om te bevestigen).',
 );
 
 const author = about(

@@ -37,7 +37,7 @@ export const auditEntry = named(
     requestId: about(z.string(), 'De id van het verzoek, om het in de logs terug te vinden.'),
     kind: about(
       z.enum(auditKinds),
-      'Waar de actie over gaat: `meeting`, `registration`, `mailing`, `report`, `report-request`, `suppression` of `test-mail`.',
+      'Waar de actie over gaat: `meeting`, `registration`, `mailing`, `report`, `report-request`, `suppression`, `test-mail` of `subscriber-import`.',
     ),
     targetId: about(
       z.string(),
@@ -108,6 +108,61 @@ export const subscriberCounts = z.object({
   ),
   unsubscribed: about(z.object({ total: count }), 'Afgemelde abonnees.'),
 });
+
+const lines = (what: string) =>
+  about(z.readonly(z.array(z.object({ line: about(count, 'De regel in het bestand.') }))), what);
+
+/** organiser-subscriber-import.ts: what became of every row of the file (ImportReport in core/subscriptions/import.ts). */
+export const subscriberImportReport = named(
+  z.object({
+    importId: about(
+      z.string(),
+      'De import: hetzelfde bestand met dezelfde keuzes is dezelfde import (nog eens sturen geeft dit verslag).',
+    ),
+    dryRun: about(z.boolean(), 'Een proef: er is niets opgeslagen en niets verstuurd.'),
+    rows: about(count, 'Regels met gegevens in het bestand (de kopregel niet meegeteld).'),
+    imported: about(
+      count,
+      'Geïmporteerd: wachten op hun bevestiging (en krijgen de bevestigingsmailing), of meteen aangemeld bij een import met bewijs van toestemming.',
+    ),
+    confirmedElsewhere: about(
+      z.boolean(),
+      'De import had bewijs van toestemming: de mensen zijn meteen aangemeld, zonder mail.',
+    ),
+    mailingId: about(
+      z.nullable(id),
+      'De bevestigingsmailing (volg haar met `GET /api/organiser/mailings/{id}`); `null` bij een proef, een import met bewijs of als niemand werd geïmporteerd.',
+    ),
+    invalid: about(
+      z.readonly(
+        z.array(
+          z.object({
+            line: about(count, 'De regel in het bestand.'),
+            reason: about(z.string(), 'Wat er mis is.'),
+          }),
+        ),
+      ),
+      'Regels zonder bruikbaar e-mailadres.',
+    ),
+    duplicates: about(
+      z.readonly(
+        z.array(
+          z.object({
+            line: about(count, 'De regel in het bestand.'),
+            firstLine: about(count, 'De regel waar het adres eerder stond.'),
+          }),
+        ),
+      ),
+      'Adressen die hoger in het bestand al stonden.',
+    ),
+    suppressed: lines('Adressen op de blokkeerlijst (bounce of klacht): niet geïmporteerd.'),
+    alreadySubscribed: lines('Al aangemeld: niets veranderd.'),
+    awaitingConfirmation: lines('Wachten al op bevestiging van een eerdere aanmelding: niets veranderd.'),
+    unsubscribed: lines('Eerder afgemeld: een import meldt niemand opnieuw aan.'),
+  }),
+  'SubscriberImportReport',
+  'Het verslag van een import: elke regel van het bestand staat in precies één van de lijsten, of is geïmporteerd.',
+);
 
 /** organiser-me.ts: who the caller is (describeOrganiser). */
 export const organiserIdentity = z.object({
@@ -183,6 +238,7 @@ export type SuppressionPageBody = z.output<typeof suppressionPage>;
 export type SuppressionLiftedBody = z.output<typeof suppressionLifted>;
 export type SubscriberPageBody = z.output<typeof subscriberPage>;
 export type SubscriberCountsBody = z.output<typeof subscriberCounts>;
+export type SubscriberImportReportBody = z.output<typeof subscriberImportReport>;
 export type OrganiserIdentityBody = z.output<typeof organiserIdentity>;
 export type RegistrationsExportBody = z.output<typeof registrationsExport>;
 export type SubscriptionAcceptedBody = z.output<typeof subscriptionAccepted>;
@@ -270,6 +326,23 @@ export const organiserExamples = {
     pending: { total: 9, nieuwsbrief: 8, bijeenkomsten: 3, publicaties: 2 },
     unsubscribed: { total: 27 },
   } satisfies SubscriberCountsBody,
+  subscriberImportReport: {
+    importId: 'oA3kQ9vX2mL7pR4tW8yZ1bC5dE',
+    dryRun: false,
+    rows: 212,
+    imported: 196,
+    confirmedElsewhere: false,
+    mailingId: '01JF4B2C3D4E5F6G7H8J9K0M1N',
+    invalid: [{ line: 37, reason: 'Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.' }],
+    duplicates: [
+      { line: 88, firstLine: 12 },
+      { line: 140, firstLine: 63 },
+    ],
+    suppressed: [{ line: 54 }],
+    alreadySubscribed: [{ line: 3 }, { line: 19 }, { line: 77 }, { line: 102 }, { line: 150 }, { line: 201 }],
+    awaitingConfirmation: [{ line: 9 }, { line: 167 }],
+    unsubscribed: [{ line: 45 }, { line: 120 }, { line: 178 }, { line: 190 }],
+  } satisfies SubscriberImportReportBody,
   organiserIdentity: {
     subject: organiserSubject,
     email: 'dilly.timmer@drop-in.example',

@@ -40,13 +40,23 @@ export interface MeetingAudience {
   readonly registrations: RegistrationSelection;
 }
 
-/** Topics, a meeting, or both: then the union, one mail per person. */
-export type Audience = TopicAudience | MeetingAudience | (TopicAudience & MeetingAudience);
+/**
+ * The people an organiser's import brought in (core/subscriptions/import.ts) whose subscription still waits
+ * for their confirmation: the mailing is the confirmation request. Only an import creates such a mailing;
+ * the API's mailing routes take topics and meetings.
+ */
+export interface ImportAudience {
+  readonly import: string;
+}
 
-/** One part of an audience: a topic's confirmed subscribers, or a meeting's registrations of a selection. */
+/** Topics, a meeting, or both: then the union, one mail per person. Or the people of one import. */
+export type Audience = TopicAudience | MeetingAudience | (TopicAudience & MeetingAudience) | ImportAudience;
+
+/** One part of an audience: a topic's confirmed subscribers, a meeting's registrations, an import's people. */
 export type AudiencePart =
   | { readonly kind: 'topic'; readonly topic: Topic }
-  | { readonly kind: 'meeting'; readonly meetingId: string; readonly selection: RegistrationSelection };
+  | { readonly kind: 'meeting'; readonly meetingId: string; readonly selection: RegistrationSelection }
+  | { readonly kind: 'import'; readonly importId: string };
 
 /** The audience's parts in the fixed order a snapshot reads them: each topic, then the meeting. */
 export const audienceParts = (audience: Audience): AudiencePart[] => [
@@ -54,6 +64,7 @@ export const audienceParts = (audience: Audience): AudiencePart[] => [
   ...('meeting' in audience
     ? [{ kind: 'meeting' as const, meetingId: audience.meeting, selection: audience.registrations }]
     : []),
+  ...('import' in audience ? [{ kind: 'import' as const, importId: audience.import }] : []),
 ];
 
 /** The registration statuses a selection means. */
@@ -256,6 +267,11 @@ const moved = (mailing: Mailing, move: MailingMove, now: Date): Mailing => {
 /** Topics known and not repeated, a meeting with a valid selection, at least one of the two. */
 export const audienceIssues = (audience: Audience): FieldIssue[] => {
   const issues: FieldIssue[] = [];
+  if ('import' in audience) {
+    return typeof audience.import === 'string' && audience.import !== '' && Object.keys(audience).length === 1
+      ? []
+      : [{ field: 'audience', message: 'Een import is een doelgroep op zich.' }];
+  }
   const topics = 'topics' in audience ? audience.topics : undefined;
   const meeting = 'meeting' in audience ? audience : undefined;
   if (topics === undefined && meeting === undefined) {

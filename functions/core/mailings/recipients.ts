@@ -15,7 +15,7 @@ export const recipientTag = 'recipient';
 /** Which part of the audience brought a person in (both, for someone in the union twice). */
 export interface AudienceMember {
   readonly personId: string;
-  readonly from: 'topics' | 'meeting';
+  readonly from: 'topics' | 'meeting' | 'import';
 }
 
 /** Where the snapshot of an audience stopped: the part (each topic, then the meeting) and the last key read. */
@@ -43,6 +43,7 @@ export interface UnsettledRecipient {
   readonly dueAt: string;
   readonly inTopics: boolean;
   readonly inMeeting: boolean;
+  readonly inImport: boolean;
 }
 
 /** A sender's hold on one recipient: only the holder records its outcome. */
@@ -94,7 +95,12 @@ export type SkipReason = 'unsubscribed' | 'suppressed' | 'opted-out';
 /** How the recipient is in the audience now: it decides their unsubscribe link and the footer's reason. */
 export type RecipientVia =
   | { readonly kind: 'topics'; readonly topics: readonly Topic[] }
-  | { readonly kind: 'meeting' };
+  | { readonly kind: 'meeting' }
+  /**
+   * Brought in by an import and not yet confirmed: the mail asks them to confirm, with a link bound to this
+   * round of opt-in that expires with it (epoch seconds), as the form's confirmation mail has.
+   */
+  | { readonly kind: 'import'; readonly confirmationId: string; readonly expiresAt: number };
 
 /** Whether a recipient gets the mail now: read just before the send. */
 export type RecipientStanding =

@@ -14,6 +14,7 @@ export const auditKinds = [
   'report-request',
   'suppression',
   'test-mail',
+  'subscriber-import',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
@@ -103,6 +104,7 @@ const kindsByCollection: Readonly<Record<string, AuditKind>> = {
   reports: 'report',
   suppressions: 'suppression',
   'test-mail': 'test-mail',
+  subscribers: 'subscriber-import',
 };
 
 /** What an organiser route acts on, from its path: `/api/organiser/<collection>/…`. */

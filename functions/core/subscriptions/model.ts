@@ -5,13 +5,22 @@ export type Topic = (typeof topics)[number];
 export const subscriptionStatuses = ['pending', 'active', 'unsubscribed'] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
-export type ConsentSource = 'form' | 'api';
+/** Where a subscription came from: the form, the public API, or an organiser's import (import.ts). */
+export const consentSources = ['form', 'api', 'import'] as const;
+export type ConsentSource = (typeof consentSources)[number];
 
 /** What the person agreed to, when, where, and to which version of the text shown. */
 export interface Consent {
   readonly at: string;
   readonly source: ConsentSource;
   readonly textVersion: string;
+  /** An import's: the import that brought the address in (the source it states is on the import). */
+  readonly importId?: string;
+  /**
+   * An import marked as already confirmed: the evidence of the consent given elsewhere (where and how they
+   * agreed), as the organiser stated it. The subscription is active at once, and this is its proof.
+   */
+  readonly evidence?: string;
 }
 
 interface SubscriptionRecord {

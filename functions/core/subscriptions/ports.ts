@@ -40,6 +40,15 @@ export interface SubscriptionChange {
   readonly mail?: OutboxMail;
   /** Not together with a subscription change that writes the person record (one item, one write). */
   readonly meetingMailingsOptOut?: MeetingMailingsOptOutChange;
+  /** An import brought this person in: they join its audience (`{ import: id }`) in the same transaction. */
+  readonly importMember?: ImportMember;
+}
+
+/** A person an import brought in, on the line of the file they were on. */
+export interface ImportMember {
+  readonly importId: string;
+  readonly line: number;
+  readonly at: string;
 }
 
 export interface SubscriberListQuery {

@@ -103,3 +103,18 @@ export const subscriberListQuery = z.object({
   cursor: emptyAsAbsent(z.optional(z.string().check(z.maxLength(2048)))),
   limit: emptyAsAbsent(z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50)),
 });
+
+/** Why the API would refuse an address (the forms' rule, in their words); undefined when it takes it. */
+export const addressIssue = (email: string): string | undefined => {
+  const parsed = emailInput.safeParse(email);
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Geen geldig e-mailadres.');
+};
+
+/** An import (core/subscriptions/import.ts): the file as text, and the organiser's choices. */
+export const subscriberImportRequest = z.strictObject({
+  csv: z.string(),
+  source: z.string(),
+  topics: z._default(topicsInput, ['nieuwsbrief']),
+  dryRun: z._default(z.boolean(), false),
+  confirmedEvidence: z.optional(z.string()),
+});

@@ -46,8 +46,13 @@ const topicWords: Readonly<Record<Topic, string>> = {
 const orList = (words: readonly string[]): string =>
   words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} of ${words.at(-1)}`;
 
+/** An import's confirmation request: the body says where the address came from. */
+export const importReason =
+  'Je ontvangt deze e-mail één keer, omdat je adres op een lijst stond die Drop In kreeg (zie hierboven).';
+
 /** Why the reader gets the mail, from the part of the audience they belong to. */
 export const mailingReason = (audience: Audience): string => {
+  if ('import' in audience) return importReason;
   const reasons: string[] = [];
   if ('topics' in audience && audience.topics.length > 0) {
     reasons.push(`je bent aangemeld voor ${orList(audience.topics.map((topic) => topicWords[topic]))}`);

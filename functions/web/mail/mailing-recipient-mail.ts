@@ -1,16 +1,70 @@
+import type { StoredMailing } from '../../core/mailings/drafts';
 import type { Audience } from '../../core/mailings/mailing';
 import type { RecipientVia } from '../../core/mailings/recipients';
 import type { ComposeRecipientMail } from '../../core/mailings/sender';
 import { invitationId } from '../../core/meetings/registration-requests';
+import type { OutgoingMail } from '../../core/ports';
 import { invitationLinkSeconds } from '../../core/retention';
+import { unsubscribeTokenId } from '../../core/subscriptions/unsubscribe-scope';
 import type { TokenSigner } from '../../core/tokens';
-import { paths } from '../../paths';
+import { paths, tokenLink } from '../../paths';
+import { renderHouseMail } from './house';
+import { mailingBody } from './mailing-body';
 import { mailingRecipientLinks } from './mailing-links';
-import { composeMailingMail } from './mailing-mail';
+import { composeMailingMail, importReason } from './mailing-mail';
 import { unsubscribeHeaders } from './subscription-mails';
 
+/**
+ * An import's confirmation request as one person gets it: the mailing's text (where the address came from,
+ * what confirming means) and a button with their confirm link, bound to this round of opt-in and expiring
+ * with it, as the form's confirmation mail's. They are no subscriber yet, so no preferences; the unsubscribe
+ * link (footer and `List-Unsubscribe`) deletes the pending subscription, address and all, at once.
+ */
+const importConfirmation = (
+  { tokens, siteUrl }: { readonly tokens: TokenSigner; readonly siteUrl: string },
+  stored: StoredMailing,
+  recipient: Parameters<ComposeRecipientMail>[1] & {
+    readonly via: Extract<RecipientVia, { kind: 'import' }>;
+  },
+): OutgoingMail => {
+  const { personId, via } = recipient;
+  const confirmToken = tokens.sign('confirm-subscription', `${personId}.${via.confirmationId}`, {
+    expiresAt: via.expiresAt,
+  });
+  const unsubscribeUrl = tokenLink(
+    siteUrl,
+    paths.unsubscribe,
+    tokens.sign('unsubscribe', unsubscribeTokenId({ kind: 'all', personId }), { ttlSeconds: null }),
+  );
+  const preheader = stored.mailing.preheader?.trim() || undefined;
+  const mail = renderHouseMail({
+    subject: stored.mailing.subject,
+    ...(recipient.name ? { greetingName: recipient.name } : {}),
+    ...(preheader ? { preheader } : {}),
+    paragraphs: [],
+    body: mailingBody(stored.rendered),
+    action: {
+      label: 'Aanmelding bevestigen',
+      url: tokenLink(siteUrl, paths.confirmSubscription, confirmToken),
+    },
+    closing: [
+      'Wil je geen e-mail van Drop In? Dan hoef je niets te doen. Wil je dat we je adres nu meteen verwijderen, gebruik dan de afmeldlink hieronder.',
+    ],
+    reason: importReason,
+    unsubscribeUrl,
+    siteUrl,
+  });
+  return {
+    to: { address: recipient.address, ...(recipient.name ? { name: recipient.name } : {}) },
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    headers: unsubscribeHeaders(unsubscribeUrl),
+  };
+};
+
 /** The part of the audience the footer names: the topics the reader has, or the meeting. */
-const reasonAudience = (audience: Audience, via: RecipientVia): Audience =>
+const reasonAudience = (audience: Audience, via: Exclude<RecipientVia, { kind: 'import' }>): Audience =>
   via.kind === 'topics' || !('meeting' in audience)
     ? { topics: via.kind === 'topics' ? via.topics : [] }
     : { meeting: audience.meeting, registrations: audience.registrations };
@@ -60,6 +114,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export const recipientMailComposer =
   (context: { readonly tokens: TokenSigner; readonly siteUrl: string }): ComposeRecipientMail =>
   (stored, recipient) => {
+    if (recipient.via.kind === 'import')
+      return importConfirmation(context, stored, { ...recipient, via: recipient.via });
     const links = mailingRecipientLinks(context, recipient.personId, recipient.via);
     const invite = (body: string) => withInvitations(body, context, recipient.personId);
     const mail = composeMailingMail({
