@@ -10,6 +10,7 @@ export interface Mailing {
     readonly topics?: readonly string[];
     readonly meeting?: string;
     readonly registrations?: string;
+    readonly import?: string;
   };
   readonly version: number;
   readonly author: { readonly name?: string; readonly email?: string };
@@ -35,6 +36,7 @@ const audienceText = (audience: Mailing['audience']): string =>
     audience.meeting
       ? `aanmeldingen (${audience.registrations}) van bijeenkomst ${audience.meeting}`
       : undefined,
+    audience.import ? `wie import ${audience.import} aanmeldde en nog niet bevestigde` : undefined,
   ]
     .filter(Boolean)
     .join(' en ');

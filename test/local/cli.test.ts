@@ -192,4 +192,47 @@ describe('drop-in against npm start', () => {
       ),
     ).toBe(true);
   }, 120_000);
+
+  it('imports a Windows-1252 CSV as an admin: the dry run and the report name the rows not imported, with their address, and the confirmation mails go out', async () => {
+    const stamp = Date.now();
+    const address = (n: number) => `cli-import-${n}-${stamp}@example.org`;
+    // Dutch Excel's plain CSV: `;`, CRLF, Windows-1252 (é is 0xE9); a repeat, a broken address.
+    const lines = [
+      'E-mailadres;Naam',
+      `${address(1)};René Jansen`,
+      `${address(2)};Fatma Yildiz`,
+      `${address(1).toUpperCase()};René nog eens`,
+      'geen-adres;Iemand',
+      `${address(3)};`,
+    ];
+    const file = join(settings.dataDir, 'leden.csv');
+    writeFileSync(file, Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1'));
+    const source = ['--source', 'intekenlijst kennisnetwerk Utrecht'];
+
+    const organiser = await dropIn(['subscribers', 'import', file, ...source, '--dry-run']);
+    expect(organiser.code).toBe(3);
+    const dryRun = await dropIn(['--admin', 'subscribers', 'import', file, ...source, '--dry-run']);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stderr).toContain('5 regels gelezen (Windows-1252)');
+    expect(dryRun.stdout).toContain('Zou importeren:');
+    expect(dryRun.stdout).toMatch(/4 +CLI-IMPORT-1-\d+@EXAMPLE\.ORG +dubbel \(staat al op regel 2\)/);
+    expect(dryRun.stdout).toMatch(/5 +geen-adres +ongeldig: /);
+
+    const imported = await dropIn(['--admin', 'subscribers', 'import', file, ...source, '--json']);
+    expect(imported.code).toBe(0);
+    const report = JSON.parse(imported.stdout) as { imported: number; mailingId: string };
+    expect(report.imported).toBe(3);
+    const watched = await dropIn(['--admin', 'mailings', 'watch', report.mailingId, '--interval', '0.3']);
+    expect(watched.code).toBe(0);
+    expect(watched.stderr).toMatch(/100% \| 3\/3/);
+
+    const journal = readMailJournal(join(settings.dataDir, 'mail-journal.jsonl'));
+    const mails = journal.filter((mail) => mail.tags[mailingTag] === report.mailingId);
+    expect(mails.map((mail) => mail.destination.to[0]).sort()).toEqual(
+      [address(1), address(2), address(3)].sort(),
+    );
+    const rene = mails.find((mail) => mail.destination.to[0] === address(1));
+    expect(rene?.text).toContain('Beste René Jansen,');
+    expect(rene?.text).toContain('intekenlijst kennisnetwerk Utrecht');
+  }, 90_000);
 });
