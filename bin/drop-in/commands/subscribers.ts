@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { SubscriberImportReportBody } from '../../../functions/contract/schemas/organisers';
 import { readImportFile, UnreadableImportFile } from '../../../functions/core/subscriptions/import-file';
 import { ours, typed, utf8Bom } from '../../../functions/web/exports/registrations';
 import type { ContextOf } from '../context';
@@ -27,21 +28,8 @@ const subscribersCsv = (items: readonly Subscriber[]): string =>
     .map((line) => `${line}\r\n`)
     .join('');
 
-/** The import's report (SubscriberImportReport in the API's document). */
-interface ImportReport {
-  readonly importId: string;
-  readonly dryRun: boolean;
-  readonly rows: number;
-  readonly imported: number;
-  readonly confirmedElsewhere: boolean;
-  readonly mailingId: string | null;
-  readonly invalid: readonly { readonly line: number; readonly reason: string }[];
-  readonly duplicates: readonly { readonly line: number; readonly firstLine: number }[];
-  readonly suppressed: readonly { readonly line: number }[];
-  readonly alreadySubscribed: readonly { readonly line: number }[];
-  readonly awaitingConfirmation: readonly { readonly line: number }[];
-  readonly unsubscribed: readonly { readonly line: number }[];
-}
+/** The import's report, as the API's document has it. */
+type ImportReport = SubscriberImportReportBody;
 
 /** The report for people: the figures, then every row not imported, with the address the file has on it. */
 const importReportText = (report: ImportReport, addressOn: (line: number) => string): string => {
