@@ -1,3 +1,4 @@
+import { auditAbout } from '../composition/audit';
 import { subscriberImports } from '../composition/subscriber-imports';
 import type { SubscriberImportReportBody } from '../contract/schemas/organisers';
 import { importSubscribers } from '../core/subscriptions/import';
@@ -20,5 +21,7 @@ export const handler = organiserRoute(async (event) => {
     dryRun: input.dryRun,
     ...(input.confirmedEvidence !== undefined ? { confirmedEvidence: input.confirmedEvidence } : {}),
   });
+  // A dry run (or a repeat answered from the record) writes nothing: its entry still names the import.
+  auditAbout({ targetId: report.importId });
   return json(200, report satisfies SubscriberImportReportBody);
 });

@@ -225,6 +225,19 @@ describe('importing subscribers', () => {
     expect(other.awaitingConfirmation).toHaveLength(30);
   });
 
+  it('refuses the second of two identical imports sent at once; only the first writes', async () => {
+    const { store, mailings, ports } = world();
+
+    const [first, second] = await Promise.allSettled([
+      importSubscribers(ports, admin, request(file(30))),
+      importSubscribers(ports, admin, request(file(30))),
+    ]);
+
+    expect(first).toMatchObject({ status: 'fulfilled', value: { imported: 30 } });
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.any(ImportInProgress) });
+    expect([store.subscriptions.size, mailings.mailings.size]).toEqual([30, 1]);
+  });
+
   it('finishes an import whose process died half-way when it is sent again, and mails nobody twice', async () => {
     const { store, clock, imports, mailings, ports } = world();
     let commits = 0;

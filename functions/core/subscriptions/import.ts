@@ -6,7 +6,7 @@ import type { RenderedMailing, StoredMailing } from '../mailings/drafts';
 import { type MailingContent, newMailing, sendNow } from '../mailings/mailing';
 import type { Organiser } from '../organisers/identity';
 import type { PersonIds } from '../people/person-id';
-import type { Clock, IdGenerator } from '../ports';
+import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
 import { pendingSubscriptionDays, pendingSubscriptionSeconds } from '../retention';
 import { readImportFile, sortRows, UnreadableImportFile } from './import-file';
 import { isLive, topics as knownTopics, type OpenSubscription, type Topic } from './model';
@@ -306,8 +306,14 @@ const startImport = async (
     startedAt: now.toISOString(),
     mailingId: existing?.mailingId ?? ports.ids.next(),
   };
-  if (existing) await ports.imports.replace(existing, record);
-  else await ports.imports.begin(record);
+  try {
+    if (existing) await ports.imports.replace(existing, record);
+    else await ports.imports.begin(record);
+  } catch (error) {
+    // The same import sent twice at once: the other request has it.
+    if (error instanceof ConcurrentChange) throw new ImportInProgress();
+    throw error;
+  }
   return record;
 };
 
