@@ -8,9 +8,9 @@ import { dynamo, tableName } from './table';
 
 /**
  * Importing subscribers: the subscriptions, the imports, the confirmation mailing and its renderer; the
- * handler adds the API's rule for addresses.
+ * handler adds the API's rules for addresses and names.
  */
-export const subscriberImports = async (): Promise<Omit<ImportPorts, 'addressIssue'>> => ({
+export const subscriberImports = async (): Promise<Omit<ImportPorts, 'addressIssue' | 'nameOf'>> => ({
   store: subscriptionStore(),
   imports: new DynamoImportStore(dynamo(), tableName),
   render: renderMailing,

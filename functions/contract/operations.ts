@@ -712,7 +712,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   'POST /api/organiser/subscribers/imports': {
     summary: 'Abonnees importeren',
     description:
-      'Een lijst adressen (CSV met `;` of `,`, een kopregel met `e-mailadres` en eventueel `naam`, of alleen adressen) met de bron van de adressen (`source`), die de mail noemt. Niemand wordt stil aangemeld: nieuwe adressen wachten op bevestiging en krijgen één bevestigingsmailing, in het tempo van de verzender; alleen met bewijs van eerder gegeven toestemming (`confirmedEvidence`) worden ze meteen aangemeld, zonder mail. Ongeldige adressen, dubbele, geblokkeerde, al aangemelde en eerder afgemelde worden per regel gemeld en niet geïmporteerd. `dryRun` meldt hetzelfde zonder iets op te slaan. Hetzelfde bestand met dezelfde keuzes nog eens sturen is dezelfde import: het geeft het verslag, of maakt een afgebroken import af. Hoogstens 5000 regels.',
+      'Een lijst adressen (CSV met `;` of `,`, een kopregel met `e-mailadres` en eventueel `naam`, of alleen adressen) met de bron van de adressen (`source`), die de mail noemt. Niemand wordt stil aangemeld: nieuwe adressen wachten op bevestiging en krijgen één bevestigingsmailing, in het tempo van de verzender; alleen met bewijs van eerder gegeven toestemming (`confirmedEvidence`) worden ze meteen aangemeld, zonder mail. Ongeldige adressen, dubbele, geblokkeerde, al aangemelde, eerder afgemelde en eerder door een import gevraagde worden per regel gemeld en niet geïmporteerd. `dryRun` meldt hetzelfde zonder iets op te slaan. Hetzelfde bestand met dezelfde keuzes nog eens sturen is dezelfde import: het geeft het verslag, of maakt een afgebroken import af. Hoogstens 2000 regels.',
     capability: 'Abonnees',
     body: {
       kind: 'json',
@@ -738,7 +738,7 @@ export const operations: Readonly<Record<string, Operation>> = {
         body: json(subscriberImportReport, organiserExamples.subscriberImportReport),
       },
     },
-    problems: ['import-in-progress'],
+    problems: ['import-in-progress', 'import-interrupted'],
   },
   'GET /api/organiser/me': {
     summary: 'Wie ben ik?',

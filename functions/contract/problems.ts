@@ -56,6 +56,11 @@ export const problemTypes = {
     status: 429,
     meaning: 'Te veel verzoeken deze minuut; `Retry-After` zegt wanneer weer.',
   },
+  'import-interrupted': {
+    status: 503,
+    meaning:
+      'De import stopte halverwege door een storing; stuur hetzelfde bestand met dezelfde keuzes opnieuw om hem af te maken.',
+  },
   internal: { status: 500, meaning: 'Er ging iets mis aan onze kant; probeer het later opnieuw.' },
   'concurrent-change': {
     status: 503,

@@ -18,6 +18,14 @@ export const pendingSubscriptionDays = 7;
 export const pendingSubscriptionSeconds = pendingSubscriptionDays * day;
 
 /**
+ * How long a person keeps the mark that an import asked them to confirm (no address: their person id and the
+ * import's): while it lasts, no import asks them again, whether they declined, let it lapse or confirmed and
+ * left since (core/subscriptions/import.ts). Two years, as the audit trail keeps who imported them.
+ */
+export const importAskedDays = 730;
+export const importAskedSeconds = importAskedDays * day;
+
+/**
  * Registrations for a meeting (confirmed, waiting and cancelled alike): the name, the address, the
  * organisation and the municipality are removed this many days after the meeting ended; the role, the status,
  * the times and the meeting's counts stay, as do no-longer-personal statistics. The waiting-list places go

@@ -5,15 +5,15 @@ import { importSubscribers } from '../core/subscriptions/import';
 import { organiserRoute } from './http/organiser-route';
 import { organiserOf, parseJsonBody } from './http/request';
 import { json } from './http/respond';
-import { addressIssue, subscriberImportRequest } from './inputs/subscriptions';
+import { addressIssue, importedName, subscriberImportRequest } from './inputs/subscriptions';
 
-/** The largest import body: some 5,000 rows of address and name, with room to spare. */
+/** The largest import body: 2,000 rows (maxImportRows) of address, name and more, with room to spare. */
 const maxImportBytes = 1024 * 1024;
 
 /** Imports a list of addresses (admins; audited): 200 with the report, of a dry run or the import itself. */
 export const handler = organiserRoute(async (event) => {
   const input = parseJsonBody(event, subscriberImportRequest, { limitBytes: maxImportBytes });
-  const ports = { ...(await subscriberImports()), addressIssue };
+  const ports = { ...(await subscriberImports()), addressIssue, nameOf: importedName };
   const report = await importSubscribers(ports, organiserOf(event), {
     file: input.csv,
     source: input.source,

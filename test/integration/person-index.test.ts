@@ -264,7 +264,12 @@ describe('the person index, written by the real adapters', () => {
     // An import brought Sam in (its audience's member item, written with the subscription change).
     await store.commit({
       personId: samId,
-      importMember: { importId: `import-${run}`, line: 2, at: clock.now().toISOString() },
+      importMember: {
+        importId: `import-${run}`,
+        line: 2,
+        at: clock.now().toISOString(),
+        markedUntil: Math.floor(clock.now().getTime() / 1000) + 3600,
+      },
     });
     // SES: a soft bounce (counted, with its feedback marker), then a complaint (suppressed).
     const at = clock.now();
@@ -311,7 +316,13 @@ describe('the person index, written by the real adapters', () => {
     const noorKinds = new Set(
       (await personRecords(tableName, noorId)).map((item) => personEntryOf(item)?.kind),
     );
-    const samOnly: PersonEntityKind[] = ['registrationNeeds', 'waitingPlace', 'softBounces', 'importMember'];
+    const samOnly: PersonEntityKind[] = [
+      'registrationNeeds',
+      'waitingPlace',
+      'softBounces',
+      'importMember',
+      'importAsked',
+    ];
     expect([...noorKinds].sort()).toEqual(everyKind.filter((kind) => !samOnly.includes(kind)).sort());
     // Outbox jobs, meetings and counters name nobody: not listed.
     expect(all.filter((item) => item.PersonPK !== undefined).every((item) => personEntryOf(item))).toBe(true);
@@ -394,6 +405,7 @@ describe('the person-index backfill', () => {
       kind: 'registration',
     },
     importMember: { ...keys.importMember('import-old', personId), entity: 'ImportMember', personId, line: 2 },
+    importAsked: { ...keys.importAsked(personId), entity: 'ImportAsked', importId: 'import-old' },
   });
   const people = ['person-a', 'person-b', 'person-c'];
   /** Items that name nobody: the backfill leaves them as they are. */

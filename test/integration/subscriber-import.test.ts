@@ -1,4 +1,6 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/dynamo/table-design';
 import { PersonIds } from '../../functions/core/people/person-id';
 import { paths } from '../../functions/paths';
 import type { StoredMail } from '../../local/engines/ses-emulator';
@@ -170,9 +172,62 @@ describe('importing 500 rows with 10 duplicates and 5 suppressed addresses', () 
     expect(confirmed.status).toBe(200);
     expect(await pendingCount()).toBe(484);
 
-    // The same import again is the same import: its report, and nobody mailed twice.
+    // The same import again is the same import: its report, and no second mailing to send it twice.
     const again = await importFile({ csv, source, topics: ['bijeenkomsten', 'nieuwsbrief'] });
     expect(await again.json()).toEqual(report);
-    expect((await mailsOfThisFile()).filter((m) => m.subject === mail.subject)).toHaveLength(485);
+    const listed = await system.fetchAsOrganiser('/api/organiser/mailings?limit=100');
+    const { items } = (await listed.json()) as { items: { id: string; audience: { import?: string } }[] };
+    expect(items.filter((item) => item.audience.import === report.importId).map((item) => item.id)).toEqual([
+      mailingId,
+    ]);
+
+    // Line 3 declines with the mail's unsubscribe link: the pending subscription goes, address and all, and
+    // another list with that address does not ask again.
+    const declining = mails.find((m) => m.destination.to.includes(addressOf(3))) as StoredMail;
+    const unsubscribe = (declining.headers ?? []).find((header) => header.name === 'List-Unsubscribe');
+    const unsubscribeUrl = (unsubscribe?.value ?? '').replace(/^<|>$/g, '');
+    const declined = await system.fetch(unsubscribeUrl.slice(system.baseUrl.length), { method: 'POST' });
+    expect(declined.status).toBe(200);
+    expect(await pendingCount()).toBe(483);
+    const otherList = await importFile({
+      csv: `e-mailadres\r\n${addressOf(3)}\r\nnieuw-${run}@jongerenwerk.example\r\n`,
+      source: 'deelnemerslijst werkplaats Zuid',
+      dryRun: true,
+    });
+    expect(await otherList.json()).toMatchObject({ imported: 1, askedBefore: [{ line: 2 }] });
   }, 90_000);
+
+  it('subscribes at once, without mail, with evidence of consent: counted, in the topic, the evidence kept', async () => {
+    const before = await system.fetchAsOrganiser('/api/organiser/subscribers/counts');
+    const { active } = (await before.json()) as { active: { total: number; publicaties: number } };
+    const people = Array.from({ length: 20 }, (_, i) => `bewijs-${i}-${run}@jongerenwerk.example`);
+
+    const answer = await importFile({
+      csv: ['e-mailadres', ...people].join('\n'),
+      source: 'papieren aanmeldformulieren kennisnetwerk',
+      topics: ['publicaties'],
+      confirmedEvidence: 'Ondertekende aanmeldformulieren, kennisnetwerk Utrecht 12 maart 2025 (map 2025-03)',
+    });
+
+    expect(await answer.json()).toMatchObject({ imported: 20, confirmedElsewhere: true, mailingId: null });
+    const after = await system.fetchAsOrganiser('/api/organiser/subscribers/counts');
+    expect(((await after.json()) as { active: typeof active }).active).toMatchObject({
+      total: active.total + 20,
+      publicaties: active.publicaties + 20,
+    });
+    const personIds = new PersonIds(process.env.TOKEN_SECRET as string);
+    const stored = await system.documentClient.send(
+      new GetCommand({
+        TableName: system.tableName,
+        Key: keys.subscription(personIds.of(people[0] as string)),
+      }),
+    );
+    expect(stored.Item).toMatchObject({
+      status: 'active',
+      consent: { source: 'import', evidence: expect.stringContaining('Ondertekende aanmeldformulieren') },
+    });
+    expect(
+      (await mailsOfThisFile()).filter((mail) => mail.destination.to.some((to) => to.startsWith('bewijs-'))),
+    ).toEqual([]);
+  });
 });

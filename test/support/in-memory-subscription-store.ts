@@ -30,6 +30,8 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
   readonly outbox: OutboxMail[] = [];
   /** The members of each import's audience: person id → the line of the file. */
   readonly importMembers = new Map<string, Map<string, number>>();
+  /** Who an import asked to confirm: person id → the import and until when that counts. */
+  readonly askedByImport = new Map<string, { importId: string; until: number }>();
   readonly audiences = new Map<Topic, Set<string>>(topics.map((topic) => [topic, new Set<string>()]));
   /** Called after a load and before the commit that follows: lets a test change the records in between. */
   beforeCommit: (() => void) | undefined;
@@ -43,6 +45,7 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
       ...(this.meetingMailingsOptOutAt.has(personId)
         ? { meetingMailingsOptOutAt: this.meetingMailingsOptOutAt.get(personId) }
         : {}),
+      ...(this.askedByImport.has(personId) ? { askedByImport: this.askedByImport.get(personId) } : {}),
     };
   }
 
@@ -79,6 +82,7 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
       const members = this.importMembers.get(importId) ?? new Map<string, number>();
       members.set(change.personId, line);
       this.importMembers.set(importId, members);
+      this.askedByImport.set(change.personId, { importId, until: change.importMember.markedUntil });
     }
   }
 

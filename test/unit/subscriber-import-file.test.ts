@@ -37,6 +37,18 @@ describe('a subscriber file', () => {
     ]);
   });
 
+  it('takes the e-mail column in a list with a postal address beside it, and no phone number for a name', () => {
+    const withAddress = readImportFile(
+      'Naam;Adres;Postcode;Plaats;E-mailadres\nSam Jansen;Markt 1;4611 AA;Bergen op Zoom;sam@x.example\n',
+    );
+    expect(withAddress.rows).toEqual([{ line: 2, email: 'sam@x.example', name: 'Sam Jansen' }]);
+    const noHeader = readImportFile('sam@x.example;0612345678\nnoor@x.example;Noor Bakker\n');
+    expect(noHeader.rows).toEqual([
+      { line: 1, email: 'sam@x.example' },
+      { line: 2, email: 'noor@x.example', name: 'Noor Bakker' },
+    ]);
+  });
+
   it('says what is wrong with a file that is no list of subscribers', () => {
     expect(() => readImportFile('  \n')).toThrow(new UnreadableImportFile('Het bestand is leeg.'));
     expect(() => readImportFile('naam;organisatie\nSanne;Jongerenwerk')).toThrow(

@@ -5,6 +5,7 @@ import { PersonIds } from '../../functions/core/people/person-id';
 import { ConcurrentChange } from '../../functions/core/ports';
 import {
   ImportInProgress,
+  ImportInterrupted,
   type ImportPorts,
   type ImportRequest,
   type ImportStore,
@@ -57,6 +58,7 @@ const world = () => {
     render: (content) => ({ html: `<p>${content.body}</p>`, text: content.body }),
     addressIssue: (email) =>
       /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(email) ? undefined : 'Geen geldig e-mailadres.',
+    nameOf: (name) => name.trim() || undefined,
     personIds,
     clock,
     ids: new SequentialIds(),
@@ -139,6 +141,7 @@ describe('importing subscribers', () => {
     expect(report.duplicates).toHaveLength(10);
     expect(report.suppressed).toHaveLength(5);
     expect([store.subscriptions.size, imports.imports.size, mailings.mailings.size]).toEqual([0, 0, 0]);
+    expect([store.importMembers.size, store.askedByImport.size, store.outbox.length]).toEqual([0, 0, 0]);
   });
 
   it('leaves the subscribed, the waiting and those who unsubscribed as they are, and reports them', async () => {
@@ -238,37 +241,88 @@ describe('importing subscribers', () => {
     expect([store.subscriptions.size, mailings.mailings.size]).toEqual([30, 1]);
   });
 
-  it('finishes an import whose process died half-way when it is sent again, and mails nobody twice', async () => {
-    const { store, clock, imports, mailings, ports } = world();
+  /** The ports with a subscription store that fails after `after` commits, as a storage failure would. */
+  const failingAfter = (ports: ImportPorts, store: InMemorySubscriptionStore, after: number): ImportPorts => {
     let commits = 0;
-    const dying = {
+    return {
       ...ports,
       store: Object.assign(Object.create(store), {
         commit: async (change: Parameters<typeof store.commit>[0]) => {
-          if (++commits > 200) throw new Error('the process died');
+          if (++commits > after) throw new Error('DynamoDB went away');
           return store.commit(change);
         },
       }),
     };
-    await expect(importSubscribers(dying, admin, request(file(500)))).rejects.toThrow('the process died');
+  };
+
+  it('finishes an import a failure stopped half-way as soon as it is sent again, and mails nobody twice', async () => {
+    const { store, imports, mailings, ports } = world();
+
+    await expect(
+      importSubscribers(failingAfter(ports, store, 200), admin, request(file(500))),
+    ).rejects.toBeInstanceOf(ImportInterrupted);
     // What it left: 200 waiting people, and no mailing to ask them; on its own nothing would mail them.
     expect(store.subscriptions.size).toBe(200);
     expect(mailings.mailings.size).toBe(0);
+    const [stopped] = imports.imports.values();
+    expect(stopped?.status).toBe('interrupted');
+
+    const report = await importSubscribers(ports, admin, request(file(500)));
+
+    expect(report).toMatchObject({ imported: 500, awaitingConfirmation: [] });
+    expect(store.subscriptions.size).toBe(500);
+    expect(store.importMembers.get(report.importId)?.size).toBe(500);
+    expect(report.mailingId).toBe(stopped?.mailingId);
+    expect(mailings.mailings.size).toBe(1);
+  });
+
+  it('takes over an import whose process died (no word from it) only after two minutes', async () => {
+    const { store, clock, imports, mailings, ports } = world();
+    // The process dies: the people it wrote stay, and nothing marks the import as stopped.
+    const dead = {
+      ...failingAfter(ports, store, 200),
+      imports: Object.assign(Object.create(imports), {
+        replace: async () => {
+          throw new Error('the process is gone');
+        },
+      }),
+    };
+    await expect(importSubscribers(dead, admin, request(file(500)))).rejects.toBeInstanceOf(
+      ImportInterrupted,
+    );
     const [stuck] = imports.imports.values();
     expect(stuck?.status).toBe('importing');
     // Sent again at once, it may still be running elsewhere: refused, nothing written.
     await expect(importSubscribers(ports, admin, request(file(500)))).rejects.toBeInstanceOf(
       ImportInProgress,
     );
+    expect(store.subscriptions.size).toBe(200);
 
     clock.advance(180);
     const report = await importSubscribers(ports, admin, request(file(500)));
 
-    expect(report).toMatchObject({ imported: 500, awaitingConfirmation: [] });
-    expect(store.subscriptions.size).toBe(500);
-    expect(store.importMembers.get(report.importId)?.size).toBe(500);
+    expect(report).toMatchObject({ imported: 500 });
     expect(report.mailingId).toBe(stuck?.mailingId);
+    expect(imports.imports.get(report.importId)).toMatchObject({ status: 'done', by: stuck?.by });
     expect(mailings.mailings.size).toBe(1);
+  });
+
+  it('asks nobody twice: who declined (or let it lapse) is not imported again, from another list either', async () => {
+    const { store, clock, ports } = world();
+    const first = await importSubscribers(ports, admin, request('a@x.example\nb@x.example\n'));
+    expect(first.imported).toBe(2);
+    // a declines at once (the mail's unsubscribe link deletes the pending subscription); b lets it lapse.
+    store.subscriptions.delete(personIds.of('a@x.example'));
+    clock.advance(8 * 24 * 3600);
+
+    const again = await importSubscribers(
+      ports,
+      admin,
+      request('e-mailadres\na@x.example\nb@x.example\nc@x.example\n', { source: 'een andere lijst' }),
+    );
+
+    expect(again).toMatchObject({ imported: 1, askedBefore: [{ line: 2 }, { line: 3 }] });
+    expect(store.subscriptions.has(personIds.of('a@x.example'))).toBe(false);
   });
 
   it('refuses a file or choices it cannot use, naming the field, and writes nothing', async () => {
@@ -285,7 +339,7 @@ describe('importing subscribers', () => {
     expect(await refusal({ topics: [] })).toEqual(['topics']);
     expect(await refusal({ confirmedEvidence: ' ' })).toEqual(['confirmedEvidence']);
     expect(await refusal({}, 'naam;telefoon\nSam;0612345678\n')).toEqual(['csv']);
-    expect(await refusal({}, file(5001))).toEqual(['csv']);
+    expect(await refusal({}, file(2001))).toEqual(['csv']);
     expect([store.subscriptions.size, imports.imports.size]).toEqual([0, 0]);
   });
 });

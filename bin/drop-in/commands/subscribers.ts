@@ -43,6 +43,7 @@ const importReportText = (report: ImportReport, addressOn: (line: number) => str
     ...report.alreadySubscribed.map(({ line }) => ({ line, why: 'al aangemeld' })),
     ...report.awaitingConfirmation.map(({ line }) => ({ line, why: 'wacht al op bevestiging' })),
     ...report.unsubscribed.map(({ line }) => ({ line, why: 'eerder afgemeld' })),
+    ...report.askedBefore.map(({ line }) => ({ line, why: 'al eerder door een import gevraagd' })),
   ].sort((a, b) => a.line - b.line);
   const summary = details([
     ['Import', report.importId],

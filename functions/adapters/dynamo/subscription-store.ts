@@ -112,11 +112,15 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const bySk = new Map(Items.map((item) => [item.SK as string, item]));
     const subscription = bySk.get(keys.subscription(personId).SK);
     const optOutAt: unknown = bySk.get(keys.person(personId).SK)?.[meetingMailingsOptOutAttribute];
+    const asked = bySk.get(keys.importAsked(personId).SK);
     return {
       ...(subscription ? { subscription: toSubscription(subscription) } : {}),
       suppressed: bySk.has(keys.suppression(personId).SK),
       mailRate: mailRateFrom(bySk.get(keys.mailRate(personId).SK)),
       ...(typeof optOutAt === 'string' ? { meetingMailingsOptOutAt: optOutAt } : {}),
+      ...(typeof asked?.importId === 'string' && typeof asked.expiresAt === 'number'
+        ? { askedByImport: { importId: asked.importId, until: asked.expiresAt } }
+        : {}),
     };
   }
 
@@ -281,6 +285,18 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             line: member.line,
             at: member.at,
             ...(expiresAt !== undefined ? { expiresAt } : {}),
+          }),
+        },
+      });
+      items.push({
+        Put: {
+          TableName: table,
+          Item: listedForPerson({
+            ...keys.importAsked(personId),
+            entity: 'ImportAsked',
+            importId: member.importId,
+            at: member.at,
+            expiresAt: member.markedUntil,
           }),
         },
       });

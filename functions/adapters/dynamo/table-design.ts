@@ -31,6 +31,8 @@
  * - outbox job         OUTBOX#<jobId> / JOB                    a fan-out written with a change (a meeting moved)
  *                      GSI1: OUTBOX#pending / <sweepAt>#<id>   while unsettled: the sweeper's Query of what is due
  *                      GSI1: OUTBOX#failed / <failedAt>#<id>   once given up on: the list of failed mail
+ * - asked by an import PERSON#<personId> / IMPORTASKED         an import asked them to confirm (its id; no address):
+ *                                                              no import asks again while it lasts (TTL two years)
  * - soft bounces       PERSON#<personId> / SOFTBOUNCES         soft bounces since the last delivery (TTL)
  * - SES feedback       PERSON#<personId> / FEEDBACK#<id>       an SES event already applied (TTL): redelivery is a no-op
  * - schedule           SCHEDULE#<name> / SCHEDULE              offline only: a one-time schedule of the local
@@ -81,7 +83,7 @@
  *   registration needs NEEDS#<meetingId> · registration request PENDING#<meetingId> ·
  *   outbox job about one person JOB#<jobId> · outbox mail OUTBOX#<mailId> (its recipient; the send ledger entry) ·
  *   mailing recipient RECIPIENT#<mailingId> · report request REPORTREQUEST#<reportId> ·
- *   audit entry about a person AUDIT#<entryId> · import member IMPORTED#<importId>
+ *   audit entry about a person AUDIT#<entryId> · import member IMPORTED#<importId> · asked by an import IMPORTASKED
  * Meetings' outbox jobs, meetings, counters (request counts too) and schedules name no single person and are not listed. Writers add the
  * attributes through `listedForPerson` / `personListingOf`; items written before the index are given them by the backfill
  * (local/maintenance/person-index-backfill.ts, docs/architecture.md "The person index").
@@ -133,6 +135,7 @@ export const personEntityKinds = {
   reportRequest: 'REPORTREQUEST',
   auditEntry: 'AUDIT',
   importMember: 'IMPORTED',
+  importAsked: 'IMPORTASKED',
 } as const;
 export type PersonEntityKind = keyof typeof personEntityKinds;
 
@@ -238,6 +241,7 @@ export const keys = {
     SK: `PENDING#${personId}`,
   }),
   softBounces: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'SOFTBOUNCES' }),
+  importAsked: (personId: string): ItemKey => ({ PK: `PERSON#${personId}`, SK: 'IMPORTASKED' }),
   sesFeedback: (personId: string, feedbackId: string): ItemKey => ({
     PK: `PERSON#${personId}`,
     SK: `FEEDBACK#${feedbackId}`,
@@ -364,6 +368,7 @@ const ownKeyKinds = new Map<string, PersonEntityKind>([
   [keys.mailRate('').SK, 'mailRate'],
   [keys.suppression('').SK, 'suppression'],
   [keys.softBounces('').SK, 'softBounces'],
+  [keys.importAsked('').SK, 'importAsked'],
 ]);
 
 /**

@@ -159,6 +159,9 @@ export const subscriberImportReport = named(
     alreadySubscribed: lines('Al aangemeld: niets veranderd.'),
     awaitingConfirmation: lines('Wachten al op bevestiging van een eerdere aanmelding: niets veranderd.'),
     unsubscribed: lines('Eerder afgemeld: een import meldt niemand opnieuw aan.'),
+    askedBefore: lines(
+      'Een import vroeg hen al eerder om te bevestigen (ze deden het niet, of meldden zich later af): een import vraagt iemand maar één keer in twee jaar.',
+    ),
   }),
   'SubscriberImportReport',
   'Het verslag van een import: elke regel van het bestand staat in precies één van de lijsten, of is geïmporteerd.',
@@ -341,7 +344,8 @@ export const organiserExamples = {
     suppressed: [{ line: 54 }],
     alreadySubscribed: [{ line: 3 }, { line: 19 }, { line: 77 }, { line: 102 }, { line: 150 }, { line: 201 }],
     awaitingConfirmation: [{ line: 9 }, { line: 167 }],
-    unsubscribed: [{ line: 45 }, { line: 120 }, { line: 178 }, { line: 190 }],
+    unsubscribed: [{ line: 45 }, { line: 120 }, { line: 178 }],
+    askedBefore: [{ line: 190 }],
   } satisfies SubscriberImportReportBody,
   organiserIdentity: {
     subject: organiserSubject,

@@ -89,15 +89,7 @@ const headerWord = (cell: string) =>
     .trim()
     .toLowerCase()
     .replace(/[\s_-]+/g, '');
-const addressHeaders = new Set([
-  'email',
-  'emailadres',
-  'emailaddress',
-  'mail',
-  'mailadres',
-  'adres',
-  'e-mail',
-]);
+const addressHeaders = new Set(['email', 'emailadres', 'emailaddress', 'mail', 'mailadres']);
 const nameHeaders = new Set(['naam', 'name', 'volledigenaam', 'fullname']);
 const firstNameHeaders = new Set(['voornaam', 'firstname', 'givenname']);
 const lastNameHeaders = new Set(['achternaam', 'lastname', 'familyname', 'surname']);
@@ -133,7 +125,8 @@ export const readImportFile = (input: string): ImportFile => {
       }),
     };
   }
-  // No header: the column whose first cell is an address holds the addresses, the next one (if any) the name.
+  // No header: the column whose first cell is an address holds the addresses, the next one the name if it
+  // reads as one (letters, no digits: not a phone number or a postcode).
   const guessed = first.cells.findIndex((cell) => cell.includes('@'));
   if (guessed === -1) {
     throw new UnreadableImportFile(
@@ -145,7 +138,8 @@ export const readImportFile = (input: string): ImportFile => {
     header: false,
     rows: all.map(({ line, cells }) => {
       const name = (cells[guessed + 1] ?? '').trim();
-      return { line, email: (cells[guessed] ?? '').trim(), ...(name ? { name } : {}) };
+      const readsAsName = /\p{L}/u.test(name) && !/[\d@]/.test(name);
+      return { line, email: (cells[guessed] ?? '').trim(), ...(readsAsName ? { name } : {}) };
     }),
   };
 };

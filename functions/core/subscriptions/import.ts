@@ -7,7 +7,7 @@ import { type MailingContent, newMailing, sendNow } from '../mailings/mailing';
 import type { Organiser } from '../organisers/identity';
 import type { PersonIds } from '../people/person-id';
 import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
-import { pendingSubscriptionDays, pendingSubscriptionSeconds } from '../retention';
+import { importAskedSeconds, pendingSubscriptionDays, pendingSubscriptionSeconds } from '../retention';
 import { readImportFile, sortRows, UnreadableImportFile } from './import-file';
 import { isLive, topics as knownTopics, type OpenSubscription, type Topic } from './model';
 import type { SubscriptionStore } from './ports';
@@ -21,22 +21,31 @@ import type { SubscriptionStore } from './ports';
  * evidence stays on each subscription's consent, which the person index lists with the rest of the person.
  *
  * What is not imported is reported by line: invalid addresses, repeats of an address higher up, the
- * suppressed, people already subscribed or waiting to confirm, and people who unsubscribed before (an import
- * never brings back someone who left). A dry run reports the same and writes nothing.
+ * suppressed, people already subscribed or waiting to confirm, people who unsubscribed before (an import
+ * never brings back someone who left), and people an import asked before (whether they declined, let it
+ * lapse or confirmed and left: an import asks a person once, for two years). A dry run reports the same and
+ * writes nothing.
  *
  * The same import sent twice is one import (its id is a digest of the file and the choices): a repeat after
- * it finished gets its report again, and a repeat after a process died half-way picks up where it stopped,
- * so nobody it made pending is left without the mail, and nobody gets it twice.
+ * it finished gets its report again, and a repeat after a failure (at once) or a process that died (after
+ * takeOverAfterMs) picks up where it stopped, so nobody it made pending is left without the mail, and nobody
+ * gets it twice.
  */
 
-/** Rows one request takes: a few minutes of writes at most; a larger list goes in parts. */
-export const maxImportRows = 5000;
+/**
+ * Rows one request takes: some 2,000 people written within the HTTP API's 30 seconds (a person is a read and
+ * a transaction, eight at a time); a larger list goes in parts.
+ */
+export const maxImportRows = 2000;
 const maxSourceLength = 500;
 const maxEvidenceLength = 1000;
 /** An import still running after this long died: a repeat takes it over. (The HTTP API gives up at 30 s.) */
 const takeOverAfterMs = 2 * 60_000;
-/** People written at once. */
-const concurrency = 8;
+/**
+ * People written at once. An import with evidence subscribes each at once, and every such transaction adds to
+ * the one counters item, which DynamoDB lets few transactions change at a time: two then.
+ */
+const concurrency = { pending: 8, confirmed: 2 };
 
 export interface ImportRequest {
   /** The file as text (the caller decoded its bytes). */
@@ -66,6 +75,8 @@ export interface ImportReport {
   readonly alreadySubscribed: readonly { readonly line: number }[];
   readonly awaitingConfirmation: readonly { readonly line: number }[];
   readonly unsubscribed: readonly { readonly line: number }[];
+  /** An import asked them before (they declined, let it lapse, or confirmed and left since): not asked again. */
+  readonly askedBefore: readonly { readonly line: number }[];
 }
 
 /** An import as stored: what it was, who ran it, and (once done) its report. No address. */
@@ -75,7 +86,8 @@ export interface SubscriberImport {
   readonly topics: readonly Topic[];
   readonly confirmedEvidence?: string;
   readonly by: { readonly subject: string; readonly name?: string };
-  readonly status: 'importing' | 'done';
+  /** `interrupted`: a failure stopped it half-way; the same import sent again finishes it at once. */
+  readonly status: 'importing' | 'interrupted' | 'done';
   readonly startedAt: string;
   /** The id its confirmation mailing has (chosen when the import starts, so a takeover creates the same one). */
   readonly mailingId: string;
@@ -86,7 +98,10 @@ export interface ImportStore {
   get(importId: string): Promise<SubscriberImport | undefined>;
   /** Writes a new import; ConcurrentChange when the id is taken. */
   begin(record: SubscriberImport): Promise<void>;
-  /** Conditional on `previous.startedAt`: ConcurrentChange when another process took it over meanwhile. */
+  /**
+   * Conditional on `previous`'s status and `startedAt`: ConcurrentChange when another process took it over or
+   * finished it meanwhile.
+   */
   replace(previous: SubscriberImport, next: SubscriberImport): Promise<void>;
   /**
    * The import done, with its confirmation mailing created (sending) in the same write, when it has one:
@@ -101,6 +116,8 @@ export interface ImportPorts {
   readonly render: (content: Pick<MailingContent, 'subject' | 'preheader' | 'body'>) => RenderedMailing;
   /** Why an address cannot be used (as the API's forms say it); undefined when it can. */
   readonly addressIssue: (email: string) => string | undefined;
+  /** A name as the API's forms take it; undefined for one they would refuse (the row comes in without). */
+  readonly nameOf: (name: string) => string | undefined;
   readonly personIds: PersonIds;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -122,7 +139,23 @@ export class ImportInProgress extends DomainError {
   }
 }
 
-type Standing = 'imported' | 'suppressed' | 'alreadySubscribed' | 'awaitingConfirmation' | 'unsubscribed';
+/** A failure stopped the import half-way (503): sent again, it goes on where it stopped. */
+export class ImportInterrupted extends DomainError {
+  readonly code = 'import-interrupted';
+  constructor() {
+    super(
+      'De import is halverwege gestopt door een storing. Stuur hetzelfde bestand met dezelfde keuzes opnieuw: de import gaat dan verder waar hij stopte, en niemand krijgt iets twee keer.',
+    );
+  }
+}
+
+type Standing =
+  | 'imported'
+  | 'suppressed'
+  | 'alreadySubscribed'
+  | 'awaitingConfirmation'
+  | 'unsubscribed'
+  | 'askedBefore';
 
 const requestIssues = (request: ImportRequest): FieldIssue[] => {
   const issues: FieldIssue[] = [];
@@ -163,13 +196,19 @@ const importIdOf = (request: ImportRequest): string =>
     .digest('base64url')
     .slice(0, 26);
 
-/** Runs `work` over `items`, `limit` at a time, in order of start; the first failure stops the rest. */
+/** Runs `work` over `items`, `limit` at a time, in order of start; after the first failure none starts. */
 const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++] as T;
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -245,9 +284,18 @@ export const importSubscribers = async (
   }
 
   const standings = new Map<number, Standing>();
-  await eachLimited(unique, concurrency, async (row) => {
-    standings.set(row.line, await importPerson(ports, row, record, topics));
-  });
+  try {
+    await eachLimited(
+      unique,
+      confirmedElsewhere ? concurrency.confirmed : concurrency.pending,
+      async (row) => {
+        standings.set(row.line, await importPerson(ports, row, record, topics));
+      },
+    );
+  } catch (error) {
+    if (record) await markInterrupted(ports, record);
+    throw record ? new ImportInterrupted() : error;
+  }
 
   const linesOf = (standing: Standing) =>
     unique.filter((row) => standings.get(row.line) === standing).map(({ line }) => ({ line }));
@@ -268,6 +316,7 @@ export const importSubscribers = async (
     alreadySubscribed: linesOf('alreadySubscribed'),
     awaitingConfirmation: linesOf('awaitingConfirmation'),
     unsubscribed: linesOf('unsubscribed'),
+    askedBefore: linesOf('askedBefore'),
   };
   if (!record) return report;
 
@@ -277,8 +326,22 @@ export const importSubscribers = async (
     const mailing = sendNow(newMailing(importMailingContent(record), by, { mailingId, now }), now);
     confirmation = { mailing, rendered: ports.render(mailing) };
   }
-  await ports.imports.finish(record, { ...record, status: 'done', report }, confirmation);
+  try {
+    await ports.imports.finish(record, { ...record, status: 'done', report }, confirmation);
+  } catch {
+    await markInterrupted(ports, record);
+    throw new ImportInterrupted();
+  }
   return report;
+};
+
+/** Leaves the import for the same request sent again to finish at once; if even that fails, it waits for takeOverAfterMs. */
+const markInterrupted = async (ports: ImportPorts, record: SubscriberImport): Promise<void> => {
+  try {
+    await ports.imports.replace(record, { ...record, status: 'interrupted' });
+  } catch {
+    // Finished or taken over meanwhile, or the table is away: the repeat finds out which.
+  }
 };
 
 /** The stored import to carry on with: new, taken over from a process that died, or done already. */
@@ -292,7 +355,7 @@ const startImport = async (
   const now = ports.clock.now();
   const existing = await ports.imports.get(importId);
   if (existing?.status === 'done') return existing;
-  if (existing && now.getTime() - Date.parse(existing.startedAt) < takeOverAfterMs)
+  if (existing?.status === 'importing' && now.getTime() - Date.parse(existing.startedAt) < takeOverAfterMs)
     throw new ImportInProgress();
   const record: SubscriberImport = {
     importId,
@@ -301,7 +364,8 @@ const startImport = async (
     ...(request.confirmedEvidence !== undefined
       ? { confirmedEvidence: request.confirmedEvidence.trim() }
       : {}),
-    by: { subject: by.subject, ...(by.name ? { name: by.name } : {}) },
+    // Who started it stays; who took it over is in the audit trail.
+    by: existing?.by ?? { subject: by.subject, ...(by.name ? { name: by.name } : {}) },
     status: 'importing',
     startedAt: now.toISOString(),
     mailingId: existing?.mailingId ?? ports.ids.next(),
@@ -315,18 +379,6 @@ const startImport = async (
     throw error;
   }
   return record;
-};
-
-/** A name as the forms take it: one line, NFC, at most 100 characters; none when nothing is left. */
-const tidyName = (name: string | undefined): string | undefined => {
-  const tidy = name
-    ?.normalize('NFC')
-    .replace(/\p{Cc}/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 100)
-    .trim();
-  return tidy || undefined;
 };
 
 /** One person of the file: read, judged and (unless a dry run) written, in one conditional round. */
@@ -353,6 +405,8 @@ const importPerson = (
     if (current?.status === 'active') return 'alreadySubscribed';
     if (current?.status === 'pending') return 'awaitingConfirmation';
     if (current?.status === 'unsubscribed') return 'unsubscribed';
+    // Asked by an import before, and nothing live since: they declined, let it lapse, or left.
+    if (state.askedByImport && state.askedByImport.until * 1000 > now.getTime()) return 'askedBefore';
     if (!record) return 'imported';
 
     const at = now.toISOString();
@@ -364,7 +418,7 @@ const importPerson = (
       importId: record.importId,
       ...(evidence !== undefined ? { evidence } : {}),
     };
-    const name = tidyName(row.name);
+    const name = row.name === undefined ? undefined : ports.nameOf(row.name);
     const base = {
       personId,
       email: row.email,
@@ -388,7 +442,16 @@ const importPerson = (
       personId,
       ...(state.subscription ? { previous: state.subscription } : {}),
       next,
-      ...(evidence === undefined ? { importMember: { importId: record.importId, line: row.line, at } } : {}),
+      ...(evidence === undefined
+        ? {
+            importMember: {
+              importId: record.importId,
+              line: row.line,
+              at,
+              markedUntil: Math.floor(now.getTime() / 1000) + importAskedSeconds,
+            },
+          }
+        : {}),
     });
     return 'imported';
   });

@@ -13,6 +13,8 @@ export interface SubscriberState {
    * record, `meetingMailingsOptOutAt`); absent when they get them.
    */
   readonly meetingMailingsOptOutAt?: string;
+  /** An import asked this person to confirm: which, and until when (epoch seconds) that counts. */
+  readonly askedByImport?: { readonly importId: string; readonly until: number };
 }
 
 /**
@@ -44,11 +46,15 @@ export interface SubscriptionChange {
   readonly importMember?: ImportMember;
 }
 
-/** A person an import brought in, on the line of the file they were on. */
+/**
+ * A person an import brought in, on the line of the file they were on: they join its audience, and the person
+ * is marked as asked by it (`askedByImport`) until `markedUntil` (epoch seconds).
+ */
 export interface ImportMember {
   readonly importId: string;
   readonly line: number;
   readonly at: string;
+  readonly markedUntil: number;
 }
 
 export interface SubscriberListQuery {

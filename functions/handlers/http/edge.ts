@@ -32,6 +32,7 @@ const statusByDomainCode: Record<string, number> = {
   'not-found': 404,
   'request-expired': 410,
   'stale-version': 412,
+  'import-interrupted': 503,
 };
 
 const titles: Record<number, string> = {

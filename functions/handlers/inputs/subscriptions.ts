@@ -5,7 +5,7 @@ import { consentText } from '../../core/subscriptions/consent';
 import { subscriptionStatuses, topics } from '../../core/subscriptions/model';
 import type { NewsletterFormValues } from '../../web/pages/newsletter';
 import { fieldIssues } from '../http/request';
-import { emailInput, noControlCharacters } from './fields';
+import { emailInput, noControlCharacters, noControlExceptNewlines, singleLine } from './fields';
 
 export const nameInput = z.pipe(
   z
@@ -110,11 +110,22 @@ export const addressIssue = (email: string): string | undefined => {
   return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? 'Geen geldig e-mailadres.');
 };
 
+/** A name from an imported file, as the forms take it; undefined for one they would refuse. */
+export const importedName = (name: string): string | undefined => {
+  const parsed = nameInput.safeParse(name);
+  return parsed.success ? parsed.data : undefined;
+};
+
 /** An import (core/subscriptions/import.ts): the file as text, and the organiser's choices. */
 export const subscriberImportRequest = z.strictObject({
   csv: z.string(),
-  source: z.string(),
+  // One line, no control or bidirectional characters: the confirmation mail quotes it to every person.
+  source: singleLine(500),
   topics: z._default(topicsInput, ['nieuwsbrief']),
   dryRun: z._default(z.boolean(), false),
-  confirmedEvidence: z.optional(z.string()),
+  confirmedEvidence: z.optional(
+    z
+      .string()
+      .check(z.regex(noControlExceptNewlines, 'Stuurtekens kunnen hier niet.'), z.trim(), z.maxLength(1000)),
+  ),
 });

@@ -85,6 +85,36 @@ export const composeMailingMail = (input: MailingMailInput): MailingMail => {
   return { ...mail, ...(preheader ? { preheader } : {}) };
 };
 
+/**
+ * An import's confirmation request (audience `{ import: id }`): the stored rendering, then the confirm button,
+ * and a footer with only the unsubscribe link — the reader is no subscriber yet, so there are no preferences.
+ */
+export const composeImportConfirmation = (input: {
+  readonly mailing: Pick<Mailing, 'subject' | 'preheader'>;
+  readonly rendered: RenderedMailing;
+  readonly greetingName?: string;
+  readonly confirmUrl: string;
+  readonly unsubscribeUrl: string;
+  readonly siteUrl: string;
+}): MailingMail => {
+  const preheader = input.mailing.preheader?.trim() || undefined;
+  const mail = renderHouseMail({
+    subject: input.mailing.subject,
+    ...(input.greetingName ? { greetingName: input.greetingName } : {}),
+    ...(preheader ? { preheader } : {}),
+    paragraphs: [],
+    body: mailingBody(input.rendered),
+    action: { label: 'Aanmelding bevestigen', url: input.confirmUrl },
+    closing: [
+      'Wil je geen e-mail van Drop In? Dan hoef je niets te doen. Wil je dat we je adres nu meteen verwijderen, gebruik dan de afmeldlink hieronder.',
+    ],
+    reason: importReason,
+    unsubscribeUrl: input.unsubscribeUrl,
+    siteUrl: input.siteUrl,
+  });
+  return { ...mail, ...(preheader ? { preheader } : {}) };
+};
+
 /** The greeting of the preview and test-sends: "Beste lezer,". */
 export const sampleGreetingName = 'lezer';
 
@@ -98,11 +128,20 @@ export const sampleRecipientLinks = (siteUrl: string): MailingRecipientLinks => 
 export const sampleMailingMail =
   (siteUrl: string) =>
   ({ mailing, rendered }: { mailing: Mailing; rendered: RenderedMailing }): MailingMail =>
-    composeMailingMail({
-      mailing,
-      rendered,
-      audience: mailing.audience,
-      greetingName: sampleGreetingName,
-      links: sampleRecipientLinks(siteUrl),
-      siteUrl,
-    });
+    'import' in mailing.audience
+      ? composeImportConfirmation({
+          mailing,
+          rendered,
+          greetingName: sampleGreetingName,
+          confirmUrl: `${siteUrl}${paths.confirmSubscription}`,
+          unsubscribeUrl: `${siteUrl}${paths.unsubscribe}`,
+          siteUrl,
+        })
+      : composeMailingMail({
+          mailing,
+          rendered,
+          audience: mailing.audience,
+          greetingName: sampleGreetingName,
+          links: sampleRecipientLinks(siteUrl),
+          siteUrl,
+        });

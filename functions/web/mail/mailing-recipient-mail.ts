@@ -8,10 +8,8 @@ import { invitationLinkSeconds } from '../../core/retention';
 import { unsubscribeTokenId } from '../../core/subscriptions/unsubscribe-scope';
 import type { TokenSigner } from '../../core/tokens';
 import { paths, tokenLink } from '../../paths';
-import { renderHouseMail } from './house';
-import { mailingBody } from './mailing-body';
 import { mailingRecipientLinks } from './mailing-links';
-import { composeMailingMail, importReason } from './mailing-mail';
+import { composeImportConfirmation, composeMailingMail } from './mailing-mail';
 import { unsubscribeHeaders } from './subscription-mails';
 
 /**
@@ -36,21 +34,11 @@ const importConfirmation = (
     paths.unsubscribe,
     tokens.sign('unsubscribe', unsubscribeTokenId({ kind: 'all', personId }), { ttlSeconds: null }),
   );
-  const preheader = stored.mailing.preheader?.trim() || undefined;
-  const mail = renderHouseMail({
-    subject: stored.mailing.subject,
+  const mail = composeImportConfirmation({
+    mailing: stored.mailing,
+    rendered: stored.rendered,
     ...(recipient.name ? { greetingName: recipient.name } : {}),
-    ...(preheader ? { preheader } : {}),
-    paragraphs: [],
-    body: mailingBody(stored.rendered),
-    action: {
-      label: 'Aanmelding bevestigen',
-      url: tokenLink(siteUrl, paths.confirmSubscription, confirmToken),
-    },
-    closing: [
-      'Wil je geen e-mail van Drop In? Dan hoef je niets te doen. Wil je dat we je adres nu meteen verwijderen, gebruik dan de afmeldlink hieronder.',
-    ],
-    reason: importReason,
+    confirmUrl: tokenLink(siteUrl, paths.confirmSubscription, confirmToken),
     unsubscribeUrl,
     siteUrl,
   });
