@@ -12,6 +12,7 @@ import type {
   SubscriberCounts,
   SubscriberListPage,
   SubscriberListQuery,
+  SubscriberStanding,
   SubscriberState,
   SubscriptionChange,
   SubscriptionStore,
@@ -47,6 +48,20 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
         : {}),
       ...(this.askedByImport.has(personId) ? { askedByImport: this.askedByImport.get(personId) } : {}),
     };
+  }
+
+  async loadMany(personIds: readonly string[]): Promise<ReadonlyMap<string, SubscriberStanding>> {
+    return new Map(
+      await Promise.all(
+        personIds.map(async (personId) => {
+          const { subscription, suppressed, askedByImport } = await this.load(personId);
+          return [
+            personId,
+            { ...(subscription ? { subscription } : {}), suppressed, ...(askedByImport ? { askedByImport } : {}) },
+          ] as const;
+        }),
+      ),
+    );
   }
 
   async commit(change: SubscriptionChange): Promise<void> {

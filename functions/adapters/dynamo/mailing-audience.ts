@@ -1,9 +1,4 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Audience,
   type AudiencePart,
@@ -20,6 +15,7 @@ import type {
 } from '../../core/mailings/recipients';
 import type { Clock } from '../../core/ports';
 import { systemClock } from '../clock';
+import { consistentBatchGet } from './batch-get';
 import { type ItemKey, keys, meetingMailingsOptOutAttribute } from './table-design';
 
 /**
@@ -187,7 +183,7 @@ export class DynamoRecipientChecks implements RecipientChecks {
   }
 
   private read(wanted: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
-    return new DynamoRecipientChecksReader(this.client, this.tableName).read(wanted);
+    return consistentBatchGet(this.client, this.tableName, wanted);
   }
 }
 
@@ -222,30 +218,6 @@ const importStanding = (
     },
   };
 };
-
-/** A strongly consistent BatchGet of up to 100 keys, with what DynamoDB left unprocessed asked again. */
-class DynamoRecipientChecksReader {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async read(wanted: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    let keysLeft: Record<string, unknown>[] | undefined = wanted.map((key) => ({ ...key }));
-    for (let attempt = 0; keysLeft && keysLeft.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
-      const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } },
-        }),
-      );
-      found.push(...(Responses?.[this.tableName] ?? []));
-      keysLeft = UnprocessedKeys?.[this.tableName]?.Keys;
-    }
-    return found;
-  }
-}
 
 /** The dry run's figures: the distinct people of the audience, and who of them would be skipped today. */
 export interface AudienceCount {
@@ -289,7 +261,9 @@ export class DynamoAudienceCounter {
     const ids = [...inTopics.keys()];
     for (let i = 0; i < ids.length; i += 50) {
       const chunk = ids.slice(i, i + 50);
-      const items = await new DynamoRecipientChecksReader(this.client, this.tableName).read(
+      const items = await consistentBatchGet(
+        this.client,
+        this.tableName,
         chunk.flatMap((personId) => [keys.person(personId), keys.suppression(personId)]),
       );
       const suppressedIds = new Set<string>();

@@ -18,10 +18,12 @@ import type {
   SubscriberCounts,
   SubscriberListPage,
   SubscriberListQuery,
+  SubscriberStanding,
   SubscriberState,
   SubscriptionChange,
   SubscriptionStore,
 } from '../../core/subscriptions/ports';
+import { batchGetLimit, consistentBatchGet } from './batch-get';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { mailRateFrom, mailRatePut } from './mail-rate';
 import { outboxPut } from './outbox';
@@ -61,6 +63,12 @@ const subscriptionItem = z.discriminatedUnion('status', [
 ]);
 
 const toSubscription = (item: Record<string, unknown>): Subscription => subscriptionItem.parse(item);
+
+/** The mark that an import asked the person (`IMPORTASKED`), as the state has it. */
+const askedOf = (item: Record<string, unknown> | undefined) =>
+  typeof item?.importId === 'string' && typeof item.expiresAt === 'number'
+    ? { askedByImport: { importId: item.importId, until: item.expiresAt } }
+    : {};
 
 /** The address and name a subscription carries; an unsubscribed one carries neither. */
 const contactOf = (subscription: Subscription | undefined) =>
@@ -118,10 +126,42 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       suppressed: bySk.has(keys.suppression(personId).SK),
       mailRate: mailRateFrom(bySk.get(keys.mailRate(personId).SK)),
       ...(typeof optOutAt === 'string' ? { meetingMailingsOptOutAt: optOutAt } : {}),
-      ...(typeof asked?.importId === 'string' && typeof asked.expiresAt === 'number'
-        ? { askedByImport: { importId: asked.importId, until: asked.expiresAt } }
-        : {}),
+      ...askedOf(asked),
     };
+  }
+
+  async loadMany(personIds: readonly string[]): Promise<ReadonlyMap<string, SubscriberStanding>> {
+    const perPerson = [keys.subscription, keys.suppression, keys.importAsked];
+    const chunks: string[][] = [];
+    const size = Math.floor(batchGetLimit / perPerson.length);
+    for (let i = 0; i < personIds.length; i += size) chunks.push(personIds.slice(i, i + size));
+    const items = (
+      await Promise.all(
+        chunks.map((chunk) =>
+          consistentBatchGet(
+            this.client,
+            this.tableName,
+            chunk.flatMap((personId) => perPerson.map((key) => key(personId))),
+          ),
+        ),
+      )
+    ).flat();
+    const byKey = new Map(items.map((item) => [`${String(item.PK)}/${String(item.SK)}`, item]));
+    const itemOf = (key: { PK: string; SK: string }) => byKey.get(`${key.PK}/${key.SK}`);
+    return new Map(
+      personIds.map((personId) => {
+        const subscription = itemOf(keys.subscription(personId));
+        const asked = itemOf(keys.importAsked(personId));
+        return [
+          personId,
+          {
+            ...(subscription ? { subscription: toSubscription(subscription) } : {}),
+            suppressed: itemOf(keys.suppression(personId)) !== undefined,
+            ...askedOf(asked),
+          },
+        ];
+      }),
+    );
   }
 
   async commit(change: SubscriptionChange): Promise<void> {

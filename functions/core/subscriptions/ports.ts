@@ -76,8 +76,13 @@ export interface SubscriberCounts {
   readonly unsubscribed: { readonly total: number };
 }
 
+/** What decides whether many people can be imported, read in one go (loadMany). */
+export type SubscriberStanding = Pick<SubscriberState, 'subscription' | 'suppressed' | 'askedByImport'>;
+
 export interface SubscriptionStore {
   load(personId: string): Promise<SubscriberState>;
+  /** The standing of many people at once, strongly consistent (an import's first look at its rows). */
+  loadMany(personIds: readonly string[]): Promise<ReadonlyMap<string, SubscriberStanding>>;
   commit(change: SubscriptionChange): Promise<void>;
   list(query: SubscriberListQuery): Promise<SubscriberListPage>;
   counts(now: Date): Promise<SubscriberCounts>;
