@@ -63,6 +63,7 @@ import {
   organiserIdentity,
   registrationsExport,
   subscriberCounts,
+  subscriberImportProgress,
   subscriberImportReport,
   subscriberPage,
   subscriptionAccepted,
@@ -736,6 +737,11 @@ export const operations: Readonly<Record<string, Operation>> = {
       200: {
         description: 'Het verslag van de import (of van de proef).',
         body: json(subscriberImportReport, organiserExamples.subscriberImportReport),
+      },
+      202: {
+        description:
+          'Een ronde had haar tijd (20 seconden) op: zo ver is de import. Stuur hetzelfde verzoek opnieuw; hij gaat verder waar hij stopte (`drop-in subscribers import` doet dat vanzelf).',
+        body: json(subscriberImportProgress, organiserExamples.subscriberImportProgress),
       },
     },
     problems: ['import-in-progress', 'import-interrupted'],

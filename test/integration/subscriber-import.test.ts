@@ -61,6 +61,15 @@ const importFile = (body: Record<string, unknown>, token: Record<string, unknown
     token,
   );
 
+/** An import to its end: a round that ran out of time answers 202, and the same request goes on (as the CLI does). */
+const importToEnd = async (body: Record<string, unknown>): Promise<Response> => {
+  for (;;) {
+    const answer = await importFile(body);
+    if (answer.status !== 202) return answer;
+    expect(await answer.json()).toMatchObject({ status: 'importing' });
+  }
+};
+
 interface Report {
   importId: string;
   imported: number;
@@ -120,7 +129,7 @@ describe('importing 500 rows with 10 duplicates and 5 suppressed addresses', () 
   });
 
   it('reports exactly the duplicates and the suppressed, and mails the confirmation request to the 485 others only', async () => {
-    const answer = await importFile({ csv, source, topics: ['nieuwsbrief', 'bijeenkomsten'] });
+    const answer = await importToEnd({ csv, source, topics: ['nieuwsbrief', 'bijeenkomsten'] });
     expect(answer.status).toBe(200);
     const report = (await answer.json()) as Report;
 
@@ -202,7 +211,7 @@ describe('importing 500 rows with 10 duplicates and 5 suppressed addresses', () 
     const { active } = (await before.json()) as { active: { total: number; publicaties: number } };
     const people = Array.from({ length: 20 }, (_, i) => `bewijs-${i}-${run}@jongerenwerk.example`);
 
-    const answer = await importFile({
+    const answer = await importToEnd({
       csv: ['e-mailadres', ...people].join('\n'),
       source: 'papieren aanmeldformulieren kennisnetwerk',
       topics: ['publicaties'],

@@ -57,7 +57,11 @@ export class InMemorySubscriptionStore implements SubscriptionStore {
           const { subscription, suppressed, askedByImport } = await this.load(personId);
           return [
             personId,
-            { ...(subscription ? { subscription } : {}), suppressed, ...(askedByImport ? { askedByImport } : {}) },
+            {
+              ...(subscription ? { subscription } : {}),
+              suppressed,
+              ...(askedByImport ? { askedByImport } : {}),
+            },
           ] as const;
         }),
       ),

@@ -9,6 +9,7 @@ import {
   type ImportPorts,
   type ImportRequest,
   type ImportStore,
+  importRound,
   importSubscribers,
   type SubscriberImport,
 } from '../../functions/core/subscriptions/import';
@@ -32,6 +33,9 @@ class InMemoryImportStore implements ImportStore {
     this.imports.set(next.importId, next);
   }
   constructor(private readonly mailings: InMemoryMailingStore) {}
+  async release(previous: SubscriberImport) {
+    await this.replace(previous, { ...previous, status: 'interrupted' });
+  }
   async finish(previous: SubscriberImport, done: SubscriberImport, mailing?: StoredMailing) {
     if (mailing && this.mailings.mailings.has(mailing.mailing.mailingId)) throw new ConcurrentChange();
     await this.replace(previous, done);
@@ -282,7 +286,7 @@ describe('importing subscribers', () => {
     const dead = {
       ...failingAfter(ports, store, 200),
       imports: Object.assign(Object.create(imports), {
-        replace: async () => {
+        release: async () => {
           throw new Error('the process is gone');
         },
       }),
@@ -304,6 +308,27 @@ describe('importing subscribers', () => {
     expect(report).toMatchObject({ imported: 500 });
     expect(report.mailingId).toBe(stuck?.mailingId);
     expect(imports.imports.get(report.importId)).toMatchObject({ status: 'done', by: stuck?.by });
+    expect(mailings.mailings.size).toBe(1);
+  });
+
+  it('runs in rounds that stop on time: each goes on where the last stopped, and the last one reports', async () => {
+    const { store, clock, imports, mailings, ports } = world();
+    const rounds: unknown[] = [];
+    // A round whose time is up at once still takes one person per worker (sixteen), so each gets somewhere.
+    for (let round = 0; round < 20; round++) {
+      const outcome = await importRound(ports, admin, request(file(100)), clock.now());
+      rounds.push(outcome);
+      if (!('status' in outcome)) break;
+      expect(imports.imports.get(outcome.importId)?.status).toBe('interrupted');
+    }
+
+    expect(rounds.slice(0, -1)).toEqual(
+      [16, 32, 48, 64, 80, 96].map((handled) =>
+        expect.objectContaining({ status: 'importing', people: 100, handled }),
+      ),
+    );
+    expect(rounds.at(-1)).toMatchObject({ imported: 100, rows: 100 });
+    expect(store.subscriptions.size).toBe(100);
     expect(mailings.mailings.size).toBe(1);
   });
 

@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
-import type { SubscriberImportReportBody } from '../../../functions/contract/schemas/organisers';
+import type {
+  SubscriberImportProgressBody,
+  SubscriberImportReportBody,
+} from '../../../functions/contract/schemas/organisers';
 import { readImportFile, UnreadableImportFile } from '../../../functions/core/subscriptions/import-file';
 import { ours, typed, utf8Bom } from '../../../functions/web/exports/registrations';
 import type { ContextOf } from '../context';
@@ -110,7 +113,7 @@ export const subscribersCommand = (contextOf: ContextOf): Command => {
         context.out.say(
           `${file}: ${rows.length} regels gelezen (${encoding === 'utf-8' ? 'UTF-8' : 'Windows-1252'}); ${options.dryRun ? 'proef' : 'importeren'}…`,
         );
-        const { body } = await context.api.call('POST /api/organiser/subscribers/imports', {
+        const request = {
           body: {
             csv: text,
             source: options.source,
@@ -123,8 +126,15 @@ export const subscribersCommand = (contextOf: ContextOf): Command => {
               ? { confirmedEvidence: options.confirmedEvidence }
               : {}),
           },
-        });
-        const report = body as ImportReport;
+        };
+        // A round that runs out of time answers 202 with how far it got: the same request goes on.
+        let answer = await context.api.call('POST /api/organiser/subscribers/imports', request);
+        while (answer.status === 202) {
+          const progress = answer.body as SubscriberImportProgressBody;
+          context.out.say(`${progress.handled} van ${progress.people} verwerkt…`);
+          answer = await context.api.call('POST /api/organiser/subscribers/imports', request);
+        }
+        const report = answer.body as ImportReport;
         const addresses = new Map(rows.map((row) => [row.line, row.email]));
         context.out.result(report, () => importReportText(report, (line) => addresses.get(line) ?? ''));
         if (report.mailingId && options.watch) await watchMailing(context, report.mailingId);

@@ -49,6 +49,24 @@ export class DynamoImportStore implements ImportStore {
     return this.put(next, previous, asRead(previous));
   }
 
+  /** The import's own bookkeeping between rounds, not an organiser's action: no audit entry. */
+  async release(previous: SubscriberImport): Promise<void> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.item({ ...previous, status: 'interrupted' }),
+            ...asRead(previous),
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionConditionFailed) throw new ConcurrentChange();
+      throw error;
+    }
+  }
+
   async finish(previous: SubscriberImport, done: SubscriberImport, mailing?: StoredMailing): Promise<void> {
     try {
       await transactWrite(this.client, [

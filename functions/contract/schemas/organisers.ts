@@ -167,6 +167,18 @@ export const subscriberImportReport = named(
   'Het verslag van een import: elke regel van het bestand staat in precies één van de lijsten, of is geïmporteerd.',
 );
 
+/** organiser-subscriber-import.ts: a round that ran out of time (ImportProgress in core/subscriptions/import.ts). */
+export const subscriberImportProgress = named(
+  z.object({
+    importId: about(z.string(), 'De import.'),
+    status: about(z.literal('importing'), 'Nog bezig: stuur hetzelfde verzoek opnieuw om verder te gaan.'),
+    people: about(count, 'De verschillende geldige adressen in het bestand.'),
+    handled: about(count, 'Hoeveel daarvan al verwerkt zijn.'),
+  }),
+  'SubscriberImportProgress',
+  'Hoe ver een import is na een ronde die zijn tijd op had; hetzelfde verzoek nog eens gaat verder waar hij stopte.',
+);
+
 /** organiser-me.ts: who the caller is (describeOrganiser). */
 export const organiserIdentity = z.object({
   subject: about(z.string(), 'De vaste id van het account (`sub`).'),
@@ -242,6 +254,7 @@ export type SuppressionLiftedBody = z.output<typeof suppressionLifted>;
 export type SubscriberPageBody = z.output<typeof subscriberPage>;
 export type SubscriberCountsBody = z.output<typeof subscriberCounts>;
 export type SubscriberImportReportBody = z.output<typeof subscriberImportReport>;
+export type SubscriberImportProgressBody = z.output<typeof subscriberImportProgress>;
 export type OrganiserIdentityBody = z.output<typeof organiserIdentity>;
 export type RegistrationsExportBody = z.output<typeof registrationsExport>;
 export type SubscriptionAcceptedBody = z.output<typeof subscriptionAccepted>;
@@ -347,6 +360,12 @@ export const organiserExamples = {
     unsubscribed: [{ line: 45 }, { line: 120 }, { line: 178 }],
     askedBefore: [{ line: 190 }],
   } satisfies SubscriberImportReportBody,
+  subscriberImportProgress: {
+    importId: 'oA3kQ9vX2mL7pR4tW8yZ1bC5dE',
+    status: 'importing',
+    people: 1874,
+    handled: 1210,
+  } satisfies SubscriberImportProgressBody,
   organiserIdentity: {
     subject: organiserSubject,
     email: 'dilly.timmer@drop-in.example',

@@ -103,6 +103,8 @@ export interface ImportStore {
    * finished it meanwhile.
    */
   replace(previous: SubscriberImport, next: SubscriberImport): Promise<void>;
+  /** Sets the import `interrupted`, conditional as `replace`: the same import sent again goes on at once. */
+  release(previous: SubscriberImport): Promise<void>;
   /**
    * The import done, with its confirmation mailing created (sending) in the same write, when it has one:
    * conditional as `replace`, and on the mailing being new.
@@ -196,12 +198,21 @@ const importIdOf = (request: ImportRequest): string =>
     .digest('base64url')
     .slice(0, 26);
 
-/** Runs `work` over `items`, `limit` at a time, in order of start; after the first failure none starts. */
-const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+/**
+ * Runs `work` over `items`, `limit` at a time, in order of start; after the first failure, or once `stop`
+ * says so, none starts. True when every item was done.
+ */
+const eachLimited = async <T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+  stop: () => boolean,
+): Promise<boolean> => {
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (next < items.length && !failed) {
+    // Each worker takes one item before it asks `stop`: a round always gets somewhere.
+    for (let taken = 0; next < items.length && !failed && (taken === 0 || !stop()); taken++) {
       const item = items[next++] as T;
       try {
         await work(item);
@@ -212,6 +223,7 @@ const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return next >= items.length;
 };
 
 /**
@@ -255,7 +267,28 @@ export const importSubscribers = async (
   ports: ImportPorts,
   by: Organiser,
   request: ImportRequest,
-): Promise<ImportReport> => {
+): Promise<ImportReport> => (await importRound(ports, by, request, undefined)) as ImportReport;
+
+/** Where an import stands after a round that ran out of time: sent again, it goes on. */
+export interface ImportProgress {
+  readonly importId: string;
+  readonly status: 'importing';
+  /** The distinct valid addresses of the file, and how many of them are done. */
+  readonly people: number;
+  readonly handled: number;
+}
+
+/**
+ * One round of an import, as the API runs it: no person is started after `until`, so the answer comes
+ * within the HTTP API's 30 seconds whatever the file and the table's speed. What is left waits for the same
+ * request again, which goes on at once (the import is released, not taken over) until the report.
+ */
+export const importRound = async (
+  ports: ImportPorts,
+  by: Organiser,
+  request: ImportRequest,
+  until: Date | undefined,
+): Promise<ImportReport | ImportProgress> => {
   const issues = requestIssues(request);
   let rows: ReturnType<typeof readImportFile>['rows'] = [];
   try {
@@ -284,19 +317,38 @@ export const importSubscribers = async (
   }
 
   const standings = new Map<number, Standing>();
+  let complete: boolean;
   try {
     const firstLooks = await ports.store.loadMany(unique.map((row) => ports.personIds.of(row.email)));
-    await eachLimited(
-      unique,
+    // Who an earlier round (or a process that died) imported is done: judged without a write, or a round.
+    const now = ports.clock.now();
+    const left = unique.filter((row) => {
+      const subscription = firstLooks.get(ports.personIds.of(row.email))?.subscription;
+      const done =
+        record !== undefined &&
+        isLive(subscription, now) &&
+        subscription?.status !== 'unsubscribed' &&
+        subscription?.consent.importId === record.importId;
+      if (done) standings.set(row.line, 'imported');
+      return !done;
+    });
+    complete = await eachLimited(
+      left,
       confirmedElsewhere ? concurrency.confirmed : concurrency.pending,
       async (row) => {
         const known = firstLooks.get(ports.personIds.of(row.email));
         standings.set(row.line, await importPerson(ports, row, record, topics, known));
       },
+      // A dry run writes nothing and reads all at once: it has no rounds.
+      () => record !== undefined && until !== undefined && ports.clock.now().getTime() >= until.getTime(),
     );
   } catch (error) {
     if (record) await markInterrupted(ports, record);
     throw record ? new ImportInterrupted() : error;
+  }
+  if (!complete && record) {
+    await markInterrupted(ports, record);
+    return { importId, status: 'importing', people: unique.length, handled: standings.size };
   }
 
   const linesOf = (standing: Standing) =>
@@ -340,7 +392,7 @@ export const importSubscribers = async (
 /** Leaves the import for the same request sent again to finish at once; if even that fails, it waits for takeOverAfterMs. */
 const markInterrupted = async (ports: ImportPorts, record: SubscriberImport): Promise<void> => {
   try {
-    await ports.imports.replace(record, { ...record, status: 'interrupted' });
+    await ports.imports.release(record);
   } catch {
     // Finished or taken over meanwhile, or the table is away: the repeat finds out which.
   }
