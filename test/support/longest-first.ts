@@ -20,6 +20,7 @@ const ciSeconds: Readonly<Record<string, number>> = {
   'test/integration/subscriptions.test.ts': 34,
   'test/local/start-report.test.ts': 26,
   'test/local/cli.test.ts': 25,
+  'test/integration/subscriber-import.test.ts': 25,
   'test/unit/composition.test.ts': 23,
   'test/e2e/subscription-journey.test.ts': 14,
   'test/e2e/meeting-registration.test.ts': 14,

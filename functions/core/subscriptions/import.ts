@@ -34,7 +34,7 @@ import type { SubscriberStanding, SubscriptionStore } from './ports';
 
 /**
  * Rows one request takes: some 2,000 people written within the HTTP API's 30 seconds (a person is a read and
- * a transaction, sixteen at a time, after one batched read of them all); a larger list goes in parts.
+ * a transaction, four at a time, after one batched read of them all: rounds, not speed, keep the answer in time); a larger list goes in parts.
  */
 export const maxImportRows = 2000;
 const maxSourceLength = 500;
@@ -45,7 +45,7 @@ const takeOverAfterMs = 2 * 60_000;
  * People written at once. An import with evidence subscribes each at once, and every such transaction adds to
  * the one counters item, which DynamoDB lets few transactions change at a time: two then.
  */
-const concurrency = { pending: 16, confirmed: 2 };
+const concurrency = { pending: 4, confirmed: 2 };
 
 export interface ImportRequest {
   /** The file as text (the caller decoded its bytes). */
