@@ -9,7 +9,14 @@ import type { PersonIds } from '../people/person-id';
 import { type Clock, ConcurrentChange, type IdGenerator } from '../ports';
 import { importAskedSeconds, pendingSubscriptionDays, pendingSubscriptionSeconds } from '../retention';
 import { readImportFile, sortRows, UnreadableImportFile } from './import-file';
-import { isLive, topics as knownTopics, type OpenSubscription, type Topic } from './model';
+import {
+  isLive,
+  topics as knownTopics,
+  type OpenSubscription,
+  type Subscription,
+  type Topic,
+  topicPhrases,
+} from './model';
 import type { SubscriberStanding, SubscriptionStore } from './ports';
 
 /**
@@ -231,12 +238,7 @@ const eachLimited = async <T>(
  * happens when nobody does (the AVG's duty to inform when data was not obtained from the person).
  */
 export const importMailingContent = (record: Pick<SubscriberImport, 'importId' | 'source' | 'topics'>) => {
-  const topicWords: Record<Topic, string> = {
-    nieuwsbrief: 'de nieuwsbrief',
-    bijeenkomsten: 'berichten over bijeenkomsten',
-    publicaties: 'berichten over publicaties',
-  };
-  const chosen = record.topics.map((topic) => topicWords[topic]);
+  const chosen = record.topics.map((topic) => topicPhrases[topic]);
   const list =
     chosen.length <= 1 ? (chosen[0] ?? '') : `${chosen.slice(0, -1).join(', ')} en ${chosen.at(-1)}`;
   return {
@@ -323,12 +325,7 @@ export const importRound = async (
     // Who an earlier round (or a process that died) imported is done: judged without a write, or a round.
     const now = ports.clock.now();
     const left = unique.filter((row) => {
-      const subscription = firstLooks.get(ports.personIds.of(row.email))?.subscription;
-      const done =
-        record !== undefined &&
-        isLive(subscription, now) &&
-        subscription?.status !== 'unsubscribed' &&
-        subscription?.consent.importId === record.importId;
+      const done = importedBy(record, firstLooks.get(ports.personIds.of(row.email))?.subscription, now);
       if (done) standings.set(row.line, 'imported');
       return !done;
     });
@@ -435,6 +432,17 @@ const startImport = async (
   return record;
 };
 
+/** Whether this import made the subscription (pending or, with evidence, active) and it is still live. */
+const importedBy = (
+  record: SubscriberImport | undefined,
+  subscription: Subscription | undefined,
+  now: Date,
+): boolean =>
+  record !== undefined &&
+  isLive(subscription, now) &&
+  subscription.status !== 'unsubscribed' &&
+  subscription.consent.importId === record.importId;
+
 /** One person of the file: read, judged and (unless a dry run) written, in one conditional round. */
 const importPerson = (
   ports: ImportPorts,
@@ -453,13 +461,7 @@ const importPerson = (
     const now = ports.clock.now();
     const current = isLive(state.subscription, now) ? state.subscription : undefined;
     // Written by this import before a process died: imported already, and in its audience.
-    if (
-      current &&
-      record &&
-      current.status !== 'unsubscribed' &&
-      current.consent.importId === record.importId
-    )
-      return 'imported';
+    if (importedBy(record, current, now)) return 'imported';
     if (current?.status === 'active') return 'alreadySubscribed';
     if (current?.status === 'pending') return 'awaitingConfirmation';
     if (current?.status === 'unsubscribed') return 'unsubscribed';

@@ -2,6 +2,13 @@
 export const topics = ['nieuwsbrief', 'bijeenkomsten', 'publicaties'] as const;
 export type Topic = (typeof topics)[number];
 
+/** A topic as a sentence names it: "je bent aangemeld voor de nieuwsbrief". */
+export const topicPhrases: Readonly<Record<Topic, string>> = {
+  nieuwsbrief: 'de nieuwsbrief',
+  bijeenkomsten: 'berichten over bijeenkomsten',
+  publicaties: 'berichten over publicaties',
+};
+
 export const subscriptionStatuses = ['pending', 'active', 'unsubscribed'] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 

@@ -1,6 +1,6 @@
 import type { RenderedMailing } from '../../core/mailings/drafts';
 import type { Audience, Mailing } from '../../core/mailings/mailing';
-import type { Topic } from '../../core/subscriptions/model';
+import { topicPhrases } from '../../core/subscriptions/model';
 import { paths } from '../../paths';
 import { type RenderedMail, renderHouseMail } from './house';
 import { mailingBody } from './mailing-body';
@@ -37,12 +37,6 @@ export interface MailingMail extends RenderedMail {
   readonly preheader?: string;
 }
 
-const topicWords: Readonly<Record<Topic, string>> = {
-  nieuwsbrief: 'de nieuwsbrief',
-  bijeenkomsten: 'berichten over bijeenkomsten',
-  publicaties: 'berichten over publicaties',
-};
-
 const orList = (words: readonly string[]): string =>
   words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} of ${words.at(-1)}`;
 
@@ -55,7 +49,7 @@ export const mailingReason = (audience: Audience): string => {
   if ('import' in audience) return importReason;
   const reasons: string[] = [];
   if ('topics' in audience && audience.topics.length > 0) {
-    reasons.push(`je bent aangemeld voor ${orList(audience.topics.map((topic) => topicWords[topic]))}`);
+    reasons.push(`je bent aangemeld voor ${orList(audience.topics.map((topic) => topicPhrases[topic]))}`);
   }
   if ('meeting' in audience) {
     reasons.push(
